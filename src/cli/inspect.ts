@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { GraftError } from '../core/errors';
+import type { Checkpoint, TensorInfo, VariableKind } from '../core/model/checkpoint';
+import { decodeNumbers, isDecodable } from '../core/model/decode';
+import { listCandidates, openCheckpoint } from '../core/formats/registry';
+import { decodeStringTensor } from '../core/formats/tf-bundle';
+import { formatArray } from './format-array';
+import { resolveInput } from './resolve-input';
+
+export interface InspectOptions {
+  json: boolean;
+  sha256: boolean;
+  tensor?: string;
+  prefix?: string;
+}
+
+type Write = (line: string) => void;
+
+export async function openForCli(path: string, prefix?: string): Promise<Checkpoint> {
+  const { sources, wanted } = await resolveInput(path);
+  const candidates = await listCandidates(sources);
+  const want = prefix ?? wanted?.replace(/\.index$/, '');
+  const chosen = want === undefined ? undefined : candidates.find((c) => c.id === want || c.files.includes(want));
+  if (want !== undefined && !chosen && candidates.length > 1) {
+    throw new GraftError('ambiguous', path, `found checkpoints ${candidates.map((c) => c.id).join(', ')}; none is ${want}`);
+  }
+  return openCheckpoint(sources, chosen?.id);
+}
+
+export async function inspect(path: string, opts: InspectOptions, out: Write): Promise<void> {
+  const ckpt = await openForCli(path, opts.prefix);
+  if (opts.tensor !== undefined) return printTensor(ckpt, opts.tensor, out);
+  if (opts.json) {
+    for (const t of ckpt.tensors) {
+      const line: Record<string, unknown> = { name: t.name, dtype: t.dtype, shape: t.shape, byteLength: t.byteLength };
+      if (t.path) line.path = t.path;
+      if (t.originalName) line.originalName = t.originalName;
+      line.kind = t.kind;
+      if (opts.sha256) line.sha256 = createHash('sha256').update(await ckpt.read(t.name)).digest('hex');
+      out(JSON.stringify(line));
+    }
+    return;
+  }
+  printListing(ckpt, out);
+  if (opts.sha256) {
+    out('');
+    for (const t of ckpt.tensors) out(`${createHash('sha256').update(await ckpt.read(t.name)).digest('hex')}  ${t.name}`);
+  }
+}
+
+const KIND_TITLES: Record<VariableKind, string> = {
+  weight: 'Model weights',
+  optimizer: 'Optimizer state',
+  bookkeeping: 'Bookkeeping',
+};
+
+function printListing(ckpt: Checkpoint, out: Write): void {
+  const params = ckpt.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  const bytes = ckpt.tensors.reduce((n, t) => n + t.byteLength, 0);
+  out(`${ckpt.label} (${ckpt.format}): ${ckpt.tensors.length} variables, ${params.toLocaleString('en')} values, ${humanBytes(bytes)}`);
+  for (const w of ckpt.warnings) out(`warning: ${w}`);
+  for (const kind of ['weight', 'optimizer', 'bookkeeping'] as const) {
+    const rows = ckpt.tensors.filter((t) => t.kind === kind);
+    if (rows.length === 0) continue;
+    out('');
+    out(`${KIND_TITLES[kind]} (${rows.length})`);
+    const width = Math.min(60, Math.max(...rows.map((t) => t.name.length)));
+    for (const t of rows) out('  ' + describe(t, width));
+  }
+}
+
+function describe(t: TensorInfo, width: number): string {
+  const shape = `[${t.shape.join(',')}]`;
+  const extra = t.originalName ?? t.path;
+  return `${t.name.padEnd(width)}  ${t.dtype.padEnd(8)} ${shape.padEnd(16)} ${humanBytes(t.byteLength).padStart(9)}${extra && extra !== t.name ? `  (${extra})` : ''}`;
+}
+
+async function printTensor(ckpt: Checkpoint, name: string, out: Write): Promise<void> {
+  const t = ckpt.tensors.find((x) => x.name === name || x.path === name || x.originalName === name);
+  if (!t) throw new GraftError('not-found', ckpt.label, `has no variable named ${name}`);
+  const bytes = await ckpt.read(t.name);
+  out(`${t.name}  ${t.dtype} [${t.shape.join(',')}]  ${t.kind}`);
+  if (t.dtype === 'string') {
+    const strings = decodeStringTensor(bytes, t.shape.reduce((a, b) => a * b, 1), ckpt.label, t.name);
+    const text = strings.map((s) => new TextDecoder().decode(s));
+    out(formatArray(text, t.shape, 'object'));
+  } else if (isDecodable(t.dtype)) {
+    const littleEndian = (ckpt as { littleEndian?: boolean }).littleEndian ?? true;
+    out(formatArray(decodeNumbers(bytes, t.dtype, t.shape, { littleEndian, file: ckpt.label, name: t.name }), t.shape, t.dtype));
+  } else {
+    out(`(${bytes.byteLength} bytes of ${t.dtype}; no numeric view)`);
+  }
+}
+
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

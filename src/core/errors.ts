@@ -1,0 +1,42 @@
+/** Every failure Graft reports: a code for programs, the file it concerns, and one sentence for people. */
+export type GraftErrorCode =
+  | 'not-recognised'
+  | 'truncated'
+  | 'bad-magic'
+  | 'block-checksum'
+  | 'tensor-checksum'
+  | 'corrupt'
+  | 'missing-file'
+  | 'unsupported'
+  | 'too-large'
+  | 'not-found'
+  | 'ambiguous';
+
+export class GraftError extends Error {
+  readonly code: GraftErrorCode;
+  readonly file: string;
+
+  constructor(code: GraftErrorCode, file: string, sentence: string, options?: { cause?: unknown }) {
+    super(file ? `${file}: ${sentence}` : sentence, options);
+    this.name = 'GraftError';
+    this.code = code;
+    this.file = file;
+  }
+}
+
+export function isGraftError(e: unknown): e is GraftError {
+  return e instanceof GraftError;
+}
+
+/** A plain object that survives postMessage / JSON, for the worker and the CLI. */
+export interface GraftErrorData {
+  code: GraftErrorCode | 'internal';
+  file: string;
+  message: string;
+}
+
+export function toErrorData(e: unknown): GraftErrorData {
+  if (isGraftError(e)) return { code: e.code, file: e.file, message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'internal', file: '', message: `Unexpected failure: ${message}` };
+}

@@ -1,0 +1,39 @@
+import type { DType } from './dtypes';
+
+/** What a variable is for: model weights are what people graft; the rest is grouped apart. */
+export type VariableKind = 'weight' | 'optimizer' | 'bookkeeping';
+
+export interface TensorInfo {
+  /** The key exactly as stored in its file (TF index key, TF.js manifest name, HDF5 path, ...). */
+  name: string;
+  dtype: DType;
+  /** [] for a scalar. */
+  shape: number[];
+  /** Bytes as stored (for strings: the stored encoding, varint lengths + checksum + bytes). */
+  byteLength: number;
+  kind: VariableKind;
+  /** Scope used for grouping in lists and on the canvas, e.g. `dense_1` or `optimizer`. */
+  group: string;
+  /** Readable path from a TF2 object graph, e.g. `layer_with_weights-0/kernel`. */
+  path?: string;
+  /** The variable's original full name where the file records it, e.g. `dense/kernel`. */
+  originalName?: string;
+  trainable?: boolean;
+}
+
+export interface Checkpoint {
+  /** Format id from the registry, e.g. `tf-bundle`. */
+  format: string;
+  /** A short label for the person: the prefix, or the main file's name. */
+  label: string;
+  /** Paths of the files this checkpoint reads. */
+  files: string[];
+  tensors: TensorInfo[];
+  /**
+   * The tensor's raw stored bytes, verified against every checksum the format has.
+   * Rejects with a GraftError naming the file, the tensor and the offset.
+   */
+  read(name: string): Promise<Uint8Array>;
+  /** Problems that did not stop listing (e.g. a missing data shard), one sentence each. */
+  warnings: string[];
+}
