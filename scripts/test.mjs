@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing, runs Vitest (core, CLI) and Playwright (the built page in Debian's
+// Chromium), then prints one closing line `N passed, N failed` over both.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const step = (cmd, args, env = {}) => {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status ?? 1;
+};
+const readJson = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null);
+
+rmSync('test-results', { recursive: true, force: true });
+mkdirSync('test-results', { recursive: true });
+if (step('node', ['scripts/setup.mjs', '--browser']) !== 0) process.exit(1);
+
+const unitStatus = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
+const buildStatus = step('npx', ['vite', 'build']);
+const e2eStatus =
+  buildStatus === 0
+    ? step('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json' })
+    : 1;
+
+const unit = readJson('test-results/vitest.json');
+const e2e = readJson('test-results/playwright.json');
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0);
+const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0);
+const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
+const broken = [unitStatus && 'vitest', buildStatus && 'vite build', e2eStatus && 'playwright'].filter(Boolean);
+
+console.log(`\nvitest: ${unit?.numPassedTests ?? 0} passed, ${unit?.numFailedTests ?? 0} failed; playwright: ${e2e?.stats?.expected ?? 0} passed, ${e2e?.stats?.unexpected ?? 0} failed`);
+if (broken.length) console.log(`failing steps: ${broken.join(', ')}`);
+console.log(`${passed} passed, ${failed + (broken.length && !failed ? 1 : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(broken.length || failed ? 1 : 0);
