@@ -5,11 +5,11 @@ import { type ByteSource, checkRange } from '../core/io/byte-source';
 /** A ByteSource over a file on disk: every read opens, reads its range, and closes (no handle leaks on error). */
 export async function fileSource(absPath: string, path: string): Promise<ByteSource> {
   const { size } = await stat(absPath);
-  return {
+  const source: ByteSource = {
     path,
     size,
     async read(offset, length) {
-      checkRange(this, offset, length);
+      checkRange(source, offset, length);
       const handle = await open(absPath, 'r');
       try {
         const out = new Uint8Array(length);
@@ -25,6 +25,7 @@ export async function fileSource(absPath: string, path: string): Promise<ByteSou
       }
     },
   };
+  return source;
 }
 
 const MAX_FILES = 10_000;
