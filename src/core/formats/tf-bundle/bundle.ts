@@ -1,0 +1,266 @@
+/**
+ * A TensorFlow checkpoint (tensor bundle) read lazily: listing reads only the `.index` table (and
+ * the small object graph of a TF2 checkpoint); tensor bytes are read by range on demand and
+ * checked against their CRC32C. Format: tensorflow/core/util/tensor_bundle/tensor_bundle.cc.
+ */
+import { GraftError } from '../../errors';
+import { basename, type ByteSource } from '../../io/byte-source';
+import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
+import { ELEMENT_SIZE, type DType } from '../../model/dtypes';
+import { classifyVariable } from '../../model/naming';
+import { Cursor } from './cursor';
+import { crc32c, unmaskCrc, u32le } from './crc32c';
+import { dataFileName } from './naming';
+import { namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
+import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry } from './protos';
+import { copySliceInto, encodeTensorNameSlice, sliceShape } from './slices';
+import { decodeStringTensor, parseStringTensor } from './strings';
+import { readTable } from './table';
+
+// tensor_bundle.cc: kTensorBundleVersion; a bundle whose min_consumer is newer cannot be read.
+const TENSOR_BUNDLE_VERSION = 1;
+const MAX_SHARDS = 1 << 20;
+
+export interface TfBundleCheckpoint extends Checkpoint {
+  format: 'tf-bundle';
+  /** The header's endianness. Tensor bytes are always returned as stored. */
+  littleEndian: boolean;
+  numShards: number;
+  /** The bundle entry behind a listed tensor (for `inspect`): shard, offset, size, masked crc32c, slices. */
+  entry(name: string): BundleEntry | undefined;
+}
+
+/** Bytes per element as TF stores them: int4/int2 and friends take a whole byte each. */
+export function tfElementSize(dtype: DType): number {
+  const size = ELEMENT_SIZE[dtype];
+  return size > 0 && size < 1 ? 1 : size;
+}
+
+const latin1 = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < b.byteLength; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
+};
+const utf8 = new TextDecoder('utf-8');
+
+function elementCountChecked(shape: readonly number[], file: string, name: string): number {
+  let n = 1;
+  for (const d of shape) {
+    if (d < 0) throw new GraftError('corrupt', file, `tensor "${name}" has a dimension of size ${d} in [${shape.join(', ')}]`);
+    n *= d;
+  }
+  if (!Number.isSafeInteger(n)) {
+    throw new GraftError('too-large', file, `tensor "${name}" has shape [${shape.join(', ')}], more elements than Graft can address`);
+  }
+  return n;
+}
+
+/**
+ * Opens the bundle whose index is `index`. `prefix` is the bundle prefix as dropped
+ * (`training_2/cp-0000.ckpt`); `shards` maps shard ids to the data files that were dropped.
+ */
+export async function openTfBundle(
+  index: ByteSource,
+  shards: ReadonlyMap<number, ByteSource>,
+  prefix = index.path.replace(/\.index$/, ''),
+): Promise<TfBundleCheckpoint> {
+  const file = index.path;
+  const table = await readTable(index);
+  const first = table[0];
+  if (!first || first.key.byteLength !== 0) {
+    throw new GraftError('corrupt', file, 'expected the bundle header (key "") as the first entry of the table but it is missing — this table is not a TensorFlow checkpoint index');
+  }
+  const header = decodeHeader(first.value, file);
+  if (header.numShards < 1 || header.numShards > MAX_SHARDS) {
+    throw new GraftError('corrupt', file, `the bundle header says ${header.numShards} data shards; expected at least 1 — the index is damaged`);
+  }
+  if (header.version.minConsumer > TENSOR_BUNDLE_VERSION) {
+    throw new GraftError('unsupported', file, `the checkpoint needs a reader of bundle version ${header.version.minConsumer} or newer; Graft reads version ${TENSOR_BUNDLE_VERSION}`);
+  }
+  const shardPath = (id: number) => dataFileName(prefix, id, header.numShards);
+
+  const byKey = new Map<string, BundleEntry>();
+  const ordered: { name: string; entry: BundleEntry }[] = [];
+  for (const e of table.slice(1)) {
+    const name = utf8.decode(e.key);
+    const entry = decodeEntry(e.value, file, name);
+    byKey.set(latin1(e.key), entry);
+    ordered.push({ name, entry });
+  }
+
+  const sliceKeys = new Set<string>();
+  const sliceEntries = new Map<string, BundleEntry[]>();
+  const infos = new Map<string, TensorInfo>();
+  const entries = new Map<string, BundleEntry>();
+  const warnings: string[] = [];
+  const truncated = new Set<string>();
+
+  const checkStored = (label: string, entry: BundleEntry, dtype: DType, count: number) => {
+    if (entry.shardId < 0 || entry.shardId >= header.numShards) {
+      throw new GraftError('corrupt', file, `${label} is in data shard ${entry.shardId} but the bundle has ${header.numShards} shards`);
+    }
+    if (!Number.isSafeInteger(entry.offset + entry.size)) {
+      throw new GraftError('too-large', file, `${label} claims ${entry.size} bytes at offset ${entry.offset}, beyond what Graft can address`);
+    }
+    const elem = tfElementSize(dtype);
+    if (elem > 0 && entry.size !== count * elem) {
+      throw new GraftError('corrupt', file, `${label} (${tfDtypeName(entry.dtypeCode)}, shape [${entry.shape.join(', ')}]) should take ${count * elem} bytes but its entry says ${entry.size} — the index is damaged`);
+    }
+    if (dtype === 'string' && entry.size < count + 4 && !(entry.size === 0 && count === 0)) {
+      throw new GraftError('corrupt', file, `${label} is a string tensor with ${count} elements but its entry says only ${entry.size} bytes (at least ${count + 4} needed)`);
+    }
+    const shard = shards.get(entry.shardId);
+    if (shard && entry.offset + entry.size > shard.size && !truncated.has(shard.path)) {
+      truncated.add(shard.path);
+      warnings.push(`${shard.path} is ${shard.size} bytes but ${label} needs bytes up to ${entry.offset + entry.size} — the data file is truncated`);
+    }
+  };
+
+  for (const { name, entry } of ordered) {
+    if (entry.slices.length === 0) continue;
+    const parts: BundleEntry[] = [];
+    for (const slice of entry.slices) {
+      sliceShape(slice, entry.shape, file, name);
+      const key = latin1(encodeTensorNameSlice(name, slice));
+      const part = byKey.get(key);
+      if (!part) {
+        throw new GraftError('corrupt', file, `partitioned variable "${name}" lists a slice whose entry is missing from the index`);
+      }
+      sliceKeys.add(key);
+      parts.push(part);
+    }
+    sliceEntries.set(name, parts);
+  }
+
+  for (const [i, { name, entry }] of ordered.entries()) {
+    if (sliceKeys.has(latin1(table[i + 1]!.key))) continue;
+    const dtype = dtypeFromCode(entry.dtypeCode);
+    if (!dtype) {
+      const code = entry.dtypeCode === 0 ? 'corrupt' : 'unsupported';
+      throw new GraftError(code, file, `tensor "${name}" has dtype ${tfDtypeName(entry.dtypeCode)}, which Graft does not know`);
+    }
+    if (entry.unknownRank) throw new GraftError('corrupt', file, `tensor "${name}" is stored with an unknown rank`);
+    const count = elementCountChecked(entry.shape, file, name);
+    let byteLength = entry.size;
+    const parts = sliceEntries.get(name);
+    if (parts) {
+      byteLength = count * tfElementSize(dtype);
+      entry.slices.forEach((slice, s) => {
+        const part = parts[s]!;
+        const shape = sliceShape(slice, entry.shape, file, name);
+        if (part.dtypeCode !== entry.dtypeCode || part.shape.join() !== shape.join()) {
+          throw new GraftError('corrupt', file, `a slice of partitioned variable "${name}" is stored as ${tfDtypeName(part.dtypeCode)} [${part.shape.join(', ')}] but should be ${tfDtypeName(entry.dtypeCode)} [${shape.join(', ')}]`);
+        }
+        checkStored(`slice ${s} of partitioned variable "${name}"`, part, dtype, elementCountChecked(shape, file, name));
+      });
+    } else {
+      checkStored(`tensor "${name}"`, entry, dtype, count);
+    }
+    infos.set(name, { name, dtype, shape: entry.shape, byteLength, kind: 'weight', group: '' });
+    entries.set(name, entry);
+  }
+
+  const missing = new Set<number>();
+  for (let id = 0; id < header.numShards; id++) if (!shards.has(id)) missing.add(id);
+  for (const id of missing) {
+    warnings.push(`${shardPath(id)} is missing: the variables can be listed but their values cannot be read`);
+  }
+
+  const readEntry = async (name: string, entry: BundleEntry, dtype: DType, count: number): Promise<Uint8Array> => {
+    const shard = shards.get(entry.shardId);
+    if (!shard) {
+      throw new GraftError('missing-file', shardPath(entry.shardId), `data file not found — tensor "${name}" is stored there (shard ${entry.shardId} of ${header.numShards}); drop it together with ${basename(file)}`);
+    }
+    const bytes = await shard.read(entry.offset, entry.size);
+    let actual: number;
+    if (dtype === 'string') actual = parseStringTensor(bytes, count, shard.path, name, entry.offset, header.littleEndian).crc;
+    else if (dtype === 'variant') actual = variantCrc(bytes, count, shard.path, name, entry.offset);
+    else actual = crc32c(bytes);
+    const stored = unmaskCrc(entry.crc32c);
+    if (actual !== stored) {
+      throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${name}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
+    }
+    return bytes;
+  };
+
+  const read = async (name: string): Promise<Uint8Array> => {
+    const info = infos.get(name);
+    const entry = entries.get(name);
+    if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${name}" in this checkpoint`);
+    const parts = sliceEntries.get(name);
+    if (!parts) return readEntry(name, entry, info.dtype, elementCountChecked(info.shape, file, name));
+    const elem = tfElementSize(info.dtype);
+    if (elem === 0) {
+      throw new GraftError('unsupported', file, `partitioned variable "${name}" has dtype ${info.dtype}; Graft reassembles only fixed-size dtypes`);
+    }
+    const full = new Uint8Array(info.byteLength);
+    for (const [s, slice] of entry.slices.entries()) {
+      const shape = sliceShape(slice, info.shape, file, name);
+      const bytes = await readEntry(name, parts[s]!, info.dtype, elementCountChecked(shape, file, name));
+      copySliceInto(full, info.shape, slice, bytes, elem);
+    }
+    return full;
+  };
+
+  // TF2: readable names from the object graph, a small string tensor in a data shard.
+  let graphNames = new Map<string, GraphName>();
+  const graphInfo = infos.get(OBJECT_GRAPH_KEY);
+  if (graphInfo && graphInfo.dtype === 'string' && graphInfo.shape.length === 0 && shards.has(entries.get(OBJECT_GRAPH_KEY)!.shardId)) {
+    try {
+      const bytes = await read(OBJECT_GRAPH_KEY);
+      const [serialized] = decodeStringTensor(bytes, 1, file, OBJECT_GRAPH_KEY, header.littleEndian);
+      graphNames = namesFromObjectGraph(decodeObjectGraph(serialized ?? new Uint8Array(0), file));
+    } catch (e) {
+      warnings.push(`the object graph could not be read, so readable names are missing: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  const tensors = [...infos.values()].map((info) => {
+    const g = graphNames.get(info.name);
+    const cls = classifyVariable(info.name, g ? { path: g.path, optimizer: g.optimizer } : {});
+    return {
+      ...info,
+      kind: cls.kind,
+      group: cls.group,
+      ...(g ? { path: g.path } : {}),
+      ...(g?.originalName ? { originalName: g.originalName } : {}),
+    } satisfies TensorInfo;
+  });
+
+  const files = [file, ...[...shards.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s.path)];
+  return {
+    format: 'tf-bundle',
+    label: prefix,
+    files,
+    tensors,
+    warnings,
+    littleEndian: header.littleEndian,
+    numShards: header.numShards,
+    read,
+    entry: (name) => entries.get(name),
+  };
+}
+
+/** The CRC TF computes over a DT_VARIANT tensor (tensor_bundle.cc, ReadVariantTensor). */
+function variantCrc(bytes: Uint8Array, count: number, file: string, name: string, offset: number): number {
+  const c = new Cursor(bytes, file, offset, `variant tensor "${name}"`);
+  let crc = 0;
+  for (let i = 0; i < count; i++) {
+    const len = c.varint(64, `the length of element ${i}`);
+    const len64 = new Uint8Array(8);
+    new DataView(len64.buffer).setBigUint64(0, BigInt(len), true);
+    crc = crc32c(len64, crc);
+    crc = crc32c(c.take(len, `element ${i}`), crc);
+    const check = c.fixed32(`the checksum after element ${i}`);
+    if (unmaskCrc(check) !== crc) {
+      throw new GraftError('tensor-checksum', file, `variant tensor "${name}" at offset ${offset}: the checksum after element ${i} does not match — the data file is damaged`);
+    }
+    crc = crc32c(u32le(check), crc);
+  }
+  return crc;
+}
+
+function hex(v: number): string {
+  return `0x${v.toString(16).padStart(8, '0')}`;
+}
+

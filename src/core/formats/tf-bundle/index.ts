@@ -1,0 +1,10 @@
+export { openTfBundle, tfElementSize, type TfBundleCheckpoint } from './bundle';
+export { detectTfBundles, parseCheckpointState, type TfBundleMatch } from './detect';
+export { dataFileName, indexFileName, parseDataFileName } from './naming';
+export { OBJECT_GRAPH_KEY, namesFromObjectGraph } from './object-graph';
+export { dtypeFromCode, dtypeToCode, tfDtypeName, type BundleEntry, type BundleHeader, type SliceExtent } from './protos';
+export { encodeTensorNameSlice } from './slices';
+export { decodeStringTensor, encodeStringTensor } from './strings';
+export { hasTableMagic, readTable } from './table';
+export { buildTable, BUNDLE_TABLE_OPTIONS } from './table-builder';
+export { writeTfBundle, type WriteOptions, type WriteTensor } from './write';
