@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { test, expect } from '@playwright/test';
+import { FIXTURES, dropFiles, expected, fixtureBytes } from './helpers';
+
+const RUAN = 'tf2-keras-2shard-little_ruan';
+const shards = ['model.ckpt.data-00000-of-00002', 'model.ckpt.data-00001-of-00002'];
+
+test('an index with a flipped byte in a block shows the checksum error, and what was loaded stays', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(['model.ckpt.index', ...shards].map((f) => join(FIXTURES, RUAN, f)));
+  const count = expected(RUAN).length;
+  await expect(page.getByTestId('variable-row')).toHaveCount(count);
+
+  const index = fixtureBytes(RUAN, 'model.ckpt.index');
+  const bad = index.slice();
+  bad[40] = bad[40]! ^ 0xff; // inside the first data block, well before the footer
+  await dropFiles(page, [{ path: 'model.ckpt.index', bytes: bad }, ...shards.map((f) => ({ path: f, bytes: fixtureBytes(RUAN, f) }))]);
+
+  const error = page.getByTestId('error');
+  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute('role', 'alert');
+  await expect(error).toContainText('model.ckpt.index');
+  await expect(error).toContainText(/checksum/i);
+  // The previous checkpoint is still listed and inspectable.
+  await expect(page.getByTestId('variable-row')).toHaveCount(count);
+  await page.locator('[data-testid="variable-row"][data-name="layer-1/bias/.ATTRIBUTES/VARIABLE_VALUE"]').click();
+  await expect(page.getByTestId('stat-mean')).not.toHaveText('—');
+});
+
+test('a truncated index shows an error naming the file', async ({ page }) => {
+  await page.goto('/');
+  const index = fixtureBytes(RUAN, 'model.ckpt.index');
+  await dropFiles(page, [{ path: 'model.ckpt.index', bytes: index.slice(0, index.length - 20) }, { path: shards[1]!, bytes: fixtureBytes(RUAN, shards[1]!) }]);
+  const error = page.getByTestId('error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('model.ckpt.index');
+  await expect(page.getByTestId('variable-row')).toHaveCount(0);
+});
+
+test('a missing data shard is a warning; reading one of its tensors fails with a clear message', async ({ page }) => {
+  const folder = 'bert-index-only-johnny';
+  await page.goto('/');
+  const index = expected(folder)[0]!.file;
+  await dropFiles(page, [{ path: index.split('/').pop()!, bytes: fixtureBytes(folder, index) }]);
+  await expect(page.getByTestId('variable-row')).toHaveCount(expected(folder).length, { timeout: 20_000 });
+  await expect(page.getByTestId('warning').first()).toBeVisible();
+  const name = expected(folder).find((e) => e.shape.length === 2)!.name;
+  await page.getByTestId('filter').fill(name);
+  await page.locator(`[data-testid="variable-row"][data-name="${name}"]`).click();
+  await expect(page.getByTestId('tensor-error')).toBeVisible();
+  await expect(page.getByTestId('tensor-error')).toContainText(/data-00000-of-00001/);
+});
+
+test('files that are not a checkpoint are named in the error', async ({ page }) => {
+  await page.goto('/');
+  await dropFiles(page, [{ path: 'notes.txt', bytes: new TextEncoder().encode('hello') }]);
+  await expect(page.getByTestId('error')).toContainText('notes.txt');
+});

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Page, expect } from '@playwright/test';
+
+export const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/', import.meta.url));
+
+export interface ExpectedEntry {
+  file: string;
+  name: string;
+  dtype: string;
+  shape: number[];
+  shard_id?: number;
+  offset?: number;
+  size?: number;
+}
+
+export function expected(folder: string): ExpectedEntry[] {
+  return readFileSync(join(FIXTURES, folder, 'expected.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as ExpectedEntry);
+}
+
+export function fixtureBytes(folder: string, file: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(FIXTURES, folder, file)));
+}
+
+export interface DroppedFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** Drops files on the page the way a browser does: a DataTransfer with Files, dispatched as a `drop` event. */
+export async function dropFiles(page: Page, files: DroppedFile[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.path.split('/').pop()!, data: Buffer.from(f.bytes).toString('base64') }));
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const item of items) {
+      const raw = atob(item.data);
+      const bytes = new Uint8Array(raw.length);
+      for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+      dt.items.add(new File([bytes], item.name));
+    }
+    document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, payload);
+}
+
+/** The number shown in a stats cell (the page writes − for minus). */
+export async function shownNumber(page: Page, testId: string): Promise<number> {
+  const text = (await page.getByTestId(testId).textContent()) ?? '';
+  return Number(text.replace('−', '-'));
+}
+
+export function float32Values(bytes: Uint8Array): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+export function expectClose(shown: number, actual: number): void {
+  // The page shows 5 significant digits.
+  expect(Math.abs(shown - actual)).toBeLessThanOrEqual(Math.abs(actual) * 1e-4 + 1e-12);
+}
+
+/** Rows of variables shown in the table, by their exact key. */
+export async function shownNames(page: Page): Promise<string[]> {
+  return page.getByTestId('variable-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name') ?? ''));
+}

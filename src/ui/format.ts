@@ -1,0 +1,41 @@
+/** Small formatting helpers for the page. */
+
+export function humanBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[u]}`;
+}
+
+/** 1234567 → "1.23 M"; small counts stay exact with thin grouping. */
+export function humanCount(n: number): string {
+  if (n < 10_000) return n.toLocaleString('en-US');
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${unit}`;
+    }
+  }
+  return String(n);
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 0 ? 'scalar' : `[${shape.join(', ')}]`;
+}
+
+/** A value for a stats cell: 4 significant digits, exponent form for very large or small magnitudes. */
+export function formatValue(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '−Inf';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  const s = a >= 1e6 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
+  return s.replace('-', '−');
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { TensorInfo } from '../core/model/checkpoint';
+import { tableItems, totals } from './table-model';
+import { formatValue, humanBytes, humanCount } from './format';
+
+const t = (name: string, kind: TensorInfo['kind'], group: string, shape: number[], extra: Partial<TensorInfo> = {}): TensorInfo => ({
+  name, kind, group, shape, dtype: 'float32', byteLength: 4 * shape.reduce((a, b) => a * b, 1), ...extra,
+});
+
+const tensors = [
+  t('dense/kernel', 'weight', 'dense', [4, 3], { originalName: 'dense/kernel', path: 'layer-0/kernel' }),
+  t('dense/bias', 'weight', 'dense', [3]),
+  t('dense/kernel/Adam', 'optimizer', 'optimizer', [4, 3]),
+  t('conv/kernel', 'weight', 'conv', [3, 3, 1, 8]),
+  t('global_step', 'bookkeeping', 'global_step', [], { dtype: 'int64', byteLength: 8 }),
+  t('_CHECKPOINTABLE_OBJECT_GRAPH', 'bookkeeping', 'global_step', [], { dtype: 'string', byteLength: 100 }),
+];
+
+describe('tableItems', () => {
+  it('puts weights, optimizer state and bookkeeping in their own sections, grouped by scope', () => {
+    const items = tableItems(tensors, '', {});
+    expect(items.map((i) => (i.type === 'variable' ? i.tensor.name : i.type === 'group' ? `group:${i.group}` : `section:${i.kind}`))).toEqual([
+      'section:weight', 'group:dense', 'dense/kernel', 'dense/bias', 'group:conv', 'conv/kernel',
+      'section:optimizer', 'group:optimizer', 'dense/kernel/Adam',
+      'section:bookkeeping', 'group:global_step', 'global_step', '_CHECKPOINTABLE_OBJECT_GRAPH',
+    ]);
+    expect(items[0]).toMatchObject({ count: 3, bytes: 48 + 12 + 288 });
+  });
+
+  it('hides the rows of collapsed groups but keeps their header', () => {
+    const items = tableItems(tensors, '', { 'weight/dense': true });
+    expect(items.filter((i) => i.type === 'variable').map((i) => i.type === 'variable' && i.tensor.name)).not.toContain('dense/bias');
+    expect(items.find((i) => i.type === 'group' && i.group === 'dense')).toMatchObject({ collapsed: true, count: 2 });
+  });
+
+  it('filters by name, readable path and original name, case-insensitively, opening collapsed groups', () => {
+    const byPath = tableItems(tensors, 'LAYER-0', { 'weight/dense': true });
+    expect(byPath.filter((i) => i.type === 'variable').map((i) => i.type === 'variable' && i.tensor.name)).toEqual(['dense/kernel']);
+    expect(tableItems(tensors, 'adam', {}).map((i) => i.type)).toEqual(['section', 'group', 'variable']);
+    expect(tableItems(tensors, 'nothing-like-this', {})).toEqual([]);
+  });
+});
+
+describe('totals', () => {
+  it('counts variables, parameters (not strings) and bytes, per kind', () => {
+    const s = totals(tensors, 'dense');
+    expect(s).toMatchObject({ variables: 6, parameters: 12 + 3 + 12 + 72 + 1, bytes: 48 + 12 + 48 + 288 + 8 + 100, shown: 3 });
+    expect(s.byKind.weight).toEqual({ variables: 3, parameters: 87, bytes: 348 });
+    expect(s.byKind.bookkeeping).toEqual({ variables: 2, parameters: 1, bytes: 108 });
+  });
+});
+
+describe('format', () => {
+  it('writes sizes, counts and values for people', () => {
+    expect(humanBytes(512)).toBe('512 B');
+    expect(humanBytes(1536)).toBe('1.50 KB');
+    expect(humanBytes(440 * 1024 * 1024)).toBe('440 MB');
+    expect(humanCount(9999)).toBe('9,999');
+    expect(humanCount(1_234_567)).toBe('1.23 M');
+    expect(formatValue(null)).toBe('—');
+    expect(formatValue(0.123456)).toBe('0.12346');
+    expect(formatValue(-1e-7)).toBe('−1.000e-7');
+    expect(formatValue(Infinity)).toBe('+Inf');
+  });
+});

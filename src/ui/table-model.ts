@@ -1,0 +1,82 @@
+/** Pure model of the variable table: sections by kind, groups by scope, the filter, totals. */
+import type { TensorInfo, VariableKind } from '../core/model/checkpoint';
+import { ELEMENT_SIZE } from '../core/model/dtypes';
+
+export const KINDS: readonly VariableKind[] = ['weight', 'optimizer', 'bookkeeping'];
+export const KIND_LABEL: Record<VariableKind, string> = {
+  weight: 'Model weights',
+  optimizer: 'Optimizer state',
+  bookkeeping: 'Bookkeeping',
+};
+
+export type TableItem =
+  | { type: 'section'; kind: VariableKind; count: number; bytes: number }
+  | { type: 'group'; key: string; kind: VariableKind; group: string; count: number; bytes: number; collapsed: boolean }
+  | { type: 'variable'; tensor: TensorInfo };
+
+export const groupKey = (kind: VariableKind, group: string): string => `${kind}/${group}`;
+
+export function matches(t: TensorInfo, filter: string): boolean {
+  const f = filter.trim().toLowerCase();
+  if (!f) return true;
+  return [t.name, t.path, t.originalName].some((s) => s !== undefined && s.toLowerCase().includes(f));
+}
+
+/** The rows to draw, in order. While a filter is typed, groups with matches are shown open. */
+export function tableItems(tensors: readonly TensorInfo[], filter: string, collapsed: Record<string, boolean>): TableItem[] {
+  const filtering = filter.trim() !== '';
+  const items: TableItem[] = [];
+  for (const kind of KINDS) {
+    const groups = new Map<string, TensorInfo[]>();
+    for (const t of tensors) {
+      if (t.kind !== kind || !matches(t, filter)) continue;
+      const list = groups.get(t.group);
+      if (list) list.push(t);
+      else groups.set(t.group, [t]);
+    }
+    if (groups.size === 0) continue;
+    const section: TableItem = { type: 'section', kind, count: 0, bytes: 0 };
+    items.push(section);
+    for (const [group, list] of groups) {
+      const key = groupKey(kind, group);
+      const isCollapsed = !filtering && Boolean(collapsed[key]);
+      const bytes = list.reduce((a, t) => a + t.byteLength, 0);
+      section.count += list.length;
+      section.bytes += bytes;
+      items.push({ type: 'group', key, kind, group, count: list.length, bytes, collapsed: isCollapsed });
+      if (!isCollapsed) for (const tensor of list) items.push({ type: 'variable', tensor });
+    }
+  }
+  return items;
+}
+
+export interface KindTotals {
+  variables: number;
+  parameters: number;
+  bytes: number;
+}
+
+export interface Totals extends KindTotals {
+  byKind: Record<VariableKind, KindTotals>;
+  shown: number;
+}
+
+export function elements(t: TensorInfo): number {
+  return t.shape.reduce((a, b) => a * b, 1);
+}
+
+export function totals(tensors: readonly TensorInfo[], filter: string): Totals {
+  const zero = (): KindTotals => ({ variables: 0, parameters: 0, bytes: 0 });
+  const out: Totals = { ...zero(), shown: 0, byKind: { weight: zero(), optimizer: zero(), bookkeeping: zero() } };
+  for (const t of tensors) {
+    // Strings and handles are not parameters.
+    const params = ELEMENT_SIZE[t.dtype] > 0 ? elements(t) : 0;
+    for (const k of [out, out.byKind[t.kind]]) {
+      k.variables++;
+      k.parameters += params;
+      k.bytes += t.byteLength;
+    }
+    if (matches(t, filter)) out.shown++;
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/** The page's only way to the worker: typed calls that resolve with results or reject with a WorkerError. */
+import * as Comlink from 'comlink';
+import type { GraftErrorData } from '../core/errors';
+import type { FileRef, InspectResult, OpenResult, Outcome, ViewOptions, WorkerApi } from './protocol';
+
+export type { CandidateData, CheckpointData, FileRef, InspectResult, OpenResult, ViewOptions } from './protocol';
+
+/** A failure reported by the worker, with the GraftError's code, file and sentence. */
+export class WorkerError extends Error {
+  readonly data: GraftErrorData;
+  constructor(data: GraftErrorData) {
+    super(data.message);
+    this.name = 'WorkerError';
+    this.data = data;
+  }
+}
+
+export interface GraftClient {
+  open(files: FileRef[], candidateId?: string): Promise<OpenResult>;
+  inspect(name: string, view: ViewOptions): Promise<InspectResult>;
+}
+
+function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new WorkerError(outcome.error);
+}
+
+export function createWorkerClient(): GraftClient {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'graft' });
+  const remote = Comlink.wrap<WorkerApi>(worker);
+  // A worker that fails to load or crashes never answers: fail the calls instead of waiting forever.
+  const crashed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => {
+      reject(new WorkerError({ code: 'internal', file: '', message: `The background worker failed: ${e.message || 'it could not start'}` }));
+    });
+  });
+  crashed.catch(() => {});
+  return {
+    open: async (files, candidateId) => unwrap(await Promise.race([remote.open(files, candidateId), crashed])),
+    inspect: async (name, view) => unwrap(await Promise.race([remote.inspect(name, view), crashed])),
+  };
+}
+
+/** The error as one sentence for the page, whatever was thrown. */
+export function errorData(e: unknown): GraftErrorData {
+  if (e instanceof WorkerError) return e.data;
+  return { code: 'internal', file: '', message: `Unexpected failure: ${e instanceof Error ? e.message : String(e)}` };
+}
