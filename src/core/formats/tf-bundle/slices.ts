@@ -32,7 +32,7 @@ const HEADER_BITS: readonly (readonly [number, number])[] = [
   [0, 0], [0x80, 0], [0xc0, 0], [0xe0, 0], [0xf0, 0], [0xf8, 0], [0xfc, 0], [0xfe, 0], [0xff, 0], [0xff, 0x80], [0xff, 0xc0],
 ];
 
-function writeSignedNumIncreasing(out: number[], value: number): void {
+export function writeSignedNumIncreasing(out: number[], value: number): void {
   const val = BigInt(value);
   const x = val < 0n ? ~val : val;
   if (x < 64n) {
