@@ -58,12 +58,16 @@ function isForeignAbsolute(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\') || p.includes('\\');
 }
 
-/** Whether the state file at `statePath` names `prefix` by `named` (relative, or foreign absolute: by basename). */
-function names(statePath: string, named: string, prefix: string): boolean {
+/** Whether the state file at `statePath` names `prefix` by `named` exactly (a relative path). */
+function namesExactly(statePath: string, named: string, prefix: string): boolean {
   const dir = dirname(statePath);
-  if (!isForeignAbsolute(named) && normalize(dir ? `${dir}/${named}` : named) === prefix) return true;
+  return !isForeignAbsolute(named) && normalize(dir ? `${dir}/${named}` : named) === prefix;
+}
+
+/** The fallback for foreign absolute paths (or moved folders): same folder as the state file, same basename. */
+function namesByBasename(statePath: string, named: string, prefix: string): boolean {
   const base = named.split(/[\\/]/).pop() ?? named;
-  return dirname(prefix) === dir && base === basename(prefix);
+  return dirname(prefix) === dirname(statePath) && base === basename(prefix);
 }
 
 function naturalCompare(a: string, b: string): number {
@@ -137,7 +141,8 @@ function pickDefault(matches: TfBundleMatch[], states: { path: string; named: st
   if (pool.length === 0) return;
   for (const state of states) {
     for (const named of state.named) {
-      const hit = pool.find((m) => names(state.path, named, m.prefix));
+      const hit =
+        pool.find((m) => namesExactly(state.path, named, m.prefix)) ?? pool.find((m) => namesByBasename(state.path, named, m.prefix));
       if (hit) {
         hit.isDefault = true;
         return;

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { classifyVariable } from './naming';
+
+describe('classifyVariable', () => {
+  const cases: [string, { path?: string; optimizer?: boolean }, string, string][] = [
+    ['Variable_3', {}, 'weight', ''],
+    ['Variable_3/Adam', {}, 'optimizer', 'optimizer'],
+    ['Variable_3/Adam_1', {}, 'optimizer', 'optimizer'],
+    ['dense/kernel/Momentum', {}, 'optimizer', 'optimizer'],
+    ['dense/kernel/RMSProp_1', {}, 'optimizer', 'optimizer'],
+    ['beta1_power', {}, 'optimizer', 'optimizer'],
+    ['training/Adam/Variable_3', {}, 'optimizer', 'optimizer'],
+    ['global_step', {}, 'bookkeeping', 'bookkeeping'],
+    ['save_counter/.ATTRIBUTES/VARIABLE_VALUE', {}, 'bookkeeping', 'bookkeeping'],
+    ['keras_api/metrics/0/total/.ATTRIBUTES/VARIABLE_VALUE', {}, 'bookkeeping', 'bookkeeping'],
+    ['_CHECKPOINTABLE_OBJECT_GRAPH', {}, 'bookkeeping', 'bookkeeping'],
+    ['/.ATTRIBUTES/OBJECT_CONFIG_JSON', {}, 'bookkeeping', 'bookkeeping'],
+    ['optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE', {}, 'optimizer', 'optimizer'],
+    ['optimizer/iterations/.ATTRIBUTES/VARIABLE_VALUE', {}, 'optimizer', 'optimizer'],
+    ['layer-1/bias/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE', {}, 'optimizer', 'optimizer'],
+    ['model/_opt/m/.ATTRIBUTES/VARIABLE_VALUE', { optimizer: true }, 'optimizer', 'optimizer'],
+    ['layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE', { path: 'layer_with_weights-0/kernel' }, 'weight', 'layer_with_weights-0'],
+    ['layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE', {}, 'weight', 'layer_with_weights-0'],
+    ['rnn/basic_lstm_cell/weights', {}, 'weight', 'rnn/basic_lstm_cell'],
+    ['inference/weight1', {}, 'weight', 'inference'],
+    ['Adam', {}, 'weight', ''],
+  ];
+  for (const [key, hints, kind, group] of cases) {
+    it(`${key} → ${kind} / ${group || '""'}`, () => expect(classifyVariable(key, hints)).toEqual({ kind, group }));
+  }
+});
