@@ -1,8 +1,8 @@
-import { buf as crc32cBuf } from 'crc-32/crc32c';
+import CRC32C from 'crc-32/crc32c';
 
 /** CRC32C (Castagnoli) of `bytes`, extending `crc` when given, as an unsigned 32-bit number. */
 export function crc32c(bytes: Uint8Array, crc = 0): number {
-  return crc32cBuf(bytes, crc | 0) >>> 0;
+  return CRC32C.buf(bytes, crc | 0) >>> 0;
 }
 
 // https://github.com/tensorflow/tensorflow/blob/master/tensorflow/core/lib/hash/crc32c.h

@@ -2,7 +2,7 @@
  * Writer of TensorFlow's immutable table, byte for byte as tensorflow/core/lib/io/table_builder.cc
  * and block_builder.cc write it.
  */
-import * as snappy from 'snappyjs';
+import snappy from 'snappyjs';
 import { concatBytes, putFixed32, putVarint } from './cursor';
 import { crc32c, maskCrc } from './crc32c';
 import { NO_COMPRESSION, SNAPPY_COMPRESSION, TABLE_MAGIC_HI, TABLE_MAGIC_LO, type BlockHandle } from './table';

@@ -2,7 +2,7 @@
  * Reader of TensorFlow's immutable string→string table (a LevelDB SSTable), the format of a
  * checkpoint's `.index` file. Format: tensorflow/core/lib/io/{format,block,table}.cc.
  */
-import * as snappy from 'snappyjs';
+import snappy from 'snappyjs';
 import { GraftError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
 import { Cursor } from './cursor';
