@@ -167,3 +167,13 @@ describe('damaged or missing data', () => {
     await expectError(openCheckpoint(files), 'not-recognised', 'notes.txt, weights.bin', /\.index/);
   });
 });
+
+describe('overlapping tensors', () => {
+  it('are listed with a warning naming both', async () => {
+    const tensors = simple();
+    tensors[1]!.override = { offset: 8 };
+    const ckpt = await openCheckpoint(built(tensors).files);
+    expect(ckpt.warnings).toEqual([expect.stringMatching(/"dense\/kernel" and "dense\/bias" overlap/)]);
+    await expectError(ckpt.read('dense/bias'), 'tensor-checksum', /offset 8/);
+  });
+});

@@ -160,6 +160,8 @@ export async function openTfBundle(
     entries.set(name, entry);
   }
 
+  warnings.push(...overlaps(entries, sliceEntries, (id) => shardPath(id)));
+
   const missing = new Set<number>();
   for (let id = 0; id < header.numShards; id++) if (!shards.has(id)) missing.add(id);
   for (const id of missing) {
@@ -239,6 +241,26 @@ export async function openTfBundle(
     read,
     entry: (name) => entries.get(name),
   };
+}
+
+/** TF never stores two tensors on the same bytes; overlapping ranges mean a damaged or hand-made index. */
+function overlaps(entries: Map<string, BundleEntry>, sliceEntries: Map<string, BundleEntry[]>, shardPath: (id: number) => string): string[] {
+  const ranges: { shard: number; start: number; end: number; name: string }[] = [];
+  for (const [name, e] of entries) {
+    for (const part of sliceEntries.get(name) ?? [e]) {
+      if (part.size > 0) ranges.push({ shard: part.shardId, start: part.offset, end: part.offset + part.size, name });
+    }
+  }
+  ranges.sort((a, b) => a.shard - b.shard || a.start - b.start);
+  const out: string[] = [];
+  for (let i = 1; i < ranges.length; i++) {
+    const a = ranges[i - 1]!;
+    const b = ranges[i]!;
+    if (a.shard === b.shard && b.start < a.end) {
+      out.push(`${shardPath(b.shard)}: tensors "${a.name}" and "${b.name}" overlap at bytes ${b.start}..${Math.min(a.end, b.end)} — the index may be damaged`);
+    }
+  }
+  return out;
 }
 
 /** The CRC TF computes over a DT_VARIANT tensor (tensor_bundle.cc, ReadVariantTensor). */

@@ -20,6 +20,7 @@ describe('every real TF bundle fixture', () => {
       const ckpt = (await openCheckpoint(sources, prefix)) as TfBundleCheckpoint;
       expect(ckpt.format).toBe('tf-bundle');
       expect(ckpt.littleEndian).toBe(true);
+      if (rows.every((r) => r.sha256 !== null)) expect(ckpt.warnings).toEqual([]);
 
       const listed = ckpt.tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape }));
       const expected = rows.map((r) => ({ name: r.name, dtype: TF_DTYPES[r.dtype], shape: r.shape }));
