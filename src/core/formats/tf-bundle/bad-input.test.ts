@@ -78,6 +78,10 @@ describe('damaged indexes give specific errors', () => {
     await expectError(openIndex(tableWithDataBlock(Uint8Array.from([0, 0, 0, 0]), { footer })), 'too-large', /2\^53/);
   });
 
+  it('an index that points at the same data block twice', async () => {
+    await expectError(openIndex(tableWithDataBlock(Uint8Array.from([0, 0, 0, 0]), { repeatHandle: 2 })), 'corrupt', /inside the previous one/);
+  });
+
   it('an unknown compression type', async () => {
     await expectError(openIndex(tableWithDataBlock(Uint8Array.from([0, 0, 0, 0]), { type: 7 })), 'unsupported', /compression type 7/);
   });

@@ -39,15 +39,20 @@ function block(contents: Uint8Array, type = 0): Uint8Array {
  * A table whose single data block holds `contents` as given (with a valid checksum), so that the
  * block's own structure can be damaged. `footerHandles` replaces the footer's handles.
  */
-export function tableWithDataBlock(contents: Uint8Array, opts: { type?: number; footer?: number[] } = {}): Uint8Array {
+export function tableWithDataBlock(contents: Uint8Array, opts: { type?: number; footer?: number[]; repeatHandle?: number } = {}): Uint8Array {
   const data = block(contents, opts.type ?? 0);
   const meta = block(Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0]));
   const handle: number[] = [];
   putVarint(handle, 0);
   putVarint(handle, contents.byteLength);
-  const idx: number[] = [0, 1, handle.length, 0x7a, ...handle];
-  putFixed32(idx, 0);
-  putFixed32(idx, 1);
+  const idx: number[] = [];
+  const restarts: number[] = [];
+  for (let i = 0; i < (opts.repeatHandle ?? 1); i++) {
+    restarts.push(idx.length);
+    idx.push(0, 1, handle.length, 0x61 + i, ...handle);
+  }
+  for (const r of restarts) putFixed32(idx, r);
+  putFixed32(idx, restarts.length);
   const index = block(Uint8Array.from(idx));
   const footer: number[] = [];
   if (opts.footer) footer.push(...opts.footer);

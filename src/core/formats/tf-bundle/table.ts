@@ -206,10 +206,17 @@ export async function readTable(source: ByteSource): Promise<TableEntry[]> {
   const limit = source.size - FOOTER_LENGTH;
   await readBlock(source, metaindex, 'metaindex block');
   const indexBlock = await readBlock(source, index, 'index block');
+  let end = 0;
   const handles = parseBlock(indexBlock, source.path, index.offset, 'index block').map((e) => {
     const c = new Cursor(e.value, source.path, index.offset, 'index block', HINT);
     const h = decodeHandle(c, 'data block handle');
     checkHandle(source, h, limit, 'data block');
+    // TableBuilder writes data blocks one after another; a handle pointing back is damage (and
+    // would let a small index make Graft read the same bytes over and over).
+    if (h.offset < end) {
+      throw new GraftError('corrupt', source.path, `the index block points at a data block at offset ${h.offset}, inside the previous one${HINT}`);
+    }
+    end = h.offset + h.size + BLOCK_TRAILER_LENGTH;
     return h;
   });
   const entries: TableEntry[] = [];
