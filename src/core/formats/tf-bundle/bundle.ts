@@ -145,6 +145,11 @@ export async function openTfBundle(
     const parts = sliceEntries.get(name);
     if (parts) {
       byteLength = count * tfElementSize(dtype);
+      // Like TF's TensorSliceSet query: the slices must tile the variable (no gaps, no overlaps).
+      const covered = entry.slices.reduce((sum, slice) => sum + elementCountChecked(sliceShape(slice, entry.shape, file, name), file, name), 0);
+      if (covered !== count) {
+        throw new GraftError('corrupt', file, `the slices of partitioned variable "${name}" hold ${covered} elements but the variable has ${count}`);
+      }
       entry.slices.forEach((slice, s) => {
         const part = parts[s]!;
         const shape = sliceShape(slice, entry.shape, file, name);

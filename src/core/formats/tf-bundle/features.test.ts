@@ -79,6 +79,13 @@ describe('partitioned variables', () => {
     expect(new Int16Array((await ckpt.read('emb/weights')).slice().buffer)).toEqual(full);
   });
 
+  it('slices that leave a gap are a corrupt index', async () => {
+    const { files } = built([
+      { name: 'v', dtype: 'float32', shape: [3], bytes: new Uint8Array(0), slices: [{ extent: [{ start: 0, length: 1 }], bytes: f32(1) }, { extent: [{ start: 2, length: 1 }], bytes: f32(3) }] },
+    ]);
+    await expect(openCheckpoint(files)).rejects.toMatchObject({ code: 'corrupt', message: expect.stringMatching(/hold 2 elements but the variable has 3/) });
+  });
+
   it('a slice whose entry is missing is a corrupt index', async () => {
     const { files } = built([
       { name: 'v', dtype: 'float32', shape: [2], bytes: new Uint8Array(0), slices: [{ extent: [{ start: 0, length: 1 }], bytes: f32(1) }] },
