@@ -87,9 +87,6 @@ describe('partitioned variables', () => {
   });
 
   it('a slice whose entry is missing is a corrupt index', async () => {
-    const { files } = built([
-      { name: 'v', dtype: 'float32', shape: [2], bytes: new Uint8Array(0), slices: [{ extent: [{ start: 0, length: 1 }], bytes: f32(1) }] },
-    ], {}, () => undefined);
     // Rewrite the full entry so it claims a second slice that was never stored.
     const more = built([
       {
@@ -98,7 +95,6 @@ describe('partitioned variables', () => {
         override: { slices: [[{ start: 0, length: 1 }], [{ start: 1, length: 1 }]] },
       },
     ]);
-    expect((await openCheckpoint(files)).tensors).toHaveLength(1);
     await expect(openCheckpoint(more.files)).rejects.toMatchObject({ code: 'corrupt', message: expect.stringMatching(/slice whose entry is missing/) });
   });
 });
