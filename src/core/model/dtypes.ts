@@ -9,7 +9,10 @@ export type DType =
   | 'float8_e5m2' | 'float8_e4m3fn' | 'float8_e4m3fnuz' | 'float8_e4m3b11fnuz' | 'float8_e5m2fnuz'
   | 'int4' | 'uint4' | 'int2' | 'uint2';
 
-/** Bytes per element; 0 where elements have no fixed size (string, resource, variant); 0.5/0.25 for packed ints. */
+/**
+ * Bytes per element as stored; 0 where elements have no fixed size (string, resource, variant). int4/int2 take a
+ * whole byte each, as TensorFlow and ml_dtypes store them.
+ */
 export const ELEMENT_SIZE: Record<DType, number> = {
   float16: 2, bfloat16: 2, float32: 4, float64: 8,
   int8: 1, int16: 2, int32: 4, int64: 8,
@@ -18,7 +21,7 @@ export const ELEMENT_SIZE: Record<DType, number> = {
   qint8: 1, quint8: 1, qint16: 2, quint16: 2, qint32: 4,
   resource: 0, variant: 0,
   float8_e5m2: 1, float8_e4m3fn: 1, float8_e4m3fnuz: 1, float8_e4m3b11fnuz: 1, float8_e5m2fnuz: 1,
-  int4: 0.5, uint4: 0.5, int2: 0.25, uint2: 0.25,
+  int4: 1, uint4: 1, int2: 1, uint2: 1,
 };
 
 export function elementCount(shape: readonly number[]): number {

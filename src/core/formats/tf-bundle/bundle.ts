@@ -30,11 +30,6 @@ export interface TfBundleCheckpoint extends Checkpoint {
   entry(name: string): BundleEntry | undefined;
 }
 
-/** Bytes per element as TF stores them: int4/int2 and friends take a whole byte each. */
-export function tfElementSize(dtype: DType): number {
-  const size = ELEMENT_SIZE[dtype];
-  return size > 0 && size < 1 ? 1 : size;
-}
 
 const latin1 = (b: Uint8Array): string => {
   let s = '';
@@ -102,7 +97,7 @@ export async function openTfBundle(
     if (!Number.isSafeInteger(entry.offset + entry.size)) {
       throw new GraftError('too-large', file, `${label} claims ${entry.size} bytes at offset ${entry.offset}, beyond what Graft can address`);
     }
-    const elem = tfElementSize(dtype);
+    const elem = ELEMENT_SIZE[dtype];
     if (elem > 0 && entry.size !== count * elem) {
       throw new GraftError('corrupt', file, `${label} (${tfDtypeName(entry.dtypeCode)}, shape [${entry.shape.join(', ')}]) should take ${count * elem} bytes but its entry says ${entry.size} — the index is damaged`);
     }
@@ -144,7 +139,7 @@ export async function openTfBundle(
     let byteLength = entry.size;
     const parts = sliceEntries.get(name);
     if (parts) {
-      byteLength = count * tfElementSize(dtype);
+      byteLength = count * ELEMENT_SIZE[dtype];
       // Like TF's TensorSliceSet query: the slices must tile the variable (no gaps, no overlaps).
       const covered = entry.slices.reduce((sum, slice) => sum + elementCountChecked(sliceShape(slice, entry.shape, file, name), file, name), 0);
       if (covered !== count) {
@@ -196,7 +191,7 @@ export async function openTfBundle(
     if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${name}" in this checkpoint`);
     const parts = sliceEntries.get(name);
     if (!parts) return readEntry(name, entry, info.dtype, elementCountChecked(info.shape, file, name));
-    const elem = tfElementSize(info.dtype);
+    const elem = ELEMENT_SIZE[info.dtype];
     if (elem === 0) {
       throw new GraftError('unsupported', file, `partitioned variable "${name}" has dtype ${info.dtype}; Graft reassembles only fixed-size dtypes`);
     }

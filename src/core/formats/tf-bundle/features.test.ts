@@ -4,7 +4,7 @@ import { memorySource } from '../../io/byte-source';
 import { ELEMENT_SIZE, elementCount, type DType } from '../../model/dtypes';
 import { openCheckpoint } from '../registry';
 import { built, f32 } from './builders';
-import { tfElementSize, type TfBundleCheckpoint } from './bundle';
+import type { TfBundleCheckpoint } from './bundle';
 import { encodeTensorNameSlice, writeSignedNumIncreasing } from './slices';
 import { decodeStringTensor, encodeStringTensor } from './strings';
 import { readTable } from './table';
@@ -128,7 +128,7 @@ describe('string tensors', () => {
   });
 });
 
-const DTYPES = (Object.keys(ELEMENT_SIZE) as DType[]).filter((d) => tfElementSize(d) > 0);
+const DTYPES = (Object.keys(ELEMENT_SIZE) as DType[]).filter((d) => ELEMENT_SIZE[d] > 0);
 
 describe('read(write(x)) = x for random tensors', () => {
   it('holds', async () => {
@@ -139,7 +139,7 @@ describe('read(write(x)) = x for random tensors', () => {
         seed: fc.integer(),
       })
       .map(({ dtype, shape, seed }) => {
-        const n = elementCount(shape) * tfElementSize(dtype);
+        const n = elementCount(shape) * ELEMENT_SIZE[dtype];
         const bytes = Uint8Array.from({ length: n }, (_, i) => (seed + i * 31) & 0xff);
         return { dtype, shape, bytes };
       });

@@ -1,4 +1,4 @@
-export { openTfBundle, tfElementSize, type TfBundleCheckpoint } from './bundle';
+export { openTfBundle, type TfBundleCheckpoint } from './bundle';
 export { detectTfBundles, parseCheckpointState, type TfBundleMatch } from './detect';
 export { dataFileName, indexFileName, parseDataFileName } from './naming';
 export { OBJECT_GRAPH_KEY, namesFromObjectGraph } from './object-graph';

@@ -4,8 +4,7 @@
  * header under key "". In memory for now.
  */
 import { GraftError } from '../../errors';
-import { elementCount, type DType } from '../../model/dtypes';
-import { tfElementSize } from './bundle';
+import { ELEMENT_SIZE, elementCount, type DType } from '../../model/dtypes';
 import { concatBytes } from './cursor';
 import { crc32c, maskCrc } from './crc32c';
 import { dtypeToCode, encodeEntry, encodeHeader, type BundleEntry, type SliceExtent } from './protos';
@@ -63,7 +62,7 @@ export function writeTfBundle(tensors: readonly WriteTensor[], options: WriteOpt
 
   const append = (t: WriteTensor, shard: number, bytes: Uint8Array, shape: number[], label: string): Omit<BundleEntry, 'unknownRank'> => {
     const count = elementCount(shape);
-    const elem = tfElementSize(t.dtype);
+    const elem = ELEMENT_SIZE[t.dtype];
     let crc: number;
     if (t.dtype === 'string') {
       crc = parseStringTensor(bytes, count, label, t.name, 0, littleEndian).crc;
