@@ -24,6 +24,7 @@ test('the built-in example opens on the first visit with a variable shown', asyn
 });
 
 test('a 4-D kernel of the example can be viewed whole or one filter at a time', async ({ page }) => {
+  expect(existsSync(manifestPath), 'dist/examples/manifest.json: run `npm run example` before `vite build`').toBe(true);
   await page.goto('/');
   const kernel = page.locator('[data-testid="variable-row"][data-name$="kernel"]').filter({ has: page.locator('.shape', { hasText: /\[\d+, \d+, \d+, \d+\]/ }) }).first();
   await kernel.click();

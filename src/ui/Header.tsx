@@ -90,7 +90,7 @@ export function Header() {
     <header className="header">
       <div className="brand">
         <h1>Graft</h1>
-        <p>Reuse trained weights after you changed your model. Drop a TensorFlow checkpoint to see what is inside — nothing leaves your browser.</p>
+        <p>Reuse trained weights after you changed your model. Start by dropping a TensorFlow checkpoint to see what is inside; nothing leaves your browser.</p>
       </div>
       <Pickers />
       <Source />

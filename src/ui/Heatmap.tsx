@@ -4,8 +4,8 @@ import { useGraft } from '../state/store';
 import { NAN_COLOR, cssGradient, diverging } from './colors';
 import { formatValue } from './format';
 
-const MAX_W = 420;
-const MAX_H = 300;
+const NOMINAL_W = 520;
+const MAX_H = 340;
 
 function KernelViewPicker({ shape }: { shape: number[] }) {
   const kernel = useGraft((s) => s.view.kernel);
@@ -63,9 +63,8 @@ export function Heatmap({ data, shape }: { data: HeatmapData; shape: number[] })
     ctx.putImageData(img, 0, 0);
   }, [data, scale]);
 
-  // Cells are stretched to fill the box; a 1-row strip keeps a visible height.
-  const width = MAX_W;
-  const height = Math.round(Math.min(MAX_H, Math.max(data.rows === 1 ? 28 : 60, (data.rows / data.cols) * MAX_W)));
+  // Cells stretch to the panel's width; the height follows the grid's shape within bounds, a 1-row strip stays visible.
+  const height = Math.round(Math.min(MAX_H, Math.max(data.rows === 1 ? 28 : 64, (data.rows / data.cols) * NOMINAL_W)));
   const averaged = data.blockRows > 1 || data.blockCols > 1;
   return (
     <figure className="heatmap">
@@ -77,7 +76,7 @@ export function Heatmap({ data, shape }: { data: HeatmapData; shape: number[] })
           data-testid="heatmap"
           width={data.cols}
           height={data.rows}
-          style={{ width, height }}
+          style={{ height }}
           aria-label={`Heatmap of ${data.viewRows} × ${data.viewCols} values`}
         />
       </div>

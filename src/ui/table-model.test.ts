@@ -20,11 +20,17 @@ describe('tableItems', () => {
   it('puts weights, optimizer state and bookkeeping in their own sections, grouped by scope', () => {
     const items = tableItems(tensors, '', {});
     expect(items.map((i) => (i.type === 'variable' ? i.tensor.name : i.type === 'group' ? `group:${i.group}` : `section:${i.kind}`))).toEqual([
-      'section:weight', 'group:dense', 'dense/kernel', 'dense/bias', 'group:conv', 'conv/kernel',
+      'section:weight', 'group:conv', 'conv/kernel', 'group:dense', 'dense/kernel', 'dense/bias',
       'section:optimizer', 'group:optimizer', 'dense/kernel/Adam',
       'section:bookkeeping', 'group:global_step', 'global_step', '_CHECKPOINTABLE_OBJECT_GRAPH',
     ]);
     expect(items[0]).toMatchObject({ count: 3, bytes: 48 + 12 + 288 });
+  });
+
+  it('orders groups by name, parents first and numbers by value', () => {
+    const groups = ['layer_10', 'conv1/BatchNorm', 'layer_2', 'conv1'].map((g) => t(`${g}/w`, 'weight', g, [1]));
+    const names = tableItems(groups, '', {}).flatMap((i) => (i.type === 'group' ? [i.group] : []));
+    expect(names).toEqual(['conv1', 'conv1/BatchNorm', 'layer_2', 'layer_10']);
   });
 
   it('hides the rows of collapsed groups but keeps their header', () => {

@@ -37,7 +37,9 @@ export function tableItems(tensors: readonly TensorInfo[], filter: string, colla
     if (groups.size === 0) continue;
     const section: TableItem = { type: 'section', kind, count: 0, bytes: 0 };
     items.push(section);
-    for (const [group, list] of groups) {
+    // By name, numbers compared as numbers: `conv1` before `conv1/BatchNorm`, `layer_2` before `layer_10`.
+    const ordered = [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }));
+    for (const [group, list] of ordered) {
       const key = groupKey(kind, group);
       const isCollapsed = !filtering && Boolean(collapsed[key]);
       const bytes = list.reduce((a, t) => a + t.byteLength, 0);
