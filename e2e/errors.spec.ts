@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
-import { FIXTURES, dropFiles, expected, fixtureBytes } from './helpers';
+import { FIXTURES, dropFiles, expected, fixtureBytes, gotoWithoutExample } from './helpers';
 
 const RUAN = 'tf2-keras-2shard-little_ruan';
 const shards = ['model.ckpt.data-00000-of-00002', 'model.ckpt.data-00001-of-00002'];
 
 test('an index with a flipped byte in a block shows the checksum error, and what was loaded stays', async ({ page }) => {
-  await page.goto('/');
+  await gotoWithoutExample(page);
   await page.getByTestId('file-input').setInputFiles(['model.ckpt.index', ...shards].map((f) => join(FIXTURES, RUAN, f)));
   const count = expected(RUAN).length;
   await expect(page.getByTestId('variable-row')).toHaveCount(count);
@@ -28,7 +28,7 @@ test('an index with a flipped byte in a block shows the checksum error, and what
 });
 
 test('a truncated index shows an error naming the file', async ({ page }) => {
-  await page.goto('/');
+  await gotoWithoutExample(page);
   const index = fixtureBytes(RUAN, 'model.ckpt.index');
   await dropFiles(page, [{ path: 'model.ckpt.index', bytes: index.slice(0, index.length - 20) }, { path: shards[1]!, bytes: fixtureBytes(RUAN, shards[1]!) }]);
   const error = page.getByTestId('error');
@@ -39,7 +39,7 @@ test('a truncated index shows an error naming the file', async ({ page }) => {
 
 test('a missing data shard is a warning; reading one of its tensors fails with a clear message', async ({ page }) => {
   const folder = 'bert-index-only-johnny';
-  await page.goto('/');
+  await gotoWithoutExample(page);
   const index = expected(folder)[0]!.file;
   await dropFiles(page, [{ path: index.split('/').pop()!, bytes: fixtureBytes(folder, index) }]);
   await expect(page.getByTestId('variable-row')).toHaveCount(expected(folder).length, { timeout: 20_000 });
@@ -52,7 +52,7 @@ test('a missing data shard is a warning; reading one of its tensors fails with a
 });
 
 test('files that are not a checkpoint are named in the error', async ({ page }) => {
-  await page.goto('/');
+  await gotoWithoutExample(page);
   await dropFiles(page, [{ path: 'notes.txt', bytes: new TextEncoder().encode('hello') }]);
   await expect(page.getByTestId('error')).toContainText('notes.txt');
 });

@@ -37,3 +37,16 @@ test('a 4-D kernel of the example can be viewed whole or one filter at a time', 
   await page.getByTestId('view-mode').selectOption('hw');
   await expect(heat).toHaveAttribute('height', String(shape[2]));
 });
+
+test('without a built-in example the page opens on the empty drop state, with no error', async ({ page }) => {
+  await page.route('**/examples/manifest.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/');
+  await expect(page.getByTestId('drop-zone')).toBeVisible();
+  await expect(page.getByTestId('drop-zone')).toContainText('Drop a TensorFlow checkpoint here');
+  // Give the example request time to come back before checking nothing was reported.
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.getByTestId('variable-row')).toHaveCount(0);
+  await page.getByTestId('load-example').click();
+  await expect(page.getByTestId('error')).toContainText('no built-in example');
+});

@@ -70,3 +70,10 @@ export function expectClose(shown: number, actual: number): void {
 export async function shownNames(page: Page): Promise<string[]> {
   return page.getByTestId('variable-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name') ?? ''));
 }
+
+/** Opens the page without the built-in example, so only what the test opens is shown. */
+export async function gotoWithoutExample(page: Page): Promise<void> {
+  await page.route('**/examples/manifest.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/');
+  await expect(page.getByTestId('drop-zone')).toBeVisible();
+}

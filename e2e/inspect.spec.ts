@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
-import { FIXTURES, dropFiles, expectClose, expected, fixtureBytes, float32Values, shownNames, shownNumber } from './helpers';
+import { FIXTURES, dropFiles, expectClose, expected, fixtureBytes, float32Values, shownNames, shownNumber, gotoWithoutExample } from './helpers';
 
 const RUAN = 'tf2-keras-2shard-little_ruan';
 const RUAN_FILES = ['checkpoint', 'model.ckpt.index', 'model.ckpt.data-00000-of-00002', 'model.ckpt.data-00001-of-00002'];
 
 test('picked files of a two-shard TF2 checkpoint list every variable, and one opens with its statistics', async ({ page }) => {
-  await page.goto('/');
+  await gotoWithoutExample(page);
   await page.getByTestId('file-input').setInputFiles(RUAN_FILES.map((f) => join(FIXTURES, RUAN, f)));
 
   const entries = expected(RUAN);
@@ -40,7 +40,7 @@ test('picked files of a two-shard TF2 checkpoint list every variable, and one op
 
 test('dropped files with two checkpoints offer a picker; each lists its own variables', async ({ page }) => {
   const folder = 'tf1-saver-houseprices';
-  await page.goto('/');
+  await gotoWithoutExample(page);
   const files = ['checkpoint', 'model.ckpt.index', 'model.ckpt.data-00000-of-00001', 'model_longtrain.ckpt.index', 'model_longtrain.ckpt.data-00000-of-00001'];
   await dropFiles(page, files.map((f) => ({ path: f, bytes: fixtureBytes(folder, f) })));
 
@@ -72,7 +72,7 @@ test('dropped files with two checkpoints offer a picker; each lists its own vari
 
 test('a SavedModel folder picked as a folder opens its variables/', async ({ page }) => {
   const folder = 'savedmodel-keras-disease';
-  await page.goto('/');
+  await gotoWithoutExample(page);
   await page.getByTestId('folder-input').setInputFiles(join(FIXTURES, folder, 'model'));
   const names = expected(folder).map((e) => e.name).sort();
   await expect(page.getByTestId('variable-row')).toHaveCount(names.length);
@@ -81,7 +81,7 @@ test('a SavedModel folder picked as a folder opens its variables/', async ({ pag
 });
 
 test('the filter narrows the table by name and groups collapse', async ({ page }) => {
-  await page.goto('/');
+  await gotoWithoutExample(page);
   await page.getByTestId('file-input').setInputFiles(RUAN_FILES.map((f) => join(FIXTURES, RUAN, f)));
   const entries = expected(RUAN);
   await expect(page.getByTestId('variable-row')).toHaveCount(entries.length);

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { dropFiles } from './helpers';
+import { dropFiles, gotoWithoutExample } from './helpers';
 
 const GROUPS = 100;
 const PER_GROUP = 50;
@@ -15,7 +15,7 @@ test('5,000 variables list without freezing: only the rows in view are drawn, fi
     }
   }
   const { index, shards } = writeTfBundle(tensors);
-  await page.goto('/');
+  await gotoWithoutExample(page);
   await dropFiles(page, [
     { path: 'big.ckpt.index', bytes: index },
     { path: 'big.ckpt.data-00000-of-00001', bytes: shards[0]! },

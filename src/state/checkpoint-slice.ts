@@ -54,11 +54,14 @@ export const checkpointSlice =
       },
 
       async loadExample({ quiet = false } = {}) {
+        const before = generation;
         try {
           const example = await fetchExample();
+          // On the first visit, files the person opened meanwhile win over the example.
+          if (quiet && generation !== before) return;
           if (example) await get().openFiles(example.files, { origin: 'example' });
           else if (!quiet) {
-            set({ error: { code: 'missing-file', file: 'examples/manifest.json', message: 'This build has no built-in example: run `npm run example` and rebuild.' } });
+            set({ error: { code: 'missing-file', file: '', message: 'This build has no built-in example: run `npm run example` and rebuild.' } });
           }
         } catch (e) {
           set({ error: { code: 'missing-file', file: '', message: `The built-in example could not be loaded: ${e instanceof Error ? e.message : String(e)}` } });

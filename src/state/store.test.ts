@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TensorInfo } from '../core/model/checkpoint';
 import { type GraftClient, type InspectResult, type OpenResult, WorkerError } from '../worker/client';
 import { createGraftStore } from './store';
@@ -89,5 +89,37 @@ describe('store', () => {
     expect(calls).toEqual([undefined, 'b']);
     expect(store.getState().checkpoint?.label).toBe('b');
     expect(store.getState().filter).toBe('');
+  });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('does not let the first-visit example replace files the person opened meanwhile', async () => {
+    const manifest = deferred<Response>();
+    const manifestResponse = () => new Response(JSON.stringify({ label: 'ex', files: ['old/a.index'] }), { headers: { 'content-type': 'application/json' } });
+    let manifestCalls = 0;
+    vi.stubGlobal('fetch', (url: string) => {
+      if (!url.endsWith('manifest.json')) return Promise.resolve(new Response(new Uint8Array(4)));
+      return manifestCalls++ === 0 ? manifest.promise : Promise.resolve(manifestResponse());
+    });
+    const opens: string[] = [];
+    const client: GraftClient = {
+      open: async (files) => {
+        opens.push(files[0]!.path);
+        return opened(files[0]!.path, [tensor('w/k')]);
+      },
+      inspect: async (name) => numbers(name),
+    };
+    const store = createGraftStore(client);
+    const example = store.getState().loadExample({ quiet: true });
+    await store.getState().openFiles([file('mine.index')]);
+    manifest.resolve(manifestResponse());
+    await example;
+    expect(opens).toEqual(['mine.index']);
+    expect(store.getState().checkpoint?.label).toBe('mine.index');
+
+    // Asked for explicitly, the example opens.
+    await store.getState().loadExample();
+    expect(opens).toEqual(['mine.index', 'old/a.index']);
+    expect(store.getState().origin).toBe('example');
   });
 });

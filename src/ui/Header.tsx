@@ -76,6 +76,7 @@ function Source() {
           </select>
         </label>
       )}
+      {checkpoint && <span className="muted small drop-hint">Drop other files anywhere on the page to open them instead.</span>}
       {status === 'opening' && (
         <span className="busy" data-testid="opening">
           Opening…

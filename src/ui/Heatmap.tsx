@@ -5,7 +5,7 @@ import { NAN_COLOR, cssGradient, diverging } from './colors';
 import { formatValue } from './format';
 
 const NOMINAL_W = 520;
-const MAX_H = 340;
+const MAX_H = 260;
 
 function KernelViewPicker({ shape }: { shape: number[] }) {
   const kernel = useGraft((s) => s.view.kernel);

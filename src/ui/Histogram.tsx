@@ -2,7 +2,7 @@ import type { Histogram as HistogramData } from '../core/analysis/stats';
 import { formatValue } from './format';
 
 const W = 420;
-const H = 120;
+const H = 100;
 
 /** Bars of the finite values' distribution; a square-root height scale keeps small bins visible. */
 export function Histogram({ data }: { data: HistogramData }) {

@@ -10,7 +10,8 @@ export function Messages() {
     <div className="messages">
       {error && (
         <div className="message error" role="alert" data-testid="error">
-          <strong>Could not open these files.</strong> <span data-testid="error-message">{error.message}</span>
+          {error.file && <strong>Could not open these files. </strong>}
+          <span data-testid="error-message">{error.message}</span>
           <button type="button" className="dismiss" aria-label="Dismiss" onClick={dismiss}>
             ×
           </button>

@@ -40,12 +40,13 @@ function Numbers({ result, tensor }: { result: Extract<InspectResult, { kind: 'n
     ['NaN', s.nan.toLocaleString('en-US'), 'stat-nan'],
     ['±Inf', (s.posInf + s.negInf).toLocaleString('en-US'), 'stat-inf'],
     ['zeros', s.zeros.toLocaleString('en-US'), 'stat-zeros'],
+    ['finite', s.finite.toLocaleString('en-US'), 'stat-finite'],
   ];
   return (
     <>
       <div className="stats">
-        {stats.map(([label, value, id]) => (
-          <div key={id} className={`stat${(id === 'stat-nan' || id === 'stat-inf') && value !== '0' ? ' alarm' : ''}`}>
+        {stats.map(([label, value, id], i) => (
+          <div key={id} className={`stat${i >= 4 ? ' count' : ''}${(id === 'stat-nan' || id === 'stat-inf') && value !== '0' ? ' alarm' : ''}`}>
             <div className="stat-label">{label}</div>
             <div className="stat-value mono" data-testid={id}>
               {value}

@@ -9,6 +9,8 @@ import { inspectTensor } from './inspect-tensor';
 import type { CheckpointData, Outcome, WorkerApi } from './protocol';
 
 let current: Checkpoint | null = null;
+/** Opens are numbered: only the latest one may replace `current` (the page ignores earlier answers too). */
+let latestOpen = 0;
 
 async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
@@ -34,16 +36,18 @@ function plain(c: Checkpoint): CheckpointData {
 }
 
 const api: WorkerApi = {
-  open: (files, candidateId) =>
-    attempt(async () => {
+  open: (files, candidateId) => {
+    const mine = ++latestOpen;
+    return attempt(async () => {
       const sources = files.map((f) => blobSource(f.path, f.file));
       const candidates = (await listCandidates(sources)).map((c) => ({ ...c, files: [...c.files] }));
       const chosen = candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;
       const checkpoint = await openCheckpoint(sources, chosen);
       // Replaced only once the new one opened: a failed open leaves the previous checkpoint inspectable.
-      current = checkpoint;
+      if (mine === latestOpen) current = checkpoint;
       return { candidates, candidateId: chosen ?? '', checkpoint: plain(checkpoint) };
-    }),
+    });
+  },
   inspect: (name, view) =>
     attempt(async () => {
       if (!current) throw new Error('no checkpoint is open');
