@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { FIXTURES, dropFiles, expectClose, expected, fixtureBytes, float32Values, shownNames, shownNumber, gotoWithoutExample } from './helpers';
@@ -36,6 +37,28 @@ test('picked files of a two-shard TF2 checkpoint list every variable, and one op
   await expect(page.getByTestId('histogram').locator('rect')).toHaveCount(40);
   await expect(page.getByTestId('heatmap')).toHaveAttribute('width', '128');
   await expect(page.getByTestId('heatmap')).toHaveAttribute('height', '4');
+  await expect(page.getByTestId('meta-original-name')).toHaveText('sequential/dense/kernel');
+
+  // A string tensor lists its elements: the object graph is binary, so it is shown as hex.
+  await page.locator('[data-testid="variable-row"][data-name="_CHECKPOINTABLE_OBJECT_GRAPH"]').click();
+  await expect(page.getByTestId('strings')).toContainText('1 string');
+  await expect(page.getByTestId('strings')).toContainText(/binary, \d+ bytes: [0-9a-f]{2} /);
+  await expect(page.getByTestId('histogram')).toHaveCount(0);
+});
+
+test('TF 2.0 alpha OBJECT_CONFIG_JSON strings show as text', async ({ page }) => {
+  const folder = 'tf2alpha-keras-saveweights-jessiemjones';
+  const entries = expected(folder);
+  await gotoWithoutExample(page);
+  const files = [...new Set(entries.map((e) => e.file))];
+  const index = files[0]!;
+  const dir = index.includes('/') ? index.slice(0, index.lastIndexOf('/') + 1) : '';
+  const names = readdirSync(join(FIXTURES, folder, dir)).filter((f) => f.startsWith(index.slice(dir.length).replace(/\.index$/, '')));
+  await page.getByTestId('file-input').setInputFiles(names.map((f) => join(FIXTURES, folder, dir, f)));
+  await expect(page.getByTestId('variable-row')).toHaveCount(entries.length);
+  const config = entries.find((e) => e.name.endsWith('OBJECT_CONFIG_JSON') && e.name !== '/.ATTRIBUTES/OBJECT_CONFIG_JSON')!;
+  await page.locator(`[data-testid="variable-row"][data-name="${config.name}"]`).click();
+  await expect(page.getByTestId('strings')).toContainText('{');
 });
 
 test('dropped files with two checkpoints offer a picker; each lists its own variables', async ({ page }) => {
