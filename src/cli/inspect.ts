@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GraftError } from '../core/errors';
+import { humanBytes } from '../core/format';
 import type { Checkpoint, TensorInfo, VariableKind } from '../core/model/checkpoint';
 import { decodeNumbers, isDecodable } from '../core/model/decode';
 import { listCandidates, openCheckpoint } from '../core/formats/registry';
@@ -90,16 +91,4 @@ async function printTensor(ckpt: Checkpoint, name: string, out: Write): Promise<
   } else {
     out(`(${bytes.byteLength} bytes of ${t.dtype}; no numeric view)`);
   }
-}
-
-export function humanBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }

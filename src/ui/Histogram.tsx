@@ -1,5 +1,5 @@
 import type { Histogram as HistogramData } from '../core/analysis/stats';
-import { formatValue } from './format';
+import { formatValue } from '../core/format';
 
 const W = 420;
 const H = 100;
@@ -35,7 +35,7 @@ export function Histogram({ data }: { data: HistogramData }) {
       </svg>
       <figcaption className="axis">
         <span>{formatValue(lo)}</span>
-        {zeroX !== null && <span className="muted">0 marked</span>}
+        {zeroX !== null && <span className="muted">dashed line at 0 · bar height √count</span>}
         <span>{formatValue(hi)}</span>
       </figcaption>
     </figure>

@@ -1,7 +1,7 @@
 import type { TensorInfo } from '../core/model/checkpoint';
 import type { InspectResult } from '../worker/client';
 import { useGraft } from '../state/store';
-import { formatShape, formatValue, humanBytes, humanCount } from './format';
+import { formatShape, formatValue, humanBytes, humanCount } from '../core/format';
 import { Heatmap } from './Heatmap';
 import { Histogram } from './Histogram';
 import { KIND_LABEL, elements } from './table-model';

@@ -1,7 +1,7 @@
 import { memo, useMemo, useRef, useState, useLayoutEffect } from 'react';
 import type { TensorInfo } from '../core/model/checkpoint';
 import { useGraft } from '../state/store';
-import { formatShape, humanBytes, humanCount } from './format';
+import { formatShape, humanBytes, humanCount } from '../core/format';
 import { KIND_LABEL, KINDS, type TableItem, tableItems, totals } from './table-model';
 
 const ROW_HEIGHT = 36;
@@ -14,11 +14,11 @@ function Totals({ tensors, filter }: { tensors: TensorInfo[]; filter: string }) 
   return (
     <div className="totals" data-testid="totals">
       <span>
-        <b>{t.variables.toLocaleString('en-US')}</b> variables · <b>{humanCount(t.parameters)}</b> parameters · <b>{humanBytes(t.bytes)}</b>
+        <b>{t.variables.toLocaleString('en-US')}</b> variables · <b>{humanCount(t.parameters)}</b> values · <b>{humanBytes(t.bytes)}</b>
       </span>
       {KINDS.filter((k) => t.byKind[k].variables > 0).map((k) => (
         <span key={k} className={`kind-total kind-${k}`} data-testid={`totals-${k}`}>
-          {KIND_LABEL[k]}: {t.byKind[k].variables} · {humanCount(t.byKind[k].parameters)} params · {humanBytes(t.byKind[k].bytes)}
+          {KIND_LABEL[k]}: {t.byKind[k].variables} · {humanCount(t.byKind[k].parameters)} {t.byKind[k].parameters === 1 ? 'value' : 'values'} · {humanBytes(t.byKind[k].bytes)}
         </span>
       ))}
       {filter.trim() && <span className="muted" data-testid="shown">{t.shown} match the filter</span>}
