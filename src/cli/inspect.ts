@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/format';
 import type { Checkpoint, TensorInfo, VariableKind } from '../core/model/checkpoint';
@@ -6,6 +7,7 @@ import { decodeNumbers, isDecodable } from '../core/model/decode';
 import { listCandidates, openCheckpoint } from '../core/formats/registry';
 import { decodeStringTensor } from '../core/formats/tf-bundle';
 import { formatArray } from './format-array';
+import type { Command } from './main';
 import { resolveInput } from './resolve-input';
 
 export interface InspectOptions {
@@ -27,6 +29,29 @@ export async function openForCli(path: string, prefix?: string): Promise<Checkpo
   }
   return openCheckpoint(sources, chosen?.id);
 }
+
+export const inspectCommand: Command = {
+  usage: `graft inspect PATH [--json] [--sha256] [--tensor NAME] [--prefix PREFIX]
+  PATH      a checkpoint prefix (model.ckpt), its .index, or a folder (checkpoint dir, SavedModel)
+  --json    one JSON object per variable per line
+  --sha256  add the sha256 of each tensor's raw stored bytes (reads and checks every tensor)
+  --tensor  print one tensor's values
+  --prefix  which checkpoint to read when the folder holds several`,
+  async run(args, out) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        sha256: { type: 'boolean', default: false },
+        tensor: { type: 'string' },
+        prefix: { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1) throw new GraftError('usage', '', `inspect takes one PATH\n${inspectCommand.usage}`);
+    await inspect(positionals[0]!, values, out);
+  },
+};
 
 export async function inspect(path: string, opts: InspectOptions, out: Write): Promise<void> {
   const ckpt = await openForCli(path, opts.prefix);

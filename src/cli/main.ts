@@ -1,37 +1,27 @@
-import { parseArgs } from 'node:util';
 import { toErrorData } from '../core/errors';
-import { inspect } from './inspect';
+import { inspectCommand } from './inspect';
 
-const USAGE = `usage: graft inspect PATH [--json] [--sha256] [--tensor NAME] [--prefix PREFIX]
+/** A sub-command: parses its own arguments, writes lines through `out`, throws GraftErrors. */
+export interface Command {
+  usage: string;
+  run(args: string[], out: (line: string) => void): Promise<void>;
+}
 
-  PATH      a checkpoint prefix (model.ckpt), its .index, or a folder (checkpoint dir, SavedModel)
-  --json    one JSON object per variable per line
-  --sha256  add the sha256 of each tensor's raw stored bytes (reads and checks every tensor)
-  --tensor  print one tensor's values
-  --prefix  which checkpoint to read when the folder holds several`;
+const COMMANDS: Record<string, Command> = {
+  inspect: inspectCommand,
+};
+
+const USAGE = `usage: graft <command> [options]\n\n${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}`;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h') {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
     console.log(USAGE);
-    return command === undefined ? 2 : 0;
+    return name === undefined ? 2 : 0;
   }
-  if (command !== 'inspect') {
-    console.error(`graft: unknown command ${command}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      sha256: { type: 'boolean', default: false },
-      tensor: { type: 'string' },
-      prefix: { type: 'string' },
-    },
-  });
-  if (positionals.length !== 1) {
-    console.error(USAGE);
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`graft: unknown command ${name}\n${USAGE}`);
     return 2;
   }
   const lines: string[] = [];
@@ -40,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     lines.length = 0;
   };
   try {
-    await inspect(positionals[0]!, values, (line) => {
+    await command.run(rest, (line) => {
       lines.push(line);
       if (lines.length >= 256) flush();
     });

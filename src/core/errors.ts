@@ -10,7 +10,8 @@ export type GraftErrorCode =
   | 'unsupported'
   | 'too-large'
   | 'not-found'
-  | 'ambiguous';
+  | 'ambiguous'
+  | 'usage';
 
 export class GraftError extends Error {
   readonly code: GraftErrorCode;

@@ -1,0 +1,33 @@
+import type { TensorInfo } from './checkpoint';
+
+/**
+ * How a new variable gets its value when nothing is linked to it: a Keras/TF.js initializer as serialised in
+ * the model JSON (`{className: 'GlorotUniform', config: {seed: null}}`), or the template checkpoint's value.
+ */
+export type InitializerSpec =
+  | { kind: 'keras'; className: string; config: Record<string, unknown> }
+  | { kind: 'template' }
+  | { kind: 'zeros' };
+
+export interface TargetVariable extends TensorInfo {
+  initializer: InitializerSpec;
+  /** The layer that owns the variable (`dense_2`), its class (`Dense`) and the variable's index among its weights. */
+  layer?: string;
+  layerClass?: string;
+  weightIndex?: number;
+}
+
+/** The new model: the variables the merged checkpoint must contain, each able to produce its default value. */
+export interface TargetModel {
+  /** Where it came from: a TF.js layers/graph model.json, a Keras model JSON, a checkpoint used as template, or a plain list. */
+  source: 'tfjs-layers' | 'tfjs-graph' | 'keras-json' | 'checkpoint' | 'list';
+  label: string;
+  variables: TargetVariable[];
+  /** Layers that could not be built, and other problems that did not stop the model from being listed. */
+  warnings: string[];
+  /**
+   * The default value of `name` as raw little-endian bytes of its dtype and shape: its initializer run with a
+   * seed derived from `seed` and the variable name (same recipe → same bytes), or the template's stored bytes.
+   */
+  defaultValue(name: string, seed: number): Promise<Uint8Array>;
+}
