@@ -34,6 +34,11 @@ export interface Checkpoint {
    * Rejects with a GraftError naming the file, the tensor and the offset.
    */
   read(name: string): Promise<Uint8Array>;
+  /**
+   * The tensor's value as plain little-endian bytes of its listed dtype and shape, where that differs from the
+   * stored bytes (a quantized TF.js weight dequantized, a big-endian bundle byte-swapped). Absent: same as `read`.
+   */
+  readValue?(name: string): Promise<Uint8Array>;
   /** Problems that did not stop listing (e.g. a missing data shard), one sentence each. */
   warnings: string[];
 }
