@@ -7,4 +7,4 @@ export { encodeTensorNameSlice } from './slices';
 export { decodeStringTensor, encodeStringTensor } from './strings';
 export { hasTableMagic, readTable } from './table';
 export { buildTable, BUNDLE_TABLE_OPTIONS } from './table-builder';
-export { writeTfBundle, type WriteOptions, type WriteTensor } from './write';
+export { TfBundleWriter, writeTfBundle, type ShardPiece, type WriteOptions, type WriteTensor } from './write';

@@ -1,7 +1,8 @@
 /**
  * Writes a TensorFlow checkpoint (tensor bundle) as TF's BundleWriter does: tensor bytes appended
- * to the data file in the order given, then the `.index` table of entries sorted by key with the
- * header under key "". In memory for now.
+ * to the data files in the order given, then the `.index` table of entries sorted by key with the
+ * header under key "". The writer never holds tensor bytes: `add` hands back what to append to
+ * which shard, so a caller can stream it to disk, a zip or memory.
  */
 import { GraftError } from '../../errors';
 import { ELEMENT_SIZE, elementCount, type DType } from '../../model/dtypes';
@@ -44,74 +45,104 @@ export interface WriteOptions {
 
 const utf8 = new TextEncoder();
 
-export function writeTfBundle(tensors: readonly WriteTensor[], options: WriteOptions = {}): { index: Uint8Array; shards: Uint8Array[] } {
-  const numShards = options.numShards ?? 1;
-  const littleEndian = options.littleEndian ?? true;
-  const alignment = options.alignment ?? 1;
-  const shardParts: Uint8Array[][] = Array.from({ length: numShards }, () => []);
-  const shardSizes = new Array<number>(numShards).fill(0);
-  const entries = new Map<string, { key: Uint8Array; entry: Omit<BundleEntry, 'unknownRank'> }>();
+type StoredEntry = Omit<BundleEntry, 'unknownRank'>;
 
-  const put = (key: Uint8Array, entry: Omit<BundleEntry, 'unknownRank'>, label: string) => {
+/** Bytes to append to a data shard, in order. */
+export interface ShardPiece {
+  shard: number;
+  bytes: Uint8Array;
+}
+
+export class TfBundleWriter {
+  private readonly littleEndian: boolean;
+  private readonly alignment: number;
+  private readonly shardSizes: number[];
+  private readonly entries = new Map<string, { key: Uint8Array; entry: StoredEntry }>();
+  private count = 0;
+
+  constructor(private readonly options: WriteOptions = {}) {
+    this.littleEndian = options.littleEndian ?? true;
+    this.alignment = options.alignment ?? 1;
+    this.shardSizes = new Array<number>(options.numShards ?? 1).fill(0);
+  }
+
+  get numShards(): number {
+    return this.shardSizes.length;
+  }
+
+  /** Records one tensor (or every slice of a partitioned one); returns the bytes to append to its shard. */
+  add(t: WriteTensor): ShardPiece[] {
+    const shard = t.shard ?? this.count % this.numShards;
+    this.count++;
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.numShards) {
+      throw new RangeError(`tensor "${t.name}": shard ${shard} is not one of the ${this.numShards} shards`);
+    }
+    const pieces: ShardPiece[] = [];
+    if (t.slices) {
+      for (const s of t.slices) {
+        const shape = s.extent.map((e, d) => (e.length < 0 ? t.shape[d]! : e.length));
+        this.put(encodeTensorNameSlice(t.name, s.extent), this.append(t, shard, s.bytes, shape, pieces), t.name);
+      }
+      const full = { dtypeCode: dtypeToCode(t.dtype), shape: t.shape, shardId: 0, offset: 0, size: 0, crc32c: 0, slices: t.slices.map((s) => s.extent) };
+      this.put(utf8.encode(t.name), { ...full, ...t.override }, t.name);
+    } else {
+      this.put(utf8.encode(t.name), { ...this.append(t, shard, t.bytes, t.shape, pieces), ...t.override }, t.name);
+    }
+    return pieces;
+  }
+
+  /** The `.index` file for everything added so far. */
+  index(): Uint8Array {
+    const sorted = [...this.entries.values()].sort((a, b) => compareBytes(a.key, b.key));
+    return buildTable(
+      [
+        { key: new Uint8Array(0), value: encodeHeader({ numShards: this.numShards, littleEndian: this.littleEndian }) },
+        ...sorted.map(({ key, entry }) => ({ key, value: encodeEntry(entry) })),
+      ],
+      {
+        ...BUNDLE_TABLE_OPTIONS,
+        ...(this.options.blockSize ? { blockSize: this.options.blockSize } : {}),
+        compression: this.options.compression === 'snappy' ? 1 : 0,
+      },
+    );
+  }
+
+  private put(key: Uint8Array, entry: StoredEntry, label: string): void {
     const id = Array.from(key, (b) => String.fromCharCode(b)).join('');
-    if (key.byteLength === 0 || entries.has(id)) {
+    if (key.byteLength === 0 || this.entries.has(id)) {
       throw new GraftError('corrupt', label, key.byteLength === 0 ? 'the empty key is reserved for the bundle header' : 'the same key is written twice');
     }
-    entries.set(id, { key, entry });
-  };
+    this.entries.set(id, { key, entry });
+  }
 
-  const append = (t: WriteTensor, shard: number, bytes: Uint8Array, shape: number[], label: string): Omit<BundleEntry, 'unknownRank'> => {
+  private append(t: WriteTensor, shard: number, bytes: Uint8Array, shape: number[], pieces: ShardPiece[]): StoredEntry {
     const count = elementCount(shape);
     const elem = ELEMENT_SIZE[t.dtype];
     let crc: number;
     if (t.dtype === 'string') {
-      crc = parseStringTensor(bytes, count, label, t.name, 0, littleEndian).crc;
+      crc = parseStringTensor(bytes, count, t.name, t.name, 0, this.littleEndian).crc;
     } else {
       if (elem > 0 && bytes.byteLength !== count * elem) {
-        throw new GraftError('corrupt', label, `tensor "${t.name}" (${t.dtype} [${shape.join(', ')}]) needs ${count * elem} bytes but ${bytes.byteLength} were given`);
+        throw new GraftError('corrupt', t.name, `tensor "${t.name}" (${t.dtype} [${shape.join(', ')}]) needs ${count * elem} bytes but ${bytes.byteLength} were given`);
       }
       crc = crc32c(bytes);
     }
-    const offset = shardSizes[shard]!;
-    shardParts[shard]!.push(bytes);
-    shardSizes[shard]! += bytes.byteLength;
-    const over = shardSizes[shard]! % alignment;
+    const offset = this.shardSizes[shard]!;
+    pieces.push({ shard, bytes });
+    this.shardSizes[shard]! += bytes.byteLength;
+    const over = this.shardSizes[shard]! % this.alignment;
     if (over !== 0) {
-      shardParts[shard]!.push(new Uint8Array(alignment - over));
-      shardSizes[shard]! += alignment - over;
+      pieces.push({ shard, bytes: new Uint8Array(this.alignment - over) });
+      this.shardSizes[shard]! += this.alignment - over;
     }
     return { dtypeCode: dtypeToCode(t.dtype), shape, shardId: shard, offset, size: bytes.byteLength, crc32c: maskCrc(crc), slices: [] };
-  };
+  }
+}
 
-  tensors.forEach((t, i) => {
-    const shard = t.shard ?? i % numShards;
-    if (!Number.isInteger(shard) || shard < 0 || shard >= numShards) {
-      throw new RangeError(`tensor "${t.name}": shard ${shard} is not one of the ${numShards} shards`);
-    }
-    const label = `${t.name}`;
-    if (t.slices) {
-      for (const s of t.slices) {
-        const shape = s.extent.map((e, d) => (e.length < 0 ? t.shape[d]! : e.length));
-        put(encodeTensorNameSlice(t.name, s.extent), append(t, shard, s.bytes, shape, label), label);
-      }
-      const full = { dtypeCode: dtypeToCode(t.dtype), shape: t.shape, shardId: 0, offset: 0, size: 0, crc32c: 0, slices: t.slices.map((s) => s.extent) };
-      put(utf8.encode(t.name), { ...full, ...t.override }, label);
-    } else {
-      put(utf8.encode(t.name), { ...append(t, shard, t.bytes, t.shape, label), ...t.override }, label);
-    }
-  });
-
-  const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
-  const table = buildTable(
-    [
-      { key: new Uint8Array(0), value: encodeHeader({ numShards, littleEndian }) },
-      ...sorted.map(({ key, entry }) => ({ key, value: encodeEntry(entry) })),
-    ],
-    {
-      ...BUNDLE_TABLE_OPTIONS,
-      ...(options.blockSize ? { blockSize: options.blockSize } : {}),
-      compression: options.compression === 'snappy' ? 1 : 0,
-    },
-  );
-  return { index: table, shards: shardParts.map((p) => concatBytes(p)) };
+/** The whole bundle in memory: for tests, builders and small outputs such as the built-in example. */
+export function writeTfBundle(tensors: readonly WriteTensor[], options: WriteOptions = {}): { index: Uint8Array; shards: Uint8Array[] } {
+  const writer = new TfBundleWriter(options);
+  const parts: Uint8Array[][] = Array.from({ length: writer.numShards }, () => []);
+  for (const t of tensors) for (const p of writer.add(t)) parts[p.shard]!.push(p.bytes);
+  return { index: writer.index(), shards: parts.map((p) => concatBytes(p)) };
 }
