@@ -4,19 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { FIXTURES, type Expected } from '../core/formats/tf-bundle/test-util';
 
-const FIXTURES = resolve(process.cwd(), '../shared/fixtures');
 const BIN = resolve(process.cwd(), 'bin/graft.mjs');
 const run = promisify(execFile);
 
-interface Expected {
-  file: string;
-  format: string;
-  name: string;
-  dtype: string;
-  shape: number[];
-  sha256: string | null;
-}
 
 // TF's enum names as the reference reader printed them → Graft's dtype names.
 const TF_DTYPES: Record<string, string> = {
