@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { type ByteSource, checkRange } from '../core/io/byte-source';
@@ -22,6 +23,22 @@ export async function fileSource(absPath: string, path: string): Promise<ByteSou
         return done === length ? out : out.subarray(0, done);
       } finally {
         await handle.close();
+      }
+    },
+    readSync(offset, length) {
+      checkRange(source, offset, length);
+      const fd = openSync(absPath, 'r');
+      try {
+        const out = new Uint8Array(length);
+        let done = 0;
+        while (done < length) {
+          const n = readSync(fd, out, done, length - done, offset + done);
+          if (n === 0) break;
+          done += n;
+        }
+        return done === length ? out : out.subarray(0, done);
+      } finally {
+        closeSync(fd);
       }
     },
   };

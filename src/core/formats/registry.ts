@@ -5,10 +5,14 @@
 import { GraftError } from '../errors';
 import { basename, type ByteSource } from '../io/byte-source';
 import type { Checkpoint } from '../model/checkpoint';
+import { detectKeras, explainKeras, openKerasH5, openKerasZip } from './keras-h5';
+import { detectNumpy, openNpyFiles, openNpz } from './numpy';
+import { detectSafetensors, openSafetensors, openShardedSafetensors } from './safetensors';
 import { openTfBundle } from './tf-bundle/bundle';
 import { detectTfBundles } from './tf-bundle/detect';
+import { detectTfjs, explainTfjs, openTfjs } from './tfjs';
 
-export type FormatId = 'tf-bundle';
+export type FormatId = 'tf-bundle' | 'tfjs' | 'keras-h5' | 'keras' | 'safetensors' | 'npz' | 'npy';
 
 export interface Candidate {
   format: FormatId;
@@ -32,6 +36,20 @@ export interface FormatSpec {
   /** Candidates among the files; never throws. */
   detect(files: readonly ByteSource[]): Promise<Candidate[]>;
   open(files: readonly ByteSource[], id: string): Promise<Checkpoint>;
+  /**
+   * Sentences about dropped files that look like this format's but are not checkpoints (a model.json whose
+   * weight files are missing, a model architecture without weights), for the "not recognised" error. Never throws.
+   */
+  explain?(files: readonly ByteSource[]): Promise<string[]>;
+}
+
+function notFound(id: string, what: string): GraftError {
+  return new GraftError('not-found', id, `no ${what} with this name among the dropped files`);
+}
+
+/** The first candidate a format finds is its default. */
+function withDefault<T extends Omit<Candidate, 'isDefault'>>(list: T[]): Candidate[] {
+  return list.map((c, i) => ({ ...c, isDefault: i === 0 }));
 }
 
 const tfBundle: FormatSpec = {
@@ -52,7 +70,123 @@ const tfBundle: FormatSpec = {
   },
 };
 
-export const FORMATS: readonly FormatSpec[] = [tfBundle];
+const tfjs: FormatSpec = {
+  id: 'tfjs',
+  name: 'TensorFlow.js model',
+  extensions: ['model.json', '.bin'],
+  expects: 'a TensorFlow.js model (model.json with the weight files its weightsManifest names)',
+  async detect(files) {
+    return withDefault((await detectTfjs(files)).map((m) => ({ format: 'tfjs' as const, id: m.modelPath, label: m.modelPath, files: m.files })));
+  },
+  async open(files, id) {
+    const m = (await detectTfjs(files)).find((x) => x.modelPath === id);
+    if (!m) throw notFound(id, 'TF.js model.json with all its weight files');
+    return openTfjs(m.modelPath, m.model, m.groups);
+  },
+  explain: explainTfjs,
+};
+
+const kerasH5: FormatSpec = {
+  id: 'keras-h5',
+  name: 'Keras HDF5 weights',
+  extensions: ['.h5', '.hdf5', '.weights.h5'],
+  // https://docs.hdfgroup.org/hdf5/latest/_f_m_t3.html: the superblock signature, at 0 or after a user block
+  magic: { offset: 0, bytes: [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a] },
+  expects: 'Keras weights in HDF5 (.h5, .weights.h5)',
+  async detect(files) {
+    const found = (await detectKeras(files)).filter((m) => m.kind === 'h5');
+    return withDefault(found.map((m) => ({ format: 'keras-h5' as const, id: m.source.path, label: m.source.path, files: [m.source.path] })));
+  },
+  async open(files, id) {
+    const f = files.find((x) => x.path === id);
+    if (!f) throw notFound(id, 'HDF5 file');
+    return openKerasH5(f);
+  },
+  explain: explainKeras,
+};
+
+const kerasZip: FormatSpec = {
+  id: 'keras',
+  name: 'Keras archive',
+  extensions: ['.keras'],
+  magic: { offset: 0, bytes: [0x50, 0x4b, 0x03, 0x04] },
+  expects: 'a Keras 3 .keras archive',
+  async detect(files) {
+    const found = (await detectKeras(files)).filter((m) => m.kind === 'keras-zip');
+    return withDefault(found.map((m) => ({ format: 'keras' as const, id: m.source.path, label: m.source.path, files: [m.source.path] })));
+  },
+  async open(files, id) {
+    const f = files.find((x) => x.path === id);
+    if (!f) throw notFound(id, '.keras archive');
+    return openKerasZip(f);
+  },
+};
+
+const safetensors: FormatSpec = {
+  id: 'safetensors',
+  name: 'safetensors',
+  extensions: ['.safetensors', '.safetensors.index.json'],
+  expects: 'safetensors (a .safetensors file, or model.safetensors.index.json with its shards)',
+  async detect(files) {
+    const found = await detectSafetensors(files);
+    return withDefault(found.map((m) => ({ format: 'safetensors' as const, id: m.id, label: m.label, files: m.files })));
+  },
+  async open(files, id) {
+    const m = (await detectSafetensors(files)).find((x) => x.id === id);
+    if (!m) throw notFound(id, 'safetensors file');
+    return m.kind === 'sharded' ? openShardedSafetensors(m.source.path, m.index!, m.shards) : openSafetensors(m.source);
+  },
+};
+
+const npz: FormatSpec = {
+  id: 'npz',
+  name: 'NumPy .npz',
+  extensions: ['.npz'],
+  magic: { offset: 0, bytes: [0x50, 0x4b, 0x03, 0x04] },
+  expects: 'NumPy arrays (.npz, or .npy files)',
+  async detect(files) {
+    const found = (await detectNumpy(files)).filter((m) => m.kind === 'npz');
+    return withDefault(found.map((m) => ({ format: 'npz' as const, id: m.id, label: m.id, files: [m.id] })));
+  },
+  async open(files, id) {
+    const m = (await detectNumpy(files)).find((x) => x.kind === 'npz' && x.id === id);
+    if (!m) throw notFound(id, '.npz file');
+    return openNpz(m.sources[0]!);
+  },
+};
+
+const npy: FormatSpec = {
+  id: 'npy',
+  name: 'NumPy .npy',
+  extensions: ['.npy'],
+  // numpy/lib/format.py: MAGIC_PREFIX
+  magic: { offset: 0, bytes: [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] },
+  expects: '.npy arrays',
+  async detect(files) {
+    const found = (await detectNumpy(files)).filter((m) => m.kind === 'npy');
+    return withDefault(found.map((m) => ({ format: 'npy' as const, id: m.id, label: m.id, files: m.sources.map((s) => s.path) })));
+  },
+  async open(files, id) {
+    const m = (await detectNumpy(files)).find((x) => x.kind === 'npy' && x.id === id);
+    if (!m) throw notFound(id, '.npy file');
+    return openNpyFiles(m.sources, m.id);
+  },
+};
+
+export const FORMATS: readonly FormatSpec[] = [tfBundle, tfjs, kerasH5, kerasZip, safetensors, npz, npy];
+
+/** What the formats say about dropped files that are not checkpoints. */
+export async function explainFiles(files: readonly ByteSource[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const format of FORMATS) {
+    try {
+      out.push(...((await format.explain?.(files)) ?? []));
+    } catch {
+      // explain never throws
+    }
+  }
+  return out;
+}
 
 export async function listCandidates(files: readonly ByteSource[]): Promise<Candidate[]> {
   const all: Candidate[] = [];
@@ -77,6 +211,8 @@ export async function openCheckpoint(files: readonly ByteSource[], candidateId?:
   const candidates = await listCandidates(files);
   const names = files.map((f) => basename(f.path));
   if (candidates.length === 0) {
+    const explained = await explainFiles(files);
+    if (explained.length > 0) throw new GraftError('not-recognised', '', `no checkpoint among the dropped files: ${explained.join('; ')}`);
     const shown = names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
     throw new GraftError(
       'not-recognised',

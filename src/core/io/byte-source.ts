@@ -8,6 +8,12 @@ export interface ByteSource {
   readonly size: number;
   /** Exactly `length` bytes from `offset`; rejects with a GraftError('truncated') past the end. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * The same bytes, synchronously, where the platform allows it (bytes in memory, a Node file, a Blob inside a
+   * Worker through FileReaderSync). Only for libraries that must read synchronously (h5wasm's file system);
+   * absent elsewhere, and those callers then fall back to one whole read.
+   */
+  readSync?(offset: number, length: number): Uint8Array;
 }
 
 import { GraftError } from '../errors';
@@ -33,11 +39,15 @@ export function memorySource(path: string, bytes: Uint8Array): ByteSource {
       checkRange(this, offset, length);
       return bytes.subarray(offset, offset + length);
     },
+    readSync(offset, length) {
+      checkRange(this, offset, length);
+      return bytes.subarray(offset, offset + length);
+    },
   };
 }
 
 export function blobSource(path: string, blob: Blob): ByteSource {
-  return {
+  const source: ByteSource = {
     path,
     size: blob.size,
     async read(offset, length) {
@@ -45,6 +55,16 @@ export function blobSource(path: string, blob: Blob): ByteSource {
       return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
     },
   };
+  // FileReaderSync exists only inside Workers: there a Blob can be read by range synchronously.
+  const Reader = (globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }).FileReaderSync;
+  if (Reader) {
+    const reader = new Reader();
+    source.readSync = (offset, length) => {
+      checkRange(source, offset, length);
+      return new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, offset + length)));
+    };
+  }
+  return source;
 }
 
 export function basename(path: string): string {

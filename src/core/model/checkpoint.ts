@@ -19,6 +19,18 @@ export interface TensorInfo {
   /** The variable's original full name where the file records it, e.g. `dense/kernel`. */
   originalName?: string;
   trainable?: boolean;
+  /**
+   * TF.js only: the weight is stored quantized (tfjs-core `WeightsManifestEntry.quantization`). `dtype` above is
+   * the dequantized dtype; `read` gives the quantized bytes, `readValue` the dequantized ones.
+   */
+  quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number };
+  /**
+   * Keras HDF5 / `.keras` only: the Keras layer that owns the weight (`dense` for `layers/dense/vars/0` and for
+   * `model_weights/dense/dense/kernel:0`) and the weight's position in that layer's weight list (`vars/<i>`, or its
+   * index in the layer's `weight_names`), so a matcher can pair it with the layer's i-th weight in a model config.
+   */
+  layer?: string;
+  weightIndex?: number;
 }
 
 export interface Checkpoint {
@@ -41,4 +53,9 @@ export interface Checkpoint {
   readValue?(name: string): Promise<Uint8Array>;
   /** Problems that did not stop listing (e.g. a missing data shard), one sentence each. */
   warnings: string[];
+  /**
+   * The model architecture stored with the weights, as JSON text, where the file has one: a full-model Keras
+   * `.h5`'s `model_config` root attribute, a `.keras` archive's `config.json`. For building the new model from it.
+   */
+  modelConfig?: string;
 }

@@ -29,3 +29,19 @@ describe('classifyVariable', () => {
     it(`${key} → ${kind} / ${group || '""'}`, () => expect(classifyVariable(key, hints)).toEqual({ kind, group }));
   }
 });
+
+describe('classifyVariable for Keras and TF.js names', () => {
+  const cases: [string, { layer?: string; optimizer?: boolean }, string, string][] = [
+    ['layers/dense/vars/0', { layer: 'dense' }, 'weight', 'dense'],
+    ['layers/functional/layers/dense_1/vars/1', { layer: 'dense_1' }, 'weight', 'dense_1'],
+    ['optimizer/vars/0', {}, 'optimizer', 'optimizer'],
+    ['model_weights/dense_1/dense_1/kernel:0', { layer: 'dense_1' }, 'weight', 'dense_1'],
+    ['optimizer_weights/training/Adadelta/Variable_3:0', {}, 'optimizer', 'optimizer'],
+    ['dense_1/dense_1_W', { layer: 'dense_1' }, 'weight', 'dense_1'],
+    ['dense/kernel', {}, 'weight', 'dense'],
+    ['dense/kernel/m', { optimizer: true }, 'optimizer', 'optimizer'],
+  ];
+  for (const [key, hints, kind, group] of cases) {
+    it(`${key} → ${kind} / ${group}`, () => expect(classifyVariable(key, hints)).toEqual({ kind, group }));
+  }
+});

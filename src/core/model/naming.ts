@@ -15,6 +15,8 @@ export interface NameHints {
   path?: string;
   /** The format knows this variable belongs to an optimizer (e.g. it sits under the graph's `optimizer` node). */
   optimizer?: boolean;
+  /** The Keras layer that owns the variable, where the file says (HDF5 `layer_names`, `layers/<name>/vars/<i>`): the group. */
+  layer?: string;
 }
 
 export const OPTIMIZER_GROUP = 'optimizer';
@@ -76,6 +78,7 @@ export function classifyVariable(key: string, hints: NameHints = {}): NameClass 
   if (isSerializedObject(key)) return { kind: 'bookkeeping', group: BOOKKEEPING_GROUP };
   if (hints.optimizer || isOptimizerName(key, hints.path)) return { kind: 'optimizer', group: OPTIMIZER_GROUP };
   if (isBookkeepingName(key, hints.path)) return { kind: 'bookkeeping', group: BOOKKEEPING_GROUP };
+  if (hints.layer !== undefined) return { kind: 'weight', group: hints.layer };
   const segs = segments(hints.path ?? stripValueSuffix(key));
   return { kind: 'weight', group: segs.slice(0, -1).join('/') };
 }

@@ -1,0 +1,232 @@
+/**
+ * Keras weights in HDF5, every layout Keras has written:
+ * - Keras 1/2 and Keras 3 legacy `.h5`: `layer_names` on the root (or on `model_weights` in a full model), each
+ *   layer group with `weight_names`; datasets at `<layer>/<weight name>` (`dense_1/dense_1_W`,
+ *   `model_weights/dense/dense/kernel:0`). Long lists are split into `layer_names0, layer_names1, ...`.
+ *   A full model also has `optimizer_weights` (with `weight_names`) and a `model_config` root attribute.
+ * - Keras 3 `.weights.h5`: `layers/<name>/vars/<i>`, nested models `layers/<outer>/layers/<inner>/vars/<i>`,
+ *   `optimizer/vars/<i>`.
+ * Datasets are listed in the order Keras defines (layer_names, weight_names, vars index); any dataset no
+ * attribute names follows in natural order. bfloat16 is a uint16 dataset with attribute `dtype` = "bfloat16".
+ */
+import type { Dataset, Group } from 'h5wasm';
+import { GraftError } from '../../errors';
+import { basename, type ByteSource } from '../../io/byte-source';
+import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
+import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
+import { classifyVariable } from '../../model/naming';
+import { H5T, isDataset, isGroup, openH5, readDatasetBytes, type OpenedH5 } from './h5';
+
+export interface KerasH5Checkpoint extends Checkpoint {
+  /** Which layout the names follow. */
+  layout: 'keras-legacy' | 'keras3-weights' | 'hdf5';
+  /** Releases h5wasm's handle; reads fail afterwards. */
+  close(): void;
+}
+
+interface Listed {
+  path: string;
+  layer?: string;
+  weightIndex?: number;
+}
+
+interface Stored {
+  dataset: Dataset;
+  /** Stored element size in bytes. */
+  elementSize: number;
+  littleEndian: boolean;
+  nbytes: number;
+}
+
+/** Path order segment by segment, numbers by value: dense < dense_1 < dense_2 < dense_10, vars/2 < vars/10. */
+export function naturalPathCompare(a: string, b: string): number {
+  const sa = a.split('/');
+  const sb = b.split('/');
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const c = sa[i]!.localeCompare(sb[i]!, 'en', { numeric: true });
+    if (c !== 0) return c;
+  }
+  return sa.length - sb.length;
+}
+
+function attrStrings(g: Group, name: string): string[] | null {
+  const a = g.attrs[name];
+  if (!a) return null;
+  const v = a.json_value;
+  const flat = (x: unknown): string[] =>
+    Array.isArray(x) ? x.flatMap(flat) : typeof x === 'string' ? [x] : x instanceof Uint8Array ? [new TextDecoder().decode(x)] : [];
+  return flat(v);
+}
+
+/** A Keras name-list attribute, joined from `name0, name1, ...` when h5py's 64 KB attribute limit split it. */
+export function splitAttr(g: Group, name: string): string[] | null {
+  const whole = attrStrings(g, name);
+  if (whole) return whole;
+  const parts: string[] = [];
+  for (let i = 0; ; i++) {
+    const part = attrStrings(g, `${name}${i}`);
+    if (!part) break;
+    parts.push(...part);
+  }
+  return parts.length > 0 || g.attrs[`${name}0`] ? parts : null;
+}
+
+/** Every dataset path under `g` (without leading `/`). */
+function walk(g: Group, prefix: string, out: string[], depth = 0): void {
+  if (depth > 64) return;
+  for (const key of g.keys()) {
+    const child = g.get(key);
+    const path = prefix ? `${prefix}/${key}` : key;
+    if (isDataset(child)) out.push(path);
+    else if (isGroup(child)) walk(child, path, out, depth + 1);
+  }
+}
+
+function legacyOrder(root: Group, rootPrefix: string): Listed[] {
+  const layerNames = splitAttr(root, 'layer_names');
+  if (!layerNames) return [];
+  const out: Listed[] = [];
+  for (const layer of layerNames) {
+    const lg = root.get(layer);
+    if (!isGroup(lg)) continue;
+    const weightNames = splitAttr(lg, 'weight_names') ?? [];
+    weightNames.forEach((w, i) => out.push({ path: `${rootPrefix}${layer}/${w}`, layer, weightIndex: i }));
+  }
+  return out;
+}
+
+/** Layer and weight index from a Keras 3 path: the last `layers/<name>` segment, and `vars/<i>`. */
+export function keras3Location(path: string): { layer?: string; weightIndex?: number } {
+  const segs = path.split('/');
+  let layer: string | undefined;
+  for (let i = 0; i + 1 < segs.length; i++) if (segs[i] === 'layers') layer = segs[i + 1];
+  const out: { layer?: string; weightIndex?: number } = {};
+  if (layer !== undefined && segs[0] === 'layers') out.layer = layer;
+  const n = segs.length;
+  if (n >= 2 && segs[n - 2] === 'vars' && /^\d+$/.test(segs[n - 1]!)) out.weightIndex = Number(segs[n - 1]);
+  return out;
+}
+
+function graftDtype(file: string, path: string, ds: Dataset): { dtype: DType; elementSize: number } | { skip: string } {
+  const m = ds.metadata;
+  const attr = ds.attrs.dtype ? ds.attrs.dtype.json_value : undefined;
+  const declared = typeof attr === 'string' ? attr : undefined;
+  let dtype: DType | undefined;
+  if (m.type === H5T.FLOAT) dtype = ({ 2: 'float16', 4: 'float32', 8: 'float64' } as const)[m.size as 2 | 4 | 8];
+  else if (m.type === H5T.INTEGER) {
+    const bits = m.size * 8;
+    dtype = ([8, 16, 32, 64].includes(bits) ? `${m.signed ? 'int' : 'uint'}${bits}` : undefined) as DType | undefined;
+  } else if (m.type === H5T.ENUM && m.size === 1 && m.enum_type && 'TRUE' in m.enum_type.members && 'FALSE' in m.enum_type.members) dtype = 'bool';
+  else if (m.type === H5T.COMPOUND && m.compound_type?.nmembers === 2) {
+    const [r, i] = m.compound_type.members;
+    if (r?.name === 'r' && i?.name === 'i' && r.type === H5T.FLOAT && i.type === H5T.FLOAT && r.size === i.size) {
+      dtype = r.size === 4 ? 'complex64' : r.size === 8 ? 'complex128' : undefined;
+    }
+  }
+  if (!dtype) return { skip: `${file}: dataset ${path} has an HDF5 type Graft does not read as a tensor (class ${m.type}, ${m.size} bytes); it is left out` };
+  // Keras stores dtypes NumPy lacks (bfloat16, float8) as same-sized integers, naming the real one in `dtype`.
+  if (declared && declared !== dtype && declared in ELEMENT_SIZE && ELEMENT_SIZE[declared as DType] === m.size && m.type === H5T.INTEGER) dtype = declared as DType;
+  return { dtype, elementSize: m.size };
+}
+
+function swapBytes(bytes: Uint8Array, size: number): Uint8Array {
+  if (size <= 1) return bytes;
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i += size) for (let j = 0; j < size; j++) out[i + j] = bytes[i + size - 1 - j]!;
+  return out;
+}
+
+export async function openKerasH5(source: ByteSource, label = source.path): Promise<KerasH5Checkpoint> {
+  const opened: OpenedH5 = await openH5(source);
+  try {
+    return list(opened, source, label);
+  } catch (e) {
+    opened.close();
+    throw e;
+  }
+}
+
+function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Checkpoint {
+  const file = source.path;
+  const root = opened.file;
+  const all: string[] = [];
+  walk(root, '', all);
+  const present = new Set(all);
+  const warnings: string[] = [];
+
+  const modelWeights = root.get('model_weights');
+  const legacy = [...legacyOrder(root, ''), ...(isGroup(modelWeights) ? legacyOrder(modelWeights, 'model_weights/') : [])];
+  const optimizerWeights = root.get('optimizer_weights');
+  if (isGroup(optimizerWeights)) {
+    for (const w of splitAttr(optimizerWeights, 'weight_names') ?? []) legacy.push({ path: `optimizer_weights/${w}` });
+  }
+  const listed: Listed[] = [];
+  const seen = new Set<string>();
+  for (const l of legacy) {
+    if (seen.has(l.path)) continue;
+    if (!present.has(l.path)) {
+      warnings.push(`${basename(file)}: the weight_names attribute names ${l.path}, but there is no such dataset`);
+      continue;
+    }
+    seen.add(l.path);
+    listed.push(l);
+  }
+  const keras3 = legacy.length === 0 && all.some((p) => /(^|\/)vars\/\d+$/.test(p));
+  for (const p of all.filter((p) => !seen.has(p)).sort(naturalPathCompare)) listed.push({ path: p, ...(keras3 ? keras3Location(p) : {}) });
+
+  const stored = new Map<string, Stored>();
+  const tensors: TensorInfo[] = [];
+  for (const l of listed) {
+    const ds = root.get(l.path) as Dataset;
+    const t = graftDtype(basename(file), l.path, ds);
+    if ('skip' in t) {
+      warnings.push(t.skip);
+      continue;
+    }
+    const shape = ds.shape ?? [];
+    const nbytes = elementCount(shape) * t.elementSize;
+    stored.set(l.path, { dataset: ds, elementSize: t.elementSize, littleEndian: ds.metadata.littleEndian, nbytes });
+    const { kind, group } = classifyVariable(l.path, l.layer !== undefined ? { layer: l.layer } : {});
+    const info: TensorInfo = { name: l.path, dtype: t.dtype, shape, byteLength: nbytes, kind, group };
+    if (l.layer !== undefined) info.layer = l.layer;
+    if (l.weightIndex !== undefined) info.weightIndex = l.weightIndex;
+    tensors.push(info);
+  }
+
+  const config = attrStrings(root, 'model_config');
+  const layout = legacy.length > 0 ? 'keras-legacy' : keras3 ? 'keras3-weights' : 'hdf5';
+  const get = (name: string): Stored => {
+    const s = stored.get(name);
+    if (!s) throw new GraftError('not-found', file, `no dataset named ${name}`);
+    return s;
+  };
+  const readLE = (name: string): Uint8Array => {
+    const s = get(name);
+    try {
+      return readDatasetBytes(opened, s.dataset, s.nbytes);
+    } catch (e) {
+      if (e instanceof GraftError) throw e;
+      throw new GraftError('corrupt', file, `dataset ${name} could not be read — the file is damaged or truncated`, { cause: e });
+    }
+  };
+  const checkpoint: KerasH5Checkpoint = {
+    format: 'keras-h5',
+    label,
+    files: [file],
+    tensors,
+    warnings,
+    layout,
+    async read(name) {
+      const bytes = readLE(name);
+      const s = get(name);
+      // h5wasm hands back little-endian bytes; a big-endian dataset's stored bytes are those swapped back.
+      return s.littleEndian ? bytes : swapBytes(bytes, tensors.find((t) => t.name === name)?.dtype.startsWith('complex') ? s.elementSize / 2 : s.elementSize);
+    },
+    async readValue(name) {
+      return readLE(name);
+    },
+    close: () => opened.close(),
+  };
+  if (config && config.length === 1) checkpoint.modelConfig = config[0]!;
+  return checkpoint;
+}

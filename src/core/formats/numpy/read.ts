@@ -1,0 +1,111 @@
+/**
+ * NumPy arrays as a checkpoint: loose `.npy` files (one tensor each, named by the file name without `.npy`) or
+ * a `.npz` (numpy.savez: a zip of `.npy` members, stored or deflated, named by the member name without `.npy`).
+ * Big-endian and Fortran-order arrays are listed as stored; `readValue` gives little-endian C-order bytes.
+ */
+import { GraftError } from '../../errors';
+import { basename, type ByteSource } from '../../io/byte-source';
+import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
+import { classifyVariable } from '../../model/naming';
+import { npyPreambleLength, npyToValue, parseNpyHeader, type NpyHeader } from './npy';
+import { entryDataOffset, readEntry, readEntryPrefix, readZipDirectory, type ZipEntry } from './zip';
+
+interface Located {
+  header: NpyHeader;
+  /** Raw stored bytes of the array data. */
+  readRaw(): Promise<Uint8Array>;
+}
+
+function info(name: string, h: NpyHeader): TensorInfo {
+  const { kind, group } = classifyVariable(name);
+  return { name, dtype: h.dtype, shape: h.shape, byteLength: h.dataLength, kind, group };
+}
+
+function notes(name: string, h: NpyHeader): string[] {
+  const out: string[] = [];
+  if (h.fortranOrder && h.shape.length > 1) out.push(`${name} is stored in Fortran (column-major) order; its shape is listed as stored and its values are read back in C order`);
+  return out;
+}
+
+function build(format: 'npy' | 'npz', label: string, files: string[], located: Map<string, Located>, warnings: string[]): Checkpoint {
+  const tensors = [...located.entries()].map(([name, l]) => info(name, l.header));
+  const get = (name: string) => {
+    const l = located.get(name);
+    if (!l) throw new GraftError('not-found', label, `no array named ${name}`);
+    return l;
+  };
+  return {
+    format,
+    label,
+    files,
+    tensors,
+    warnings,
+    read: (name) => get(name).readRaw(),
+    async readValue(name) {
+      const l = get(name);
+      return npyToValue(await l.readRaw(), l.header);
+    },
+  };
+}
+
+async function npyHeaderFromSource(source: ByteSource): Promise<NpyHeader> {
+  const pre = await source.read(0, Math.min(source.size, 12));
+  const end = npyPreambleLength(pre, source.path);
+  if (end > source.size) throw new GraftError('truncated', source.path, `the .npy header needs ${end} bytes but the file has ${source.size}`);
+  return parseNpyHeader(await source.read(0, end), source.path, source.size);
+}
+
+export function arrayName(path: string): string {
+  const base = basename(path);
+  return base.endsWith('.npy') ? base.slice(0, -4) : base;
+}
+
+/** Loose `.npy` files, one tensor each. */
+export async function openNpyFiles(sources: readonly ByteSource[], label?: string): Promise<Checkpoint> {
+  const located = new Map<string, Located>();
+  const warnings: string[] = [];
+  for (const source of sources) {
+    const header = await npyHeaderFromSource(source);
+    const name = arrayName(source.path);
+    if (located.has(name)) {
+      warnings.push(`${source.path}: another file also holds an array named ${name}; the first is used`);
+      continue;
+    }
+    warnings.push(...notes(name, header));
+    located.set(name, { header, readRaw: () => source.read(header.dataOffset, header.dataLength) });
+  }
+  return build('npy', label ?? (sources.length === 1 ? sources[0]!.path : `${sources.length} .npy files`), sources.map((s) => s.path), located, warnings);
+}
+
+async function memberHeader(source: ByteSource, entry: ZipEntry): Promise<NpyHeader> {
+  const file = `${source.path}/${entry.name}`;
+  const pre = await readEntryPrefix(source, entry, 12);
+  const end = npyPreambleLength(pre, file);
+  if (end > entry.size) throw new GraftError('truncated', file, `the .npy header needs ${end} bytes but the member has ${entry.size}`);
+  return parseNpyHeader(await readEntryPrefix(source, entry, end), file, entry.size);
+}
+
+export async function openNpz(source: ByteSource): Promise<Checkpoint> {
+  const entries = await readZipDirectory(source);
+  const located = new Map<string, Located>();
+  const warnings: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) continue;
+    if (!entry.name.endsWith('.npy')) {
+      warnings.push(`${basename(source.path)}: member ${entry.name} is not a .npy array; it is left out`);
+      continue;
+    }
+    const name = entry.name.slice(0, -4);
+    const header = await memberHeader(source, entry);
+    warnings.push(...notes(name, header));
+    let readRaw: () => Promise<Uint8Array>;
+    if (entry.method === 0) {
+      const start = await entryDataOffset(source, entry);
+      readRaw = () => source.read(start + header.dataOffset, header.dataLength);
+    } else {
+      readRaw = async () => (await readEntry(source, entry)).subarray(header.dataOffset, header.dataOffset + header.dataLength);
+    }
+    located.set(name, { header, readRaw });
+  }
+  return build('npz', source.path, [source.path], located, warnings);
+}

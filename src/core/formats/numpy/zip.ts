@@ -1,0 +1,185 @@
+/**
+ * A zip archive read by range: the end-of-central-directory record, the central directory, and each
+ * member's bytes on demand. Stored members are read by range; deflated ones are inflated with fflate.
+ * Used by `.npz` (numpy.savez) and `.keras` (Keras 3). Spec: PKWARE APPNOTE.TXT, sections 4.3.6–4.3.16.
+ */
+import { Inflate, inflateSync } from 'fflate';
+import { GraftError } from '../../errors';
+import type { ByteSource } from '../../io/byte-source';
+
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  compressedSize: number;
+  size: number;
+  crc32: number;
+  localHeaderOffset: number;
+}
+
+const EOCD_SIG = 0x06054b50;
+const EOCD64_LOCATOR_SIG = 0x07064b50;
+const EOCD64_SIG = 0x06064b50;
+const CDIR_SIG = 0x02014b50;
+const LOCAL_SIG = 0x04034b50;
+/** The EOCD record is 22 bytes plus a comment of at most 65535 bytes. */
+const MAX_EOCD_SEARCH = 22 + 0xffff;
+/** A central directory larger than this is not a model archive. */
+const MAX_CDIR_BYTES = 64 << 20;
+const MAX_ENTRY_BYTES_INFLATED = 2 ** 31;
+
+/** Whether the file starts like a zip (local file header or an empty archive). */
+export async function hasZipMagic(source: ByteSource): Promise<boolean> {
+  if (source.size < 22) return false;
+  const b = await source.read(0, 4);
+  return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+}
+
+function u64(view: DataView, offset: number): number {
+  const v = view.getBigUint64(offset, true);
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
+/** The archive's members in central-directory order. */
+export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> {
+  const tailLength = Math.min(source.size, MAX_EOCD_SEARCH);
+  const tail = await source.read(source.size - tailLength, tailLength);
+  const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tv.getUint32(i, true) === EOCD_SIG) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new GraftError('bad-magic', source.path, 'no zip end-of-central-directory record — the file is not a zip archive or is truncated');
+  let count = tv.getUint16(eocd + 10, true);
+  let cdirSize = tv.getUint32(eocd + 12, true);
+  let cdirOffset = tv.getUint32(eocd + 16, true);
+  const eocdAbs = source.size - tailLength + eocd;
+  if ((count === 0xffff || cdirSize === 0xffffffff || cdirOffset === 0xffffffff) && eocd >= 20 && tv.getUint32(eocd - 20, true) === EOCD64_LOCATOR_SIG) {
+    const at = u64(tv, eocd - 20 + 8);
+    if (at + 56 > source.size) throw new GraftError('corrupt', source.path, `zip64 end record at offset ${at} lies past the end of the file`);
+    const rec = await source.read(at, 56);
+    const rv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+    if (rv.getUint32(0, true) !== EOCD64_SIG) throw new GraftError('corrupt', source.path, `no zip64 end record at offset ${at}`);
+    count = u64(rv, 32);
+    cdirSize = u64(rv, 40);
+    cdirOffset = u64(rv, 48);
+  }
+  if (cdirSize > MAX_CDIR_BYTES || cdirOffset + cdirSize > eocdAbs) {
+    throw new GraftError('corrupt', source.path, `zip central directory (${cdirSize} bytes at offset ${cdirOffset}) does not fit before its end record`);
+  }
+  const dir = await source.read(cdirOffset, cdirSize);
+  const dv = new DataView(dir.buffer, dir.byteOffset, dir.byteLength);
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > dir.length || dv.getUint32(p, true) !== CDIR_SIG) {
+      throw new GraftError('corrupt', source.path, `zip central directory entry ${i} at offset ${cdirOffset + p} is damaged`);
+    }
+    const method = dv.getUint16(p + 10, true);
+    const crc32 = dv.getUint32(p + 16, true);
+    let compressedSize = dv.getUint32(p + 20, true);
+    let size = dv.getUint32(p + 24, true);
+    const nameLength = dv.getUint16(p + 28, true);
+    const extraLength = dv.getUint16(p + 30, true);
+    const commentLength = dv.getUint16(p + 32, true);
+    let localHeaderOffset = dv.getUint32(p + 42, true);
+    if (p + 46 + nameLength + extraLength + commentLength > dir.length) {
+      throw new GraftError('corrupt', source.path, `zip central directory entry ${i} runs past the directory`);
+    }
+    const name = new TextDecoder().decode(dir.subarray(p + 46, p + 46 + nameLength));
+    // Zip64 extended information (header id 1): the fields that are 0xffffffff above, in this order.
+    let e = p + 46 + nameLength;
+    const extraEnd = e + extraLength;
+    while (e + 4 <= extraEnd) {
+      const id = dv.getUint16(e, true);
+      const len = dv.getUint16(e + 2, true);
+      if (id === 1) {
+        let q = e + 4;
+        if (size === 0xffffffff && q + 8 <= e + 4 + len) (size = u64(dv, q)), (q += 8);
+        if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(dv, q)), (q += 8);
+        if (localHeaderOffset === 0xffffffff && q + 8 <= e + 4 + len) localHeaderOffset = u64(dv, q);
+      }
+      e += 4 + len;
+    }
+    entries.push({ name, method, compressedSize, size, crc32, localHeaderOffset });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** Offset of the member's first data byte (after its local header), checked against the file. */
+export async function entryDataOffset(source: ByteSource, entry: ZipEntry): Promise<number> {
+  if (entry.localHeaderOffset + 30 > source.size) {
+    throw new GraftError('truncated', source.path, `zip member ${entry.name}: local header at offset ${entry.localHeaderOffset} lies past the end of the file`);
+  }
+  const h = await source.read(entry.localHeaderOffset, 30);
+  const hv = new DataView(h.buffer, h.byteOffset, h.byteLength);
+  if (hv.getUint32(0, true) !== LOCAL_SIG) {
+    throw new GraftError('corrupt', source.path, `zip member ${entry.name}: no local header at offset ${entry.localHeaderOffset}`);
+  }
+  const start = entry.localHeaderOffset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
+  if (start + entry.compressedSize > source.size) {
+    throw new GraftError('truncated', source.path, `zip member ${entry.name}: ${entry.compressedSize} bytes at offset ${start} run past the end of the file (${source.size} bytes)`);
+  }
+  return start;
+}
+
+function checkMethod(source: ByteSource, entry: ZipEntry): void {
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new GraftError('unsupported', source.path, `zip member ${entry.name} uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
+  }
+}
+
+/** The member's whole uncompressed bytes. */
+export async function readEntry(source: ByteSource, entry: ZipEntry): Promise<Uint8Array> {
+  checkMethod(source, entry);
+  const start = await entryDataOffset(source, entry);
+  const raw = await source.read(start, entry.compressedSize);
+  if (entry.method === 0) return raw;
+  if (entry.size > MAX_ENTRY_BYTES_INFLATED) throw new GraftError('too-large', source.path, `zip member ${entry.name} inflates to ${entry.size} bytes, more than Graft holds in memory`);
+  let out: Uint8Array;
+  try {
+    out = inflateSync(raw, { out: new Uint8Array(entry.size) });
+  } catch (e) {
+    throw new GraftError('corrupt', source.path, `zip member ${entry.name}: deflate stream is damaged`, { cause: e });
+  }
+  if (out.length !== entry.size) throw new GraftError('corrupt', source.path, `zip member ${entry.name} inflated to ${out.length} bytes, the directory says ${entry.size}`);
+  return out;
+}
+
+/** At most the first `length` uncompressed bytes of the member, inflating only as much as needed. */
+export async function readEntryPrefix(source: ByteSource, entry: ZipEntry, length: number): Promise<Uint8Array> {
+  checkMethod(source, entry);
+  const start = await entryDataOffset(source, entry);
+  const want = Math.min(length, entry.size);
+  if (entry.method === 0) return source.read(start, Math.min(want, entry.compressedSize));
+  const chunks: Uint8Array[] = [];
+  let have = 0;
+  let failed: unknown;
+  const inflater = new Inflate((chunk) => {
+    chunks.push(chunk);
+    have += chunk.length;
+  });
+  const step = 16 << 10;
+  for (let at = 0; at < entry.compressedSize && have < want; at += step) {
+    const n = Math.min(step, entry.compressedSize - at);
+    try {
+      inflater.push(await source.read(start + at, n), at + n >= entry.compressedSize);
+    } catch (e) {
+      failed = e;
+      break;
+    }
+  }
+  if (failed !== undefined && have < want) throw new GraftError('corrupt', source.path, `zip member ${entry.name}: deflate stream is damaged`, { cause: failed });
+  const out = new Uint8Array(Math.min(have, want));
+  let o = 0;
+  for (const c of chunks) {
+    if (o >= out.length) break;
+    out.set(c.subarray(0, out.length - o), o);
+    o += Math.min(c.length, out.length - o);
+  }
+  return out;
+}

@@ -1,0 +1,219 @@
+/**
+ * TF.js weights: each manifest group's files hold its weights' bytes laid out back to back across the files in
+ * `paths` order (a weight may start in one shard and end in the next). Quantized weights are stored as
+ * uint8/uint16/float16; `read` gives those bytes, `readValue` dequantizes them exactly as tfjs-core's
+ * `io.decodeWeights` does. String weights are, per element, a 4-byte little-endian length then the bytes.
+ */
+import { GraftError } from '../../errors';
+import { basename, type ByteSource } from '../../io/byte-source';
+import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
+import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
+import { classifyVariable } from '../../model/naming';
+import { type ManifestEntry, type ModelJson, trainableLayers, weightTrainable } from './manifest';
+
+export interface TfjsCheckpoint extends Checkpoint {
+  /** `layers-model` or `graph-model` (from `format`, or inferred from the topology). */
+  modelFormat: 'layers-model' | 'graph-model' | 'unknown';
+}
+
+const QUANT_SIZE = { uint8: 1, uint16: 2, float16: 2 } as const;
+const NUM_BYTES_STRING_LENGTH = 4;
+
+/** The concatenated bytes of one manifest group's files, read by range. */
+export class GroupBytes {
+  readonly size: number;
+  private readonly starts: number[] = [];
+
+  constructor(readonly files: readonly ByteSource[]) {
+    let at = 0;
+    for (const f of files) {
+      this.starts.push(at);
+      at += f.size;
+    }
+    this.size = at;
+  }
+
+  async read(offset: number, length: number, what: string): Promise<Uint8Array> {
+    if (offset + length > this.size) {
+      throw new GraftError(
+        'truncated',
+        this.files.map((f) => f.path).join(', ') || '(no files)',
+        `${what} needs bytes ${offset}..${offset + length} of the weight files, which hold only ${this.size} bytes — a shard is truncated or missing`,
+      );
+    }
+    const out = new Uint8Array(length);
+    let done = 0;
+    for (let i = 0; i < this.files.length && done < length; i++) {
+      const f = this.files[i]!;
+      const fileStart = this.starts[i]!;
+      const pos = offset + done;
+      if (pos >= fileStart + f.size) continue;
+      const n = Math.min(length - done, fileStart + f.size - pos);
+      const chunk = await f.read(pos - fileStart, n);
+      if (n === length) return chunk;
+      out.set(chunk, done);
+      done += n;
+    }
+    return out;
+  }
+}
+
+function graftDtype(path: string, entry: ManifestEntry): DType {
+  const d = entry.dtype as DType;
+  if (!(d in ELEMENT_SIZE) || d === 'resource' || d === 'variant') {
+    throw new GraftError('unsupported', path, `weight ${entry.name} has dtype ${entry.dtype}, which TF.js weights do not use`);
+  }
+  return d;
+}
+
+/** Bytes one element takes as stored (0 for strings). */
+function storedElementSize(entry: ManifestEntry, dtype: DType): number {
+  return entry.quantization ? QUANT_SIZE[entry.quantization.dtype] : ELEMENT_SIZE[dtype];
+}
+
+/** Byte length of a string weight: walks its element lengths through a read window. */
+async function stringByteLength(group: GroupBytes, offset: number, count: number, name: string): Promise<number> {
+  const WINDOW = 64 << 10;
+  let winStart = 0;
+  let win: Uint8Array = new Uint8Array(0);
+  const u32At = async (pos: number): Promise<number> => {
+    if (pos < winStart || pos + 4 > winStart + win.length) {
+      winStart = pos;
+      win = await group.read(pos, Math.min(WINDOW, Math.max(4, group.size - pos)), `string weight ${name}`);
+    }
+    const o = pos - winStart;
+    return (win[o]! | (win[o + 1]! << 8) | (win[o + 2]! << 16) | (win[o + 3]! << 24)) >>> 0;
+  };
+  let cursor = offset;
+  for (let i = 0; i < count; i++) {
+    if (cursor + NUM_BYTES_STRING_LENGTH > group.size) break;
+    cursor += NUM_BYTES_STRING_LENGTH + (await u32At(cursor));
+    if (cursor > group.size) break;
+  }
+  return cursor - offset;
+}
+
+interface Placed {
+  entry: ManifestEntry;
+  group: GroupBytes;
+  offset: number;
+  byteLength: number;
+}
+
+/** tfjs-core's float16 decoder (fox-toolkit tables) gives exactly IEEE half → single; this is the same mapping. */
+export function float16BitsToFloat32Bits(h: number): number {
+  const sign = (h & 0x8000) << 16;
+  const exp = (h >> 10) & 0x1f;
+  let mant = h & 0x3ff;
+  if (exp === 0x1f) return (sign | 0x7f800000 | (mant << 13)) >>> 0;
+  if (exp === 0) {
+    if (mant === 0) return sign >>> 0;
+    let e = -1;
+    do {
+      mant <<= 1;
+      e++;
+    } while ((mant & 0x400) === 0);
+    return (sign | ((127 - 15 - e) << 23) | ((mant & 0x3ff) << 13)) >>> 0;
+  }
+  return (sign | ((exp - 15 + 127) << 23) | (mant << 13)) >>> 0;
+}
+
+/** The dequantized value, as tfjs-core `decodeWeight` computes it (float32 values, or int32 rounded). */
+export function dequantize(raw: Uint8Array, entry: ManifestEntry, file: string): Uint8Array {
+  const q = entry.quantization!;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const n = raw.byteLength / QUANT_SIZE[q.dtype];
+  const out = new Uint8Array(n * 4);
+  const ov = new DataView(out.buffer);
+  if (q.dtype === 'float16') {
+    for (let i = 0; i < n; i++) ov.setUint32(i * 4, float16BitsToFloat32Bits(view.getUint16(i * 2, true)), true);
+    return out;
+  }
+  if (q.scale === undefined || q.min === undefined) {
+    throw new GraftError('corrupt', file, `weight ${entry.name} is quantized to ${q.dtype} without the scale and min needed to dequantize it`);
+  }
+  const get = q.dtype === 'uint8' ? (i: number) => view.getUint8(i) : (i: number) => view.getUint16(i * 2, true);
+  if (entry.dtype === 'int32') for (let i = 0; i < n; i++) ov.setInt32(i * 4, Math.round(get(i) * q.scale + q.min), true);
+  else for (let i = 0; i < n; i++) ov.setFloat32(i * 4, get(i) * q.scale + q.min, true);
+  return out;
+}
+
+function checkQuantization(file: string, entry: ManifestEntry): void {
+  const q = entry.quantization;
+  if (!q) return;
+  if (q.dtype === 'float16' && entry.dtype !== 'float32') {
+    throw new GraftError('unsupported', file, `weight ${entry.name} is quantized to float16, which TF.js allows only for float32 weights, not ${entry.dtype}`);
+  }
+  if (q.dtype !== 'float16') {
+    if (entry.dtype !== 'float32' && entry.dtype !== 'int32') {
+      throw new GraftError('unsupported', file, `weight ${entry.name} is quantized to ${q.dtype}, which TF.js allows only for float32 and int32 weights, not ${entry.dtype}`);
+    }
+    if (q.scale === undefined || q.min === undefined) {
+      throw new GraftError('corrupt', file, `weight ${entry.name} is quantized to ${q.dtype} without the scale and min needed to dequantize it`);
+    }
+  }
+}
+
+/**
+ * Opens a TF.js model: `groups[i]` are the sources of `model.weightsManifest[i].paths`, in order (all present;
+ * the caller reports missing ones).
+ */
+export async function openTfjs(modelPath: string, model: ModelJson, groups: ByteSource[][]): Promise<TfjsCheckpoint> {
+  const placed = new Map<string, Placed>();
+  const tensors: TensorInfo[] = [];
+  const warnings: string[] = [];
+  const layers = model.format === 'graph-model' ? new Map<string, boolean>() : trainableLayers(model.modelTopology);
+  for (let gi = 0; gi < model.weightsManifest.length; gi++) {
+    const g = model.weightsManifest[gi]!;
+    const bytes = new GroupBytes(groups[gi] ?? []);
+    let offset = 0;
+    for (const entry of g.weights) {
+      const dtype = graftDtype(modelPath, entry);
+      checkQuantization(modelPath, entry);
+      const count = elementCount(entry.shape);
+      const byteLength = dtype === 'string' && !entry.quantization ? await stringByteLength(bytes, offset, count, entry.name) : count * storedElementSize(entry, dtype);
+      if (offset + byteLength > bytes.size) {
+        warnings.push(
+          `weight ${entry.name} needs bytes ${offset}..${offset + byteLength} of ${g.paths.join(', ')}, which hold only ${bytes.size} bytes — reading it will fail`,
+        );
+      }
+      if (placed.has(entry.name)) {
+        warnings.push(`weight ${entry.name} is listed twice in the manifest; the first is used`);
+      } else {
+        placed.set(entry.name, { entry, group: bytes, offset, byteLength });
+        const { kind, group } = classifyVariable(entry.name, { optimizer: entry.group === 'optimizer' });
+        const info: TensorInfo = { name: entry.name, dtype, shape: entry.shape, byteLength, kind, group };
+        const trainable = kind === 'weight' ? weightTrainable(entry.name, layers) : undefined;
+        if (trainable !== undefined) info.trainable = trainable;
+        if (entry.quantization) info.quantization = { ...entry.quantization };
+        tensors.push(info);
+      }
+      offset += byteLength;
+    }
+    if (offset < bytes.size) warnings.push(`${g.paths.join(', ')}: ${bytes.size - offset} bytes after the last weight of the group are not described by the manifest`);
+  }
+  const topology = model.modelTopology as { node?: unknown } | undefined;
+  const modelFormat = model.format === 'graph-model' || model.format === 'layers-model' ? model.format : topology && Array.isArray(topology.node) ? 'graph-model' : topology ? 'layers-model' : 'unknown';
+  const get = (name: string): Placed => {
+    const p = placed.get(name);
+    if (!p) throw new GraftError('not-found', modelPath, `no weight named ${name} in the manifest`);
+    return p;
+  };
+  return {
+    format: 'tfjs',
+    label: modelPath,
+    modelFormat,
+    files: [modelPath, ...groups.flat().map((s) => s.path)],
+    tensors,
+    warnings,
+    async read(name) {
+      const p = get(name);
+      return p.group.read(p.offset, p.byteLength, `weight ${name}`);
+    },
+    async readValue(name) {
+      const p = get(name);
+      const raw = await p.group.read(p.offset, p.byteLength, `weight ${name}`);
+      return p.entry.quantization ? dequantize(raw, p.entry, basename(modelPath)) : raw;
+    },
+  };
+}
