@@ -1,0 +1,223 @@
+/**
+ * Reading a Keras model config (Keras 2 `model.to_json()`, a TF.js `modelTopology`, Keras 3 `model.to_json()` /
+ * `.keras` config.json / `.h5` `model_config`) into a small graph Graft walks itself, and rewriting one layer's
+ * config into what tfjs-layers' deserializer accepts.
+ */
+import type { DType } from '../dtypes';
+import { canonicalInitializer } from './initializers';
+
+export type Config = Record<string, unknown>;
+export type Shape = (number | null)[];
+
+export interface TensorRef {
+  layer: string;
+  node: number;
+  tensor: number;
+  /** Keras 3 records each input's shape beside the reference. */
+  shape?: Shape;
+}
+
+export interface LayerSpec {
+  className: string;
+  name: string;
+  /** The layer's config exactly as the file has it. */
+  config: Config;
+  /** One entry per call of the layer in the graph, each the list of its input tensors (functional models). */
+  inbound: TensorRef[][];
+  /** Keras 3 `build_config.input_shape`. */
+  buildShape?: Shape | Shape[];
+}
+
+export interface ModelSpec {
+  kind: 'sequential' | 'functional';
+  className: string;
+  name: string;
+  trainable: boolean;
+  layers: LayerSpec[];
+  inputs: TensorRef[];
+  outputs: TensorRef[];
+  /** Sequential: the batch input shape recorded on the model (`build_input_shape`, Keras 3 `build_config`). */
+  inputShape?: Shape;
+}
+
+export const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+
+export const isObject = (v: unknown): v is Config => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isShape(v: unknown): v is Shape {
+  return Array.isArray(v) && v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d)));
+}
+
+/** A Keras 3 build input shape: one shape, or a list of them for a layer with several inputs. */
+function buildShapeOf(layer: Config): Shape | Shape[] | undefined {
+  const bc = layer.build_config;
+  const s = isObject(bc) ? bc.input_shape : undefined;
+  if (isShape(s)) return s;
+  if (Array.isArray(s) && s.length > 0 && s.every(isShape)) return s as Shape[];
+  return undefined;
+}
+
+/** The batch input shape an InputLayer (or a first layer) declares. */
+export function declaredInputShape(config: Config): Shape | undefined {
+  for (const key of ['batch_input_shape', 'batch_shape']) if (isShape(config[key])) return config[key] as Shape;
+  if (isShape(config.input_shape)) return [null, ...(config.input_shape as Shape)];
+  if (isShape(config.shape)) return [null, ...(config.shape as Shape)];
+  return undefined;
+}
+
+function ref(v: unknown): TensorRef | null {
+  if (!Array.isArray(v) || typeof v[0] !== 'string') return null;
+  return { layer: v[0], node: typeof v[1] === 'number' ? v[1] : 0, tensor: typeof v[2] === 'number' ? v[2] : 0 };
+}
+
+/** Every `__keras_tensor__` in a Keras 3 node's positional arguments, in order. */
+function kerasTensors(v: unknown, out: TensorRef[]): void {
+  if (Array.isArray(v)) {
+    for (const x of v) kerasTensors(x, out);
+  } else if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config)) {
+    const r = ref(v.config.keras_history);
+    if (r) {
+      if (isShape(v.config.shape)) r.shape = v.config.shape;
+      out.push(r);
+    }
+  }
+}
+
+function parseNodes(raw: unknown): TensorRef[][] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((node) => {
+    const refs: TensorRef[] = [];
+    if (isObject(node)) {
+      kerasTensors(node.args, refs); // Keras 3: {args: [...], kwargs: {...}}
+    } else if (Array.isArray(node)) {
+      for (const entry of node) {
+        const r = ref(entry); // Keras 2: [[layer, node, tensor, kwargs], ...]
+        if (r) refs.push(r);
+      }
+    }
+    return refs;
+  });
+}
+
+function refList(v: unknown): TensorRef[] {
+  if (!Array.isArray(v)) return [];
+  const single = ref(v);
+  if (single) return [single]; // Keras 3 writes a lone input as ["input_layer", 0, 0]
+  return v.map(ref).filter((r): r is TensorRef => r !== null);
+}
+
+function layerSpec(raw: unknown, index: number): LayerSpec | null {
+  if (!isObject(raw) || typeof raw.class_name !== 'string') return null;
+  const config = isObject(raw.config) ? raw.config : {};
+  const name = typeof config.name === 'string' ? config.name : typeof raw.name === 'string' ? raw.name : `layer_${index}`;
+  const spec: LayerSpec = { className: raw.class_name, name, config, inbound: parseNodes(raw.inbound_nodes) };
+  const bs = buildShapeOf(raw);
+  if (bs) spec.buildShape = bs;
+  return spec;
+}
+
+/** A Keras model object `{class_name, config}` as a graph, or null when it is not a Sequential/Functional model. */
+export function parseModel(obj: unknown): ModelSpec | null {
+  if (!isObject(obj) || typeof obj.class_name !== 'string' || !MODEL_CLASSES.has(obj.class_name)) return null;
+  const cfg = obj.config;
+  // Keras 2.0–2.2 wrote a Sequential's config as the bare list of its layers.
+  const rawLayers = Array.isArray(cfg) ? cfg : isObject(cfg) && Array.isArray(cfg.layers) ? cfg.layers : null;
+  if (!rawLayers) return null;
+  const c = isObject(cfg) ? cfg : {};
+  const layers = rawLayers.map(layerSpec).filter((l): l is LayerSpec => l !== null);
+  const spec: ModelSpec = {
+    kind: obj.class_name === 'Sequential' ? 'sequential' : 'functional',
+    className: obj.class_name,
+    name: typeof c.name === 'string' ? c.name : obj.class_name.toLowerCase(),
+    trainable: c.trainable !== false,
+    layers,
+    inputs: refList(c.input_layers),
+    outputs: refList(c.output_layers),
+  };
+  const shape = isShape(c.build_input_shape) ? c.build_input_shape : buildShapeOf(obj);
+  if (shape && isShape(shape)) spec.inputShape = shape;
+  return spec;
+}
+
+/** The dtype Keras gives a layer's variables: a dtype string, or the variable dtype of a (mixed) policy. */
+export function variableDtype(config: Config): DType | null {
+  let d = config.dtype;
+  if (isObject(d)) d = isObject(d.config) ? d.config.name : undefined;
+  if (typeof d !== 'string') return null;
+  if (d.startsWith('mixed_')) return 'float32';
+  const known: Record<string, DType> = { float16: 'float16', half: 'float16', bfloat16: 'bfloat16', float32: 'float32', float: 'float32', float64: 'float64', double: 'float64' };
+  return known[d] ?? null;
+}
+
+/** Keras 1 configs (init=, output_dim= on Dense, nb_filter=, W_regularizer=) that neither Keras 2 nor tfjs read. */
+export function looksLikeKeras1(model: ModelSpec): boolean {
+  return model.layers.some(
+    (l) => 'init' in l.config || 'nb_filter' in l.config || 'W_regularizer' in l.config || (l.className === 'Dense' && 'output_dim' in l.config),
+  );
+}
+
+/** First value of `key` anywhere in a config tree (Bidirectional and TimeDistributed nest the wrapped layer's). */
+export function findKey(v: unknown, key: string): unknown {
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const r = findKey(x, key);
+      if (r !== undefined) return r;
+    }
+  } else if (isObject(v)) {
+    if (key in v) return v[key];
+    for (const x of Object.values(v)) {
+      const r = findKey(x, key);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
+const TFJS_INITIALIZERS: Record<string, string> = {
+  Zeros: 'Zeros', Ones: 'Ones', Constant: 'Constant', RandomNormal: 'RandomNormal', RandomUniform: 'RandomUniform',
+  TruncatedNormal: 'TruncatedNormal', VarianceScaling: 'VarianceScaling', GlorotUniform: 'GlorotUniform',
+  GlorotNormal: 'GlorotNormal', HeNormal: 'HeNormal', HeUniform: 'HeUniform', LecunNormal: 'LeCunNormal',
+  LecunUniform: 'LeCunUniform', Orthogonal: 'Orthogonal', Identity: 'Identity',
+};
+
+/** An initializer as tfjs accepts it; anything it would reject becomes Zeros (Graft takes the real one from the file). */
+function tfjsInitializer(v: unknown): unknown {
+  let cls: string | null = null;
+  let config: Config = {};
+  if (typeof v === 'string') cls = canonicalInitializer(v);
+  else if (isObject(v) && typeof v.class_name === 'string') {
+    cls = canonicalInitializer(v.class_name);
+    if (isObject(v.config)) config = { ...v.config };
+  } else return v;
+  const name = cls ? TFJS_INITIALIZERS[cls] : undefined;
+  if (!name || (name === 'Constant' && typeof config.value !== 'number')) return { class_name: 'Zeros', config: {} };
+  if (name === 'VarianceScaling' && config.distribution === 'untruncated_normal') config.distribution = 'normal';
+  if (name === 'VarianceScaling' && config.distribution === 'truncated_normal') config.distribution = 'normal';
+  return { class_name: name, config };
+}
+
+const DROPPED_KEYS = new Set(['module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id']);
+
+/**
+ * One layer's `{class_name, config}` rewritten for tfjs-layers: Keras 3 dtype policies to `float32` (Graft applies
+ * the real variable dtype itself), `batch_shape` to `batch_input_shape`, initializers to tfjs names, regularizers,
+ * constraints and activations dropped (they never change which variables exist), GRU's `reset_after` removed
+ * (tfjs refuses it; Graft reshapes the bias afterwards). Nested layers (Bidirectional, TimeDistributed, RNN cells,
+ * nested models) are rewritten the same way.
+ */
+export function toTfjs(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toTfjs);
+  if (!isObject(v)) return v;
+  const out: Config = {};
+  for (const [key, value] of Object.entries(v)) {
+    if (DROPPED_KEYS.has(key)) continue;
+    if (key.endsWith('_initializer')) out[key] = tfjsInitializer(value);
+    else if (key.endsWith('_regularizer') || key.endsWith('_constraint')) out[key] = null;
+    else if (key === 'activation' || key === 'recurrent_activation') out[key] = 'linear';
+    else if (key === 'dtype') out[key] = 'float32';
+    else if (key === 'batch_shape') out.batch_input_shape = value;
+    else if (key === 'reset_after' || key === 'groups' || key === 'lora_rank' || key === 'quantization_config') continue;
+    else out[key] = toTfjs(value);
+  }
+  return out;
+}
