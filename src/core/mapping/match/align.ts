@@ -1,0 +1,111 @@
+/**
+ * Sequence alignment of two layer lists (edit distance over layer signatures): a layer is kept (same
+ * signature, cost 0), changed (same variables and ranks, some sizes differ: cost 6), or inserted/removed
+ * (cost 10 each). Layers of different kinds never pair. Among alignments of equal cost, the one pairing
+ * layers of the same name wins (a second, lexicographic cost). An aligned pair is *forced* when every
+ * alignment of minimal structural cost pairs the two: the structure alone, without names, says so.
+ */
+import type { Layer } from './layers';
+
+export interface AlignedPair {
+  old: number;
+  new: number;
+  /** Same signature: shapes and dtypes equal. */
+  same: boolean;
+  forced: boolean;
+  sameName: boolean;
+}
+
+const KEEP = 0;
+const CHANGE = 6;
+const GAP = 10;
+const NEVER = 2 * GAP + 1; // dearer than removing one layer and inserting another, so never chosen
+
+export function alignLayers(olds: readonly Layer[], news: readonly Layer[], renamedKeys?: (l: Layer) => string[]): AlignedPair[] {
+  const n = olds.length;
+  const m = news.length;
+  if (n === 0 || m === 0) return [];
+  const oldKeys = olds.map((l) => (renamedKeys ? renamedKeys(l) : l.keys));
+  // The tie-break part of a cost stays below K, so floor(cost / K) is the structural part.
+  const K = n + m + 1;
+  const W = m + 1;
+  const big = (n + m) * NEVER * K > 2 ** 31 - 1;
+  const F = big ? new Float64Array((n + 1) * W) : new Int32Array((n + 1) * W);
+  const B = big ? new Float64Array((n + 1) * W) : new Int32Array((n + 1) * W);
+  const S = new Uint8Array(n * m);
+  const T = new Uint8Array(n * m);
+  // Layer signatures compared once per distinct pair of strings, not once per cell.
+  const sigId = new Map<string, number>();
+  const id = (s: string) => sigId.get(s) ?? (sigId.set(s, sigId.size), sigId.size - 1);
+  const oSig = olds.map((l) => id(l.sig));
+  const nSig = news.map((l) => id(l.sig));
+  const oPat = olds.map((l) => id(l.pattern));
+  const nPat = news.map((l) => id(l.pattern));
+  const oNames = new Map<string, number[]>();
+  oldKeys.forEach((keys, i) => keys.forEach((k) => oNames.set(k, [...(oNames.get(k) ?? []), i])));
+  for (let j = 0; j < m; j++) {
+    const nl = news[j]!;
+    const named = new Set<number>();
+    for (const k of nl.keys) for (const i of oNames.get(k) ?? []) named.add(i);
+    for (let i = 0; i < n; i++) {
+      const ol = olds[i]!;
+      let s: number;
+      if (ol.family && nl.family && ol.family !== nl.family) s = NEVER;
+      else s = oSig[i] === nSig[j] ? KEEP : oPat[i] === nPat[j] ? CHANGE : NEVER;
+      S[i * m + j] = s;
+      T[i * m + j] = named.has(i) ? 0 : 1;
+    }
+  }
+  const G = GAP * K + 1;
+  for (let j = 0; j <= m; j++) F[j] = j * G;
+  for (let i = 1; i <= n; i++) {
+    F[i * W] = i * G;
+    for (let j = 1; j <= m; j++) {
+      const c = S[(i - 1) * m + j - 1]! * K + T[(i - 1) * m + j - 1]!;
+      F[i * W + j] = Math.min(F[(i - 1) * W + j - 1]! + c, F[(i - 1) * W + j]! + G, F[i * W + j - 1]! + G);
+    }
+  }
+  for (let j = m; j >= 0; j--) B[n * W + j] = (m - j) * G;
+  for (let i = n - 1; i >= 0; i--) {
+    B[i * W + m] = (n - i) * G;
+    for (let j = m - 1; j >= 0; j--) {
+      const c = S[i * m + j]! * K + T[i * m + j]!;
+      B[i * W + j] = Math.min(B[(i + 1) * W + j + 1]! + c, B[(i + 1) * W + j]! + G, B[i * W + j + 1]! + G);
+    }
+  }
+  const total = F[n * W + m]!;
+  const optS = Math.floor(total / K);
+  const st = (x: number) => Math.floor(x / K);
+
+  // Old layer i is forced onto new layer j when no structurally optimal alignment pairs it elsewhere or drops it.
+  const forcedTo = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    let partner = -1;
+    let many = false;
+    for (let j = 0; j <= m && !many; j++) {
+      if (j < m && S[i * m + j]! < NEVER && st(F[i * W + j]!) + S[i * m + j]! + st(B[(i + 1) * W + j + 1]!) === optS) {
+        if (partner >= 0) many = true;
+        partner = j;
+      }
+      if (st(F[i * W + j]!) + GAP + st(B[(i + 1) * W + j]!) === optS) many = true;
+    }
+    if (!many) forcedTo[i] = partner;
+  }
+
+  const pairs: AlignedPair[] = [];
+  let i = n;
+  let j = m;
+  while (i > 0 && j > 0) {
+    const c = S[(i - 1) * m + j - 1]! * K + T[(i - 1) * m + j - 1]!;
+    const here = F[i * W + j]!;
+    if (here === F[(i - 1) * W + j - 1]! + c && S[(i - 1) * m + j - 1]! < NEVER) {
+      const o = i - 1;
+      const nw = j - 1;
+      pairs.push({ old: o, new: nw, same: S[o * m + nw] === KEEP, forced: forcedTo[o] === nw, sameName: T[o * m + nw] === 0 });
+      i--;
+      j--;
+    } else if (here === F[(i - 1) * W + j]! + G) i--;
+    else j--;
+  }
+  return pairs.reverse();
+}

@@ -1,0 +1,194 @@
+/**
+ * How each format spells a variable, reduced to forms that can be compared: `dense/kernel` whether it was
+ * stored as `dense/kernel:0`, `model_weights/dense/dense/kernel:0`, `layers/dense/vars/0`, `dense_1_W`, a TF2
+ * object-graph path or a target variable with its layer and weight index. Also: which names are positional
+ * (auto-numbered by a framework, so the same name may be a different layer after a change).
+ */
+import type { TensorInfo } from '../../model/checkpoint';
+import type { TargetVariable } from '../../model/target';
+
+/** A variable as the matcher sees it, on either side. */
+export interface VarView {
+  index: number;
+  name: string;
+  shape: number[];
+  dtype: TensorInfo['dtype'];
+  kind: TensorInfo['kind'];
+  /** The most readable name: `dense_4/kernel` rather than `layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`. */
+  readable: string;
+  /** Normalised name forms, strongest first (the stored key first). `layer#i` forms come last. */
+  keys: string[];
+  /** Scope of the readable name (`dense_4`), '' when unscoped (TF1 `Variable_3`). */
+  layer: string;
+  /** Names the layer goes by (path scope, original-name scope), for tie-breaking the alignment. */
+  layerKeys: string[];
+  slot: string;
+  slotOrder: number;
+  /** Creation order where the name or the source says it (TF2 `layer_with_weights-N`, TF1 `Variable_N`, model JSON order). */
+  position?: number[];
+  positional: boolean;
+  /** Keras layer family (`dense`, `conv2d`), where known. */
+  family?: string;
+}
+
+const VALUE_SUFFIX = '/.ATTRIBUTES/VARIABLE_VALUE';
+
+// Keras' default layer names (snake_case class names), numbered per class in a session.
+const KERAS_FAMILIES = new Set([
+  'dense', 'conv1d', 'conv2d', 'conv3d', 'conv2d_transpose', 'conv1d_transpose', 'conv3d_transpose', 'depthwise_conv2d',
+  'separable_conv2d', 'separable_conv1d', 'batch_normalization', 'layer_normalization', 'group_normalization', 'embedding',
+  'lstm', 'gru', 'simple_rnn', 'bidirectional', 'multi_head_attention', 'einsum_dense', 'prelu', 'conv_lstm2d',
+  'time_distributed', 'normalization', 'p_re_lu', 'lstm_cell', 'gru_cell', 'simple_rnn_cell', 'dense_features',
+]);
+
+// Keras weight order per family, for `layers/<name>/vars/<i>` (Keras 3) which stores no weight names.
+const WEIGHT_ORDER: Record<string, string[]> = {
+  batch_normalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+  layer_normalization: ['gamma', 'beta'],
+  group_normalization: ['gamma', 'beta'],
+  embedding: ['embeddings'],
+  lstm: ['kernel', 'recurrent_kernel', 'bias'],
+  gru: ['kernel', 'recurrent_kernel', 'bias'],
+  simple_rnn: ['kernel', 'recurrent_kernel', 'bias'],
+  depthwise_conv2d: ['depthwise_kernel', 'bias'],
+  separable_conv2d: ['depthwise_kernel', 'pointwise_kernel', 'bias'],
+  separable_conv1d: ['depthwise_kernel', 'pointwise_kernel', 'bias'],
+  prelu: ['alpha'],
+  p_re_lu: ['alpha'],
+};
+const DEFAULT_ORDER = ['kernel', 'bias'];
+
+const SLOT_ALIASES: Record<string, string> = {
+  W: 'kernel', w: 'kernel', weights: 'kernel', weight: 'kernel', b: 'bias', biases: 'bias',
+  running_mean: 'moving_mean', running_var: 'moving_variance', U: 'recurrent_kernel',
+};
+const SLOT_ORDER = ['embeddings', 'kernel', 'depthwise_kernel', 'pointwise_kernel', 'recurrent_kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'alpha'];
+
+const POSITIONAL_SEGMENT = /^(Variable(_\d+)?|layer_with_weights-\d+|layer-\d+|\d+|(layer|layers|block|blocks|h|stage|cell|encoder_layer|decoder_layer|res|resblock)[_.-]?\d+)$/;
+
+export function familyOf(segment: string): string | undefined {
+  const base = segment.replace(/_\d+$/, '');
+  return KERAS_FAMILIES.has(base) ? base : undefined;
+}
+
+function isPositionalSegment(seg: string): boolean {
+  return POSITIONAL_SEGMENT.test(seg) || familyOf(seg) !== undefined;
+}
+
+export function isPositionalName(name: string): boolean {
+  return name.split('/').some(isPositionalSegment);
+}
+
+/** `DenseFeatures` → `dense_features`, `Conv2D` → `conv2d`. */
+export function snakeClass(cls: string): string {
+  return cls.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase().replace(/_(\d)d/g, '$1d');
+}
+
+const dirname = (s: string) => (s.includes('/') ? s.slice(0, s.lastIndexOf('/')) : '');
+const basename = (s: string) => s.slice(s.lastIndexOf('/') + 1);
+
+export function normaliseSlot(slot: string): string {
+  return SLOT_ALIASES[slot] ?? slot;
+}
+
+/** Name forms of one stored key: without `:0`, TF2's value suffix, h5's `model_weights/x/x/`, Keras 1's `x_W`. */
+export function nameForms(key: string): { forms: string[]; keras3?: { layer: string; index: number } } {
+  const forms: string[] = [];
+  let s = key.replace(/:\d+$/, '');
+  if (s.endsWith(VALUE_SUFFIX)) s = s.slice(0, -VALUE_SUFFIX.length);
+  s = s.replace(/^\/+/, '');
+  forms.push(s);
+  const k3 = /^(?:.*\/)?layers\/(?:.*\/)?([^/]+)\/vars\/(\d+)$/.exec(s);
+  if (k3 && s.startsWith('layers/')) {
+    const layer = k3[1]!;
+    const index = Number(k3[2]);
+    const order = WEIGHT_ORDER[familyOf(layer) ?? ''] ?? DEFAULT_ORDER;
+    if (order[index]) forms.push(`${layer}/${order[index]}`);
+    return { forms, keras3: { layer, index } };
+  }
+  let segs = s.split('/');
+  if (segs[0] === 'model_weights') segs = segs.slice(1);
+  if (segs.length >= 3 && segs[0] === segs[1]) segs = segs.slice(1);
+  const last = segs[segs.length - 1]!;
+  const layer = segs[segs.length - 2];
+  if (layer && last.startsWith(`${layer}_`)) segs = [...segs.slice(0, -1), normaliseSlot(last.slice(layer.length + 1))];
+  const joined = segs.join('/');
+  if (joined !== s) forms.push(joined);
+  return { forms };
+}
+
+function slotRank(slot: string): number {
+  const i = SLOT_ORDER.indexOf(slot);
+  return i < 0 ? SLOT_ORDER.length : i;
+}
+
+interface ViewHints {
+  layer?: string;
+  weightIndex?: number;
+  layerClass?: string;
+  /** The side's own order is the model's order (a model JSON). */
+  ordinal?: number;
+}
+
+function positionFromName(name: string): number[] | undefined {
+  const tf1 = /^Variable(?:_(\d+))?$/.exec(name);
+  if (tf1) return [tf1[1] ? Number(tf1[1]) : 0];
+  const segs = name.split('/');
+  const nums: number[] = [];
+  for (const seg of segs) {
+    const m = /^layer(?:_with_weights)?-(\d+)$/.exec(seg);
+    if (m) nums.push(Number(m[1]));
+    else if (nums.length) break;
+  }
+  return nums.length ? nums : undefined;
+}
+
+export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'weightIndex' | 'layerClass'>>, index: number, hints: ViewHints = {}): VarView {
+  const { forms, keras3 } = nameForms(t.name);
+  const keys = [t.name, ...forms];
+  const original = t.originalName?.replace(/:\d+$/, '');
+  if (original) keys.push(original);
+  if (t.path) keys.push(t.path);
+  const layerName = hints.layer ?? t.layer ?? keras3?.layer;
+  const weightIndex = hints.weightIndex ?? t.weightIndex ?? keras3?.index;
+  const stripped = forms[forms.length - 1]!;
+  // Readable: a TF2 object-graph path says only where the variable hangs; its original name says what it is.
+  const readable = original && /(^|\/)layer(_with_weights)?-\d+(\/|$)/.test(stripped) ? original : stripped;
+  const layer = layerName ?? dirname(readable);
+  if (layerName !== undefined && weightIndex !== undefined) keys.push(`${layerName}#${weightIndex}`);
+  const layerKeys = [...new Set([layer, dirname(stripped), original ? dirname(original) : ''].filter(Boolean))];
+  const slot = normaliseSlot(basename(readable));
+  const cls = hints.layerClass ?? t.layerClass;
+  const family = cls ? snakeClass(cls) : familyOf(basename(layer)) ?? (original ? familyOf(basename(dirname(original))) : undefined);
+  const position = hints.ordinal !== undefined ? [hints.ordinal] : positionFromName(stripped) ?? (t.path ? positionFromName(t.path) : undefined);
+  return {
+    index,
+    name: t.name,
+    shape: t.shape,
+    dtype: t.dtype,
+    kind: t.kind,
+    readable,
+    keys: [...new Set(keys)],
+    layer,
+    layerKeys,
+    slot,
+    slotOrder: weightIndex ?? slotRank(slot),
+    ...(position ? { position } : {}),
+    positional: isPositionalName(stripped) || isPositionalName(readable),
+    ...(family ? { family } : {}),
+  };
+}
+
+/** Natural order: `dense_2` before `dense_10`. */
+export function naturalCompare(a: string, b: string): number {
+  const ra = a.split(/(\d+)/);
+  const rb = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(ra.length, rb.length); i++) {
+    const x = ra[i]!;
+    const y = rb[i]!;
+    if (x === y) continue;
+    if (i % 2 === 1) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return ra.length - rb.length;
+}

@@ -1,0 +1,177 @@
+/**
+ * compile(recipe, old, new) → Plan, a pure function: for every new variable its sources, transform chain,
+ * each step's output shape and a status; the old variables nothing uses; the counts the summary bar shows.
+ * The canvas colours and the CLI's lines come from here, never from the UI.
+ */
+import type { TensorInfo, VariableKind } from '../model/checkpoint';
+import { ELEMENT_SIZE, type DType } from '../model/dtypes';
+import type { TargetVariable } from '../model/target';
+import { proposeTransforms } from './propose';
+import type { Confidence, FillPolicy, Link, Recipe } from './recipe';
+import { chainShapes, fmt, type StepOutput, type Transform } from './transforms';
+
+export type PlanStatus = 'exact' | 'transformed' | 'initialised' | 'incompatible';
+
+export interface PlanEntry {
+  to: string;
+  shape: number[];
+  dtype: DType;
+  kind: VariableKind;
+  status: PlanStatus;
+  /** Old variables the value comes from (empty when initialised). */
+  from: string[];
+  transforms: Transform[];
+  /** Output of each transform step, for the page's preview. */
+  steps: StepOutput[];
+  confidence?: Confidence;
+  reason?: string;
+  /** Index of the recipe link behind this entry. */
+  link?: number;
+  /** How an initialised variable is filled. */
+  fill?: FillPolicy;
+  /** Why an entry is incompatible, in one sentence. */
+  problem?: string;
+  /** For an incompatible entry: the chain that would fit, if one exists. */
+  suggestion?: Transform[];
+  /** Lossy casts and the like. */
+  notes: string[];
+  /** A proposed link (accepted: false) that is drawn but not applied. */
+  pending?: { from: string[]; transforms: Transform[]; confidence?: Confidence; reason?: string; link: number };
+}
+
+export interface PlanSummary {
+  total: number;
+  exact: number;
+  transformed: number;
+  initialised: number;
+  incompatible: number;
+  /** Old model weights nothing uses (PyTorch's "unexpected keys"). */
+  unused: number;
+  /** Old optimizer and bookkeeping variables left out by the recipe's filters. */
+  excluded: number;
+  /** Proposed links waiting to be accepted. */
+  pending: number;
+}
+
+export interface Plan {
+  entries: PlanEntry[];
+  unused: string[];
+  /** Recipe links that name no new variable, or a new variable twice. */
+  problems: string[];
+  summary: PlanSummary;
+}
+
+export interface OldSide {
+  tensors: readonly TensorInfo[];
+}
+
+export interface NewSide {
+  variables: readonly TargetVariable[];
+}
+
+const isFloatLike = (d: DType) => ['float16', 'bfloat16', 'float32', 'float64'].includes(d);
+const isComplex = (d: DType) => d === 'complex64' || d === 'complex128';
+
+/** Whether an old variable may be linked onto a new one at all (shapes aside): the canvas's isValidConnection. */
+export function canLink(from: Pick<TensorInfo, 'dtype' | 'name'>, to: Pick<TensorInfo, 'dtype' | 'name'>): { ok: true } | { ok: false; reason: string } {
+  const a = from.dtype;
+  const b = to.dtype;
+  if (a === b && ELEMENT_SIZE[a] === 0 && a !== 'string') return { ok: false, reason: `${a} variables hold no values to copy` };
+  if (a === b) return { ok: true };
+  if (a === 'string' || b === 'string') return { ok: false, reason: `${from.name} is ${a} and ${to.name} is ${b}: text and numbers cannot be converted` };
+  if (ELEMENT_SIZE[a] === 0 || ELEMENT_SIZE[b] === 0) return { ok: false, reason: `${a} → ${b}: no values to convert` };
+  if (isComplex(a) !== isComplex(b)) return { ok: false, reason: `${a} → ${b}: complex and real numbers do not convert` };
+  if (isComplex(a)) return { ok: false, reason: `${a} → ${b}: complex casts are not supported` };
+  const castable = (d: DType) => isFloatLike(d) || /^u?int(8|16|32|64)$/.test(d) || d === 'bool';
+  if (!castable(a) || !castable(b)) return { ok: false, reason: `${a} → ${b}: Graft cannot cast between these dtypes` };
+  return { ok: true };
+}
+
+function effectiveFill(policy: FillPolicy, v: TargetVariable): FillPolicy {
+  if (policy === 'template') return v.initializer.kind === 'template' ? 'template' : 'initializer';
+  return policy;
+}
+
+function isActive(link: Link): boolean {
+  return link.accepted !== false && link.from.length > 0;
+}
+
+export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
+  const oldByName = new Map(old.tensors.map((t) => [t.name, t]));
+  const newNames = new Set(target.variables.map((v) => v.name));
+  const problems: string[] = [];
+  const linkFor = new Map<string, number>();
+  recipe.links.forEach((link, i) => {
+    if (!newNames.has(link.to)) {
+      problems.push(`link ${i} goes to ${link.to}, which the new model does not have`);
+      return;
+    }
+    const prev = linkFor.get(link.to);
+    if (prev !== undefined) {
+      // An applied link beats a pending one; otherwise the first stays.
+      if (!isActive(recipe.links[prev]!) && isActive(link)) linkFor.set(link.to, i);
+      problems.push(`links ${prev} and ${i} both go to ${link.to}; only ${linkFor.get(link.to)} is used`);
+      return;
+    }
+    linkFor.set(link.to, i);
+  });
+
+  const used = new Set<string>();
+  const entries: PlanEntry[] = target.variables.map((v) => {
+    const base = { to: v.name, shape: v.shape, dtype: v.dtype, kind: v.kind, notes: [] as string[] };
+    const index = linkFor.get(v.name);
+    const link = index === undefined ? undefined : recipe.links[index]!;
+    const meta = link ? { ...(link.confidence ? { confidence: link.confidence } : {}), ...(link.reason ? { reason: link.reason } : {}), link: index! } : {};
+    if (!link || !isActive(link)) {
+      const pending = link && link.from.length > 0
+        ? { pending: { from: link.from, transforms: link.transforms, ...(link.confidence ? { confidence: link.confidence } : {}), ...(link.reason ? { reason: link.reason } : {}), link: index! } }
+        : {};
+      return { ...base, status: 'initialised', from: [], transforms: [], steps: [], fill: effectiveFill(recipe.fill, v), ...pending };
+    }
+    for (const name of link.from) used.add(name);
+    const entry = { ...base, ...meta, from: link.from, transforms: link.transforms };
+    const incompatible = (problem: string, steps: StepOutput[] = [], suggestion?: Transform[] | null): PlanEntry => ({
+      ...entry, status: 'incompatible', steps, problem, ...(suggestion ? { suggestion } : {}),
+    });
+    const sources: TensorInfo[] = [];
+    for (const name of link.from) {
+      const t = oldByName.get(name);
+      if (!t) return incompatible(`the old checkpoint has no variable named ${name}`);
+      const ok = canLink(t, v);
+      if (!ok.ok) return incompatible(ok.reason);
+      sources.push(t);
+    }
+    const chain = chainShapes(link.transforms, sources);
+    if (!chain.ok) return incompatible(`step ${chain.stepIndex + 1}: ${chain.reason}`, chain.steps);
+    const { shape, dtype } = chain.out;
+    if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i]) || dtype !== v.dtype) {
+      const got = `${fmt(shape)} ${dtype}`;
+      const want = `${fmt(v.shape)} ${v.dtype}`;
+      const suggestion = proposeTransforms(sources, { shape: v.shape, dtype: v.dtype, name: v.name });
+      const what = link.transforms.length ? 'the transforms give' : 'the source is';
+      return incompatible(`${what} ${got} but ${v.name} is ${want}`, chain.steps, suggestion?.transforms);
+    }
+    const exact = link.from.length === 1 && link.transforms.length === 0;
+    return { ...entry, status: exact ? 'exact' : 'transformed', steps: chain.steps, notes: chain.notes };
+  });
+
+  const considered = (t: TensorInfo) => t.kind === 'weight' || recipe.filters.includeOptimizer;
+  const unused = old.tensors.filter((t) => considered(t) && !used.has(t.name) && t.name !== '_CHECKPOINTABLE_OBJECT_GRAPH').map((t) => t.name);
+  const excluded = old.tensors.filter((t) => !considered(t) && !used.has(t.name)).length;
+  const count = (s: PlanStatus) => entries.filter((e) => e.status === s).length;
+  return {
+    entries,
+    unused,
+    problems,
+    summary: {
+      total: entries.length,
+      exact: count('exact'),
+      transformed: count('transformed'),
+      initialised: count('initialised'),
+      incompatible: count('incompatible'),
+      unused: unused.length,
+      excluded,
+      pending: entries.filter((e) => e.pending).length,
+    },
+  };
+}
