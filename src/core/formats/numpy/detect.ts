@@ -13,13 +13,21 @@ export async function isNpy(source: ByteSource): Promise<boolean> {
   }
 }
 
+/**
+ * A zip whose members are all `.npy`; or a file named `.npz` that starts like a zip but whose directory cannot be
+ * read (so opening it reports the damage rather than "not recognised").
+ */
 export async function isNpz(source: ByteSource): Promise<boolean> {
   try {
     if (!(await hasZipMagic(source))) return false;
+  } catch {
+    return false;
+  }
+  try {
     const entries = (await readZipDirectory(source)).filter((e) => !e.name.endsWith('/'));
     return entries.length > 0 && entries.every((e) => e.name.endsWith('.npy'));
   } catch {
-    return false;
+    return source.path.toLowerCase().endsWith('.npz');
   }
 }
 
