@@ -1,11 +1,10 @@
-import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GraftError, type GraftErrorCode } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
 import { listCandidates, openCheckpoint } from '../registry';
+import { zip } from './zip-builder';
 
-// Hand-rolled writers for these tests: .npy v1/v2/v3 headers as numpy/lib/format.py lays them out, and a zip
-// (stored or deflated with node:zlib) as numpy.savez / savez_compressed write it.
+// A hand-rolled writer for these tests: .npy v1/v2/v3 headers as numpy/lib/format.py lays them out.
 function npy(descr: string, shape: number[], data: Uint8Array, opts: { fortran?: boolean; version?: 1 | 2 | 3 } = {}): Uint8Array {
   const version = opts.version ?? 1;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -21,55 +20,6 @@ function npy(descr: string, shape: number[], data: Uint8Array, opts: { fortran?:
   else dv.setUint32(8, head.length, true);
   out.set(head, pre);
   out.set(data, pre + head.length);
-  return out;
-}
-
-function zip(members: [string, Uint8Array][], deflate: boolean): Uint8Array {
-  const locals: Uint8Array[] = [];
-  const centrals: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, data] of members) {
-    const nameBytes = new TextEncoder().encode(name);
-    const body = deflate ? new Uint8Array(deflateRawSync(data)) : data;
-    const crc = crc32(data);
-    const local = new Uint8Array(30 + nameBytes.length + body.length);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, 0x04034b50, true);
-    lv.setUint16(4, 20, true);
-    lv.setUint16(8, deflate ? 8 : 0, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, body.length, true);
-    lv.setUint32(22, data.length, true);
-    lv.setUint16(26, nameBytes.length, true);
-    local.set(nameBytes, 30);
-    local.set(body, 30 + nameBytes.length);
-    const central = new Uint8Array(46 + nameBytes.length);
-    const cv = new DataView(central.buffer);
-    cv.setUint32(0, 0x02014b50, true);
-    cv.setUint16(4, 20, true);
-    cv.setUint16(6, 20, true);
-    cv.setUint16(10, deflate ? 8 : 0, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, body.length, true);
-    cv.setUint32(24, data.length, true);
-    cv.setUint16(28, nameBytes.length, true);
-    cv.setUint32(42, offset, true);
-    central.set(nameBytes, 46);
-    locals.push(local);
-    centrals.push(central);
-    offset += local.length;
-  }
-  const cdSize = centrals.reduce((n, c) => n + c.length, 0);
-  const eocd = new Uint8Array(22);
-  const ev = new DataView(eocd.buffer);
-  ev.setUint32(0, 0x06054b50, true);
-  ev.setUint16(8, members.length, true);
-  ev.setUint16(10, members.length, true);
-  ev.setUint32(12, cdSize, true);
-  ev.setUint32(16, offset, true);
-  const out = new Uint8Array(offset + cdSize + 22);
-  let o = 0;
-  for (const p of [...locals, ...centrals, eocd]) (out.set(p, o), (o += p.length));
   return out;
 }
 
