@@ -81,7 +81,7 @@ export function isPositionalName(name: string): boolean {
 
 /** `DenseFeatures` → `dense_features`, `Conv2D` → `conv2d`. */
 export function snakeClass(cls: string): string {
-  return cls.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase().replace(/_(\d)d/g, '$1d');
+  return cls.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase().replace(/(\d)_d(?=_|$)/g, '$1d');
 }
 
 const dirname = (s: string) => (s.includes('/') ? s.slice(0, s.lastIndexOf('/')) : '');

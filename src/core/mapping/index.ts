@@ -1,0 +1,14 @@
+/** The mapping core: recipe, auto-matching, transforms and the plan. Pure: no DOM, no I/O. */
+export { compile, canLink, type Plan, type PlanEntry, type PlanStatus, type PlanSummary, type OldSide, type NewSide } from './plan';
+export { autoMatch, type MatchOptions, type MatchResult } from './match';
+export { linkGroups } from './group-link';
+export { proposeTransforms, type Proposal } from './propose';
+export {
+  applyStep, chainShapes, describeTransform, lossyCastNote, transformSchema,
+  type Transform, type TransformOp, type Operand, type StepOutput, type ChainResult, type PadFill, type ResizeMethod,
+} from './transforms';
+export {
+  emptyRecipe, parseRecipe, parseRecipeText, migrateRecipe, recipeSchema, RECIPE_VERSION, CONFIDENCES,
+  type Recipe, type Link, type RenameRule, type FillPolicy, type Confidence, type RecipeFilters,
+} from './recipe';
+export { applyRules, compileRules, parseRuleArg, ruleCounts, describeRule } from './match/rules';
