@@ -71,11 +71,11 @@ describe('graft inspect on safetensors and npz files written here', () => {
   it('an npz file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'graft-npz-'));
     const dict = "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }";
-    const header = dict + ' '.repeat(64 - 10 - dict.length - 1) + '\n';
-    const npy = new Uint8Array(64 + 8);
+    const header = dict + ' '.repeat(128 - 10 - dict.length - 1) + '\n';
+    const npy = new Uint8Array(128 + 8);
     npy.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]);
     npy.set(new TextEncoder().encode(header), 10);
-    npy.set(new Uint8Array(new Int32Array([7, -7]).buffer), 64);
+    npy.set(new Uint8Array(new Int32Array([7, -7]).buffer), 128);
     writeFileSync(join(dir, 'arrays.npz'), zip([['layer/w.npy', npy]], true));
     const got = await inspectRows(join(dir, 'arrays.npz'));
     expect(got.map((o) => [o.name, o.dtype, o.shape])).toEqual([['layer/w', 'int32', [2]]]);
