@@ -106,7 +106,8 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
     if (order[index]) forms.push(`${layer}/${order[index]}`);
     return { forms, keras3: { layer, index } };
   }
-  let segs = s.split('/');
+  // PyTorch / safetensors spell scopes with dots: `encoder.fc1.weight`.
+  let segs = !s.includes('/') && s.includes('.') ? s.split('.') : s.split('/');
   if (segs[0] === 'model_weights') segs = segs.slice(1);
   if (segs.length >= 3 && segs[0] === segs[1]) segs = segs.slice(1);
   const last = segs[segs.length - 1]!;
@@ -114,6 +115,8 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
   if (layer && last.startsWith(`${layer}_`)) segs = [...segs.slice(0, -1), normaliseSlot(last.slice(layer.length + 1))];
   const joined = segs.join('/');
   if (joined !== s) forms.push(joined);
+  const alias = SLOT_ALIASES[segs[segs.length - 1]!];
+  if (alias && segs.length > 1) forms.push([...segs.slice(0, -1), alias].join('/'));
   return { forms };
 }
 
