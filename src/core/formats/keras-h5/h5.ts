@@ -4,7 +4,7 @@
  * ByteSource's synchronous `readSync` by range — FileReaderSync in a Worker, fs.readSync in Node, a subarray for
  * bytes in memory. A source without `readSync` (a Blob on the main thread) is read whole once into JS memory.
  */
-import h5wasm, { type Dataset, type Entity, type File as H5File, type Group } from 'h5wasm';
+import type { Dataset, Entity, File as H5File, Group } from 'h5wasm';
 import { GraftError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
 
@@ -41,7 +41,10 @@ interface ModuleLike {
   activate_throwing_error_handler(): number;
 }
 
+type H5wasm = (typeof import('h5wasm'))['default'];
 let ready: Promise<{ module: ModuleLike; lazyFs: unknown }> | undefined;
+/** Loaded on first use: the library is 4 MB, and only HDF5 files need it. */
+let lib: H5wasm | undefined;
 let mounts = 0;
 
 function chunkOf(readAt: (offset: number, length: number) => Uint8Array, start: number, end: number): SyncChunk {
@@ -57,7 +60,8 @@ function chunkOf(readAt: (offset: number, length: number) => Uint8Array, start: 
 }
 
 async function init(): Promise<{ module: ModuleLike; lazyFs: unknown }> {
-  const module = (await h5wasm.ready) as unknown as ModuleLike;
+  lib = (await import('h5wasm')).default;
+  const module = (await lib.ready) as unknown as ModuleLike;
   module.activate_throwing_error_handler(); // HDF5 errors become exceptions instead of stderr noise
   const W = module.FS.filesystems.WORKERFS as WorkerFsLike;
   const previous = W.reader;
@@ -115,7 +119,7 @@ export async function openH5(source: ByteSource): Promise<OpenedH5> {
   };
   let file: H5File;
   try {
-    file = new h5wasm.File(`${dir}/file.h5`, 'r');
+    file = new lib!.File(`${dir}/file.h5`, 'r');
   } catch (e) {
     unmount();
     if (e instanceof GraftError) throw e;
@@ -138,12 +142,13 @@ export async function openH5(source: ByteSource): Promise<OpenedH5> {
   };
 }
 
+/** Only after `openH5` (which loads the library). */
 export function isGroup(e: Entity | null): e is Group {
-  return e instanceof h5wasm.Group;
+  return lib !== undefined && e instanceof lib.Group;
 }
 
 export function isDataset(e: Entity | null): e is Dataset {
-  return e instanceof h5wasm.Dataset;
+  return lib !== undefined && e instanceof lib.Dataset;
 }
 
 /** The dataset's bytes as HDF5 returns them: the file's element type in little-endian order. */

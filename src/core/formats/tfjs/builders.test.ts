@@ -144,6 +144,13 @@ describe('TF.js reader on built models', () => {
     expect(await listCandidates(files)).toEqual([]);
   });
 
+  it('a TF.js topology saved without weights is explained, not listed', async () => {
+    const files = [json('t/model.json', { format: 'layers-model', modelTopology: { class_name: 'Sequential', config: { layers: [] } } })];
+    expect(await listCandidates(files)).toEqual([]);
+    const err = await openCheckpoint(files).catch((e: unknown) => e);
+    expect((err as GraftError).message).toMatch(/t\/model\.json is a TF\.js model topology without weights — drop it as the new model/);
+  });
+
   it('quantization without scale/min is refused with a clear error', async () => {
     const files = [
       json('model.json', { weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'q', shape: [1], dtype: 'float32', quantization: { dtype: 'uint8' } }] }] }),

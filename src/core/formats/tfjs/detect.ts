@@ -82,16 +82,34 @@ export async function detectTfjs(files: readonly ByteSource[]): Promise<TfjsMatc
   }
 }
 
-/** One sentence per TF.js model.json that is not a checkpoint because weight files are missing. */
+/** A TF.js model.json with a topology but no weights manifest (saved without weights). */
+async function topologyOnly(files: readonly ByteSource[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    if (!f.path.toLowerCase().endsWith('.json')) continue;
+    const text = await readJsonText(f);
+    if (text === null || !text.includes('modelTopology')) continue;
+    try {
+      const json = JSON.parse(text) as Record<string, unknown>;
+      if (json.modelTopology && !('weightsManifest' in json)) out.push(`${f.path} is a TF.js model topology without weights — drop it as the new model`);
+    } catch {
+      // not JSON
+    }
+  }
+  return out;
+}
+
+/** One sentence per TF.js model.json that is not a checkpoint: weight files missing, or no weights at all. */
 export async function explainTfjs(files: readonly ByteSource[]): Promise<string[]> {
   try {
-    return (await scan(files))
+    const missing = (await scan(files))
       .filter((m) => m.missing.length > 0)
       .map((m) => {
         const kind = m.model.format === 'graph-model' ? 'graph model' : 'layers model';
         const n = m.missing.length;
         return `${m.modelPath} is a TF.js ${kind} whose weight file${n > 1 ? 's' : ''} ${m.missing.join(', ')} ${n > 1 ? 'were' : 'was'} not dropped with it — drop the model.json together with its .bin files`;
       });
+    return [...(await topologyOnly(files)), ...missing];
   } catch {
     return [];
   }
