@@ -71,6 +71,7 @@ function model(): ByteSource[] {
           { name: 'q16', shape: [3], dtype: 'float32', quantization: { dtype: 'uint16', scale: 0.001, min: 2 } },
           { name: 'qf16', shape: [5], dtype: 'float32', quantization: { dtype: 'float16' } },
           { name: 'qi', shape: [2, 2], dtype: 'int32', quantization: { dtype: 'uint8', scale: 0.3, min: 0.2 } },
+          { name: 'h', shape: [2], dtype: 'float16' },
         ],
       },
     ],
@@ -79,7 +80,7 @@ function model(): ByteSource[] {
     json('m/model.json', m),
     memorySource('m/group1-shard1of2.bin', group1.slice(0, cut)),
     memorySource('m/sub/group1-shard2of2.bin', group1.slice(cut)),
-    memorySource('m/group2-shard1of1.bin', concat([q8, q16, qf16, qi])),
+    memorySource('m/group2-shard1of1.bin', concat([q8, q16, qf16, qi, le.u16([0x3c00, 0xc000])])),
   ];
 }
 
@@ -99,6 +100,7 @@ describe('TF.js reader on built models', () => {
       ['q16', 'float32', [3], 6],
       ['qf16', 'float32', [5], 10],
       ['qi', 'int32', [2, 2], 4],
+      ['h', 'float16', [2], 4],
     ]);
     expect(ckpt.warnings).toEqual([]);
     expect(ckpt.tensors.find((t) => t.name === 'frozen/a')!.trainable).toBe(false);
@@ -114,6 +116,7 @@ describe('TF.js reader on built models', () => {
     expect(Array.from(new Float32Array((await ckpt.read('d')).slice().buffer))).toEqual([1, 2, 3, 4]);
     expect(await ckpt.read('s')).toEqual(strings(['a', 'héllo', '']));
     expect(Array.from(new Float32Array((await ckpt.read('after')).slice().buffer))).toEqual([42]);
+    expect(await ckpt.readValue!('h')).toEqual(le.u16([0x3c00, 0xc000])); // not quantized: value is as stored
   });
 
   it('read gives the quantized bytes; readValue dequantizes as tfjs-core does', async () => {
