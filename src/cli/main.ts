@@ -1,5 +1,6 @@
 import { toErrorData } from '../core/errors';
 import { inspectCommand } from './inspect';
+import { matchCommand } from './match';
 
 /** A sub-command: parses its own arguments, writes lines through `out`, throws GraftErrors. */
 export interface Command {
@@ -9,6 +10,7 @@ export interface Command {
 
 const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
+  match: matchCommand,
 };
 
 const USAGE = `usage: graft <command> [options]\n\n${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}`;

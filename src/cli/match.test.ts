@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../core/formats/tf-bundle/test-util';
+import { parseRecipeText } from '../core/mapping';
+import { match, type MatchCliOptions } from './match';
+
+const HOUSE = join(FIXTURES, 'tf1-saver-houseprices');
+const opts = (o: Partial<MatchCliOptions> = {}): MatchCliOptions => ({ rules: [], json: false, accept: 'likely', includeOptimizer: false, ...o });
+const lines = async (oldPath: string, newPath: string, o: Partial<MatchCliOptions> = {}) => {
+  const out: string[] = [];
+  await match(oldPath, newPath, opts(o), (l) => out.push(l));
+  return out;
+};
+
+describe('graft match', () => {
+  it('--json: one object per new variable, then the summary', async () => {
+    const out = (await lines(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { json: true })).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = out.slice(0, -1);
+    expect(rows).toHaveLength(34);
+    expect(rows.find((r) => r.to === 'Variable')).toMatchObject({ from: ['Variable'], status: 'exact', confidence: 'sure', reason: 'same name', transforms: [] });
+    expect(rows.find((r) => r.to === 'Variable_8')).toMatchObject({ from: ['Variable_6'], status: 'transformed', confidence: 'likely', transforms: [{ op: 'slice', axis: 0, start: 0, size: 10 }] });
+    expect(rows.find((r) => r.to === 'Variable_2')).toMatchObject({ from: [], status: 'initialised', proposal: { from: ['Variable_2'], confidence: 'guess' } });
+    expect(out[out.length - 1]).toMatchObject({ summary: { exact: 5, transformed: 1, initialised: 28, incompatible: 0, unused: 4, excluded: 22 } });
+  });
+
+  it('rules on the command line, the rule counts, and --out writes a recipe that gives the same plan again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graft-match-'));
+    const recipe = join(dir, 'r.json');
+    const first = await lines(join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), { rules: ['re:^Variable_1$=Variable_1'], out: recipe });
+    expect(first).toContain('rule 1 /^Variable_1$/→`Variable_1`: moved 1 name');
+    expect(first[first.length - 1]).toBe('summary: 12 exact, 0 transformed, 22 initialised, 0 incompatible; 0 unused old (22 optimizer/bookkeeping left out)');
+    const saved = parseRecipeText(readFileSync(recipe, 'utf8'), recipe);
+    expect(saved.links).toHaveLength(12);
+    const again = await lines(join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), { recipe });
+    expect(again.slice(2)).toEqual(first.slice(2));
+  });
+
+  it('a model JSON as NEW', async () => {
+    const fixture = join(FIXTURES, 'keras3-weights-h5-diabetes');
+    const out = await lines(join(fixture, 'model.weights.h5'), join(fixture, 'model.json'));
+    expect(out[out.length - 1]).toMatch(/^summary: 6 exact, 0 transformed, 0 initialised, 0 incompatible; 0 unused old/);
+  });
+
+  it('exits 0 with gaps and non-zero with one sentence on errors', async () => {
+    const run = promisify(execFile);
+    const bin = resolve(process.cwd(), 'bin/graft.mjs');
+    const ok = await run('node', [bin, 'match', join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt')]);
+    expect(ok.stdout).toMatch(/4 proposals to review/);
+    const dir = mkdtempSync(join(tmpdir(), 'graft-match-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ version: 9 }));
+    const bad = await run('node', [bin, 'match', join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), '--recipe', join(dir, 'bad.json')]).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { code: number }).code).toBe(1);
+    expect((bad as { stderr: string }).stderr).toMatch(/bad\.json: recipe version 9 is newer than this Graft understands/);
+  });
+});

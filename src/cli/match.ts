@@ -1,0 +1,139 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GraftError } from '../core/errors';
+import { autoMatch, compile, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
+import { CONFIDENCES } from '../core/mapping/recipe';
+import type { TargetModel } from '../core/model/target';
+import { buildTarget, targetFromCheckpoint } from '../core/model/target/index';
+import { openForCli } from './inspect';
+import type { Command } from './main';
+
+type Write = (line: string) => void;
+
+export interface MatchCliOptions {
+  recipe?: string;
+  rules: string[];
+  out?: string;
+  json: boolean;
+  accept: Confidence;
+  includeOptimizer: boolean;
+}
+
+/** NEW: a model JSON file (TF.js model.json, Keras model JSON, a list), or any checkpoint as a template. */
+export async function openTarget(path: string): Promise<TargetModel> {
+  if (path.toLowerCase().endsWith('.json')) {
+    const text = await readFile(path, 'utf8').catch((e: unknown) => {
+      throw new GraftError('missing-file', path, 'no such file', { cause: e });
+    });
+    return buildTarget({ text, fileName: basename(path) });
+  }
+  return targetFromCheckpoint(await openForCli(path));
+}
+
+export const matchCommand: Command = {
+  usage: `graft match OLD NEW [--recipe IN.json] [--rule 'old/=new/' ...] [--out RECIPE.json] [--json]
+  OLD        the old checkpoint (prefix, .index, folder, or any readable file)
+  NEW        the new model: a model JSON (TF.js model.json, Keras model JSON) or a checkpoint as template
+  --recipe   start from this recipe: its links are kept, its rules applied, the rest matched
+  --rule     a rename rule, first match wins: 'old_scope/=new_scope/' or 're:^(.*)/W$=$1/kernel'
+  --out      write the resulting recipe here
+  --json     one JSON object per new variable per line, then a summary line
+  --accept   apply links at or above this confidence: sure, likely (default) or guess
+  --include-optimizer  match optimizer slots and bookkeeping too`,
+  async run(args, out) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        recipe: { type: 'string' },
+        rule: { type: 'string', multiple: true, default: [] },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        accept: { type: 'string', default: 'likely' },
+        'include-optimizer': { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length !== 2) throw new GraftError('usage', '', `match takes OLD and NEW\n${matchCommand.usage}`);
+    if (!CONFIDENCES.includes(values.accept as Confidence)) throw new GraftError('usage', '', `--accept takes sure, likely or guess, not ${values.accept}`);
+    await match(positionals[0]!, positionals[1]!, {
+      ...(values.recipe ? { recipe: values.recipe } : {}),
+      rules: values.rule,
+      ...(values.out ? { out: values.out } : {}),
+      json: values.json,
+      accept: values.accept as Confidence,
+      includeOptimizer: values['include-optimizer'],
+    }, out);
+  },
+};
+
+export async function match(oldPath: string, newPath: string, opts: MatchCliOptions, out: Write): Promise<{ recipe: Recipe; plan: Plan }> {
+  let base = emptyRecipe();
+  if (opts.recipe) {
+    const text = await readFile(opts.recipe, 'utf8').catch((e: unknown) => {
+      throw new GraftError('missing-file', opts.recipe!, 'no such recipe file', { cause: e });
+    });
+    base = parseRecipeText(text, opts.recipe);
+  }
+  const rules = [...base.rules, ...opts.rules.map(parseRuleArg)];
+  base = { ...base, rules, filters: { ...base.filters, includeOptimizer: base.filters.includeOptimizer || opts.includeOptimizer } };
+  const old = await openForCli(oldPath);
+  const target = await openTarget(newPath);
+  const { recipe, ruleCounts } = autoMatch(old, target, base, { accept: opts.accept });
+  const plan = compile(recipe, old, target);
+  if (opts.json) printJson(plan, recipe, ruleCounts, out);
+  else printText(plan, recipe, ruleCounts, old.label, target.label, out);
+  if (opts.out) await writeFile(opts.out, JSON.stringify(recipe, null, 2) + '\n');
+  return { recipe, plan };
+}
+
+function printJson(plan: Plan, recipe: Recipe, counts: number[], out: Write): void {
+  for (const e of plan.entries) {
+    const line: Record<string, unknown> = {
+      to: e.to,
+      from: e.from,
+      status: e.status,
+      confidence: e.confidence ?? null,
+      reason: e.reason ?? null,
+      transforms: e.transforms,
+      shape: e.shape,
+      dtype: e.dtype,
+    };
+    if (e.steps.length) line.steps = e.steps;
+    if (e.problem) line.problem = e.problem;
+    if (e.suggestion) line.suggestion = e.suggestion;
+    if (e.fill) line.fill = e.fill;
+    if (e.notes.length) line.notes = e.notes;
+    if (e.pending) line.proposal = { from: e.pending.from, confidence: e.pending.confidence ?? null, reason: e.pending.reason ?? null, transforms: e.pending.transforms };
+    out(JSON.stringify(line));
+  }
+  const rules = recipe.rules.map((r, i) => ({ ...r, moved: counts[i] ?? 0 }));
+  out(JSON.stringify({ summary: { ...plan.summary, unusedOld: plan.unused, rules, problems: plan.problems } }));
+}
+
+const MARK: Record<PlanEntry['status'], string> = { exact: '=', transformed: '~', initialised: '+', incompatible: '!' };
+
+function printText(plan: Plan, recipe: Recipe, counts: number[], oldLabel: string, newLabel: string, out: Write): void {
+  out(`${oldLabel} → ${newLabel}: ${plan.entries.length} new variables`);
+  recipe.rules.forEach((r, i) => out(`rule ${i + 1} ${describeRule(r)}: moved ${counts[i] ?? 0} name${counts[i] === 1 ? '' : 's'}`));
+  const width = Math.min(60, Math.max(8, ...plan.entries.map((e) => e.to.length)));
+  for (const e of plan.entries) {
+    const head = `${MARK[e.status]} ${e.status.padEnd(12)} ${e.to.padEnd(width)}`;
+    if (e.status === 'initialised') {
+      const pending = e.pending ? `  proposal (${e.pending.confidence ?? 'person'}): ← ${e.pending.from.join(' + ')}${e.pending.reason ? ` — ${e.pending.reason}` : ''}` : '';
+      out(`${head}  [${e.fill}]${pending}`);
+      continue;
+    }
+    const chain = e.transforms.length ? `  {${e.transforms.map(describeTransform).join(' → ')}}` : '';
+    const conf = e.confidence ? `  (${e.confidence})` : '';
+    const why = e.problem ? `  — ${e.problem}` : e.reason ? `  — ${e.reason}` : '';
+    out(`${head}  ← ${e.from.join(' + ')}${chain}${conf}${why}`);
+    for (const n of e.notes) out(`    note: ${n}`);
+  }
+  for (const name of plan.unused) out(`- unused       ${name}`);
+  for (const p of plan.problems) out(`warning: ${p}`);
+  const s = plan.summary;
+  out('');
+  out(`summary: ${s.exact} exact, ${s.transformed} transformed, ${s.initialised} initialised, ${s.incompatible} incompatible; ${s.unused} unused old` +
+    `${s.excluded ? ` (${s.excluded} optimizer/bookkeeping left out)` : ''}${s.pending ? `; ${s.pending} proposals to review` : ''}`);
+}
