@@ -15,6 +15,13 @@ export interface TargetVariable extends TensorInfo {
   layer?: string;
   layerClass?: string;
   weightIndex?: number;
+  /**
+   * The key Keras 3 gives this variable in a `.weights.h5` / `.keras` file of this model
+   * (`layers/dense_1/vars/0`, `layers/bidirectional/forward_layer/cell/vars/2`). Keras 3 names layers there by
+   * class and position, not by their names, so this is what links a Keras 3 checkpoint to the new model exactly.
+   * Set for models built from a Keras/TF.js layers config.
+   */
+  kerasPath?: string;
 }
 
 /** The new model: the variables the merged checkpoint must contain, each able to produce its default value. */

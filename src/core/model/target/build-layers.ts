@@ -16,7 +16,7 @@ import type { InitializerSpec, TargetVariable } from '../target';
 import { canonicalInitializer, initializerFromConfig } from './initializers';
 import {
   type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Shape, type TensorRef,
-  declaredInputShape, findKey, isObject, parseModel, toTfjs, variableDtype,
+  declaredInputShape, findKey, isObject, kerasSnakeCase, kerasSubPath, parseModel, toTfjs, variableDtype,
 } from './keras-config';
 
 type TfLayer = InstanceType<typeof tf.layers.Layer>;
@@ -140,7 +140,7 @@ function kerasShape(ownerClass: string, weight: string, shape: number[], config:
 const weightName = (v: TfVariable) => v.originalName.slice(v.originalName.lastIndexOf('/') + 1);
 
 /** Builds one (non-model) layer from its input shapes; records its variables; returns its output shapes. */
-async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, ctx: BuildContext): Promise<Shape[]> {
+async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, slot: string, ctx: BuildContext): Promise<Shape[]> {
   const inputLayers = inputs.map((shape, i) => ({
     class_name: 'InputLayer',
     name: `${INPUT_PREFIX}${i}`,
@@ -183,6 +183,8 @@ async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, 
       const weightIndex = ti >= 0 ? ti : owner._trainableWeights.length + owner._nonTrainableWeights.indexOf(v);
       const dtype: DType = v.dtype === 'float32' && varDtype ? varDtype : (v.dtype as DType);
       const shape = kerasShape(owner.getClassName(), weightName(v), [...v.shape] as number[], spec.config);
+      const side = v.originalName.slice(spec.name.length + 1).startsWith('backward_') ? 'backward' : 'forward';
+      const sub = kerasSubPath(spec.className, spec.config, side);
       addVariable(ctx, {
         name: v.originalName,
         dtype,
@@ -194,6 +196,7 @@ async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, 
         layer: spec.name,
         layerClass: spec.className,
         weightIndex,
+        ...(sub !== null && { kerasPath: `${slot}/${sub}vars/${weightIndex}` }),
       });
     }
     const out = layer.getOutputAt(0);
@@ -217,7 +220,7 @@ function failLayer(ctx: BuildContext, spec: LayerSpec, why: string): void {
 }
 
 /** Builds any layer, nested models included; null output shapes when it could not be built. */
-async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, ctx: BuildContext): Promise<Shape[] | null> {
+async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, slot: string, ctx: BuildContext): Promise<Shape[] | null> {
   const layerTrainable = trainable && spec.config.trainable !== false;
   if (MODEL_CLASSES.has(spec.className)) {
     const nested = parseModel({ class_name: spec.className, config: spec.config });
@@ -225,14 +228,14 @@ async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, ct
       failLayer(ctx, spec, 'its config lists no layers');
       return null;
     }
-    return buildModel(nested, inputs, layerTrainable, ctx);
+    return buildModel(nested, inputs, layerTrainable, ctx, `${slot}/`);
   }
   if (!knownToTfjs(spec.className)) {
     failLayer(ctx, spec, `TensorFlow.js has no layer class ${spec.className} (a custom layer, or one tfjs-layers does not implement)`);
     return null;
   }
   try {
-    return await buildLayer(spec, inputs, layerTrainable, ctx);
+    return await buildLayer(spec, inputs, layerTrainable, slot, ctx);
   } catch (e) {
     failLayer(ctx, spec, `TensorFlow.js rejected its config: ${firstSentence(e)}`);
     return null;
@@ -245,7 +248,24 @@ function specShapes(spec: LayerSpec): Shape[] | null {
   return b.length > 0 && b.every((d) => Array.isArray(d)) ? (b as Shape[]) : [b as Shape];
 }
 
-async function buildSequential(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext): Promise<Shape[] | null> {
+/**
+ * Each layer's slot in a Keras 3 weights file: `layers/<snake_case class>`, numbered `_1`, `_2`... among layers of
+ * the same class in the model's layer order (saving_lib `_save_container_state`).
+ */
+function kerasSlots(model: ModelSpec, prefix: string): Map<string, string> {
+  const used = new Map<string, number>();
+  const slots = new Map<string, string>();
+  for (const l of model.layers) {
+    const base = kerasSnakeCase(l.className);
+    const n = used.get(base);
+    used.set(base, n === undefined ? 0 : n + 1);
+    slots.set(l.name, `${prefix}layers/${n === undefined ? base : `${base}_${n + 1}`}`);
+  }
+  return slots;
+}
+
+async function buildSequential(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string): Promise<Shape[] | null> {
+  const slots = kerasSlots(model, prefix);
   let shape: Shape | null = model.inputShape ?? given?.[0] ?? null;
   let blame: string | null = null;
   for (const [i, layer] of model.layers.entries()) {
@@ -260,7 +280,7 @@ async function buildSequential(model: ModelSpec, given: Shape[] | null, trainabl
       shape = null;
       continue;
     }
-    const out = await buildAny(layer, inputs, trainable, ctx);
+    const out = await buildAny(layer, inputs, trainable, slots.get(layer.name)!, ctx);
     shape = out?.[0] ?? null;
     if (!out) blame = `layer ${layer.name}`;
   }
@@ -269,7 +289,8 @@ async function buildSequential(model: ModelSpec, given: Shape[] | null, trainabl
 
 const key = (r: { layer: string; node: number; tensor: number }) => `${r.layer}:${r.node}:${r.tensor}`;
 
-async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext): Promise<Shape[] | null> {
+async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string): Promise<Shape[] | null> {
+  const slots = kerasSlots(model, prefix);
   const known = new Map<string, Shape | null>();
   const failedNodes = new Set<string>();
   const inputNames = new Set(model.inputs.map((r) => r.layer));
@@ -307,7 +328,7 @@ async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainabl
           const missing = refs.find((r, i) => !shapes[i]);
           failLayer(ctx, l, missing ? `its input comes from layer ${missing.layer}, whose output shape is unknown` : 'it has no inputs Graft can follow');
         } else {
-          out = await buildAny(l, inputs, trainable, ctx);
+          out = await buildAny(l, inputs, trainable, slots.get(l.name)!, ctx);
         }
         built.set(l.name, out !== null);
       } else if (built.get(l.name) && inputs) {
@@ -330,28 +351,12 @@ async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainabl
 /** Output shapes of a shared layer's later call: rebuild it aside (recording nothing) for those input shapes. */
 async function reapply(spec: LayerSpec, inputs: Shape[]): Promise<Shape[] | null> {
   const scratch: BuildContext = { variables: [], warnings: [], failed: new Map() };
-  return MODEL_CLASSES.has(spec.className) ? null : buildAny(spec, inputs, true, scratch);
+  return MODEL_CLASSES.has(spec.className) ? null : buildAny(spec, inputs, true, '', scratch);
 }
 
-export function buildModel(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext): Promise<Shape[] | null> {
+export function buildModel(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix = ''): Promise<Shape[] | null> {
   const t = trainable && model.trainable;
-  return model.kind === 'sequential' ? buildSequential(model, given, t, ctx) : buildFunctional(model, given, t, ctx);
-}
-
-/** Whether the object is a layer config of a given class (used by callers to describe failed layers). */
-export function layerConfigs(model: ModelSpec): Map<string, LayerSpec> {
-  const out = new Map<string, LayerSpec>();
-  const walk = (m: ModelSpec) => {
-    for (const l of m.layers) {
-      out.set(l.name, l);
-      if (MODEL_CLASSES.has(l.className)) {
-        const nested = parseModel({ class_name: l.className, config: l.config });
-        if (nested) walk(nested);
-      }
-    }
-  };
-  walk(model);
-  return out;
+  return model.kind === 'sequential' ? buildSequential(model, given, t, ctx, prefix) : buildFunctional(model, given, t, ctx, prefix);
 }
 
 export { isObject };

@@ -205,9 +205,19 @@ const DROPPED_KEYS = new Set(['module', 'registered_name', 'build_config', 'comp
  * (tfjs refuses it; Graft reshapes the bias afterwards). Nested layers (Bidirectional, TimeDistributed, RNN cells,
  * nested models) are rewritten the same way.
  */
-export function toTfjs(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(toTfjs);
-  if (!isObject(v)) return v;
+export function toTfjs(input: unknown): unknown {
+  if (Array.isArray(input)) return input.map(toTfjs);
+  if (!isObject(input)) return input;
+  let v: Config = input;
+  if (v.class_name === 'Bidirectional' && isObject(v.config) && isObject(v.config.layer)) {
+    // Keras 3 writes the wrapped layer as `forward_lstm` (and a backward_layer tfjs ignores); tfjs prefixes
+    // `forward_`/`backward_` itself, so give it the bare name to get `bidirectional/forward_lstm/kernel`.
+    const { backward_layer: _, ...config } = v.config;
+    const layer = v.config.layer;
+    const inner = isObject(layer.config) ? layer.config : {};
+    const name = typeof inner.name === 'string' ? inner.name.replace(/^forward_/, '') : inner.name;
+    v = { ...v, config: { ...config, layer: { ...layer, config: { ...inner, name } } } };
+  }
   const out: Config = {};
   for (const [key, value] of Object.entries(v)) {
     if (DROPPED_KEYS.has(key)) continue;
@@ -220,4 +230,32 @@ export function toTfjs(v: unknown): unknown {
     else out[key] = toTfjs(value);
   }
   return out;
+}
+
+/** Keras' `naming.to_snake_case`, which names a layer's slot in a Keras 3 weights file after its class. */
+export function kerasSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+const RNN_CLASSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM1D', 'ConvLSTM2D', 'ConvLSTM3D']);
+
+/**
+ * Where Keras 3's saver (saving_lib `_save_state`) puts the own variables of the sublayer that created a weight,
+ * relative to the layer's slot: `` for most layers, `cell/` for RNNs, `forward_layer/cell/` in a Bidirectional,
+ * `layer/` in a TimeDistributed. `side` says which half of a Bidirectional (from the tfjs variable name).
+ */
+export function kerasSubPath(className: string, config: Config, side: 'forward' | 'backward'): string | null {
+  if (RNN_CLASSES.has(className)) return isObject(config.cell) ? null : 'cell/';
+  if (className === 'Bidirectional' || className === 'TimeDistributed') {
+    const inner = isObject(config.layer) ? config.layer : null;
+    if (!inner || typeof inner.class_name !== 'string') return null;
+    const rest = kerasSubPath(inner.class_name, isObject(inner.config) ? inner.config : {}, side);
+    if (rest === null) return null;
+    return `${className === 'Bidirectional' ? `${side}_layer` : 'layer'}/${rest}`;
+  }
+  return '';
 }
