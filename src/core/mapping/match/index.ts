@@ -127,8 +127,14 @@ export function autoMatch(old: { tensors: readonly TensorInfo[] }, target: NewMo
   const isSlot = (v: VarView) => v.kind === 'optimizer' && slotBase(v.name).some((b) => newNames.has(b));
   const namePairs = pairByName(oldViews, newViews.filter((v) => !isSlot(v)), rules, ruleCounts);
 
-  // Structure over model weights.
-  const oldW = oldViews.filter((v) => v.kind === 'weight');
+  // Structure over model weights. Old layers are ordered by their names after the rules, so a renamed scope
+  // sorts where its new name does.
+  const oldW = oldViews.filter((v) => v.kind === 'weight').map((v) => {
+    const moved = rules.length ? applyRules(v.readable, rules) : { rule: -1, name: v.readable };
+    if (moved.rule < 0) return v;
+    const at = moved.name.lastIndexOf('/');
+    return { ...v, layer: v.layer === '' ? '' : at > 0 ? moved.name.slice(0, at) : v.layer };
+  });
   const newW = newViews.filter((v) => v.kind === 'weight');
   const byPosition = hasOrder(oldW) && hasOrder(newW);
   const pseudo = isFlat(oldW) || isFlat(newW);
