@@ -146,9 +146,11 @@ function positionFromName(name: string): number[] | undefined {
   return nums.length ? nums : undefined;
 }
 
-export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'weightIndex' | 'layerClass'>>, index: number, hints: ViewHints = {}): VarView {
+export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'weightIndex' | 'layerClass' | 'kerasPath'>>, index: number, hints: ViewHints = {}): VarView {
   const { forms, keras3 } = nameForms(t.name);
   const keys = [t.name, ...forms];
+  // The key this variable would have in a Keras 3 weights file (`layers/dense/vars/0`), from the target builder.
+  if (t.kerasPath) keys.push(t.kerasPath);
   const original = t.originalName?.replace(/:\d+$/, '');
   if (original) keys.push(original);
   if (t.path) keys.push(t.path);
