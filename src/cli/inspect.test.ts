@@ -88,6 +88,12 @@ describe('graft inspect failures', () => {
     expect(stderr).toMatch(/no such file/);
   });
 
+  it('never opens a sibling checkpoint in place of the file the person named', async () => {
+    const { code, stderr } = await graft('inspect', join(FIXTURES, 'keras3-weights-h5-diabetes/model.json'));
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/model\.json is a Keras model architecture without weights/);
+  });
+
   it('prints one tensor numpy-like', async () => {
     const { code, stdout } = await graft('inspect', join(FIXTURES, 'savedmodel-tfjs-testobjects/int64_multiply'), '--tensor', 'v1/.ATTRIBUTES/VARIABLE_VALUE');
     expect(code).toBe(0);

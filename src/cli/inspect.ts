@@ -4,7 +4,7 @@ import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/format';
 import type { Checkpoint, TensorInfo, VariableKind } from '../core/model/checkpoint';
 import { decodeNumbers, isDecodable } from '../core/model/decode';
-import { listCandidates, openCheckpoint } from '../core/formats/registry';
+import { explainFiles, listCandidates, openCheckpoint } from '../core/formats/registry';
 import { decodeStringTensor } from '../core/formats/tf-bundle';
 import { formatArray } from './format-array';
 import type { Command } from './main';
@@ -24,8 +24,12 @@ export async function openForCli(path: string, prefix?: string): Promise<Checkpo
   const candidates = await listCandidates(sources);
   const want = prefix ?? wanted?.replace(/\.index$/, '');
   const chosen = want === undefined ? undefined : candidates.find((c) => c.id === want || c.files.includes(want));
-  if (want !== undefined && !chosen && candidates.length > 1) {
-    throw new GraftError('ambiguous', path, `found checkpoints ${candidates.map((c) => c.id).join(', ')}; none is ${want}`);
+  if (want !== undefined && !chosen) {
+    // The person named a file or prefix: never open a sibling instead of it.
+    const named = sources.filter((s) => s.path === wanted);
+    const [why] = named.length ? await explainFiles(named) : [];
+    const found = candidates.length ? `; checkpoints here: ${candidates.map((c) => c.id).join(', ')}` : '';
+    throw new GraftError('not-recognised', path, (why ?? `is not a checkpoint Graft reads`) + found);
   }
   return openCheckpoint(sources, chosen?.id);
 }

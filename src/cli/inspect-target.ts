@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { GraftError } from '../core/errors';
+import { humanBytes } from '../core/format';
+import type { InitializerSpec, TargetModel, TargetVariable } from '../core/model/target';
+import { buildTarget } from '../core/model/target/index';
+
+type Write = (line: string) => void;
+
+export async function loadTarget(path: string): Promise<TargetModel> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const sentence = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; expected a model JSON file' : `cannot be read (${code ?? 'unknown error'})`;
+    throw new GraftError('missing-file', path, sentence, { cause: e });
+  }
+  return buildTarget({ text, fileName: path });
+}
+
+/** `GlorotUniform`, `RandomUniform(minval=-0.05, maxval=0.05)`, `template`, `zeros`. */
+export function describeInitializer(spec: InitializerSpec): string {
+  if (spec.kind !== 'keras') return spec.kind;
+  const args = Object.entries(spec.config)
+    .filter(([k, v]) => v !== null && v !== undefined && k !== 'seed')
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return args.length ? `${spec.className}(${args.join(', ')})` : spec.className;
+}
+
+function jsonLine(v: TargetVariable): string {
+  return JSON.stringify({
+    name: v.name,
+    dtype: v.dtype,
+    shape: v.shape,
+    byteLength: v.byteLength,
+    kind: v.kind,
+    trainable: v.trainable ?? null,
+    layer: v.layer ?? null,
+    layerClass: v.layerClass ?? null,
+    initializer: v.initializer,
+    ...(v.kerasPath !== undefined && { kerasPath: v.kerasPath }),
+  });
+}
+
+/**
+ * `graft inspect --target MODEL_JSON [--json]`: the new model's variables with shape, dtype, trainable, layer class
+ * and initializer, then its warnings. With `json`, one object per variable per line, then one `{"warning"}` object
+ * per warning.
+ */
+export async function inspectTarget(path: string, opts: { json: boolean }, out: Write): Promise<void> {
+  const target = await loadTarget(path);
+  if (opts.json) {
+    for (const v of target.variables) out(jsonLine(v));
+    for (const w of target.warnings) out(JSON.stringify({ warning: w }));
+    return;
+  }
+  const values = target.variables.reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1), 0);
+  const bytes = target.variables.reduce((n, v) => n + v.byteLength, 0);
+  out(`${target.label} (new model, ${target.source}): ${target.variables.length} variables, ${values.toLocaleString('en')} values, ${humanBytes(bytes)}`);
+  for (const w of target.warnings) out(`warning: ${w}`);
+  if (target.variables.length === 0) return;
+  out('');
+  const width = Math.min(60, Math.max(...target.variables.map((v) => v.name.length)));
+  const shapes = target.variables.map((v) => `[${v.shape.join(',')}]`);
+  const shapeWidth = Math.min(20, Math.max(...shapes.map((s) => s.length)));
+  const classWidth = Math.max(0, ...target.variables.map((v) => (v.layerClass ?? '').length));
+  target.variables.forEach((v, i) => {
+    const trainable = v.trainable === undefined ? '' : v.trainable ? 'trainable' : 'frozen';
+    out(
+      `  ${v.name.padEnd(width)}  ${v.dtype.padEnd(8)} ${shapes[i]!.padEnd(shapeWidth)}  ${trainable.padEnd(9)}  ${(v.layerClass ?? '').padEnd(classWidth)}  ${describeInitializer(v.initializer)}`.trimEnd(),
+    );
+  });
+}
