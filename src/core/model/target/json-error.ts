@@ -108,7 +108,7 @@ export function locateJsonError(text: string): JsonErrorAt | null {
     const before = text.slice(0, at);
     const line = before.split('\n').length;
     const column = at - before.lastIndexOf('\n');
-    const found = at >= text.length ? 'the end of the text' : JSON.stringify(text.slice(at, at + 12));
+    const found = at >= text.length ? 'the end of the text' : JSON.stringify(text.slice(at, at + 1));
     return { line, column, offset: at, found };
   }
 }

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { decodeNumbers } from '../decode';
+import type { InitializerSpec } from '../target';
+import { encodeValues, toBfloat16Bits, toFloat16Bits } from './encode';
+import { computeFans, initializerProblem, initializerValues, valuesFor } from './initializers';
+import { deriveSeed } from './random';
+
+const keras = (className: string, config: Record<string, unknown> = {}): InitializerSpec => ({ kind: 'keras', className, config });
+
+function stats(v: Float64Array) {
+  let sum = 0;
+  let sq = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of v) {
+    sum += x;
+    sq += x * x;
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
+  const mean = sum / v.length;
+  return { mean, std: Math.sqrt(sq / v.length - mean * mean), min, max };
+}
+
+describe('initializers', () => {
+  it('computes fans as Keras does', () => {
+    expect(computeFans([])).toEqual({ fanIn: 1, fanOut: 1 });
+    expect(computeFans([7])).toEqual({ fanIn: 7, fanOut: 7 });
+    expect(computeFans([8, 12])).toEqual({ fanIn: 8, fanOut: 12 });
+    expect(computeFans([3, 3, 16, 32])).toEqual({ fanIn: 144, fanOut: 288 });
+  });
+
+  it('glorot_uniform stays within ±sqrt(6/(fan_in+fan_out)) and spreads uniformly', () => {
+    const shape = [200, 300];
+    const v = initializerValues(keras('GlorotUniform', { seed: null }), shape, 1);
+    const limit = Math.sqrt(6 / 500);
+    const s = stats(v);
+    expect(s.min).toBeGreaterThanOrEqual(-limit);
+    expect(s.max).toBeLessThanOrEqual(limit);
+    expect(s.min).toBeLessThan(-0.99 * limit);
+    expect(s.max).toBeGreaterThan(0.99 * limit);
+    expect(Math.abs(s.mean)).toBeLessThan(0.002);
+    expect(s.std).toBeCloseTo(limit / Math.sqrt(3), 3);
+    // roughly uniform: each tenth of the range holds about a tenth of the values
+    const bins = new Array<number>(10).fill(0);
+    for (const x of v) bins[Math.min(9, Math.floor(((x + limit) / (2 * limit)) * 10))]!++;
+    for (const b of bins) expect(Math.abs(b / v.length - 0.1)).toBeLessThan(0.01);
+  });
+
+  it('he_normal is a truncated normal with std sqrt(2/fan_in)', () => {
+    const shape = [3, 3, 64, 128];
+    const v = initializerValues(keras('HeNormal', { seed: null }), shape, 2);
+    const std = Math.sqrt(2 / (3 * 3 * 64));
+    const s = stats(v);
+    expect(s.std / std).toBeGreaterThan(0.97);
+    expect(s.std / std).toBeLessThan(1.03);
+    const bound = (2 * std) / 0.87962566103423978;
+    expect(s.max).toBeLessThanOrEqual(bound);
+    expect(s.min).toBeGreaterThanOrEqual(-bound);
+  });
+
+  it('VarianceScaling as TF.js writes it (mode fan_avg, distribution normal) and the named ones agree', () => {
+    const shape = [100, 100];
+    const a = initializerValues(keras('VarianceScaling', { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null }), shape, 9);
+    const b = initializerValues(keras('GlorotNormal'), shape, 9);
+    expect(a).toEqual(b);
+    const c = initializerValues(keras('VarianceScaling', { scale: 2, mode: 'fanIn', distribution: 'untruncated_normal' }), shape, 9);
+    expect(stats(c).std).toBeCloseTo(Math.sqrt(2 / 100), 2);
+  });
+
+  it('zeros, ones, constants and identity are exact', () => {
+    expect([...initializerValues(keras('Zeros'), [2, 3], 5)]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([...initializerValues(keras('Ones'), [4], 5)]).toEqual([1, 1, 1, 1]);
+    expect([...initializerValues(keras('Constant', { value: 0.25 }), [3], 5)]).toEqual([0.25, 0.25, 0.25]);
+    expect([...initializerValues(keras('Identity', { gain: 2 }), [2, 3], 5)]).toEqual([2, 0, 0, 0, 2, 0]);
+    expect([...initializerValues(keras('glorot_uniform'), [0, 4], 5)]).toEqual([]);
+  });
+
+  it('random_uniform, random_normal and truncated_normal use their config', () => {
+    const u = stats(initializerValues(keras('RandomUniform', { minval: 2, maxval: 3 }), [20000], 3));
+    expect(u.min).toBeGreaterThanOrEqual(2);
+    expect(u.max).toBeLessThan(3);
+    expect(u.mean).toBeCloseTo(2.5, 2);
+    const n = stats(initializerValues(keras('RandomNormal', { mean: 1, stddev: 0.5 }), [20000], 3));
+    expect(n.mean).toBeCloseTo(1, 1);
+    expect(n.std).toBeCloseTo(0.5, 1);
+    const t = stats(initializerValues(keras('TruncatedNormal', { mean: 0, stddev: 0.1 }), [20000], 3));
+    expect(t.max).toBeLessThanOrEqual(0.2);
+    expect(t.min).toBeGreaterThanOrEqual(-0.2);
+  });
+
+  it('orthogonal gives orthonormal rows or columns, scaled by gain', () => {
+    for (const shape of [[6, 4], [4, 12], [3, 3, 5]]) {
+      const v = initializerValues(keras('OrthogonalInitializer', { gain: 1.5 }), shape, 7);
+      const cols = shape[shape.length - 1]!;
+      const rows = v.length / cols;
+      const tall = rows >= cols;
+      const n = tall ? cols : rows;
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          let dot = 0;
+          for (let k = 0; k < (tall ? rows : cols); k++) {
+            dot += tall ? v[k * cols + a]! * v[k * cols + b]! : v[a * cols + k]! * v[b * cols + k]!;
+          }
+          expect(dot).toBeCloseTo(a === b ? 2.25 : 0, 9);
+        }
+      }
+    }
+  });
+
+  it('unit_forget_bias puts ones in the forget gate slice', () => {
+    const v = initializerValues(keras('UnitForgetBias', { units: 3, bias_initializer: { class_name: 'Zeros', config: {} } }), [12], 1);
+    expect([...v]).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('is deterministic per (seed, name) and differs across names and seeds', () => {
+    const spec = keras('GlorotUniform');
+    const a = initializerValues(spec, [10, 10], deriveSeed(42, 'dense/kernel'));
+    const b = initializerValues(spec, [10, 10], deriveSeed(42, 'dense/kernel'));
+    const c = initializerValues(spec, [10, 10], deriveSeed(42, 'dense_1/kernel'));
+    const d = initializerValues(spec, [10, 10], deriveSeed(43, 'dense/kernel'));
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect(a).not.toEqual(d);
+  });
+
+  it('integer variables get zeros from random initializers and exact constants', () => {
+    expect([...valuesFor(keras('GlorotUniform'), 'int32', [3], 1)]).toEqual([0, 0, 0]);
+    expect([...valuesFor(keras('Constant', { value: 7 }), 'int64', [2], 1)]).toEqual([7, 7]);
+    const bytes = encodeValues(valuesFor(keras('Constant', { value: 7 }), 'int64', [2], 1), 'int64', 'f', 'n');
+    expect([...new BigInt64Array(bytes.buffer)]).toEqual([7n, 7n]);
+  });
+
+  it('reports initializers it cannot run', () => {
+    expect(initializerProblem(keras('STFTInitializer'), [4])).toMatch(/STFTInitializer/);
+    expect(initializerProblem(keras('Identity'), [2, 2, 2])).toMatch(/2-D/);
+    expect(initializerProblem(keras('HeUniform'), [2, 2, 2])).toBeNull();
+    expect([...initializerValues(keras('MyCustomInit'), [2], 1)]).toEqual([0, 0]);
+  });
+});
+
+describe('encoding', () => {
+  it('rounds to float16 and bfloat16 correctly', () => {
+    expect(toFloat16Bits(1)).toBe(0x3c00);
+    expect(toFloat16Bits(-2)).toBe(0xc000);
+    expect(toFloat16Bits(65504)).toBe(0x7bff);
+    expect(toFloat16Bits(1e6)).toBe(0x7c00);
+    expect(toFloat16Bits(2 ** -24)).toBe(0x0001);
+    expect(toFloat16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie → even
+    expect(toFloat16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02); // tie → even (up)
+    expect(toFloat16Bits(NaN) & 0x7c00).toBe(0x7c00);
+    expect(toBfloat16Bits(1)).toBe(0x3f80);
+    expect(toBfloat16Bits(-0.5)).toBe(0xbf00);
+    expect(toBfloat16Bits(1 + 2 ** -8)).toBe(0x3f80); // tie → even
+  });
+
+  it('round-trips values through every float dtype', () => {
+    const values = Float64Array.from([0, 1, -1.5, 0.1, 1000]);
+    for (const dtype of ['float16', 'bfloat16', 'float32', 'float64'] as const) {
+      const back = decodeNumbers(encodeValues(values, dtype, 'f', 'n'), dtype, [5]);
+      for (let i = 0; i < 5; i++) expect(back[i]).toBeCloseTo(values[i]!, dtype === 'bfloat16' ? 0 : 1);
+    }
+  });
+});
