@@ -18,12 +18,19 @@ export async function loadTarget(path: string): Promise<TargetModel> {
   return buildTarget({ text, fileName: path });
 }
 
+function nested(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return String(v);
+  const o = v as { class_name?: unknown; config?: unknown };
+  if (typeof o.class_name === 'string') return describeInitializer({ kind: 'keras', className: o.class_name, config: (o.config ?? {}) as Record<string, unknown> });
+  return JSON.stringify(v);
+}
+
 /** `GlorotUniform`, `RandomUniform(minval=-0.05, maxval=0.05)`, `template`, `zeros`. */
 export function describeInitializer(spec: InitializerSpec): string {
   if (spec.kind !== 'keras') return spec.kind;
   const args = Object.entries(spec.config)
     .filter(([k, v]) => v !== null && v !== undefined && k !== 'seed')
-    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    .map(([k, v]) => `${k}=${nested(v)}`);
   return args.length ? `${spec.className}(${args.join(', ')})` : spec.className;
 }
 
