@@ -1,0 +1,57 @@
+import type { DType } from '../model/dtypes';
+
+/** One output file being written, chunk by chunk; `write` may keep the chunk only until it resolves. */
+export interface FileSink {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where an export's files go: a folder on disk (CLI: written beside the destination and moved into place only
+ * when complete), a zip or disk-backed Blob download (page), or memory (tests). Paths use `/`.
+ */
+export interface OutputFolder {
+  create(path: string): Promise<FileSink>;
+}
+
+/** A tensor as the engine hands it to a writer: plain little-endian bytes of its dtype and shape. */
+export interface OutputTensor {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  bytes: Uint8Array;
+}
+
+/**
+ * A checkpoint writer for one format. The engine adds every tensor of the new model once, in plan order, then
+ * calls `finish`, which writes what must come last (an index, a manifest). Writers stream: they do not keep
+ * tensor bytes after `add` resolves.
+ */
+export interface CheckpointWriter {
+  add(tensor: OutputTensor): Promise<void>;
+  finish(): Promise<void>;
+}
+
+/** An OutputFolder in memory, for tests and small exports. */
+export class MemoryFolder implements OutputFolder {
+  readonly files = new Map<string, Uint8Array>();
+
+  async create(path: string): Promise<FileSink> {
+    const chunks: Uint8Array[] = [];
+    return {
+      write: async (chunk) => {
+        chunks.push(chunk.slice());
+      },
+      close: async () => {
+        const size = chunks.reduce((n, c) => n + c.byteLength, 0);
+        const out = new Uint8Array(size);
+        let at = 0;
+        for (const c of chunks) {
+          out.set(c, at);
+          at += c.byteLength;
+        }
+        this.files.set(path, out);
+      },
+    };
+  }
+}
