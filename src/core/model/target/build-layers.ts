@@ -13,7 +13,7 @@ import { ELEMENT_SIZE, elementCount } from '../dtypes';
 import type { DType } from '../dtypes';
 import { classifyVariable } from '../naming';
 import type { InitializerSpec, TargetVariable } from '../target';
-import { canonicalInitializer, initializerFromConfig } from './initializers';
+import { NAMED_SCALINGS, canonicalInitializer, initializerFromConfig } from './initializers';
 import {
   type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Shape, type TensorRef,
   declaredInputShape, findKey, isObject, kerasSnakeCase, kerasSubPath, parseModel, toTfjs, variableDtype,
@@ -105,8 +105,26 @@ function fromTfjsInitializer(init: unknown): InitializerSpec {
     config[snake(k)] = k === 'mode' && typeof v === 'string' ? snake(v) : v;
   }
   const cls = i.getClassName();
+  if (cls === 'VarianceScaling') {
+    // tfjs' GlorotUniform, HeNormal... report themselves as VarianceScaling; give them back their Keras names.
+    const dist = config.distribution === 'normal' ? 'truncated_normal' : config.distribution;
+    for (const [name, s] of Object.entries(NAMED_SCALINGS)) {
+      if (s.scale === config.scale && s.mode === config.mode && s.distribution === dist) return { kind: 'keras', className: name, config: { seed: config.seed ?? null } };
+    }
+  }
   return { kind: 'keras', className: canonicalInitializer(cls) ?? cls, config };
 }
+
+/**
+ * Keras' defaults for configs that leave an initializer out (hand-written ones; Keras itself always writes them).
+ * tfjs' differ in places (its Dense and Conv default to GlorotNormal), so they are not taken from tfjs.
+ */
+const KERAS_DEFAULTS: Record<string, string> = {
+  kernel_initializer: 'GlorotUniform', bias_initializer: 'Zeros', recurrent_initializer: 'Orthogonal',
+  embeddings_initializer: 'RandomUniform', gamma_initializer: 'Ones', beta_initializer: 'Zeros',
+  moving_mean_initializer: 'Zeros', moving_variance_initializer: 'Ones', depthwise_initializer: 'GlorotUniform',
+  pointwise_initializer: 'GlorotUniform', alpha_initializer: 'Zeros',
+};
 
 function initializerOf(rec: Recorded, layerConfig: Config): InitializerSpec {
   const owner = rec.owner as unknown as Record<string, unknown>;
@@ -122,7 +140,8 @@ function initializerOf(rec: Recorded, layerConfig: Config): InitializerSpec {
   }
   const key = initializerKey(rec.owner, rec.initializer);
   const fromFile = key ? initializerFromConfig(findKey(layerConfig, key)) : null;
-  return fromFile ?? fromTfjsInitializer(rec.initializer);
+  const kerasDefault = key ? KERAS_DEFAULTS[key] : undefined;
+  return fromFile ?? (kerasDefault ? { kind: 'keras', className: kerasDefault, config: {} } : fromTfjsInitializer(rec.initializer));
 }
 
 /** Shape corrections for Keras options tfjs does not implement but which change a variable's shape. */

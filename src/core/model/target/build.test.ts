@@ -188,6 +188,39 @@ describe('Keras 2 model JSON', () => {
     expect(Math.max(...k.map(Math.abs))).toBeLessThanOrEqual((2 * Math.sqrt(2 / 9)) / 0.87962566103423978);
   });
 
+  it('a Keras 2 functional model: inbound nodes, a residual Add, a shared layer called twice, Keras' default initializers', async () => {
+    const dense = (name: string, units: number, inbound: string[][]) => ({
+      class_name: 'Dense', name, config: { name, units, use_bias: true, trainable: true, dtype: 'float32' },
+      inbound_nodes: inbound.map((node) => node.map((n) => [n, 0, 0, {}])),
+    });
+    const json = {
+      class_name: 'Functional',
+      config: {
+        name: 'model',
+        layers: [
+          { class_name: 'InputLayer', name: 'input_1', config: { batch_input_shape: [null, 16], dtype: 'float32', name: 'input_1' }, inbound_nodes: [] },
+          dense('proj', 16, [['input_1']]),
+          { class_name: 'Add', name: 'add', config: { name: 'add' }, inbound_nodes: [[['proj', 0, 0, {}], ['input_1', 0, 0, {}]]] },
+          { ...dense('shared', 4, [['add']]), inbound_nodes: [[['add', 0, 0, {}]], [['proj', 0, 0, {}]]] },
+          { class_name: 'Concatenate', name: 'cat', config: { name: 'cat', axis: -1 }, inbound_nodes: [[['shared', 0, 0, {}], ['shared', 1, 0, {}]]] },
+          dense('out', 2, [['cat']]),
+        ],
+        input_layers: [['input_1', 0, 0]],
+        output_layers: [['out', 0, 0]],
+      },
+      keras_version: '2.11.0',
+    };
+    const t = await build(JSON.stringify(json));
+    expect(t.warnings).toEqual([]);
+    expect(t.variables.map((v) => [v.name, v.shape])).toEqual([
+      ['proj/kernel', [16, 16]], ['proj/bias', [16]], ['shared/kernel', [16, 4]], ['shared/bias', [4]], ['out/kernel', [8, 2]], ['out/bias', [2]],
+    ]);
+    expect(t.variables[0]!.initializer).toEqual({ kind: 'keras', className: 'GlorotUniform', config: {} }); // Keras' default, not tfjs' GlorotNormal
+    expect(t.variables.map((v) => v.kerasPath)).toEqual([
+      'layers/dense/vars/0', 'layers/dense/vars/1', 'layers/dense_1/vars/0', 'layers/dense_1/vars/1', 'layers/dense_2/vars/0', 'layers/dense_2/vars/1',
+    ]);
+  });
+
   it('the same recipe seed gives the same bytes; other names and seeds give others', async () => {
     const t = await build(JSON.stringify(KERAS2_CONV));
     const a = await t.defaultValue('dense/kernel', 7);

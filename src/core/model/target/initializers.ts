@@ -90,7 +90,7 @@ interface Scaling {
   distribution: string;
 }
 
-const NAMED_SCALINGS: Record<string, Scaling> = {
+export const NAMED_SCALINGS: Record<string, Scaling> = {
   GlorotUniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
   GlorotNormal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
   HeNormal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
