@@ -188,7 +188,7 @@ describe('Keras 2 model JSON', () => {
     expect(Math.max(...k.map(Math.abs))).toBeLessThanOrEqual((2 * Math.sqrt(2 / 9)) / 0.87962566103423978);
   });
 
-  it('a Keras 2 functional model: inbound nodes, a residual Add, a shared layer called twice, Keras' default initializers', async () => {
+  it('a Keras 2 functional model: inbound nodes, a residual Add, a shared layer called twice, Keras default initializers', async () => {
     const dense = (name: string, units: number, inbound: string[][]) => ({
       class_name: 'Dense', name, config: { name, units, use_bias: true, trainable: true, dtype: 'float32' },
       inbound_nodes: inbound.map((node) => node.map((n) => [n, 0, 0, {}])),
