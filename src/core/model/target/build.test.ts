@@ -112,6 +112,13 @@ describe('Keras 3 model JSON written by Keras 3.15', () => {
     expect(get('ln/gamma')).toMatchObject({ layerClass: 'LayerNormalization', weightIndex: 0, initializer: { className: 'Ones' } });
   });
 
+  it('LayerNormalization with rms_scaling has no beta, as in Keras 3', async () => {
+    const json = JSON.parse(testdata('keras3-functional.json')) as { config: { layers: { config: Record<string, unknown> }[] } };
+    json.config.layers.find((l) => l.config.name === 'ln')!.config.rms_scaling = true;
+    const t = await build(JSON.stringify(json));
+    expect(t.variables.filter((v) => v.name.startsWith('ln/')).map((v) => v.name)).toEqual(['ln/gamma']);
+  });
+
   it('a float16 dtype policy gives float16 variables and float16 default bytes', async () => {
     const t = await build(testdata('keras3-sequential.json'));
     const k = t.variables.find((v) => v.name === 'd16/kernel')!;

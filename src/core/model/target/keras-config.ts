@@ -218,6 +218,9 @@ export function toTfjs(input: unknown): unknown {
     const name = typeof inner.name === 'string' ? inner.name.replace(/^forward_/, '') : inner.name;
     v = { ...v, config: { ...config, layer: { ...layer, config: { ...inner, name } } } };
   }
+  if (v.class_name === 'LayerNormalization' && isObject(v.config) && v.config.rms_scaling === true) {
+    v = { ...v, config: { ...v.config, center: false } }; // Keras 3 creates no beta when scaling by RMS
+  }
   const out: Config = {};
   for (const [key, value] of Object.entries(v)) {
     if (DROPPED_KEYS.has(key)) continue;
