@@ -8,6 +8,7 @@ import { explainFiles, listCandidates, openCheckpoint } from '../core/formats/re
 import { decodeStringTensor } from '../core/formats/tf-bundle';
 import { formatArray } from './format-array';
 import type { Command } from './main';
+import { inspectTarget } from './inspect-target';
 import { resolveInput } from './resolve-input';
 
 export interface InspectOptions {
@@ -36,11 +37,13 @@ export async function openForCli(path: string, prefix?: string): Promise<Checkpo
 
 export const inspectCommand: Command = {
   usage: `graft inspect PATH [--json] [--sha256] [--tensor NAME] [--prefix PREFIX]
+graft inspect --target MODEL_JSON [--json]
   PATH      a checkpoint prefix (model.ckpt), its .index, or a folder (checkpoint dir, SavedModel)
   --json    one JSON object per variable per line
   --sha256  add the sha256 of each tensor's raw stored bytes (reads and checks every tensor)
   --tensor  print one tensor's values
-  --prefix  which checkpoint to read when the folder holds several`,
+  --prefix  which checkpoint to read when the folder holds several
+  --target  the new model's variables with their initializers (TF.js model.json, Keras model JSON, or a list)`,
   async run(args, out) {
     const { values, positionals } = parseArgs({
       args,
@@ -50,8 +53,13 @@ export const inspectCommand: Command = {
         sha256: { type: 'boolean', default: false },
         tensor: { type: 'string' },
         prefix: { type: 'string' },
+        target: { type: 'string' },
       },
     });
+    if (values.target !== undefined) {
+      if (positionals.length) throw new GraftError('usage', '', `inspect --target takes no PATH\n${inspectCommand.usage}`);
+      return inspectTarget(values.target, { json: values.json }, out);
+    }
     if (positionals.length !== 1) throw new GraftError('usage', '', `inspect takes one PATH\n${inspectCommand.usage}`);
     await inspect(positionals[0]!, values, out);
   },

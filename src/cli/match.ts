@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
 import { autoMatch, compile, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { TargetModel } from '../core/model/target';
-import { buildTarget, targetFromCheckpoint } from '../core/model/target/index';
+import { targetFromCheckpoint } from '../core/model/target/index';
 import { openForCli } from './inspect';
+import { loadTarget } from './inspect-target';
 import type { Command } from './main';
 
 type Write = (line: string) => void;
@@ -22,12 +22,7 @@ export interface MatchCliOptions {
 
 /** NEW: a model JSON file (TF.js model.json, Keras model JSON, a list), or any checkpoint as a template. */
 export async function openTarget(path: string): Promise<TargetModel> {
-  if (path.toLowerCase().endsWith('.json')) {
-    const text = await readFile(path, 'utf8').catch((e: unknown) => {
-      throw new GraftError('missing-file', path, 'no such file', { cause: e });
-    });
-    return buildTarget({ text, fileName: basename(path) });
-  }
+  if (path.toLowerCase().endsWith('.json')) return loadTarget(path);
   return targetFromCheckpoint(await openForCli(path));
 }
 
