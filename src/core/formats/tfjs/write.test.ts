@@ -124,7 +124,7 @@ describe('TF.js writer', () => {
     const tfjsStrings = (await back.read('s'));
     expect(tfjsStrings.byteLength).toBe(4 * 4 + strings.reduce((n, s) => n + s.length, 0));
     const artifacts = await handler(folder.files, 'model.json').load!();
-    const decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs!.filter((s) => s.dtype !== 'int64'));
+    const decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs!.filter((s) => (s.dtype as string) !== 'int64'));
     expect(decoded.s!.arraySync()).toEqual(['a', '', 'héllo', 'x'.repeat(300)]);
     expect(Array.from(decoded.half!.dataSync())).toEqual([1, -2]);
     expect(Array.from(decoded.flag!.dataSync())).toEqual([1, 0, 1]);
