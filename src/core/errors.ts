@@ -11,7 +11,11 @@ export type GraftErrorCode =
   | 'too-large'
   | 'not-found'
   | 'ambiguous'
-  | 'usage';
+  | 'usage'
+  /** The person (or a signal) stopped a run; nothing was left behind. */
+  | 'cancelled'
+  /** A plan has entries that cannot be computed (incompatible links). */
+  | 'incompatible';
 
 export class GraftError extends Error {
   readonly code: GraftErrorCode;
