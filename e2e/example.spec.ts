@@ -11,8 +11,11 @@ test('the built-in example opens on the first visit with a variable shown', asyn
 
   await page.goto('/');
   await expect(page.getByTestId('variable-row').first()).toBeVisible();
-  await expect(page.getByTestId('checkpoint-label')).toBeVisible();
-  await expect(page.getByTestId('source')).toContainText('built-in example');
+  const old = page.getByTestId('slot-old');
+  const index = manifest.files.find((f) => f.endsWith('.index'))!;
+  await expect(old.getByTestId('slot-label')).toContainText(index.slice(index.lastIndexOf('/') + 1).replace(/\.index$/, ''));
+  await expect(old.getByTestId('slot-format')).toContainText('built-in example');
+  await expect(page.getByTestId('list-old').getByTestId('variable-row').first()).toBeVisible();
   await expect(page.getByTestId('section-weight')).toBeVisible();
   await expect(page.getByTestId('section-optimizer')).toBeVisible();
   await expect(page.getByTestId('error')).toHaveCount(0);
@@ -42,11 +45,13 @@ test('without a built-in example the page opens on the empty drop state, with no
   await page.route('**/examples/manifest.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/');
   await expect(page.getByTestId('drop-zone')).toBeVisible();
-  await expect(page.getByTestId('drop-zone')).toContainText('Drop a TensorFlow checkpoint here');
+  await expect(page.getByTestId('empty-old')).toContainText('Drop the old checkpoint here');
+  await expect(page.getByTestId('empty-new')).toContainText('Drop the new model here');
   // Give the example request time to come back before checking nothing was reported.
   await page.waitForLoadState('networkidle');
   await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.getByTestId('drop-error')).toHaveCount(0);
   await expect(page.getByTestId('variable-row')).toHaveCount(0);
   await page.getByTestId('load-example').click();
-  await expect(page.getByTestId('error')).toContainText('no built-in example');
+  await expect(page.getByTestId('drop-error')).toContainText('no built-in example');
 });

@@ -31,10 +31,13 @@ export interface DroppedFile {
   bytes: Uint8Array;
 }
 
-/** Drops files on the page the way a browser does: a DataTransfer with Files, dispatched as a `drop` event. */
-export async function dropFiles(page: Page, files: DroppedFile[]): Promise<void> {
+/**
+ * Drops files on the page the way a browser does: a DataTransfer with Files, dispatched as a `drop` event — on the
+ * page (Graft sorts them into the slots), or onto the element matching `onto` (a slot card: they replace that slot).
+ */
+export async function dropFiles(page: Page, files: DroppedFile[], onto?: string): Promise<void> {
   const payload = files.map((f) => ({ name: f.path.split('/').pop()!, data: Buffer.from(f.bytes).toString('base64') }));
-  await page.evaluate((items) => {
+  await page.evaluate(({ items, onto }) => {
     const dt = new DataTransfer();
     for (const item of items) {
       const raw = atob(item.data);
@@ -42,10 +45,12 @@ export async function dropFiles(page: Page, files: DroppedFile[]): Promise<void>
       for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
       dt.items.add(new File([bytes], item.name));
     }
-    document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, payload);
+    const target = onto ? document.querySelector(onto) : document.body;
+    if (!target) throw new Error(`nothing matches ${onto}`);
+    target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { items: payload, onto });
 }
 
 /** The number shown in a stats cell (the page writes − for minus). */
@@ -66,9 +71,9 @@ export function expectClose(shown: number, actual: number): void {
   expect(Math.abs(shown - actual)).toBeLessThanOrEqual(Math.abs(actual) * 1e-3 + 1e-12);
 }
 
-/** Rows of variables shown in the table, by their exact key. */
-export async function shownNames(page: Page): Promise<string[]> {
-  return page.getByTestId('variable-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name') ?? ''));
+/** Rows of variables shown in one slot's list (the old one unless told), by their exact key. */
+export async function shownNames(page: Page, slot: 'old' | 'new' = 'old'): Promise<string[]> {
+  return page.getByTestId(`list-${slot}`).getByTestId('variable-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name') ?? ''));
 }
 
 /** Opens the page without the built-in example, so only what the test opens is shown. */

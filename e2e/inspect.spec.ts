@@ -15,7 +15,9 @@ test('picked files of a two-shard TF2 checkpoint list every variable, and one op
   expect((await shownNames(page)).sort()).toEqual(entries.map((e) => e.name).sort());
   await expect(page.getByTestId('section-weight')).toBeVisible();
   await expect(page.getByTestId('section-optimizer')).toBeVisible();
-  await expect(page.getByTestId('totals')).toContainText(`${entries.length} variables`);
+  await expect(page.getByTestId('list-old').getByTestId('totals')).toContainText(`${entries.length} variables`);
+  await expect(page.getByTestId('slot-old').getByTestId('slot-format')).toContainText('TensorFlow checkpoint');
+  await expect(page.getByTestId('empty-new')).toBeVisible();
 
   const name = 'layer-1/kernel/.ATTRIBUTES/VARIABLE_VALUE';
   await page.locator(`[data-testid="variable-row"][data-name="${name}"]`).click();
@@ -109,12 +111,12 @@ test('the filter narrows the table by name and groups collapse', async ({ page }
   const entries = expected(RUAN);
   await expect(page.getByTestId('variable-row')).toHaveCount(entries.length);
 
-  await page.getByTestId('filter').fill('OPTIMIZER_SLOT/optimizer/m');
+  await page.getByTestId('list-old').getByTestId('filter').fill('OPTIMIZER_SLOT/optimizer/m');
   const slotsM = entries.filter((e) => e.name.includes('OPTIMIZER_SLOT/optimizer/m')).map((e) => e.name).sort();
   expect(slotsM.length).toBeGreaterThan(0);
   await expect(page.getByTestId('variable-row')).toHaveCount(slotsM.length);
   expect((await shownNames(page)).sort()).toEqual(slotsM);
-  await page.getByTestId('filter').fill('');
+  await page.getByTestId('list-old').getByTestId('filter').fill('');
   await expect(page.getByTestId('variable-row')).toHaveCount(entries.length);
 
   const group = page.locator('[data-testid^="group-"][data-kind="weight"]').first();

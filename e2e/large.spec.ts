@@ -12,20 +12,20 @@ test('5,000 variables list without freezing: only the rows in view are drawn, fi
     { path: 'big.ckpt.index', bytes: new Uint8Array(readFileSync(join(dir, 'big.ckpt.index'))) },
     { path: 'big.ckpt.data-00000-of-00001', bytes: new Uint8Array(readFileSync(join(dir, 'big.ckpt.data-00000-of-00001'))) },
   ]);
-  await expect(page.getByTestId('totals')).toContainText('5,000 variables', { timeout: 20_000 });
+  await expect(page.getByTestId('list-old').getByTestId('totals')).toContainText('5,000 variables', { timeout: 20_000 });
   const drawn = await page.getByTestId('variable-row').count();
   expect(drawn).toBeGreaterThan(5);
   expect(drawn).toBeLessThan(200);
 
   // The page answers while the list is up: a filter narrows to one row promptly.
   const started = Date.now();
-  await page.getByTestId('filter').fill('block_077/layer_33/');
+  await page.getByTestId('list-old').getByTestId('filter').fill('block_077/layer_33/');
   await expect(page.getByTestId('variable-row')).toHaveCount(1);
   expect(Date.now() - started).toBeLessThan(2_000);
-  await page.getByTestId('filter').fill('');
+  await page.getByTestId('list-old').getByTestId('filter').fill('');
 
   // Scrolled to the end, the last variable is drawn.
-  await page.getByTestId('variable-list').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.getByTestId('list-old').getByTestId('variable-list').evaluate((el) => (el.scrollTop = el.scrollHeight));
   const last = page.locator('[data-testid="variable-row"][data-name="block_099/layer_49/kernel"]');
   await expect(last).toBeVisible();
   await last.click();

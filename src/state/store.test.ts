@@ -1,16 +1,23 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TensorInfo } from '../core/model/checkpoint';
-import { type GraftClient, type InspectResult, type OpenResult, WorkerError } from '../worker/client';
+import {
+  type GraftClient, type InspectResult, type RouteResult, type SlotData, type SlotId, type SlotOpened, type SlotSource, WorkerError,
+} from '../worker/client';
+import { canSwap } from './slots-slice';
 import { createGraftStore } from './store';
 
 const tensor = (name: string, kind: TensorInfo['kind'] = 'weight', shape = [2, 2]): TensorInfo => ({
   name, kind, shape, dtype: 'float32', byteLength: 16, group: name.split('/')[0]!,
 });
 
-const opened = (label: string, tensors: TensorInfo[]): OpenResult => ({
+const slotData = (role: SlotId, label: string, variables: TensorInfo[], kind: SlotData['kind'] = role === 'old' ? 'checkpoint' : 'template'): SlotData => ({
+  role, kind, format: 'tf-bundle', formatName: 'TensorFlow checkpoint', label, files: [`${label}.index`], variables, warnings: [],
+});
+
+const opened = (role: SlotId, label: string, variables: TensorInfo[], kind?: SlotData['kind']): SlotOpened => ({
   candidates: [{ format: 'tf-bundle', id: label, label, isDefault: true, files: [`${label}.index`] }],
   candidateId: label,
-  checkpoint: { format: 'tf-bundle', label, files: [`${label}.index`], tensors, warnings: [] },
+  data: slotData(role, label, variables, kind),
 });
 
 function deferred<T>() {
@@ -27,68 +34,169 @@ const numbers = (name: string): InspectResult => ({
 });
 
 const file = (path: string) => ({ path, file: new File([new Uint8Array(1)], path) });
+const ckptSource = (paths: string[], candidateId?: string): SlotSource => ({ as: 'checkpoint', files: paths, ...(candidateId && { candidateId }) });
+
+/** A client whose route answer and opens the test decides; it records every call. */
+function fakeClient(opts: { route?: (paths: string[]) => RouteResult; open?: GraftClient['open']; swap?: GraftClient['swap'] } = {}) {
+  const calls: string[] = [];
+  const client: GraftClient = {
+    async route(files, occupancy, into) {
+      calls.push(`route ${files.map((f) => f.path).join(',')} old=${occupancy.old} new=${occupancy.new}${into ? ` into=${into}` : ''}`);
+      const paths = files.map((f) => f.path);
+      return opts.route?.(paths) ?? { kind: 'route', plan: { [into ?? 'old']: ckptSource(paths) } };
+    },
+    async open(slot, files, source) {
+      calls.push(`open ${slot} ${files.map((f) => f.path).join(',')}${source.as === 'checkpoint' && source.candidateId ? ` #${source.candidateId}` : ''}`);
+      return opts.open ? opts.open(slot, files, source) : opened(slot, files[0]!.path, [tensor(`${slot}/k`)]);
+    },
+    swap: opts.swap ?? (async () => ({ old: null, new: null })),
+    inspect: async (_slot, name) => numbers(name),
+  };
+  return { client, calls };
+}
 
 describe('store', () => {
-  it('opens files, selects the first weight grid, and keeps it when a later open fails', async () => {
-    let fail = false;
-    const client: GraftClient = {
-      async open() {
-        if (fail) throw new WorkerError({ code: 'block-checksum', file: 'bad.index', message: 'bad.index: block checksum mismatch at offset 0' });
-        return opened('good', [tensor('opt/m', 'optimizer'), tensor('dense/bias', 'weight', [2]), tensor('dense/kernel')]);
-      },
-      inspect: async (name) => numbers(name),
-    };
+  it('routes a checkpoint and a model JSON dropped together into their slots and selects the old side first', async () => {
+    const { client, calls } = fakeClient({
+      route: () => ({
+        kind: 'route',
+        plan: { old: ckptSource(['w.h5']), new: { as: 'model-json', files: ['m.json'], path: 'm.json' } },
+      }),
+      open: async (slot, files) => opened(slot, files[0]!.path, [tensor(slot === 'old' ? 'layers/dense/vars/0' : 'dense/kernel')], slot === 'old' ? 'checkpoint' : 'keras-json'),
+    });
     const store = createGraftStore(client);
-    await store.getState().openFiles([file('good.index')]);
-    expect(store.getState().checkpoint?.label).toBe('good');
-    expect(store.getState().selected).toBe('dense/kernel');
-
-    fail = true;
-    await store.getState().openFiles([file('bad.index')]);
+    await store.getState().drop([file('w.h5'), file('m.json')]);
+    expect(calls).toEqual(['route w.h5,m.json old=empty new=empty', 'open old w.h5', 'open new m.json']);
     const s = store.getState();
-    expect(s.error?.message).toBe('bad.index: block checksum mismatch at offset 0');
-    expect(s.checkpoint?.label).toBe('good');
-    expect(s.status).toBe('ready');
-    expect(s.files.map((f) => f.path)).toEqual(['good.index']);
+    expect(s.slots.old.data?.label).toBe('w.h5');
+    expect(s.slots.new.data?.label).toBe('m.json');
+    expect(s.slots.new.files.map((f) => f.path)).toEqual(['m.json']);
+    expect(s.selected).toEqual({ slot: 'old', name: 'layers/dense/vars/0' });
+    // A model JSON has no weights to become the old checkpoint.
+    expect(canSwap(s.slots)).toBe(false);
+  });
+
+  it('asks when the router asks, and opens what the person chose', async () => {
+    const source = ckptSource(['model.json', 'group1-shard1of1.bin'], 'model.json');
+    const { client, calls } = fakeClient({
+      route: () => ({ kind: 'ask', subject: 'model.json', reason: 'either', options: { old: { old: source }, new: { new: source }, both: { old: source, new: source } } }),
+    });
+    const store = createGraftStore(client);
+    await store.getState().drop([file('model.json'), file('group1-shard1of1.bin')]);
+    expect(store.getState().question?.subject).toBe('model.json');
+    expect(store.getState().slots.new.data).toBeNull();
+    await store.getState().answer('new');
+    expect(store.getState().question).toBeNull();
+    expect(calls.at(-1)).toBe('open new model.json,group1-shard1of1.bin #model.json');
+    expect(store.getState().slots.new.data?.label).toBe('model.json');
+    expect(store.getState().slots.old.data).toBeNull();
+    expect(store.getState().selected).toEqual({ slot: 'new', name: 'new/k' });
+  });
+
+  it('an error in one slot keeps that slot’s contents and never touches the other slot', async () => {
+    let fail = false;
+    const { client } = fakeClient({
+      open: async (slot, files) => {
+        if (fail && slot === 'new') throw new WorkerError({ code: 'corrupt', file: 'bad.json', message: 'bad.json: is not valid JSON' });
+        return opened(slot, files[0]!.path, [tensor(`${slot}/k`)]);
+      },
+    });
+    const store = createGraftStore(client);
+    await store.getState().drop([file('a.index')], { into: 'old' });
+    await store.getState().drop([file('b.index')], { into: 'new' });
+    fail = true;
+    await store.getState().drop([file('bad.json')], { into: 'new' });
+    const s = store.getState();
+    expect(s.slots.new.error?.message).toBe('bad.json: is not valid JSON');
+    expect(s.slots.new.data?.label).toBe('b.index');
+    expect(s.slots.new.status).toBe('ready');
+    expect(s.slots.old.error).toBeNull();
+    expect(s.slots.old.data?.label).toBe('a.index');
+  });
+
+  it('reports files that fit nowhere at page level, and a refused drop onto a slot in that slot', async () => {
+    const error = { code: 'not-recognised' as const, file: 'notes.txt', message: 'notes.txt: none of these files is a checkpoint' };
+    const { client } = fakeClient({ route: () => ({ kind: 'none', error }) });
+    const store = createGraftStore(client);
+    await store.getState().drop([file('notes.txt')]);
+    expect(store.getState().dropError).toEqual(error);
+    await store.getState().drop([file('notes.txt')], { into: 'new' });
+    expect(store.getState().dropError).toBeNull();
+    expect(store.getState().slots.new.error).toEqual(error);
+    expect(store.getState().slots.old.error).toBeNull();
+  });
+
+  it('tells the router what each slot holds: the example counts apart from the person’s files', async () => {
+    vi.stubGlobal('fetch', (url: string) =>
+      Promise.resolve(
+        url.endsWith('manifest.json')
+          ? new Response(JSON.stringify({ label: 'ex', files: ['old/ex.index'] }), { headers: { 'content-type': 'application/json' } })
+          : new Response(new Uint8Array(4)),
+      ),
+    );
+    const { client, calls } = fakeClient();
+    const store = createGraftStore(client);
+    await store.getState().loadExample();
+    expect(store.getState().slots.old.origin).toBe('example');
+    await store.getState().drop([file('mine.index')]);
+    await store.getState().drop([file('again.index')]);
+    expect(calls.filter((c) => c.startsWith('route'))).toEqual([
+      'route old/ex.index old=empty new=empty',
+      'route mine.index old=example new=empty',
+      'route again.index old=files new=empty',
+    ]);
+  });
+
+  it('swaps the slots: contents, files, lists and the selection move across', async () => {
+    const { client } = fakeClient({
+      swap: async () => ({ old: opened('old', 'b.index', [tensor('new/k')]), new: opened('new', 'a.index', [tensor('old/k')]) }),
+    });
+    const store = createGraftStore(client);
+    await store.getState().drop([file('a.index')], { into: 'old' });
+    await store.getState().drop([file('b.index')], { into: 'new' });
+    store.getState().setFilter('old', 'zzz');
+    store.getState().select({ slot: 'old', name: 'old/k' });
+    expect(canSwap(store.getState().slots)).toBe(true);
+    await store.getState().swap();
+    const s = store.getState();
+    expect(s.slots.old.data?.label).toBe('b.index');
+    expect(s.slots.old.files.map((f) => f.path)).toEqual(['b.index']);
+    expect(s.slots.new.data?.label).toBe('a.index');
+    expect(s.lists.new.filter).toBe('zzz');
+    expect(s.lists.old.filter).toBe('');
+    expect(s.selected).toEqual({ slot: 'new', name: 'old/k' });
   });
 
   it('shows only the answer for the latest selection', async () => {
     const answers = new Map<string, ReturnType<typeof deferred<InspectResult>>>();
-    const client: GraftClient = {
-      open: async () => opened('x', [tensor('a/w'), tensor('b/w')]),
-      inspect: (name) => {
-        const d = deferred<InspectResult>();
-        answers.set(name, d);
-        return d.promise;
-      },
+    const { client } = fakeClient();
+    client.inspect = (_slot, name) => {
+      const d = deferred<InspectResult>();
+      answers.set(name, d);
+      return d.promise;
     };
     const store = createGraftStore(client);
-    await store.getState().openFiles([file('x.index')]);
-    store.getState().select('a/w');
-    store.getState().select('b/w');
+    await store.getState().drop([file('x.index')]);
+    store.getState().select({ slot: 'old', name: 'a/w' });
+    store.getState().select({ slot: 'old', name: 'b/w' });
     answers.get('b/w')!.resolve(numbers('b/w'));
     await Promise.resolve();
     answers.get('a/w')!.resolve(numbers('a/w'));
     await new Promise((r) => setTimeout(r, 0));
-    expect(store.getState().inspection).toMatchObject({ status: 'ready', name: 'b/w' });
+    expect(store.getState().inspection).toMatchObject({ status: 'ready', selection: { slot: 'old', name: 'b/w' } });
   });
 
   it('reopens the same files with another candidate', async () => {
-    const calls: (string | undefined)[] = [];
-    const client: GraftClient = {
-      open: async (_files, id) => {
-        calls.push(id);
-        return opened(id ?? 'first', [tensor('w/k')]);
-      },
-      inspect: async (name) => numbers(name),
-    };
+    const { client, calls } = fakeClient({
+      open: async (slot, _files, source) => opened(slot, (source.as === 'checkpoint' && source.candidateId) || 'first', [tensor('w/k')]),
+    });
     const store = createGraftStore(client);
-    await store.getState().openFiles([file('a.index'), file('b.index')]);
-    store.getState().setFilter('zzz');
-    await store.getState().chooseCandidate('b');
-    expect(calls).toEqual([undefined, 'b']);
-    expect(store.getState().checkpoint?.label).toBe('b');
-    expect(store.getState().filter).toBe('');
+    await store.getState().drop([file('a.index'), file('b.index')]);
+    store.getState().setFilter('old', 'zzz');
+    await store.getState().chooseCandidate('old', 'b');
+    expect(calls.at(-1)).toBe('open old a.index,b.index #b');
+    expect(store.getState().slots.old.data?.label).toBe('b');
+    expect(store.getState().lists.old.filter).toBe('');
   });
 
   afterEach(() => vi.unstubAllGlobals());
@@ -101,25 +209,18 @@ describe('store', () => {
       if (!url.endsWith('manifest.json')) return Promise.resolve(new Response(new Uint8Array(4)));
       return manifestCalls++ === 0 ? manifest.promise : Promise.resolve(manifestResponse());
     });
-    const opens: string[] = [];
-    const client: GraftClient = {
-      open: async (files) => {
-        opens.push(files[0]!.path);
-        return opened(files[0]!.path, [tensor('w/k')]);
-      },
-      inspect: async (name) => numbers(name),
-    };
+    const { client, calls } = fakeClient();
     const store = createGraftStore(client);
     const example = store.getState().loadExample({ quiet: true });
-    await store.getState().openFiles([file('mine.index')]);
+    await store.getState().drop([file('mine.index')]);
     manifest.resolve(manifestResponse());
     await example;
-    expect(opens).toEqual(['mine.index']);
-    expect(store.getState().checkpoint?.label).toBe('mine.index');
+    expect(calls.filter((c) => c.startsWith('open'))).toEqual(['open old mine.index']);
+    expect(store.getState().slots.old.data?.label).toBe('mine.index');
 
     // Asked for explicitly, the example opens.
     await store.getState().loadExample();
-    expect(opens).toEqual(['mine.index', 'old/a.index']);
-    expect(store.getState().origin).toBe('example');
+    expect(calls.filter((c) => c.startsWith('open'))).toEqual(['open old mine.index', 'open old old/a.index']);
+    expect(store.getState().slots.old.origin).toBe('example');
   });
 });

@@ -1,8 +1,8 @@
-/** One store from slices; components read it through selectors (`useGraft((s) => s.filter)`). */
+/** One store from slices; components read it through selectors (`useGraft((s) => s.slots.old.data)`). */
 import { create } from 'zustand';
 import { type GraftClient, createWorkerClient } from '../worker/client';
-import { checkpointSlice } from './checkpoint-slice';
 import { inspectSlice } from './inspect-slice';
+import { slotsSlice } from './slots-slice';
 import type { GraftState } from './types';
 import { uiSlice } from './ui-slice';
 
@@ -10,7 +10,7 @@ export type { GraftState } from './types';
 
 export function createGraftStore(client: GraftClient) {
   return create<GraftState>()((...a) => ({
-    ...checkpointSlice(client)(...a),
+    ...slotsSlice(client)(...a),
     ...inspectSlice(client)(...a),
     ...uiSlice(...a),
   }));
@@ -21,8 +21,10 @@ function lazyWorkerClient(): GraftClient {
   let client: GraftClient | null = null;
   const get = () => (client ??= createWorkerClient());
   return {
-    open: (files, candidateId) => get().open(files, candidateId),
-    inspect: (name, view) => get().inspect(name, view),
+    route: (files, occupancy, into) => get().route(files, occupancy, into),
+    open: (slot, files, source) => get().open(slot, files, source),
+    swap: () => get().swap(),
+    inspect: (slot, name, view, seed) => get().inspect(slot, name, view, seed),
   };
 }
 

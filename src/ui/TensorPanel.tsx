@@ -1,12 +1,14 @@
 import type { TensorInfo } from '../core/model/checkpoint';
-import type { InspectResult } from '../worker/client';
+import type { InspectResult, SlotData, SlotId, VariableData } from '../worker/client';
 import { useGraft } from '../state/store';
+import { sameSelection } from '../state/inspect-slice';
 import { formatShape, formatValue, humanBytes, humanCount } from '../core/format';
 import { Heatmap } from './Heatmap';
 import { Histogram } from './Histogram';
-import { KIND_LABEL, elements } from './table-model';
+import { SLOT_TITLE } from './SlotCard';
+import { KIND_LABEL, elements, initializerText } from './table-model';
 
-function Meta({ tensor }: { tensor: TensorInfo }) {
+function Meta({ tensor }: { tensor: VariableData }) {
   const rows: [string, string, string][] = [
     ['dtype', tensor.dtype, 'meta-dtype'],
     ['shape', formatShape(tensor.shape), 'meta-shape'],
@@ -16,6 +18,10 @@ function Meta({ tensor }: { tensor: TensorInfo }) {
   ];
   if (tensor.path && tensor.path !== tensor.name) rows.push(['object path', tensor.path, 'meta-path']);
   if (tensor.originalName) rows.push(['original name', tensor.originalName, 'meta-original-name']);
+  if (tensor.layer) rows.push(['layer', tensor.layer, 'meta-layer']);
+  if (tensor.layerClass) rows.push(['layer class', tensor.layerClass, 'meta-layer-class']);
+  if (tensor.initializer) rows.push(['initializer', initializerText(tensor.initializer), 'meta-initializer']);
+  if (tensor.kerasPath && tensor.kerasPath !== tensor.name) rows.push(['Keras 3 key', tensor.kerasPath, 'meta-keras-path']);
   return (
     <dl className="meta">
       {rows.map(([k, v, id]) => (
@@ -66,10 +72,11 @@ function Numbers({ result, tensor }: { result: Extract<InspectResult, { kind: 'n
   );
 }
 
-function Values({ tensor }: { tensor: TensorInfo }) {
+function Values({ slot, tensor }: { slot: SlotId; tensor: TensorInfo }) {
   const inspection = useGraft((s) => s.inspection);
-  const loading = inspection.status === 'loading' || inspection.name !== tensor.name;
-  const result = inspection.result?.name === tensor.name ? inspection.result : null;
+  const current = sameSelection(inspection.selection, { slot, name: tensor.name });
+  const loading = inspection.status === 'loading' || !current;
+  const result = current && inspection.result?.name === tensor.name ? inspection.result : null;
   return (
     <div className={`values${loading ? ' is-loading' : ''}`}>
       {loading && (
@@ -77,7 +84,7 @@ function Values({ tensor }: { tensor: TensorInfo }) {
           Reading and checking {humanBytes(tensor.byteLength)}…
         </div>
       )}
-      {inspection.status === 'error' && inspection.error && (
+      {current && inspection.status === 'error' && inspection.error && (
         <div className="message error" role="alert" data-testid="tensor-error">
           {inspection.error.message}
         </div>
@@ -103,26 +110,46 @@ function Values({ tensor }: { tensor: TensorInfo }) {
   );
 }
 
+/** Where the shown values come from, for the new side: they are what the variable starts with when nothing is linked. */
+function valuesNote(data: SlotData, seed: number): string | null {
+  if (data.role === 'old') return null;
+  if (data.kind === 'template') return 'Values of the template: what this variable keeps when no old variable is linked to it.';
+  return `Values drawn by its initializer (seed ${seed}): what this variable starts with when no old variable is linked to it.`;
+}
+
 export function TensorPanel() {
   const selected = useGraft((s) => s.selected);
-  const tensor = useGraft((s) => (s.selected ? s.checkpoint?.tensors.find((t) => t.name === s.selected) : undefined));
-  if (!selected || !tensor) {
+  const data = useGraft((s) => (s.selected ? s.slots[s.selected.slot].data : null));
+  const seed = useGraft((s) => s.seed);
+  const tensor = selected ? data?.variables.find((t) => t.name === selected.name) : undefined;
+  if (!selected || !tensor || !data) {
     return (
       <aside className="panel placeholder" data-testid="tensor-panel">
-        <p className="muted">Select a variable to see its values.</p>
+        <p className="muted">Select a variable on either side to see its values.</p>
       </aside>
     );
   }
+  const note = valuesNote(data, seed);
   return (
-    <aside className="panel" data-testid="tensor-panel" aria-label={`Variable ${tensor.name}`}>
+    <aside className="panel" data-testid="tensor-panel" data-slot={selected.slot} aria-label={`Variable ${tensor.name}`}>
       <div className="panel-title">
-        <span className={`badge kind-${tensor.kind}`}>{KIND_LABEL[tensor.kind]}</span>
+        <div className="badges">
+          <span className={`slot-tag tag-${selected.slot}`} data-testid="tensor-slot">
+            {SLOT_TITLE[selected.slot]}
+          </span>
+          <span className={`badge kind-${tensor.kind}`}>{KIND_LABEL[tensor.kind]}</span>
+        </div>
         <h2 className="mono" data-testid="tensor-name">
           {tensor.name}
         </h2>
       </div>
       <Meta tensor={tensor} />
-      <Values tensor={tensor} />
+      {note && (
+        <p className="muted small" data-testid="values-note">
+          {note}
+        </p>
+      )}
+      <Values slot={selected.slot} tensor={tensor} />
     </aside>
   );
 }

@@ -1,16 +1,18 @@
-import { memo, useMemo, useRef, useState, useLayoutEffect } from 'react';
-import type { TensorInfo } from '../core/model/checkpoint';
+import { useMemo, useRef, useState, useLayoutEffect } from 'react';
+import type { SlotId, VariableData } from '../worker/client';
 import { useGraft } from '../state/store';
-import { formatShape, humanBytes, humanCount } from '../core/format';
-import { KIND_LABEL, KINDS, type TableItem, tableItems, totals } from './table-model';
+import { humanBytes, humanCount } from '../core/format';
+import { KIND_LABEL, KINDS, type TableItemOf, tableItems, totals } from './table-model';
+import { VariableRow } from './VariableRow';
 
 const ROW_HEIGHT = 36;
 /** Below this many rows everything is rendered; above it only the rows in view (5,000 variables stay smooth). */
 const WINDOW_FROM = 400;
 const OVERSCAN = 12;
+const NO_VARIABLES: VariableData[] = [];
 
-function Totals({ tensors, filter }: { tensors: TensorInfo[]; filter: string }) {
-  const t = useMemo(() => totals(tensors, filter), [tensors, filter]);
+function Totals({ variables, filter }: { variables: VariableData[]; filter: string }) {
+  const t = useMemo(() => totals(variables, filter), [variables, filter]);
   return (
     <div className="totals" data-testid="totals">
       <span>
@@ -26,41 +28,7 @@ function Totals({ tensors, filter }: { tensors: TensorInfo[]; filter: string }) 
   );
 }
 
-const VariableRow = memo(function VariableRow({ tensor, selected, group }: { tensor: TensorInfo; selected: boolean; group: string }) {
-  const select = useGraft((s) => s.select);
-  const readable = [tensor.path, tensor.originalName].filter((s, i, all): s is string => !!s && s !== tensor.name && all.indexOf(s) === i);
-  const prefix = group && tensor.name.startsWith(`${group}/`) ? `${group}/` : '';
-  return (
-    <div
-      className={`row variable${selected ? ' selected' : ''}`}
-      role="row"
-      aria-selected={selected}
-      tabIndex={0}
-      data-testid="variable-row"
-      data-name={tensor.name}
-      onClick={() => select(tensor.name)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          select(tensor.name);
-        }
-      }}
-    >
-      <div className="cell name" title={tensor.name}>
-        <span className="mono">
-          {prefix && <span className="prefix">{prefix}</span>}
-          {tensor.name.slice(prefix.length)}
-        </span>
-        {readable.length > 0 && <span className="readable">{readable.join(' · ')}</span>}
-      </div>
-      <div className="cell dtype mono">{tensor.dtype}</div>
-      <div className="cell shape mono">{formatShape(tensor.shape)}</div>
-      <div className="cell size">{humanBytes(tensor.byteLength)}</div>
-    </div>
-  );
-});
-
-function Item({ item, selected }: { item: TableItem; selected: string | null }) {
+function Item({ slot, item, selected }: { slot: SlotId; item: TableItemOf<VariableData>; selected: string | null }) {
   const toggleGroup = useGraft((s) => s.toggleGroup);
   if (item.type === 'section') {
     return (
@@ -80,7 +48,7 @@ function Item({ item, selected }: { item: TableItem; selected: string | null }) 
         data-testid={`group-${item.group}`}
         data-kind={item.kind}
         aria-expanded={!item.collapsed}
-        onClick={() => toggleGroup(item.key)}
+        onClick={() => toggleGroup(slot, item.key)}
       >
         <span className="chevron">{item.collapsed ? '▸' : '▾'}</span>
         <span className="mono">{item.group || '(top level)'}</span>
@@ -90,7 +58,7 @@ function Item({ item, selected }: { item: TableItem; selected: string | null }) 
       </button>
     );
   }
-  return <VariableRow tensor={item.tensor} selected={item.tensor.name === selected} group={item.tensor.group} />;
+  return <VariableRow slot={slot} variable={item.tensor} selected={item.tensor.name === selected} />;
 }
 
 function useScrollWindow(count: number) {
@@ -115,32 +83,34 @@ function useScrollWindow(count: number) {
   return { ref, start, end };
 }
 
-export function VariableTable() {
-  const tensors = useGraft((s) => s.checkpoint?.tensors);
-  const filter = useGraft((s) => s.filter);
+const itemKey = (item: TableItemOf<VariableData>) =>
+  item.type === 'variable' ? `v:${item.tensor.name}` : item.type === 'group' ? `g:${item.key}` : `s:${item.kind}`;
+
+/** One slot's variables: sections by kind, groups by scope, a filter and totals. */
+export function VariableTable({ slot }: { slot: SlotId }) {
+  const variables = useGraft((s) => s.slots[slot].data?.variables) ?? NO_VARIABLES;
+  const { filter, collapsed } = useGraft((s) => s.lists[slot]);
   const setFilter = useGraft((s) => s.setFilter);
-  const collapsed = useGraft((s) => s.collapsed);
-  const selected = useGraft((s) => s.selected);
-  const list = tensors ?? [];
-  const items = useMemo(() => tableItems(list, filter, collapsed), [list, filter, collapsed]);
+  const selected = useGraft((s) => (s.selected?.slot === slot ? s.selected.name : null));
+  const items = useMemo(() => tableItems(variables, filter, collapsed), [variables, filter, collapsed]);
   const { ref, start, end } = useScrollWindow(items.length);
   const windowed = items.length > WINDOW_FROM;
 
   return (
-    <section className="variables" aria-label="Variables">
+    <section className={`variables list-${slot}`} aria-label={slot === 'old' ? 'Old checkpoint variables' : 'New model variables'} data-testid={`list-${slot}`}>
       <div className="variables-top">
         <input
           type="search"
           className="filter"
           data-testid="filter"
-          placeholder="Filter by name, path or original name"
+          placeholder={slot === 'new' ? 'Filter by name, layer class or Keras key' : 'Filter by name, path or original name'}
           value={filter}
-          onChange={(e) => setFilter(e.currentTarget.value)}
+          onChange={(e) => setFilter(slot, e.currentTarget.value)}
         />
-        <Totals tensors={list} filter={filter} />
+        <Totals variables={variables} filter={filter} />
       </div>
       <div className="row head" role="row">
-        <div className="cell name">Name</div>
+        <div className="cell name">{slot === 'new' ? 'Name · layer class · initializer' : 'Name'}</div>
         <div className="cell dtype">dtype</div>
         <div className="cell shape">shape</div>
         <div className="cell size">size</div>
@@ -149,7 +119,7 @@ export function VariableTable() {
         {items.length === 0 && <div className="no-match">No variable matches “{filter}”.</div>}
         {windowed && <div style={{ height: start * ROW_HEIGHT }} />}
         {items.slice(start, end).map((item) => (
-          <Item key={item.type === 'variable' ? `v:${item.tensor.name}` : item.type === 'group' ? `g:${item.key}` : `s:${item.kind}`} item={item} selected={selected} />
+          <Item key={itemKey(item)} slot={slot} item={item} selected={selected} />
         ))}
         {windowed && <div style={{ height: (items.length - end) * ROW_HEIGHT }} />}
       </div>

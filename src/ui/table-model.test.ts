@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '../core/model/checkpoint';
-import { tableItems, totals } from './table-model';
+import { initializerText, tableItems, totals } from './table-model';
 import { formatValue, humanBytes, humanCount } from '../core/format';
 
 const t = (name: string, kind: TensorInfo['kind'], group: string, shape: number[], extra: Partial<TensorInfo> = {}): TensorInfo => ({
@@ -67,5 +67,21 @@ describe('format', () => {
     expect(formatValue(0.123456)).toBe('0.12346');
     expect(formatValue(-1e-7)).toBe('−1.000e-7');
     expect(formatValue(Infinity)).toBe('+Inf');
+  });
+});
+
+describe('initializerText', () => {
+  it('names the initializer with its numeric settings, never the seed', () => {
+    expect(initializerText({ kind: 'keras', className: 'GlorotUniform', config: { seed: null } })).toBe('GlorotUniform');
+    expect(initializerText({ kind: 'keras', className: 'RandomNormal', config: { mean: 0, stddev: 0.05, seed: 3 } })).toBe('RandomNormal(mean 0, stddev 0.05)');
+    expect(initializerText({ kind: 'template' })).toBe('template value');
+    expect(initializerText(undefined)).toBe('');
+  });
+
+  it('finds new-model variables by their Keras 3 key and layer class', () => {
+    const v = { ...t('dense_1/kernel', 'weight', 'dense_1', [2, 2]), kerasPath: 'layers/dense_1/vars/0', layerClass: 'Dense' };
+    expect(tableItems([v], 'vars/0', {}).length).toBe(3);
+    expect(tableItems([v], 'dense', {}).length).toBe(3);
+    expect(tableItems([v], 'conv2d', {})).toEqual([]);
   });
 });

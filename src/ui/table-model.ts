@@ -1,6 +1,7 @@
 /** Pure model of the variable table: sections by kind, groups by scope, the filter, totals. */
 import type { TensorInfo, VariableKind } from '../core/model/checkpoint';
 import { ELEMENT_SIZE } from '../core/model/dtypes';
+import type { InitializerSpec } from '../core/model/target';
 
 export const KINDS: readonly VariableKind[] = ['weight', 'optimizer', 'bookkeeping'];
 export const KIND_LABEL: Record<VariableKind, string> = {
@@ -14,20 +15,36 @@ export type TableItem =
   | { type: 'group'; key: string; kind: VariableKind; group: string; count: number; bytes: number; collapsed: boolean }
   | { type: 'variable'; tensor: TensorInfo };
 
+export type TableItemOf<T extends TensorInfo> = Exclude<TableItem, { type: 'variable' }> | { type: 'variable'; tensor: T };
+
 export const groupKey = (kind: VariableKind, group: string): string => `${kind}/${group}`;
 
-export function matches(t: TensorInfo, filter: string): boolean {
+/** Also found by the new model's Keras 3 weights-file key and layer class. */
+type Searchable = TensorInfo & { kerasPath?: string; layerClass?: string };
+
+export function matches(t: Searchable, filter: string): boolean {
   const f = filter.trim().toLowerCase();
   if (!f) return true;
-  return [t.name, t.path, t.originalName].some((s) => s !== undefined && s.toLowerCase().includes(f));
+  return [t.name, t.path, t.originalName, t.kerasPath, t.layerClass].some((s) => s !== undefined && s.toLowerCase().includes(f));
+}
+
+/** The initializer in a few words: `GlorotUniform`, `RandomNormal(mean 0, stddev 0.05)`, `template value`. */
+export function initializerText(spec: InitializerSpec | undefined): string {
+  if (!spec) return '';
+  if (spec.kind === 'template') return 'template value';
+  if (spec.kind === 'zeros') return 'zeros';
+  const args = Object.entries(spec.config)
+    .filter(([k, v]) => k !== 'seed' && (typeof v === 'number' || typeof v === 'string'))
+    .map(([k, v]) => `${k} ${String(v)}`);
+  return args.length > 0 ? `${spec.className}(${args.join(', ')})` : spec.className;
 }
 
 /** The rows to draw, in order. While a filter is typed, groups with matches are shown open. */
-export function tableItems(tensors: readonly TensorInfo[], filter: string, collapsed: Record<string, boolean>): TableItem[] {
+export function tableItems<T extends TensorInfo>(tensors: readonly T[], filter: string, collapsed: Record<string, boolean>): TableItemOf<T>[] {
   const filtering = filter.trim() !== '';
-  const items: TableItem[] = [];
+  const items: TableItemOf<T>[] = [];
   for (const kind of KINDS) {
-    const groups = new Map<string, TensorInfo[]>();
+    const groups = new Map<string, T[]>();
     for (const t of tensors) {
       if (t.kind !== kind || !matches(t, filter)) continue;
       const list = groups.get(t.group);
@@ -35,7 +52,7 @@ export function tableItems(tensors: readonly TensorInfo[], filter: string, colla
       else groups.set(t.group, [t]);
     }
     if (groups.size === 0) continue;
-    const section: TableItem = { type: 'section', kind, count: 0, bytes: 0 };
+    const section = { type: 'section' as const, kind, count: 0, bytes: 0 };
     items.push(section);
     // By name, numbers compared as numbers: `conv1` before `conv1/BatchNorm`, `layer_2` before `layer_10`.
     const ordered = [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }));

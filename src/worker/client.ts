@@ -1,9 +1,12 @@
 /** The page's only way to the worker: typed calls that resolve with results or reject with a WorkerError. */
 import * as Comlink from 'comlink';
 import type { GraftErrorData } from '../core/errors';
-import type { FileRef, InspectResult, OpenResult, Outcome, ViewOptions, WorkerApi } from './protocol';
+import type { FileRef, InspectResult, Occupancy, Outcome, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi } from './protocol';
 
-export type { CandidateData, CheckpointData, FileRef, InspectResult, OpenResult, ViewOptions } from './protocol';
+export type {
+  CandidateData, Choice, FileRef, InspectResult, Occupancy, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
+  VariableData, ViewOptions,
+} from './protocol';
 
 /** A failure reported by the worker, with the GraftError's code, file and sentence. */
 export class WorkerError extends Error {
@@ -16,8 +19,10 @@ export class WorkerError extends Error {
 }
 
 export interface GraftClient {
-  open(files: FileRef[], candidateId?: string): Promise<OpenResult>;
-  inspect(name: string, view: ViewOptions): Promise<InspectResult>;
+  route(files: FileRef[], occupancy: Record<SlotId, Occupancy>, into?: SlotId): Promise<RouteResult>;
+  open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<SlotOpened>;
+  swap(): Promise<Swapped>;
+  inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<InspectResult>;
 }
 
 function unwrap<T>(outcome: Outcome<T>): T {
@@ -35,9 +40,12 @@ export function createWorkerClient(): GraftClient {
     });
   });
   crashed.catch(() => {});
+  const call = async <T>(p: Promise<Outcome<T>>): Promise<T> => unwrap(await Promise.race([p, crashed]));
   return {
-    open: async (files, candidateId) => unwrap(await Promise.race([remote.open(files, candidateId), crashed])),
-    inspect: async (name, view) => unwrap(await Promise.race([remote.inspect(name, view), crashed])),
+    route: (files, occupancy, into) => call(remote.route(files, occupancy, into)),
+    open: (slot, files, source) => call(remote.open(slot, files, source)),
+    swap: () => call(remote.swap()),
+    inspect: (slot, name, view, seed) => call(remote.inspect(slot, name, view, seed)),
   };
 }
 

@@ -5,7 +5,12 @@
  */
 import type { GraftErrorData } from '../core/errors';
 import type { TensorInfo } from '../core/model/checkpoint';
+import type { InitializerSpec } from '../core/model/target';
+import type { ModelJsonKind } from '../core/model/target/detect';
 import type { Heatmap, Histogram, KernelView, Summary } from '../core/analysis/stats';
+import type { Choice, Occupancy, RoutePlan, Routing, SlotId, SlotSource } from '../core/formats/classify';
+
+export type { Choice, Occupancy, RoutePlan, SlotId, SlotSource };
 
 /** A dropped or picked file with its folder-relative path (`webkitRelativePath` is empty for drops). */
 export interface FileRef {
@@ -21,20 +26,45 @@ export interface CandidateData {
   files: string[];
 }
 
-export interface CheckpointData {
+/** A variable of either slot; the new slot's also say how they are initialised and which layer class owns them. */
+export interface VariableData extends TensorInfo {
+  initializer?: InitializerSpec;
+  layerClass?: string;
+  kerasPath?: string;
+}
+
+/**
+ * What a slot shows. `kind`: `checkpoint` in the old slot; in the new slot `template` (a checkpoint whose tensors
+ * define the variables and whose values are the defaults) or the kind of model JSON it was built from.
+ */
+export interface SlotData {
+  role: SlotId;
+  kind: 'checkpoint' | 'template' | ModelJsonKind;
+  /** The registry's format id (`tf-bundle`, `keras-h5`...) or the model JSON's kind. */
   format: string;
+  /** The format for people: `Keras HDF5 weights`, `Keras model JSON`. */
+  formatName: string;
   label: string;
   files: string[];
-  tensors: TensorInfo[];
+  variables: VariableData[];
   warnings: string[];
 }
 
-export interface OpenResult {
+export interface SlotOpened {
+  /** Checkpoints among the slot's files (several: the person picks one); empty for a model JSON. */
   candidates: CandidateData[];
-  /** Which candidate was opened. */
+  /** Which candidate was opened ('' for a model JSON). */
   candidateId: string;
-  checkpoint: CheckpointData;
+  data: SlotData;
 }
+
+export interface Swapped {
+  old: SlotOpened | null;
+  new: SlotOpened | null;
+}
+
+/** The classifier's answer, with the sentence that says what the files are when they fit nowhere. */
+export type RouteResult = Exclude<Routing, { kind: 'none' }> | { kind: 'none'; error: GraftErrorData };
 
 export interface ViewOptions {
   kernel: KernelView;
@@ -67,6 +97,12 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: GraftError
 
 /** The object the worker exposes through comlink. */
 export interface WorkerApi {
-  open(files: FileRef[], candidateId?: string): Promise<Outcome<OpenResult>>;
-  inspect(name: string, view: ViewOptions): Promise<Outcome<InspectResult>>;
+  /** Where dropped files go: decided by `classifyDrop`, or for a drop onto one slot (`into`) by `sourceForSlot`. */
+  route(files: FileRef[], occupancy: Record<SlotId, Occupancy>, into?: SlotId): Promise<Outcome<RouteResult>>;
+  /** Opens `files` in `slot`; a failure leaves what the slot held before. */
+  open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<Outcome<SlotOpened>>;
+  /** The old checkpoint becomes the new model's template and the new slot's checkpoint the old one. */
+  swap(): Promise<Outcome<Swapped>>;
+  /** A variable's statistics: stored values in the old slot, default values (seeded) in the new one. */
+  inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<Outcome<InspectResult>>;
 }

@@ -1,16 +1,15 @@
 /// <reference lib="webworker" />
-/** The worker: keeps the opened checkpoint and answers the page through comlink. Parsing never runs on the page. */
+/** The worker: keeps what each slot opened and answers the page through comlink. Parsing never runs on the page. */
 import * as Comlink from 'comlink';
 import { toErrorData } from '../core/errors';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
-import { listCandidates, openCheckpoint } from '../core/formats/registry';
-import { inspectTensor } from './inspect-tensor';
-import type { CheckpointData, Outcome, WorkerApi } from './protocol';
+import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
+import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
 
-let current: Checkpoint | null = null;
-/** Opens are numbered: only the latest one may replace `current` (the page ignores earlier answers too). */
-let latestOpen = 0;
+const slots: Record<SlotId, OpenedSlot | null> = { old: null, new: null };
+/** Opens are numbered per slot: only the latest one may replace the slot (the page ignores earlier answers too). */
+const latest: Record<SlotId, number> = { old: 0, new: 0 };
 
 async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
@@ -20,38 +19,46 @@ async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-function plain(c: Checkpoint): CheckpointData {
-  return {
-    format: c.format,
-    label: c.label,
-    files: [...c.files],
-    warnings: [...c.warnings],
-    tensors: c.tensors.map((t) => ({
-      name: t.name, dtype: t.dtype, shape: [...t.shape], byteLength: t.byteLength, kind: t.kind, group: t.group,
-      ...(t.path !== undefined ? { path: t.path } : {}),
-      ...(t.originalName !== undefined ? { originalName: t.originalName } : {}),
-      ...(t.trainable !== undefined ? { trainable: t.trainable } : {}),
-    })),
-  };
+const sources = (files: FileRef[]) => files.map((f) => blobSource(f.path, f.file));
+
+/** What crosses back: the slot without the worker's own objects. */
+const shown = (s: OpenedSlot | null): SlotOpened | null => s && { candidates: s.candidates, candidateId: s.candidateId, data: s.data };
+
+/** An HDF5 file stays mounted while open: close a checkpoint no slot holds any more. */
+function release(c: Checkpoint | null | undefined): void {
+  if (!c || slots.old?.checkpoint === c || slots.new?.checkpoint === c) return;
+  (c as { close?: () => void }).close?.();
 }
 
 const api: WorkerApi = {
-  open: (files, candidateId) => {
-    const mine = ++latestOpen;
+  route: (files, occupancy, into) => attempt(() => routeFiles(sources(files), occupancy, into)),
+  open: (slot, files, source) => {
+    const mine = ++latest[slot];
     return attempt(async () => {
-      const sources = files.map((f) => blobSource(f.path, f.file));
-      const candidates = (await listCandidates(sources)).map((c) => ({ ...c, files: [...c.files] }));
-      const chosen = candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;
-      const checkpoint = await openCheckpoint(sources, chosen);
-      // Replaced only once the new one opened: a failed open leaves the previous checkpoint inspectable.
-      if (mine === latestOpen) current = checkpoint;
-      return { candidates, candidateId: chosen ?? '', checkpoint: plain(checkpoint) };
+      const opened = await openSlotSource(slot, sources(files), source);
+      // Replaced only once the new one opened: a failed open leaves the previous one inspectable.
+      if (mine === latest[slot]) {
+        const before = slots[slot];
+        slots[slot] = opened;
+        release(before?.checkpoint);
+      } else release(opened.checkpoint);
+      return shown(opened)!;
     });
   },
-  inspect: (name, view) =>
+  swap: () =>
     attempt(async () => {
-      if (!current) throw new Error('no checkpoint is open');
-      return inspectTensor(current, name, view);
+      const swapped = swapSlots(slots.old, slots.new);
+      latest.old++;
+      latest.new++;
+      slots.old = swapped.old;
+      slots.new = swapped.new;
+      return { old: shown(swapped.old), new: shown(swapped.new) };
+    }),
+  inspect: (slot, name, view, seed) =>
+    attempt(async () => {
+      const opened = slots[slot];
+      if (!opened) throw new Error(`nothing is open in the ${slot} slot`);
+      return inspectSlot(opened, name, view, seed);
     }),
 };
 

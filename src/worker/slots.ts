@@ -1,0 +1,139 @@
+/**
+ * The work behind the worker's calls, as plain functions over core (tested in Node with in-memory files): route a
+ * drop, open a slot, swap the slots, inspect a variable of either slot.
+ */
+import { GraftError } from '../core/errors';
+import { type Occupancy, type SlotId, type SlotSource, classifyDrop, gatherDropFacts, sourceForSlot } from '../core/formats/classify';
+import { FORMATS, listCandidates, openCheckpoint } from '../core/formats/registry';
+import { basename, type ByteSource } from '../core/io/byte-source';
+import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
+import { isDecodable } from '../core/model/decode';
+import type { TargetModel, TargetVariable } from '../core/model/target';
+import { buildTarget, targetFromCheckpoint } from '../core/model/target/index';
+import { toErrorData } from '../core/errors';
+import { inspectTensor, summariseNumbers } from './inspect-tensor';
+import type { InspectResult, RouteResult, SlotData, SlotOpened, VariableData, ViewOptions } from './protocol';
+
+/** What the worker keeps per slot: the old slot's checkpoint; the new slot's target, with its template checkpoint if any. */
+export interface OpenedSlot extends SlotOpened {
+  checkpoint: Checkpoint | null;
+  target: TargetModel | null;
+}
+
+const TARGET_NAMES: Record<TargetModel['source'], string> = {
+  'tfjs-layers': 'TF.js layers model',
+  'tfjs-graph': 'TF.js graph model',
+  'keras-json': 'Keras model JSON',
+  list: 'list of variables',
+  checkpoint: 'checkpoint',
+};
+
+const formatName = (id: string) => FORMATS.find((f) => f.id === id)?.name ?? id;
+
+function tensorData(t: TensorInfo): VariableData {
+  return {
+    name: t.name, dtype: t.dtype, shape: [...t.shape], byteLength: t.byteLength, kind: t.kind, group: t.group,
+    ...(t.path !== undefined && { path: t.path }),
+    ...(t.originalName !== undefined && { originalName: t.originalName }),
+    ...(t.trainable !== undefined && { trainable: t.trainable }),
+    ...(t.layer !== undefined && { layer: t.layer }),
+    ...(t.weightIndex !== undefined && { weightIndex: t.weightIndex }),
+  };
+}
+
+function targetVariableData(v: TargetVariable): VariableData {
+  return {
+    ...tensorData(v),
+    initializer: structuredClone(v.initializer),
+    ...(v.layerClass !== undefined && { layerClass: v.layerClass }),
+    ...(v.kerasPath !== undefined && { kerasPath: v.kerasPath }),
+  };
+}
+
+function checkpointSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidates'], candidateId: string): OpenedSlot {
+  const data: SlotData = {
+    role: 'old', kind: 'checkpoint', format: checkpoint.format, formatName: formatName(checkpoint.format),
+    label: checkpoint.label, files: [...checkpoint.files], variables: checkpoint.tensors.map(tensorData), warnings: [...checkpoint.warnings],
+  };
+  return { checkpoint, target: null, candidates, candidateId, data };
+}
+
+function templateSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidates'], candidateId: string): OpenedSlot {
+  const target = targetFromCheckpoint(checkpoint);
+  const data: SlotData = {
+    role: 'new', kind: 'template', format: checkpoint.format, formatName: `${formatName(checkpoint.format)}, as template`,
+    label: checkpoint.label, files: [...checkpoint.files], variables: target.variables.map(targetVariableData), warnings: [...target.warnings],
+  };
+  return { checkpoint, target, candidates, candidateId, data };
+}
+
+/** Opens a slot's files as its source says. The old slot needs weights: a model JSON there is refused with the reason. */
+export async function openSlotSource(role: SlotId, files: readonly ByteSource[], source: SlotSource): Promise<OpenedSlot> {
+  if (source.as === 'model-json') {
+    const file = files.find((f) => f.path === source.path);
+    if (!file) throw new GraftError('missing-file', source.path, 'the model JSON is not among the files given to this slot');
+    if (role === 'old') {
+      throw new GraftError('usage', source.path, 'is a model architecture without weights — it can only be the new model; drop the trained checkpoint as the old one');
+    }
+    const text = new TextDecoder().decode(await file.read(0, file.size));
+    const target = await buildTarget({ text, fileName: basename(file.path) });
+    const data: SlotData = {
+      role, kind: target.source === 'checkpoint' ? 'template' : target.source, format: target.source, formatName: TARGET_NAMES[target.source],
+      label: target.label || basename(file.path), files: [file.path], variables: target.variables.map(targetVariableData), warnings: [...target.warnings],
+    };
+    return { checkpoint: null, target, candidates: [], candidateId: '', data };
+  }
+  const candidates = (await listCandidates(files)).map((c) => ({ format: c.format, id: c.id, label: c.label, isDefault: c.isDefault, files: [...c.files] }));
+  const chosen = source.candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;
+  const checkpoint = await openCheckpoint(files, chosen);
+  return role === 'old' ? checkpointSlot(checkpoint, candidates, chosen ?? '') : templateSlot(checkpoint, candidates, chosen ?? '');
+}
+
+/** Where a drop goes; `into` is a drop onto one slot. When the files fit nowhere, the registry's sentence says what they are. */
+export async function routeFiles(files: readonly ByteSource[], occupancy: Record<SlotId, Occupancy>, into?: SlotId): Promise<RouteResult> {
+  const facts = await gatherDropFacts(files);
+  if (into) {
+    const source = sourceForSlot(facts, into);
+    if (source) return { kind: 'route', plan: { [into]: source } };
+  } else {
+    const routing = classifyDrop(facts, occupancy);
+    if (routing.kind !== 'none') return routing;
+  }
+  if (into === 'new') {
+    const names = files.map((f) => basename(f.path)).join(', ');
+    return {
+      kind: 'none',
+      error: toErrorData(new GraftError('not-recognised', names, 'none of these files is a model JSON (Keras `to_json()`, a `.keras` config.json, a TF.js model.json, a list of {name, shape, dtype}) or a checkpoint to use as a template')),
+    };
+  }
+  try {
+    await openCheckpoint(files);
+  } catch (e) {
+    return { kind: 'none', error: toErrorData(e) };
+  }
+  return { kind: 'none', error: { code: 'not-recognised', file: '', message: 'These files could not be placed in either slot.' } };
+}
+
+/** The old checkpoint becomes the new model's template; the new slot's checkpoint becomes the old one. */
+export function swapSlots(old: OpenedSlot | null, neu: OpenedSlot | null): { old: OpenedSlot | null; new: OpenedSlot | null } {
+  if (neu && !neu.checkpoint) {
+    throw new GraftError('usage', neu.data.label, 'the new model is a model JSON without weights, so it cannot become the old checkpoint');
+  }
+  return {
+    old: neu?.checkpoint ? checkpointSlot(neu.checkpoint, neu.candidates, neu.candidateId) : null,
+    new: old?.checkpoint ? templateSlot(old.checkpoint, old.candidates, old.candidateId) : null,
+  };
+}
+
+/** Stored values in the old slot and for a template; a model JSON's variables show their initializer's values. */
+export async function inspectSlot(slot: OpenedSlot, name: string, view: ViewOptions, seed: number): Promise<InspectResult> {
+  if (slot.checkpoint) return inspectTensor(slot.checkpoint, name, view);
+  const target = slot.target!;
+  const info = target.variables.find((v) => v.name === name);
+  if (!info) throw new GraftError('not-found', target.label, `has no variable named "${name}"`);
+  if (!isDecodable(info.dtype)) {
+    return { kind: 'opaque', name, reason: `Graft cannot show the values of a ${info.dtype} variable.` };
+  }
+  const bytes = await target.defaultValue(name, seed);
+  return summariseNumbers(info, bytes, true, view, target.label);
+}
