@@ -33,7 +33,7 @@ async function structure(bytes: Uint8Array): Promise<string[]> {
   const out: string[] = [`/ attrs=${Object.keys(f.attrs).sort().join(',')}`];
   const walk = (g: InstanceType<typeof h5wasm.Group>, prefix: string) => {
     for (const k of g.keys()) {
-      const c = g.get(k)!;
+      const c = g.get(k) as InstanceType<typeof h5wasm.Group> | InstanceType<typeof h5wasm.Dataset>;
       const path = `${prefix}/${k}`;
       const attrs = Object.keys(c.attrs).sort().join(',');
       if (c instanceof h5wasm.Group) {
@@ -56,7 +56,7 @@ async function attr(bytes: Uint8Array, path: string, name: string): Promise<unkn
   const p = `/attr-${Math.random().toString(36).slice(2)}.h5`;
   FS.writeFile(p, bytes);
   const f = new h5wasm.File(p, 'r');
-  const v = (path ? f.get(path)! : f).attrs[name]?.json_value;
+  const v = (path ? (f.get(path) as InstanceType<typeof h5wasm.Group>) : f).attrs[name]?.json_value;
   f.close();
   FS.unlink(p);
   return v;

@@ -112,7 +112,7 @@ export function legacyPlacements(tensors: readonly KerasTensorSpec[]): KerasPlac
     const layer = t.layer ?? (KERAS3_PATH.test(name) ? parentOf(parentOf(name)).split('/').pop()! : name.includes('/') ? name.split('/')[0]! : (t.group ?? name));
     // A name read from a legacy file is `<layer>/<weight name>` (`dense/dense/kernel:0`, Keras 1 `dense_1/dense_1_W`):
     // keep its weight name. A model's variable (`dense/kernel`) gets the name Keras 2 gives it (`dense/kernel:0`).
-    if (name.startsWith(`${layer}/${layer}`)) {
+    if (name.startsWith(`${layer}/${layer}/`) || name.startsWith(`${layer}/${layer}_`)) {
       const weightName = name.slice(layer.length + 1);
       return { name: t.name, dataset: `${layer}/${weightName}`, layer, weightName };
     }

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryFolder } from '../engine/output';
+import { memorySource } from '../io/byte-source';
+import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
+import type { TargetModel, TargetVariable } from '../model/target';
+import { sha256 } from './fixture-rows';
+import { openCheckpoint } from './registry';
+import { OUTPUT_FORMATS, createWriter, outputFileName, type OutputFormat } from './writers';
+
+const spec: [string, DType, number[], string, number][] = [
+  ['dense/kernel', 'float32', [3, 4], 'dense', 0],
+  ['dense/bias', 'float32', [4], 'dense', 1],
+  ['embed/embeddings', 'float16', [5, 2], 'embed', 0],
+  ['norm/gamma', 'bfloat16', [4], 'norm', 0],
+  ['norm/moving_mean', 'float64', [4], 'norm', 1],
+  ['counter/step', 'int64', [], 'counter', 0],
+  ['counter/ids', 'int32', [2, 2], 'counter', 1],
+  ['mask/bits', 'uint8', [6], 'mask', 0],
+  ['mask/flags', 'bool', [3], 'mask', 1],
+];
+
+function target(): TargetModel {
+  const variables: TargetVariable[] = spec.map(([name, dtype, shape, layer, weightIndex]) => ({
+    name, dtype, shape, byteLength: elementCount(shape) * ELEMENT_SIZE[dtype], kind: 'weight', group: layer,
+    initializer: { kind: 'zeros' }, layer, weightIndex, kerasPath: `layers/${layer}/vars/${weightIndex}`,
+  }));
+  return { source: 'list', label: 'small', variables, warnings: [], defaultValue: async () => new Uint8Array(0) };
+}
+
+const bytesOf = (v: TargetVariable, seed: number) =>
+  Uint8Array.from({ length: v.byteLength }, (_, i) => (v.dtype === 'bool' ? (i + seed) & 1 : (i * 53 + seed * 7) & 255));
+
+/** The key each format stores a variable under. */
+function storedName(format: OutputFormat, v: TargetVariable): string {
+  if (format === 'keras') return v.kerasPath!;
+  if (format === 'keras-legacy') return `${v.layer}/${v.name}:0`;
+  return v.name;
+}
+
+describe('createWriter: every format writes the same small multi-dtype model and reads back equal bytes', () => {
+  for (const format of OUTPUT_FORMATS) {
+    it(format, async () => {
+      const t = target();
+      const out = new MemoryFolder();
+      const w = await createWriter(format, { out, target: t, name: 'merged' });
+      const order = w.order ?? t.variables.map((v) => v.name);
+      for (const name of [...order].reverse()) {
+        const v = t.variables.find((x) => x.name === name)!;
+        await w.add({ name, dtype: v.dtype, shape: v.shape, bytes: bytesOf(v, t.variables.indexOf(v)) });
+      }
+      await w.finish();
+      expect([...out.files.keys()]).toContain(outputFileName(format, 'merged'));
+      const back = await openCheckpoint([...out.files].map(([p, b]) => memorySource(p, b)));
+      expect(back.warnings).toEqual([]);
+      expect(back.tensors).toHaveLength(t.variables.length);
+      for (const [i, v] of t.variables.entries()) {
+        const got = back.tensors.find((x) => x.name === storedName(format, v));
+        expect(got, `${format}: ${v.name}`).toBeDefined();
+        // TF.js has no float16 dtype: it stores half weights as float32 quantized to float16 (same bytes).
+        expect([got!.dtype, got!.shape]).toEqual([format === 'tfjs' && v.dtype === 'float16' ? 'float32' : v.dtype, v.shape]);
+        expect(sha256(await back.read(got!.name))).toBe(sha256(bytesOf(v, i)));
+      }
+      (back as { close?: () => void }).close?.();
+    });
+  }
+});

@@ -1,0 +1,76 @@
+/**
+ * One place to get a streaming CheckpointWriter for an output format. The new model (TargetModel) declares every
+ * variable up front, which lets the single-file and sharded formats compute their headers and shard names before
+ * any tensor arrives.
+ */
+import type { CheckpointWriter, OutputFolder } from '../engine/output';
+import type { TargetModel } from '../model/target';
+import { topologyModelConfig } from '../model/target/detect';
+import { createKerasWriter } from './keras-h5/write';
+import { createSafetensorsWriter } from './safetensors/write';
+import { createTfCheckpointWriter } from './tf-bundle/writer-adapter';
+import { createTfjsWriter } from './tfjs/write';
+
+export type OutputFormat = 'tf' | 'tfjs' | 'keras' | 'keras-legacy' | 'safetensors';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['tf', 'tfjs', 'keras', 'keras-legacy', 'safetensors'];
+
+export interface WriterOptions {
+  out: OutputFolder;
+  target: TargetModel;
+  /** Base name of the output: the checkpoint prefix (tf), the file name without extension (keras, safetensors). */
+  name: string;
+  /** TF.js / Keras topology JSON: the `modelTopology` of the TF.js model.json; the empty `vars` groups of weightless layers in a Keras 3 file. */
+  modelTopology?: unknown;
+}
+
+/** A writer, and where it streams without holding tensors back when they are added in `order` (safetensors). */
+export type FormatWriter = CheckpointWriter & { readonly order?: readonly string[] };
+
+const strip = (name: string, ...suffixes: string[]) => suffixes.reduce((n, s) => (n.endsWith(s) ? n.slice(0, -s.length) : n), name);
+
+/** The files a format writes for `name` (TF.js: `model.json` and its shards, named when the sizes are known). */
+export function outputFileName(format: OutputFormat, name: string): string {
+  switch (format) {
+    case 'tf':
+      return `${name}.index`;
+    case 'tfjs':
+      return 'model.json';
+    case 'keras':
+      return `${strip(name, '.weights.h5', '.h5')}.weights.h5`;
+    case 'keras-legacy':
+      return `${strip(name, '.weights.h5', '.h5')}.h5`;
+    case 'safetensors':
+      return `${strip(name, '.safetensors')}.safetensors`;
+  }
+}
+
+export async function createWriter(format: OutputFormat, opts: WriterOptions): Promise<FormatWriter> {
+  const { out, target, name } = opts;
+  switch (format) {
+    case 'tf':
+      return createTfCheckpointWriter(out, name);
+    case 'tfjs':
+      return createTfjsWriter({
+        out,
+        tensors: target.variables,
+        modelTopology: opts.modelTopology,
+        ...(target.source === 'tfjs-graph' && { format: 'graph-model' as const }),
+      });
+    case 'keras':
+    case 'keras-legacy': {
+      const config = topologyModelConfig(opts.modelTopology);
+      const modelName = config && typeof (config.config as { name?: unknown } | undefined)?.name === 'string' ? (config.config as { name: string }).name : undefined;
+      return createKerasWriter({
+        out,
+        path: outputFileName(format, name),
+        layout: format === 'keras' ? 'keras3' : 'legacy',
+        tensors: target.variables,
+        modelTopology: opts.modelTopology,
+        ...(modelName !== undefined && { modelName }),
+      });
+    }
+    case 'safetensors':
+      return createSafetensorsWriter(out, outputFileName(format, name), target.variables);
+  }
+}
