@@ -1,4 +1,5 @@
 import { toErrorData } from '../core/errors';
+import { applyCommand } from './apply';
 import { inspectCommand } from './inspect';
 import { matchCommand } from './match';
 
@@ -11,6 +12,7 @@ export interface Command {
 const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   match: matchCommand,
+  apply: applyCommand,
 };
 
 const USAGE = `usage: graft <command> [options]\n\n${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}`;

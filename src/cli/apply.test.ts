@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { GraftError } from '../core/errors';
+import { FIXTURES } from '../core/formats/tf-bundle/test-util';
+import { emptyRecipe } from '../core/mapping';
+import { apply, type ApplyCliOptions, type ProgressStream } from './apply';
+import { openForCli } from './inspect';
+import { match } from './match';
+import { DiskOutputFolder, writeAtomically } from './output-folder';
+
+const HOUSE = join(FIXTURES, 'tf1-saver-houseprices');
+const HAWKS = join(FIXTURES, 'tf2-keras-saveweights-nighthawks/training_2/cp-0000.ckpt');
+const quiet: ProgressStream = { isTTY: false, write: () => true };
+const opts = (o: Partial<ApplyCliOptions> & { out: string }): ApplyCliOptions => ({ format: 'tf', initialiseIncompatible: false, progress: quiet, ...o });
+const tmp = () => mkdtempSync(join(tmpdir(), 'graft-apply-'));
+const run = async (oldPath: string, newPath: string, o: Partial<ApplyCliOptions> & { out: string }) => {
+  const lines: string[] = [];
+  const r = await apply(oldPath, newPath, opts(o), (l) => lines.push(l));
+  return { ...r, lines };
+};
+
+describe('graft apply', () => {
+  for (const [label, prefix] of [['TF2 object-based (nighthawks)', HAWKS], ['TF1 Saver with Adam slots (houseprices)', join(HOUSE, 'model.ckpt')]] as const) {
+    it(`identity → tf rewrites ${label} byte for byte`, async () => {
+      const dir = tmp();
+      const { lines } = await run(prefix, prefix, { out: join(dir, 'merged.ckpt') });
+      expect(readFileSync(join(dir, 'merged.ckpt.index')).equals(readFileSync(`${prefix}.index`))).toBe(true);
+      expect(readFileSync(join(dir, 'merged.ckpt.data-00000-of-00001')).equals(readFileSync(`${prefix}.data-00000-of-00001`))).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(['merged.ckpt.data-00000-of-00001', 'merged.ckpt.index']);
+      expect(lines[0]).toMatch(/^wrote /);
+    });
+  }
+
+  it('applies a recipe with transforms: the sliced variable holds the old values, the rest as the plan says', async () => {
+    const dir = tmp();
+    const recipePath = join(dir, 'r.json');
+    await match(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { rules: [], json: false, accept: 'likely', includeOptimizer: false, out: recipePath }, () => {});
+    const { plan } = await run(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { recipe: recipePath, out: join(dir, 'new.ckpt') });
+    const sliced = plan.entries.find((e) => e.to === 'Variable_8')!;
+    expect(sliced).toMatchObject({ status: 'transformed', from: ['Variable_6'], transforms: [{ op: 'slice', axis: 0, start: 0, size: 10 }] });
+    const old = await openForCli(join(HOUSE, 'model_longtrain.ckpt'));
+    const merged = await openForCli(join(dir, 'new.ckpt'));
+    const src = await old.read('Variable_6');
+    const rowBytes = src.byteLength / old.tensors.find((t) => t.name === 'Variable_6')!.shape[0]!;
+    expect(Buffer.from(await merged.read('Variable_8')).equals(Buffer.from(src.subarray(0, 10 * rowBytes)))).toBe(true);
+    expect(Buffer.from(await merged.read('Variable')).equals(Buffer.from(await old.read('Variable')))).toBe(true);
+    // Every variable of the new model is there, with its shape.
+    const template = await openForCli(join(HOUSE, 'model.ckpt'));
+    expect(merged.tensors.map((t) => [t.name, t.shape])).toEqual(template.tensors.map((t) => [t.name, t.shape]));
+  });
+
+  it('leaves nothing behind when the plan is refused (incompatible link)', async () => {
+    const dir = tmp();
+    const recipePath = join(dir, 'bad.json');
+    writeFileSync(recipePath, JSON.stringify(emptyRecipe({ links: [{ from: ['Variable_6'], to: 'Variable_8', transforms: [] }] })));
+    const err = await run(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { recipe: recipePath, out: join(dir, 'out.ckpt') }).catch((e: unknown) => e);
+    expect((err as GraftError).code).toBe('incompatible');
+    expect((err as GraftError).message).toContain('Variable_8');
+    expect(readdirSync(dir)).toEqual(['bad.json']);
+  });
+
+  it('leaves nothing behind when cancelled midway (Ctrl-C aborts the same signal)', async () => {
+    const dir = tmp();
+    const controller = new AbortController();
+    let lines = 0;
+    const progress: ProgressStream = { isTTY: true, write: () => (++lines === 2 && controller.abort(), true) };
+    const err = await run(join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), { out: join(dir, 'out.ckpt'), signal: controller.signal, progress }).catch((e: unknown) => e);
+    expect((err as GraftError).code).toBe('cancelled');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('progress: a redrawn bar on a terminal, plain lines otherwise', async () => {
+    const tty: string[] = [];
+    const plain: string[] = [];
+    await run(HAWKS, HAWKS, { out: join(tmp(), 'a'), progress: { isTTY: true, write: (s) => tty.push(s) } });
+    await run(HAWKS, HAWKS, { out: join(tmp(), 'b'), progress: { isTTY: false, write: (s) => plain.push(s) } });
+    expect(tty[0]).toMatch(/^\r\[[#.]+\] +\d+% · /);
+    expect(tty.at(-1)).toBe('\n');
+    expect(plain.every((l) => l.startsWith('graft apply: ') && l.endsWith('\n') && !l.includes('\r'))).toBe(true);
+    expect(plain.at(-1)).toContain('100%');
+  });
+
+  it.runIf(existsSync(resolve('src/core/formats/writers.ts')))('--format safetensors writes one file Graft reads back with the same values', async () => {
+    const dir = tmp();
+    const out = join(dir, 'merged.safetensors');
+    await run(join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), { out, format: 'safetensors' });
+    const back = await openForCli(out);
+    const old = await openForCli(join(HOUSE, 'model.ckpt'));
+    for (const t of old.tensors) expect(Buffer.from(await back.read(t.name)).equals(Buffer.from(await old.read(t.name)))).toBe(true);
+    expect(readdirSync(dir)).toEqual(['merged.safetensors']);
+  });
+
+  it('the command exits non-zero with one sentence on stderr, and writes nothing', async () => {
+    const dir = tmp();
+    const r = await promisify(execFile)('node', ['bin/graft.mjs', 'apply', join(dir, 'missing.ckpt'), HAWKS, '--out', join(dir, 'x')]).catch((e: { code: number; stderr: string }) => e);
+    expect((r as { code: number }).code).not.toBe(0);
+    expect((r as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('DiskOutputFolder', () => {
+  it('a writer that throws midway leaves no file, not even the temporary folder', async () => {
+    const dir = tmp();
+    const err = await writeAtomically(dir, async (out) => {
+      const a = await out.create('a.bin');
+      await a.write(new Uint8Array(1000));
+      await a.close();
+      const b = await out.create('sub/b.bin');
+      await b.write(new Uint8Array(10));
+      throw new Error('disk on fire');
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('disk on fire');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('moves files into place only on commit', async () => {
+    const parent = tmp();
+    const dest = join(parent, 'model');
+    const out = await DiskOutputFolder.beside(dest);
+    const s = await out.create('model.json');
+    await s.write(new TextEncoder().encode('{}'));
+    expect(existsSync(join(dest, 'model.json'))).toBe(false);
+    await s.close();
+    const files = await out.commit();
+    expect(files).toEqual([join(dest, 'model.json')]);
+    expect(readFileSync(join(dest, 'model.json'), 'utf8')).toBe('{}');
+    expect(readdirSync(parent)).toEqual(['model']);
+  });
+});

@@ -1,0 +1,214 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execute, type ExecuteResult, type Progress } from '../core/engine';
+import type { CheckpointWriter, OutputFolder } from '../core/engine/output';
+import { GraftError } from '../core/errors';
+import { humanBytes } from '../core/format';
+import type { TfBundleCheckpoint } from '../core/formats/tf-bundle/bundle';
+import { createTfCheckpointWriter } from '../core/formats/tf-bundle/writer-adapter';
+import { autoMatch, compile, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
+import { CONFIDENCES } from '../core/mapping/recipe';
+import type { Checkpoint } from '../core/model/checkpoint';
+import type { TargetModel } from '../core/model/target';
+import { targetFromCheckpoint } from '../core/model/target/index';
+import { openForCli } from './inspect';
+import type { Command } from './main';
+import { openTarget } from './match';
+import { writeAtomically } from './output-folder';
+
+export type OutputFormat = 'tf' | 'tfjs' | 'keras' | 'keras-legacy' | 'safetensors';
+const FORMATS: readonly OutputFormat[] = ['tf', 'tfjs', 'keras', 'keras-legacy', 'safetensors'];
+
+export interface ApplyCliOptions {
+  recipe?: string;
+  format: OutputFormat;
+  out: string;
+  /** Also auto-link what the recipe leaves unlinked, at or above this confidence (no recipe: 'sure'). */
+  match?: Confidence;
+  seed?: number;
+  initialiseIncompatible: boolean;
+  signal?: AbortSignal;
+  /** Where the progress goes (default: process.stderr). */
+  progress?: ProgressStream;
+}
+
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(s: string): unknown;
+}
+
+type Write = (line: string) => void;
+
+export const applyCommand: Command = {
+  usage: `graft apply OLD NEW --out PATH [--format tf|tfjs|keras|keras-legacy|safetensors] [--recipe RECIPE.json] [--match sure|likely|guess] [--seed N] [--initialise-incompatible]
+  OLD        the old checkpoint (prefix, .index, folder, or any readable file)
+  NEW        the new model: a model JSON (TF.js model.json, Keras model JSON) or a checkpoint as template
+  --out      tf: the output prefix (PATH.index, PATH.data-00000-of-00001); tfjs: a folder (model.json + shards);
+             keras: a .weights.h5 file (Keras 3); keras-legacy: an .h5 weights file; safetensors: a file
+  --format   the merged checkpoint's format (default tf)
+  --recipe   the recipe to apply, exactly as saved (graft match --out, or the page's recipe download)
+  --match    also link what is left unlinked, at or above this confidence; without --recipe: sure
+  --seed     seed for initialised variables (default: the recipe's seed)
+  --initialise-incompatible  initialise variables whose links do not fit instead of refusing to run
+  Files appear only when the whole checkpoint was written; on an error or Ctrl-C nothing is left behind.`,
+  async run(args, out) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        recipe: { type: 'string' },
+        format: { type: 'string', default: 'tf' },
+        out: { type: 'string' },
+        match: { type: 'string' },
+        seed: { type: 'string' },
+        'initialise-incompatible': { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length !== 2) throw new GraftError('usage', '', `apply takes OLD and NEW\n${applyCommand.usage}`);
+    if (!values.out) throw new GraftError('usage', '', `apply needs --out PATH\n${applyCommand.usage}`);
+    if (!FORMATS.includes(values.format as OutputFormat)) throw new GraftError('usage', '', `--format takes ${FORMATS.join(', ')}, not ${values.format}`);
+    if (values.match !== undefined && !CONFIDENCES.includes(values.match as Confidence)) throw new GraftError('usage', '', `--match takes sure, likely or guess, not ${values.match}`);
+    const seed = values.seed === undefined ? undefined : Number(values.seed);
+    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new GraftError('usage', '', `--seed takes a whole number, not ${values.seed}`);
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      await apply(positionals[0]!, positionals[1]!, {
+        ...(values.recipe ? { recipe: values.recipe } : {}),
+        format: values.format as OutputFormat,
+        out: values.out,
+        ...(values.match ? { match: values.match as Confidence } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        initialiseIncompatible: values['initialise-incompatible'],
+        signal: controller.signal,
+      }, out);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
+
+interface NewModel {
+  target: TargetModel;
+  /** The model's topology JSON where NEW has one (TF.js modelTopology, Keras model config), for the TF.js and Keras writers. */
+  topology?: unknown;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** NEW as the engine needs it; a TF checkpoint template lists its variables in storage order, so an identity apply rewrites it unchanged. */
+async function openNew(path: string): Promise<NewModel> {
+  if (path.toLowerCase().endsWith('.json')) {
+    const target = await openTarget(path);
+    const json = parseJson(await readFile(path, 'utf8')) as Record<string, unknown> | undefined;
+    const topology = json && typeof json === 'object' && !Array.isArray(json) ? json.modelTopology ?? json : undefined;
+    return { target, ...(topology !== undefined ? { topology } : {}) };
+  }
+  const ckpt = await openForCli(path);
+  const target = targetFromCheckpoint(ckpt);
+  const topology = ckpt.modelConfig ? parseJson(ckpt.modelConfig) : undefined;
+  if (ckpt.format !== 'tf-bundle') return { target, ...(topology !== undefined ? { topology } : {}) };
+  const bundle = ckpt as TfBundleCheckpoint;
+  const at = (name: string) => bundle.entry(name) ?? { shardId: 0, offset: 0 };
+  const variables = [...target.variables].sort((a, b) => at(a.name).shardId - at(b.name).shardId || at(a.name).offset - at(b.name).offset);
+  return { target: { ...target, variables } };
+}
+
+async function loadRecipe(path: string | undefined): Promise<Recipe | undefined> {
+  if (!path) return undefined;
+  const text = await readFile(path, 'utf8').catch((e: unknown) => {
+    throw new GraftError('missing-file', path, 'no such recipe file', { cause: e });
+  });
+  return parseRecipeText(text, path);
+}
+
+type FormatWriter = CheckpointWriter & { readonly order?: readonly string[] };
+
+/** Where the files go and the writer for them. */
+async function openWriter(format: OutputFormat, outPath: string, folder: OutputFolder, model: NewModel): Promise<FormatWriter> {
+  if (format === 'tf') return createTfCheckpointWriter(folder, basename(outPath));
+  // The TF.js, Keras and safetensors writers live in their format folders behind one factory.
+  let mod: { createWriter?: (f: OutputFormat, o: { out: OutputFolder; target: TargetModel; name: string; modelTopology?: unknown }) => Promise<FormatWriter> };
+  try {
+    mod = (await import(new URL('../core/formats/writers.ts', import.meta.url).href)) as typeof mod;
+  } catch (e) {
+    throw new GraftError('unsupported', outPath, `writing ${format} is not available in this build of Graft yet; use --format tf`, { cause: e });
+  }
+  if (!mod.createWriter) throw new GraftError('unsupported', outPath, `writing ${format} is not available in this build of Graft yet; use --format tf`);
+  return mod.createWriter(format, { out: folder, target: model.target, name: basename(outPath), ...(model.topology !== undefined ? { modelTopology: model.topology } : {}) });
+}
+
+/** The folder the output's files are created in: the prefix's or file's folder, or the tfjs folder itself. */
+function destination(format: OutputFormat, outPath: string): string {
+  return format === 'tfjs' ? outPath : dirname(outPath);
+}
+
+export async function apply(oldPath: string, newPath: string, opts: ApplyCliOptions, out: Write): Promise<{ plan: Plan; result: ExecuteResult; files: string[] }> {
+  const old: Checkpoint = await openForCli(oldPath);
+  const model = await openNew(newPath);
+  const { target } = model;
+  let recipe = (await loadRecipe(opts.recipe)) ?? emptyRecipe();
+  const level = opts.match ?? (opts.recipe ? undefined : 'sure');
+  if (level) recipe = autoMatch(old, target, recipe, { accept: level }).recipe;
+  const plan = compile(recipe, old, target);
+  const progress = progressReporter(opts.progress ?? process.stderr);
+  const { result, files } = await writeAtomically(destination(opts.format, opts.out), async (folder) => {
+    const writer = await openWriter(opts.format, opts.out, folder, model);
+    // A writer that streams only in its own order (safetensors: offsets fixed by the header) says which.
+    const rank = writer.order ? new Map(writer.order.map((n, i) => [n, i])) : undefined;
+    const ordered = rank ? { ...plan, entries: [...plan.entries].sort((a, b) => (rank.get(a.to) ?? 0) - (rank.get(b.to) ?? 0)) } : plan;
+    return execute(ordered, old, target, writer, {
+      seed: opts.seed ?? recipe.seed,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onProgress: progress.update,
+      incompatible: opts.initialiseIncompatible ? 'initialise' : 'refuse',
+    });
+  }).finally(progress.end);
+  const s = plan.summary;
+  out(`wrote ${files.join(', ')}`);
+  out(`${result.variables} variables (${s.exact} exact, ${s.transformed} transformed, ${s.initialised} initialised${opts.initialiseIncompatible && s.incompatible ? `, ${s.incompatible} incompatible initialised` : ''}), ${humanBytes(result.bytes)} in ${result.seconds.toFixed(1)} s${result.backend ? `; arithmetic on TF.js ${result.backend}` : ''}`);
+  return { plan, result, files };
+}
+
+/** A progress bar redrawn in place on a terminal; elsewhere a plain line every 10%. */
+function progressReporter(stream: ProgressStream): { update: (p: Progress) => void; end: () => void } {
+  let lastDraw = 0;
+  let lastDecile = -1;
+  let drawn = false;
+  const line = (p: Progress) => {
+    const pct = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.variablesDone / Math.max(1, p.variablesTotal);
+    const rate = `${humanBytes(p.rateBytesPerSec)}/s`;
+    const eta = p.etaSeconds === null ? '' : ` · ${Math.ceil(p.etaSeconds)} s left`;
+    return { pct, text: `${(pct * 100).toFixed(0).padStart(3)}% · ${humanBytes(p.bytesDone)} of ${humanBytes(p.bytesTotal)} · ${p.variablesDone}/${p.variablesTotal} variables · ${rate}${eta}` };
+  };
+  return {
+    update(p) {
+      const { pct, text } = line(p);
+      if (stream.isTTY) {
+        const now = performance.now();
+        if (now - lastDraw < 100 && p.variablesDone < p.variablesTotal) return;
+        lastDraw = now;
+        const width = 24;
+        const filled = Math.round(pct * width);
+        stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
+        drawn = true;
+      } else {
+        const decile = Math.floor(pct * 10);
+        if (decile === lastDecile) return;
+        lastDecile = decile;
+        stream.write(`graft apply: ${text}\n`);
+      }
+    },
+    end() {
+      if (drawn) stream.write('\n');
+    },
+  };
+}
