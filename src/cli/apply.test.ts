@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../core/errors';
@@ -84,7 +84,7 @@ describe('graft apply', () => {
     expect(plain.at(-1)).toContain('100%');
   });
 
-  it.runIf(existsSync(resolve('src/core/formats/writers.ts')))('--format safetensors writes one file Graft reads back with the same values', async () => {
+  it('--format safetensors writes one file Graft reads back with the same values', async () => {
     const dir = tmp();
     const out = join(dir, 'merged.safetensors');
     await run(join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), { out, format: 'safetensors' });

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execute, type ExecuteResult, type Progress } from '../core/engine';
-import type { CheckpointWriter, OutputFolder } from '../core/engine/output';
+import type { OutputFolder } from '../core/engine/output';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/format';
 import type { TfBundleCheckpoint } from '../core/formats/tf-bundle/bundle';
-import { createTfCheckpointWriter } from '../core/formats/tf-bundle/writer-adapter';
+import { createWriter, OUTPUT_FORMATS, type FormatWriter, type OutputFormat } from '../core/formats/writers';
 import { autoMatch, compile, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
@@ -17,8 +17,7 @@ import type { Command } from './main';
 import { openTarget } from './match';
 import { writeAtomically } from './output-folder';
 
-export type OutputFormat = 'tf' | 'tfjs' | 'keras' | 'keras-legacy' | 'safetensors';
-const FORMATS: readonly OutputFormat[] = ['tf', 'tfjs', 'keras', 'keras-legacy', 'safetensors'];
+const FORMATS = OUTPUT_FORMATS;
 
 export interface ApplyCliOptions {
   recipe?: string;
@@ -130,20 +129,9 @@ async function loadRecipe(path: string | undefined): Promise<Recipe | undefined>
   return parseRecipeText(text, path);
 }
 
-type FormatWriter = CheckpointWriter & { readonly order?: readonly string[] };
-
 /** Where the files go and the writer for them. */
 async function openWriter(format: OutputFormat, outPath: string, folder: OutputFolder, model: NewModel): Promise<FormatWriter> {
-  if (format === 'tf') return createTfCheckpointWriter(folder, basename(outPath));
-  // The TF.js, Keras and safetensors writers live in their format folders behind one factory.
-  let mod: { createWriter?: (f: OutputFormat, o: { out: OutputFolder; target: TargetModel; name: string; modelTopology?: unknown }) => Promise<FormatWriter> };
-  try {
-    mod = (await import(new URL('../core/formats/writers.ts', import.meta.url).href)) as typeof mod;
-  } catch (e) {
-    throw new GraftError('unsupported', outPath, `writing ${format} is not available in this build of Graft yet; use --format tf`, { cause: e });
-  }
-  if (!mod.createWriter) throw new GraftError('unsupported', outPath, `writing ${format} is not available in this build of Graft yet; use --format tf`);
-  return mod.createWriter(format, { out: folder, target: model.target, name: basename(outPath), ...(model.topology !== undefined ? { modelTopology: model.topology } : {}) });
+  return createWriter(format, { out: folder, target: model.target, name: basename(outPath), ...(model.topology !== undefined ? { modelTopology: model.topology } : {}) });
 }
 
 /** The folder the output's files are created in: the prefix's or file's folder, or the tfjs folder itself. */
