@@ -19,8 +19,10 @@ const spec: [string, DType, number[], string, number][] = [
   ['mask/flags', 'bool', [3], 'mask', 1],
 ];
 
-function target(): TargetModel {
-  const variables: TargetVariable[] = spec.map(([name, dtype, shape, layer, weightIndex]) => ({
+const NARROW_FLOAT = (dtype: DType) => dtype === 'float16' || dtype === 'bfloat16';
+
+function target(keep: (dtype: DType) => boolean = () => true): TargetModel {
+  const variables: TargetVariable[] = spec.filter(([, dtype]) => keep(dtype)).map(([name, dtype, shape, layer, weightIndex]) => ({
     name, dtype, shape, byteLength: elementCount(shape) * ELEMENT_SIZE[dtype], kind: 'weight', group: layer,
     initializer: { kind: 'zeros' }, layer, weightIndex, kerasPath: `layers/${layer}/vars/${weightIndex}`,
   }));
@@ -40,7 +42,10 @@ function storedName(format: OutputFormat, v: TargetVariable): string {
 describe('createWriter: every format writes the same small multi-dtype model and reads back equal bytes', () => {
   for (const format of OUTPUT_FORMATS) {
     it(format, async () => {
-      const t = target();
+      const keras = format === 'keras' || format === 'keras-legacy';
+      // Keras HDF5 output refuses half floats (see keras-h5/write.ts); the rest of the model still round-trips.
+      if (keras) await expect(createWriter(format, { out: new MemoryFolder(), target: target(), name: 'merged' })).rejects.toThrow(/narrower than 32 bits/);
+      const t = keras ? target((d) => !NARROW_FLOAT(d)) : target();
       const out = new MemoryFolder();
       const w = await createWriter(format, { out, target: t, name: 'merged' });
       const order = w.order ?? t.variables.map((v) => v.name);

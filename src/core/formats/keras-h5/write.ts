@@ -12,9 +12,10 @@
  * while it grows) plus one tensor copied into the WebAssembly heap while its dataset is written. `finish` closes
  * the file, streams it to the sink in 1 MB chunks and deletes it. The caller's tensor bytes are not kept.
  *
- * h5wasm 0.10 writes only integer, float32/64 and string types. Types NumPy or HDF5 lack are stored as Keras
- * stores bfloat16: a same-sized unsigned integer dataset with a `dtype` attribute naming the real type (float16,
- * bfloat16, bool, float8_*); Graft reads them back as that type. Complex and string tensors are refused.
+ * h5wasm 0.10 writes only integer, float32/64 and string types. bool is stored as uint8 with a `dtype` attribute
+ * (Keras assigns 0/1 to a bool variable correctly). Floats narrower than 32 bits are refused: h5wasm cannot write
+ * an HDF5 half type, and a stand-in uint16 would load in Keras as integers cast to float, i.e. wrong values.
+ * Complex and string tensors are refused too.
  */
 import type { Group, File as H5File } from 'h5wasm';
 import { GraftError } from '../../errors';
@@ -75,6 +76,13 @@ const ARRAYS = {
 function h5Type(file: string, t: { name: string; dtype: DType }): { dtype: H5Dtype; declared?: DType } {
   const native = NATIVE[t.dtype];
   if (native) return { dtype: native };
+  if (/^(b?float16|float8_)/.test(t.dtype)) {
+    throw new GraftError(
+      'unsupported',
+      file,
+      `tensor ${t.name} is ${t.dtype}: Graft cannot write HDF5 floats narrower than 32 bits yet (h5wasm lacks the type, and a stand-in integer type would load as wrong values in Keras) — export as safetensors or a TF checkpoint, or cast it to float32 in the recipe`,
+    );
+  }
   const size = ELEMENT_SIZE[t.dtype];
   if (size === 0 || t.dtype.startsWith('complex')) throw new GraftError('unsupported', file, `tensor ${t.name} has dtype ${t.dtype}, which Graft cannot write to a Keras HDF5 file`);
   return { dtype: BY_SIZE[size]!, declared: t.dtype };
