@@ -75,8 +75,9 @@ test('a checkpoint and a model JSON dropped together land each in its slot, and 
   await page.screenshot({ path: info.outputPath('both-slots.png') });
 });
 
-test('a TF.js model with its weights asks where it goes; "new model" puts it in the new slot as a template', async ({ page }) => {
+test('a TF.js model with its weights asks where it goes; "new model" puts it in the new slot as a template', async ({ page }, info) => {
   await gotoWithoutExample(page);
+  await page.screenshot({ path: info.outputPath('empty.png') });
   await page.getByTestId('folder-input').setInputFiles(join(FIXTURES, TFJS, 'model'));
   const dialog = page.getByTestId('route-dialog');
   await expect(dialog).toBeVisible();
@@ -84,6 +85,7 @@ test('a TF.js model with its weights asks where it goes; "new model" puts it in 
   await expect(dialog).toContainText('TF.js model with its weights');
   // Nothing opens before the person answers.
   await expect(page.getByTestId('variable-row')).toHaveCount(0);
+  await page.screenshot({ path: info.outputPath('route-dialog.png') });
   await dialog.getByTestId('route-new').click();
   await expect(dialog).toHaveCount(0);
 
@@ -192,6 +194,10 @@ test('a Keras 2 .h5 opens in the old slot through h5wasm in the worker, and its 
     expectClose(await shownNumber(page, 'stat-std'), s.std);
   }
   await expect(page.getByTestId('tensor-error')).toHaveCount(0);
+  // The worker reads the HDF5 file by range, synchronously (h5wasm's file system), through FileReaderSync.
+  const worker = page.workers().find((w) => w.url().includes('worker'));
+  expect(worker, 'the Graft worker is running').toBeDefined();
+  expect(await worker!.evaluate(() => typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync)).toBe('function');
 });
 
 test('a safetensors file written here opens in the old slot with its values', async ({ page }) => {

@@ -35,7 +35,7 @@ export function Histogram({ data }: { data: HistogramData }) {
       </svg>
       <figcaption className="axis">
         <span>{formatValue(lo)}</span>
-        {zeroX !== null && <span className="muted">dashed line at 0 · bar height √count</span>}
+        {zeroX !== null && <span className="muted" title="The dashed line marks 0; bar heights are the square root of the counts">¦ 0 · height √count</span>}
         <span>{formatValue(hi)}</span>
       </figcaption>
     </figure>

@@ -25,6 +25,10 @@ export function RouteDialog() {
           {question.subject}
         </p>
         <p className="muted">{question.reason}</p>
+        <p className="muted small">
+          The <b>old checkpoint</b> gives the trained values; the <b>new model</b> is what the merged checkpoint must fit (a checkpoint there serves as a
+          template: its names and shapes, its values for what stays unlinked).
+        </p>
         <div className="dialog-buttons">
           <button ref={first} type="button" className="button primary" data-testid="route-old" onClick={() => void answer('old')}>
             Use as old checkpoint
@@ -33,7 +37,7 @@ export function RouteDialog() {
             Use as new model
           </button>
           <button type="button" className="button" data-testid="route-both" onClick={() => void answer('both')} title="The same files on both sides">
-            Both
+            Both sides
           </button>
           <button type="button" className="button subtle" data-testid="route-cancel" onClick={dismiss}>
             Cancel

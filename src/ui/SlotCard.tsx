@@ -116,10 +116,10 @@ export function SlotCard({ slot }: { slot: SlotId }) {
         <span className={`slot-tag tag-${slot}`}>{slot === 'old' ? 'OLD' : 'NEW'}</span>
         <div className="slot-title">
           <h2>{SLOT_TITLE[slot]}</h2>
-          <span className="muted small">{SLOT_ROLE[slot]}</span>
         </div>
         <ReplacePickers slot={slot} filled={data !== null} />
       </div>
+      <div className="muted small slot-role">{SLOT_ROLE[slot]}</div>
       {data ? (
         <div className="slot-body" data-testid="source">
           <div className="slot-label mono" data-testid="slot-label" title={data.files.join('\n')}>

@@ -125,7 +125,17 @@ export function TensorPanel() {
   if (!selected || !tensor || !data) {
     return (
       <aside className="panel placeholder" data-testid="tensor-panel">
-        <p className="muted">Select a variable on either side to see its values.</p>
+        <ol className="steps">
+          <li>
+            Drop the <b>old checkpoint</b>: the weights you trained.
+          </li>
+          <li>
+            Drop the <b>new model</b>: the changed model they must fit.
+          </li>
+          <li>
+            Click a variable on either side to see its <b>values</b> here.
+          </li>
+        </ol>
       </aside>
     );
   }

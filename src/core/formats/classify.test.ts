@@ -94,7 +94,7 @@ describe('classifyDrop', () => {
 
   it('asks about a checkpoint that is also a model, even with both slots free', async () => {
     const tfjs = classifyDrop(await gatherDropFacts(fixtureFiles('tfjs-layers-adamshannag')), EMPTY);
-    expect(tfjs).toMatchObject({ kind: 'ask', subject: 'model.json (TF.js model with its weights)' });
+    expect(tfjs).toMatchObject({ kind: 'ask', subject: 'model/model.json (TF.js model with its weights)' });
     if (tfjs.kind === 'ask') expect(tfjs.options.new.new).toMatchObject({ as: 'checkpoint', candidateId: 'model/model.json' });
     const h5 = classifyDrop(await gatherDropFacts(fixtureFiles('keras2-h5-fullmodel-regression')), EMPTY);
     expect(h5).toMatchObject({ kind: 'ask', subject: 'my_model.h5 (Keras HDF5 file)' });

@@ -4,7 +4,7 @@
  * at the files (registry detection, JSON content); `classifyDrop` and `sourceForSlot` decide from those facts alone,
  * so the decision is a pure function that tests can drive with hand-written facts.
  */
-import { basename, type ByteSource } from '../io/byte-source';
+import type { ByteSource } from '../io/byte-source';
 import { detectModelJson, type ModelJsonKind } from '../model/target/detect';
 import { type FormatId, listCandidates, openCheckpoint } from './registry';
 
@@ -160,7 +160,7 @@ export function classifyDrop(facts: DropFacts, occupancy: Record<SlotId, Occupan
 
   const source = checkpointSource(facts, checkpoint);
   const options: Record<Choice, RoutePlan> = { old: { old: source }, new: { new: source }, both: { old: source, new: source } };
-  const subject = `${basename(checkpoint.label)} (${CHECKPOINT_NAME[checkpoint.format]})`;
+  const subject = `${checkpoint.label} (${CHECKPOINT_NAME[checkpoint.format]})`;
   if (checkpoint.alsoModel) {
     return {
       kind: 'ask',
