@@ -225,3 +225,32 @@ test('a safetensors file written here opens in the old slot with its values', as
   await expect(page.getByTestId('heatmap')).toHaveAttribute('width', '4');
   await expect(page.getByTestId('heatmap')).toHaveAttribute('height', '3');
 });
+
+test('a .keras archive (a model and its weights) asks; "both sides" opens its weights as old and as the new template', async ({ page }) => {
+  const { zipSync } = await import('fflate');
+  // Stored, not deflated: the HDF5 member is then read by range straight from the archive.
+  const archive = zipSync(
+    { 'metadata.json': new TextEncoder().encode('{"keras_version": "3.3.3"}'), 'config.json': fixtureBytes(DIABETES, 'model.json'), 'model.weights.h5': fixtureBytes(DIABETES, 'model.weights.h5') },
+    { level: 0 },
+  );
+  await gotoWithoutExample(page);
+  await dropFiles(page, [{ path: 'diabetes.keras', bytes: archive }]);
+  await expect(page.getByTestId('route-dialog')).toContainText('diabetes.keras (Keras .keras archive)');
+  await page.getByTestId('route-both').click();
+  const names = expected(DIABETES).map((e) => e.name).sort();
+  await expect(page.getByTestId('list-old').getByTestId('variable-row')).toHaveCount(names.length);
+  await expect(page.getByTestId('list-new').getByTestId('variable-row')).toHaveCount(names.length);
+  expect((await shownNames(page, 'old')).sort()).toEqual(names);
+  expect((await shownNames(page, 'new')).sort()).toEqual(names);
+  await expect(page.getByTestId('slot-old').getByTestId('slot-format')).toContainText('Keras archive');
+  await expect(page.getByTestId('slot-new').getByTestId('slot-format')).toContainText('Keras archive, as template');
+
+  const stored = stats(await h5Values(join(FIXTURES, DIABETES, 'model.weights.h5'), 'layers/dense_1/vars/0'));
+  for (const slot of ['old', 'new'] as const) {
+    await row(page, slot, 'layers/dense_1/vars/0').click();
+    await expect(page.getByTestId('tensor-slot')).toHaveText(slot === 'old' ? 'Old checkpoint' : 'New model');
+    await expect(page.getByTestId('stat-mean')).not.toHaveText('—');
+    expectClose(await shownNumber(page, 'stat-mean'), stored.mean);
+    expectClose(await shownNumber(page, 'stat-max'), stored.max);
+  }
+});
