@@ -1,10 +1,16 @@
-// Writes the built-in example the page opens with (public/examples/): a small TF1-style checkpoint of an
-// image classifier (conv + batch norm + dense, Adam slots, a step counter), made with Graft's own TF writer.
-// Values are seeded, so the files are the same on every machine.
+// Writes the built-in example the page opens with (public/examples/): the OLD side is a small TF1-style
+// checkpoint of an image classifier (conv + batch norm + dense, Adam slots, a step counter), made with Graft's own
+// TF writer; the NEW side is the changed model as a Keras model JSON: the batch norm layer renamed, the dense layer
+// widened 64 → 128, and a new hidden layer inserted before the logits. Together they show the main cases at a
+// glance: exact links, a renamed layer, a widened layer (pad) and a new layer (initialised). Values are seeded,
+// so the files are the same on every machine.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DType } from '../src/core/model/dtypes';
 import { writeTfBundle } from '../src/core/formats/tf-bundle';
+import { autoMatch, compile } from '../src/core/mapping';
+import { buildTarget } from '../src/core/model/target/index';
+import { classifyVariable } from '../src/core/model/naming';
 
 interface ExampleTensor {
   name: string;
@@ -91,6 +97,58 @@ const { index, shards } = writeTfBundle(tensors);
 writeFileSync(join(oldDir, 'model.ckpt.index'), index);
 shards.forEach((bytes, i) => writeFileSync(join(oldDir, `model.ckpt.data-${String(i).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}`), bytes));
 writeFileSync(join(oldDir, 'checkpoint'), 'model_checkpoint_path: "model.ckpt"\nall_model_checkpoint_paths: "model.ckpt"\n');
-const files = ['old/checkpoint', 'old/model.ckpt.index', ...shards.map((_, i) => `old/model.ckpt.data-${String(i).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}`)];
-writeFileSync(join(out, 'manifest.json'), JSON.stringify({ label: 'Example: small image classifier (TF1 checkpoint, Adam)', files }, null, 2) + '\n');
-console.log(`wrote ${files.length} files to ${out}: ${tensors.length} tensors`);
+
+/** A Keras 3 layer entry as `model.to_json()` writes it (only what Graft and TF.js read). */
+const layer = (className: string, config: Record<string, unknown>) => ({ module: 'keras.layers', class_name: className, config: { trainable: true, dtype: 'float32', ...config } });
+const init = (className: string) => ({ module: 'keras.initializers', class_name: className, config: { seed: null } });
+const conv = (name: string, filters: number, size: number) =>
+  layer('Conv2D', {
+    name, filters, kernel_size: [size, size], strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 1,
+    activation: 'relu', use_bias: true, kernel_initializer: init('GlorotUniform'), bias_initializer: init('Zeros'),
+  });
+const dense = (name: string, units: number, activation: string) =>
+  layer('Dense', { name, units, activation, use_bias: true, kernel_initializer: init('GlorotUniform'), bias_initializer: init('Zeros') });
+const pool = (name: string) => layer('MaxPooling2D', { name, pool_size: [2, 2], strides: [2, 2], padding: 'valid', data_format: 'channels_last' });
+const newModel = {
+  module: 'keras',
+  class_name: 'Sequential',
+  config: {
+    name: 'classifier_v2',
+    layers: [
+      layer('InputLayer', { name: 'input', batch_shape: [null, 28, 28, 1] }),
+      conv('conv1', 16, 5),
+      // Was conv1/BatchNorm in the old code: a renamed layer.
+      layer('BatchNormalization', { name: 'bn1', axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true }),
+      pool('pool1'),
+      conv('conv2', 32, 3),
+      pool('pool2'),
+      layer('Flatten', { name: 'flatten', data_format: 'channels_last' }),
+      // Was 64 units: widened.
+      dense('dense', 128, 'relu'),
+      // New: no old weights for it.
+      dense('hidden', 64, 'relu'),
+      dense('logits', 10, 'linear'),
+    ],
+  },
+};
+const newText = JSON.stringify(newModel, null, 1) + '\n';
+mkdirSync(join(out, 'new'), { recursive: true });
+writeFileSync(join(out, 'new', 'model.json'), newText);
+
+const shardName = (i: number) => `old/model.ckpt.data-${String(i).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}`;
+const files = ['old/checkpoint', 'old/model.ckpt.index', ...shards.map((_, i) => shardName(i)), 'new/model.json'];
+writeFileSync(
+  join(out, 'manifest.json'),
+  JSON.stringify({ label: 'Example: small image classifier (TF1 checkpoint) → a changed Keras model', files }, null, 2) + '\n',
+);
+
+// What the page will show for this pair, through the same core it uses.
+const target = await buildTarget({ text: newText, fileName: 'model.json' });
+const old = {
+  tensors: tensors.map((t) => ({ ...t, byteLength: t.bytes.byteLength, ...classifyVariable(t.name) })),
+};
+const matched = autoMatch(old, target);
+const plan = compile(matched.recipe, old, target);
+console.log(`wrote ${files.length} files to ${out}: ${tensors.length} old tensors, ${target.variables.length} new variables`);
+for (const e of plan.entries) console.log(`  ${e.status.padEnd(12)} ${e.to} ← ${e.from.join(', ') || '(' + (e.pending ? `pending ${e.pending.from.join(',')}` : 'none') + ')'} ${e.confidence ?? ''}`);
+console.log('  summary', plan.summary);

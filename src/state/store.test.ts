@@ -51,6 +51,8 @@ function fakeClient(opts: { route?: (paths: string[]) => RouteResult; open?: Gra
     },
     swap: opts.swap ?? (async () => ({ old: null, new: null })),
     inspect: async (_slot, name) => numbers(name),
+    match: async (recipe) => recipe,
+    preview: async () => ({ id: 0, before: [], after: null }),
   };
   return { client, calls };
 }

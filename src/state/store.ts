@@ -1,19 +1,54 @@
 /** One store from slices; components read it through selectors (`useGraft((s) => s.slots.old.data)`). */
 import { create } from 'zustand';
+import { temporal } from 'zundo';
 import { type GraftClient, createWorkerClient } from '../worker/client';
+import { canvasSlice } from './canvas-slice';
 import { inspectSlice } from './inspect-slice';
+import { idbStorage, type RecipeStorage } from './persist';
+import { previewSlice } from './preview-slice';
+import { type History, recipeSlice } from './recipe-slice';
+import type { StoreApi } from 'zustand';
 import { slotsSlice } from './slots-slice';
 import type { GraftState } from './types';
 import { uiSlice } from './ui-slice';
 
 export type { GraftState } from './types';
 
-export function createGraftStore(client: GraftClient) {
-  return create<GraftState>()((...a) => ({
-    ...slotsSlice(client)(...a),
-    ...inspectSlice(client)(...a),
-    ...uiSlice(...a),
-  }));
+/** Saves wait this long after the last edit: a burst of edits is one write. */
+const SAVE_DELAY_MS = 250;
+
+export function createGraftStore(client: GraftClient, storage: RecipeStorage = idbStorage) {
+  let history: StoreApi<History> | null = null;
+  const store = create<GraftState>()(
+    temporal(
+      (...a) => ({
+        ...slotsSlice(client)(...a),
+        ...inspectSlice(client)(...a),
+        ...uiSlice(...a),
+        ...recipeSlice(client, storage, () => history!)(...a),
+        ...canvasSlice(...a),
+        ...previewSlice(client)(...a),
+      }),
+      // Only the recipe has history: undo/redo walk the person's edits, never the view.
+      { partialize: (s) => ({ recipe: s.recipe }), equality: (a, b) => a.recipe === b.recipe, limit: 500 },
+    ),
+  );
+  history = store.temporal;
+  // Both slots filled or changed: restore or match the recipe for exactly these inputs.
+  store.subscribe((s, prev) => {
+    if (s.slots.old !== prev.slots.old || s.slots.new !== prev.slots.new) {
+      const ready = (x: typeof s.slots.old) => (x.status === 'ready' ? x.data : null);
+      if (ready(s.slots.old) !== ready(prev.slots.old) || ready(s.slots.new) !== ready(prev.slots.new)) void s.syncRecipe();
+    }
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  store.subscribe((s, prev) => {
+    if (s.recipe === prev.recipe || !s.recipe || !s.recipeKey) return;
+    const { recipe, recipeKey } = s;
+    clearTimeout(timer);
+    timer = setTimeout(() => void storage.save(recipeKey, recipe).catch(() => undefined), SAVE_DELAY_MS);
+  });
+  return store;
 }
 
 /** The worker starts on the first call, not when this module loads (tests import the store without a DOM). */
@@ -25,7 +60,11 @@ function lazyWorkerClient(): GraftClient {
     open: (slot, files, source) => get().open(slot, files, source),
     swap: () => get().swap(),
     inspect: (slot, name, view, seed) => get().inspect(slot, name, view, seed),
+    match: (recipe) => get().match(recipe),
+    preview: (entry, view, seed, id) => get().preview(entry, view, seed, id),
   };
 }
 
 export const useGraft = createGraftStore(lazyWorkerClient());
+/** Undo/redo of the recipe: `useGraft.temporal.getState().undo()`. */
+export const recipeHistory = useGraft.temporal;

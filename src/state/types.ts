@@ -1,7 +1,8 @@
 import type { GraftErrorData } from '../core/errors';
+import type { Confidence, FillPolicy, Link, PlanEntry, PlanStatus, Recipe, RenameRule, Transform } from '../core/mapping';
 import type { KernelView } from '../core/analysis/stats';
 import type {
-  CandidateData, Choice, FileRef, InspectResult, Occupancy, RoutePlan, SlotData, SlotId, SlotSource, ViewOptions,
+  CandidateData, Choice, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, SlotData, SlotId, SlotSource, ViewOptions,
 } from '../worker/client';
 
 export type Origin = 'example' | 'files';
@@ -89,7 +90,85 @@ export interface UiSlice {
   setDragging(dragging: SlotId | 'page' | null): void;
 }
 
-export type GraftState = SlotsSlice & InspectSlice & UiSlice;
+/** Where the recipe comes from when both slots are filled. */
+export type RecipeStatus = 'none' | 'matching' | 'ready' | 'error';
+
+export interface RecipeSlice {
+  /** The single source of truth for the mapping; null until both slots are filled. Undo/redo walk its history. */
+  recipe: Recipe | null;
+  /** Fingerprint of the old and new inputs the recipe belongs to (its IndexedDB key). */
+  recipeKey: string | null;
+  recipeStatus: RecipeStatus;
+  /** The recipe came back from IndexedDB rather than from auto-matching. */
+  restored: boolean;
+  recipeError: GraftErrorData | null;
+  /** A recipe file that failed to import: the sentence that says why. */
+  importError: GraftErrorData | null;
+  /** Called when the slots change: restores the saved recipe for these inputs, or auto-matches in the worker. */
+  syncRecipe(): Promise<void>;
+  /** Any pure edit, as one undo step. */
+  edit(change: (r: Recipe) => Recipe): void;
+  link(from: string, to: string, opts?: { add?: boolean }): void;
+  unlink(to: string): void;
+  removeSource(to: string, from: string): void;
+  accept(to: string): void;
+  acceptAll(confidence?: Confidence): void;
+  setTransforms(to: string, transforms: Transform[]): void;
+  setFill(fill: FillPolicy): void;
+  addLinks(links: Link[]): void;
+  /** New rename rules: the matcher's own links are redone with them (the person's stay), as one undo step. */
+  setRules(rules: RenameRule[]): Promise<void>;
+  /** Drops every edit and auto-matches again (undoable). */
+  rematchAll(): Promise<void>;
+  importRecipe(text: string, fileName: string): boolean;
+  dismissImportError(): void;
+}
+
+export type StatusFilter = PlanStatus | 'unused' | 'pending';
+
+export interface GroupDrop {
+  oldGroup: string;
+  newGroup: string;
+  links: Link[];
+}
+
+export interface CanvasSlice {
+  /** The canvas or the two lists (for huge models); the canvas once both slots are filled. */
+  mode: 'canvas' | 'lists';
+  search: string;
+  statusFilter: StatusFilter | null;
+  problemsOnly: boolean;
+  /** Show optimizer slots and bookkeeping variables too. */
+  showState: boolean;
+  /** Group node ids whose collapsed state the person flipped from the default. */
+  flipped: Record<string, boolean>;
+  /** An old group dropped on a new group: the links core proposes, waiting for the person to commit. */
+  groupDrop: GroupDrop | null;
+  setMode(mode: 'canvas' | 'lists'): void;
+  setSearch(search: string): void;
+  setStatusFilter(filter: StatusFilter | null): void;
+  setProblemsOnly(on: boolean): void;
+  setShowState(on: boolean): void;
+  toggleNodeGroup(id: string): void;
+  proposeGroupDrop(oldGroup: string, newGroup: string): void;
+  commitGroupDrop(): void;
+  cancelGroupDrop(): void;
+}
+
+export interface PreviewState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** What was asked: the entry's link as JSON, so a changed chain asks again. */
+  key: string;
+  result: PreviewResult | null;
+  error: GraftErrorData | null;
+}
+
+export interface PreviewSlice {
+  preview: PreviewState;
+  requestPreview(entry: PlanEntry | null): void;
+}
+
+export type GraftState = SlotsSlice & InspectSlice & UiSlice & RecipeSlice & CanvasSlice & PreviewSlice;
 
 export function occupancy(slot: SlotState): Occupancy {
   if (!slot.data) return 'empty';

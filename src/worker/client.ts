@@ -1,10 +1,13 @@
 /** The page's only way to the worker: typed calls that resolve with results or reject with a WorkerError. */
 import * as Comlink from 'comlink';
 import type { GraftErrorData } from '../core/errors';
-import type { FileRef, InspectResult, Occupancy, Outcome, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi } from './protocol';
+import type { PlanEntry, Recipe } from '../core/mapping';
+import type {
+  FileRef, InspectResult, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
+} from './protocol';
 
 export type {
-  CandidateData, Choice, FileRef, InspectResult, Occupancy, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
+  CandidateData, Choice, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
   VariableData, ViewOptions,
 } from './protocol';
 
@@ -23,6 +26,8 @@ export interface GraftClient {
   open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<SlotOpened>;
   swap(): Promise<Swapped>;
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<InspectResult>;
+  match(recipe: Recipe): Promise<Recipe>;
+  preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<PreviewResult>;
 }
 
 function unwrap<T>(outcome: Outcome<T>): T {
@@ -46,6 +51,8 @@ export function createWorkerClient(): GraftClient {
     open: (slot, files, source) => call(remote.open(slot, files, source)),
     swap: () => call(remote.swap()),
     inspect: (slot, name, view, seed) => call(remote.inspect(slot, name, view, seed)),
+    match: (recipe) => call(remote.match(recipe)),
+    preview: (entry, view, seed, id) => call(remote.preview(entry, view, seed, id)),
   };
 }
 

@@ -4,6 +4,7 @@
  * (comlink would flatten a thrown GraftError into a bare Error and lose its code and file).
  */
 import type { GraftErrorData } from '../core/errors';
+import type { PlanEntry, Recipe } from '../core/mapping';
 import type { TensorInfo } from '../core/model/checkpoint';
 import type { InitializerSpec } from '../core/model/target';
 import type { ModelJsonKind } from '../core/model/target/detect';
@@ -93,6 +94,13 @@ export type InspectResult =
       reason: string;
     };
 
+/** One plan entry's preview: each source's values and the result's (null when the entry does not compile). */
+export interface PreviewResult {
+  id: number;
+  before: InspectResult[];
+  after: InspectResult | null;
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: GraftErrorData };
 
 /** The object the worker exposes through comlink. */
@@ -105,4 +113,8 @@ export interface WorkerApi {
   swap(): Promise<Outcome<Swapped>>;
   /** A variable's statistics: stored values in the old slot, default values (seeded) in the new one. */
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<Outcome<InspectResult>>;
+  /** autoMatch over the open old checkpoint and new model: the recipe with the matcher's links added. */
+  match(recipe: Recipe): Promise<Outcome<Recipe>>;
+  /** Before/after values of one plan entry from the real bytes; a later request (higher id) cancels this one. */
+  preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<Outcome<PreviewResult>>;
 }

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { toErrorData } from '../core/errors';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
+import { matchSlots, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
 
@@ -60,6 +61,8 @@ const api: WorkerApi = {
       if (!opened) throw new Error(`nothing is open in the ${slot} slot`);
       return inspectSlot(opened, name, view, seed);
     }),
+  match: (recipe) => attempt(async () => matchSlots(slots.old, slots.new, recipe)),
+  preview: (entry, view, seed, id) => attempt(() => previewEntry(slots.old, slots.new, entry, view, seed, id)),
 };
 
 Comlink.expose(api);

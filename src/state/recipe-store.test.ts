@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { autoMatch, emptyRecipe } from '../core/mapping';
+import type { TensorInfo } from '../core/model/checkpoint';
+import type { GraftClient, SlotId, SlotOpened } from '../worker/client';
+import { memoryStorage } from './persist';
+import { selectPlan } from './plan';
+import { createGraftStore } from './store';
+
+const t = (name: string, shape: number[]): TensorInfo => ({ name, shape, dtype: 'float32', byteLength: shape.reduce((a, b) => a * b, 4), kind: 'weight', group: name.split('/')[0]! });
+const OLD = [t('dense/kernel', [4, 3]), t('dense/bias', [3]), t('out/kernel', [3, 2])];
+const NEW = [t('dense/kernel', [4, 5]), t('dense/bias', [5]), t('head/kernel', [5, 2])].map((v) => ({ ...v, initializer: { kind: 'zeros' as const } }));
+
+function client(): GraftClient & { matches: number } {
+  const c = {
+    matches: 0,
+    route: async () => ({ kind: 'route' as const, plan: { old: { as: 'checkpoint' as const, files: ['a'] }, new: { as: 'checkpoint' as const, files: ['b'] } } }),
+    open: async (slot: SlotId): Promise<SlotOpened> => ({
+      candidates: [], candidateId: slot,
+      data: { role: slot, kind: slot === 'old' ? 'checkpoint' : 'template', format: 'x', formatName: 'x', label: slot, files: [slot], variables: slot === 'old' ? OLD : NEW, warnings: [] },
+    }),
+    swap: async () => ({ old: null, new: null }),
+    inspect: async () => ({ kind: 'opaque' as const, name: '', reason: '' }),
+    match: async (recipe: Parameters<GraftClient['match']>[0]) => {
+      c.matches++;
+      return autoMatch({ tensors: OLD }, { variables: NEW }, recipe).recipe;
+    },
+    preview: async () => ({ id: 0, before: [], after: null }),
+  };
+  return c;
+}
+
+const files = [{ path: 'a', file: new File([new Uint8Array([1, 2])], 'a') }, { path: 'b', file: new File([new Uint8Array([3])], 'b') }];
+const settle = () => new Promise((r) => setTimeout(r, 400));
+
+describe('recipe in the store', () => {
+  it('matches once both slots are open, compiles a plan, undoes and redoes every edit, and restores the saved recipe', async () => {
+    const storage = memoryStorage();
+    const c = client();
+    const store = createGraftStore(c, storage);
+    await store.getState().drop(files);
+    await settle();
+    const s = store.getState();
+    expect(s.recipeStatus).toBe('ready');
+    expect(c.matches).toBe(1);
+    const plan = selectPlan(s)!;
+    expect(selectPlan(store.getState())).toBe(plan);
+    const status = (to: string) => selectPlan(store.getState())!.entries.find((e) => e.to === to)?.status;
+
+    s.unlink('head/kernel');
+    expect(status('head/kernel')).toBe('initialised');
+    store.getState().link('out/kernel', 'head/kernel');
+    expect(status('head/kernel')).toBe('transformed');
+    const edited = store.getState().recipe;
+
+    store.temporal.getState().undo();
+    expect(status('head/kernel')).toBe('initialised');
+    store.temporal.getState().undo();
+    expect(store.getState().recipe).toBe(s.recipe);
+    store.temporal.getState().redo();
+    store.temporal.getState().redo();
+    expect(store.getState().recipe).toBe(edited);
+    // Matching was not an undo step.
+    expect(store.temporal.getState().pastStates).toHaveLength(2);
+    await settle();
+    const again = createGraftStore(c, storage);
+    await again.getState().drop(files);
+    await settle();
+    expect(again.getState().restored).toBe(true);
+    expect(again.getState().recipe).toEqual(edited);
+    expect(c.matches).toBe(1);
+  });
+
+  it('imports a recipe file, refusing one that does not validate with the field named', async () => {
+    const store = createGraftStore(client(), memoryStorage());
+    await store.getState().drop(files);
+    await settle();
+    expect(store.getState().importRecipe('{"version":1,"links":[{"from":"x"}]}', 'bad.json')).toBe(false);
+    expect(store.getState().importError?.message).toMatch(/links\[0\]/);
+    expect(store.getState().importRecipe(JSON.stringify(emptyRecipe({ fill: 'zeros' })), 'ok.json')).toBe(true);
+    expect(store.getState().recipe?.fill).toBe('zeros');
+    store.temporal.getState().undo();
+    expect(store.getState().recipe?.fill).toBe('initializer');
+  });
+});
