@@ -31,38 +31,118 @@ function around(shape: readonly number[], axis: number, elem: number) {
   return { outer, len: shape[axis]!, inner };
 }
 
+/** The widest word (4, 2 or 1 bytes) that divides the element size and the buffers' offsets: copies go word by word. */
+function wordSize(elem: number, ...arrays: Uint8Array[]): number {
+  for (const w of [4, 2]) if (elem % w === 0 && arrays.every((a) => a.byteOffset % w === 0)) return w;
+  return 1;
+}
+
+function words(a: Uint8Array, w: number): Uint8Array | Uint16Array | Uint32Array {
+  if (w === 4) return new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4);
+  if (w === 2) return new Uint16Array(a.buffer, a.byteOffset, a.byteLength / 2);
+  return a;
+}
+
+const TILE = 32;
+
+// One copy of the tile loop per word type, so each stays monomorphic (and fast) in the JIT.
+function tile32(s: Uint32Array, d: Uint32Array, sBase: number, dBase: number, lenA: number, lenB: number, stepA: number, stepB: number, dA: number, dB: number, per: number): void {
+  for (let b0 = 0; b0 < lenB; b0 += TILE) {
+    const b1 = Math.min(lenB, b0 + TILE);
+    for (let a0 = 0; a0 < lenA; a0 += TILE) {
+      const a1 = Math.min(lenA, a0 + TILE);
+      for (let j = b0; j < b1; j++) {
+        let si = sBase + j * stepB + a0 * stepA;
+        let di = dBase + j * dB + a0 * dA;
+        if (per === 1) for (let i = a0; i < a1; i++, si += stepA, di += dA) d[di] = s[si]!;
+        else for (let i = a0; i < a1; i++, si += stepA, di += dA) for (let k = 0; k < per; k++) d[di + k] = s[si + k]!;
+      }
+    }
+  }
+}
+
+function tile16(s: Uint16Array, d: Uint16Array, sBase: number, dBase: number, lenA: number, lenB: number, stepA: number, stepB: number, dA: number, dB: number, per: number): void {
+  for (let b0 = 0; b0 < lenB; b0 += TILE) {
+    const b1 = Math.min(lenB, b0 + TILE);
+    for (let a0 = 0; a0 < lenA; a0 += TILE) {
+      const a1 = Math.min(lenA, a0 + TILE);
+      for (let j = b0; j < b1; j++) {
+        let si = sBase + j * stepB + a0 * stepA;
+        let di = dBase + j * dB + a0 * dA;
+        if (per === 1) for (let i = a0; i < a1; i++, si += stepA, di += dA) d[di] = s[si]!;
+        else for (let i = a0; i < a1; i++, si += stepA, di += dA) for (let k = 0; k < per; k++) d[di + k] = s[si + k]!;
+      }
+    }
+  }
+}
+
+function tile8(s: Uint8Array, d: Uint8Array, sBase: number, dBase: number, lenA: number, lenB: number, stepA: number, stepB: number, dA: number, dB: number, per: number): void {
+  for (let b0 = 0; b0 < lenB; b0 += TILE) {
+    const b1 = Math.min(lenB, b0 + TILE);
+    for (let a0 = 0; a0 < lenA; a0 += TILE) {
+      const a1 = Math.min(lenA, a0 + TILE);
+      for (let j = b0; j < b1; j++) {
+        let si = sBase + j * stepB + a0 * stepA;
+        let di = dBase + j * dB + a0 * dA;
+        if (per === 1) for (let i = a0; i < a1; i++, si += stepA, di += dA) d[di] = s[si]!;
+        else for (let i = a0; i < a1; i++, si += stepA, di += dA) for (let k = 0; k < per; k++) d[di + k] = s[si + k]!;
+      }
+    }
+  }
+}
+
 export function transposeBytes(src: Uint8Array, shape: readonly number[], perm: readonly number[], elem: number): Uint8Array {
-  const rank = shape.length;
+  // Axes of size 1 move nothing; dropping them often leaves a plain 2-D transpose.
+  const keep = perm.filter((p) => shape[p]! !== 1);
+  const rank = keep.length;
   const out = new Uint8Array(src.byteLength);
-  if (rank === 0 || src.byteLength === 0) {
+  if (rank === 0 || src.byteLength === 0 || keep.every((p, i) => i === 0 || keep[i - 1]! < p)) {
     out.set(src);
     return out;
   }
-  const outShape = perm.map((p) => shape[p]!);
-  const srcStrides = strides(shape).map((s) => s * elem);
-  // Source byte stride for each output axis; the innermost output axis is walked in a tight loop.
-  const walk = perm.map((p) => srcStrides[p]!);
+  // Integers (not floats) move the words, so NaN payloads and signalling bits stay exactly as they were.
+  const w = wordSize(elem, src, out);
+  const per = elem / w;
+  const s = words(src, w);
+  const d = words(out, w);
+  const kept = [...shape.keys()].filter((a) => shape[a]! !== 1);
+  const rankOf = new Map(kept.map((a, i) => [a, i]));
+  const inShape = kept.map((a) => shape[a]!);
+  const order = keep.map((a) => rankOf.get(a)!);
+  const inStrides = strides(inShape).map((x) => x * per);
+  const outShape = order.map((p) => inShape[p]!);
+  const outStrides = strides(outShape).map((x) => x * per);
+  // Source stride of each output axis, and the output stride of the source's innermost axis.
+  const walk = order.map((p) => inStrides[p]!);
   const last = rank - 1;
-  const lastLen = outShape[last]!;
-  const lastStride = walk[last]!;
+  const srcInner = order.indexOf(rank - 1);
+  // Tiles over two axes: the output's innermost (contiguous writes) and the one that is the source's innermost
+  // (contiguous reads), so both sides stay in cache.
+  const a = last;
+  const b = srcInner;
+  const lenA = outShape[a]!;
+  const lenB = outShape[b]!;
+  const stepA = walk[a]!;
+  const stepB = walk[b]!;
+  const dA = outStrides[a]!;
+  const dB = outStrides[b]!;
+  const others = [...Array(rank).keys()].filter((x) => x !== a && x !== b);
   const idx = new Array<number>(rank).fill(0);
-  const rows = count(outShape) / lastLen;
-  let dst = 0;
-  for (let r = 0; r < rows; r++) {
-    let base = 0;
-    for (let d = 0; d < last; d++) base += idx[d]! * walk[d]!;
-    if (lastStride === elem) {
-      out.set(src.subarray(base, base + lastLen * elem), dst);
-      dst += lastLen * elem;
-    } else {
-      for (let k = 0; k < lastLen; k++) {
-        const from = base + k * lastStride;
-        for (let b = 0; b < elem; b++) out[dst++] = src[from + b]!;
-      }
+  const outerCount = others.reduce((n, x) => n * outShape[x]!, 1);
+  for (let o = 0; o < outerCount; o++) {
+    let sBase = 0;
+    let dBase = 0;
+    for (const x of others) {
+      sBase += idx[x]! * walk[x]!;
+      dBase += idx[x]! * outStrides[x]!;
     }
-    for (let d = last - 1; d >= 0; d--) {
-      if (++idx[d]! < outShape[d]!) break;
-      idx[d] = 0;
+    if (w === 4) tile32(s as Uint32Array, d as Uint32Array, sBase, dBase, lenA, lenB, stepA, stepB, dA, dB, per);
+    else if (w === 2) tile16(s as Uint16Array, d as Uint16Array, sBase, dBase, lenA, lenB, stepA, stepB, dA, dB, per);
+    else tile8(s as Uint8Array, d as Uint8Array, sBase, dBase, lenA, lenB, stepA, stepB, dA, dB, per);
+    for (let k = others.length - 1; k >= 0; k--) {
+      const x = others[k]!;
+      if (++idx[x]! < outShape[x]!) break;
+      idx[x] = 0;
     }
   }
   return out;

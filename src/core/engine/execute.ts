@@ -13,7 +13,7 @@ import { encodeStringTensor } from '../formats/tf-bundle/strings';
 import { cpuOps, type ArithmeticOps } from './arithmetic';
 import { runChain, type Value } from './chain';
 import type { CheckpointWriter } from './output';
-import { readSource } from './source';
+import { readSourceValue, type SourceValue } from './source';
 
 export interface Progress {
   bytesDone: number;
@@ -109,38 +109,66 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
   let bytesDone = 0;
   let variablesDone = 0;
 
-  for (const entry of plan.entries) {
-    check();
-    let bytes: Uint8Array;
-    if (entry.status === 'initialised' || entry.status === 'incompatible') {
-      bytes = await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : options.fill ?? 'initializer', target, seed);
-    } else {
-      const sources: Value[] = [];
+  // The next entry's sources are read while this one is transformed and written: the file reads overlap the
+  // checksums and writes, at the cost of one more tensor in memory.
+  const load = (entry: PlanEntry | undefined): Promise<SourceValue[]> | undefined => {
+    if (!entry || entry.status === 'initialised' || entry.status === 'incompatible') return undefined;
+    const p = (async () => {
+      const sources: SourceValue[] = [];
       for (const name of entry.from) {
         const info = oldByName.get(name);
         if (!info) throw new GraftError('not-found', old.label, `the plan reads ${name}, which the old checkpoint does not have`);
-        sources.push({ bytes: await readSource(old, info), shape: info.shape, dtype: info.dtype });
-        check();
+        if (signal?.aborted) break;
+        sources.push(await readSourceValue(old, info));
       }
-      if (entry.status === 'exact') {
-        bytes = sources[0]!.bytes;
-      } else {
-        bytes = (await runChain(sources, { entry, target, seed, ops: loadOps, check })).bytes;
-      }
-    }
-    check();
-    await writer.add({ name: entry.to, dtype: entry.dtype, shape: entry.shape, bytes });
-    bytesDone += ELEMENT_SIZE[entry.dtype] > 0 ? bytes.byteLength : outputSize(entry, oldByName);
+      return sources;
+    })();
+    p.catch(() => undefined); // awaited (and its error raised) when its turn comes
+    return p;
+  };
+  let next = load(plan.entries[0]);
+  // The previous tensor's write runs while this one is read, checked and transformed; adds stay one at a time.
+  let writing: Promise<void> | undefined;
+  const report = (entry: PlanEntry, bytes: number) => {
+    bytesDone += bytes;
     variablesDone++;
-    if (onProgress) {
-      const seconds = (performance.now() - start) / 1000;
-      const rate = seconds > 0 ? bytesDone / seconds : 0;
-      onProgress({
-        bytesDone, bytesTotal, variablesDone, variablesTotal: plan.entries.length, rateBytesPerSec: rate,
-        etaSeconds: rate > 0 ? Math.max(0, bytesTotal - bytesDone) / rate : null, current: entry.to,
-      });
+    if (!onProgress) return;
+    const seconds = (performance.now() - start) / 1000;
+    const rate = seconds > 0 ? bytesDone / seconds : 0;
+    onProgress({
+      bytesDone, bytesTotal, variablesDone, variablesTotal: plan.entries.length, rateBytesPerSec: rate,
+      etaSeconds: rate > 0 ? Math.max(0, bytesTotal - bytesDone) / rate : null, current: entry.to,
+    });
+  };
+  for (const [i, entry] of plan.entries.entries()) {
+    check();
+    const pending = next;
+    next = undefined;
+    let out: SourceValue;
+    if (!pending) {
+      out = { bytes: await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : options.fill ?? 'initializer', target, seed) };
+      next = load(plan.entries[i + 1]);
+    } else {
+      const read = await pending;
+      check();
+      next = load(plan.entries[i + 1]);
+      if (entry.status === 'exact') {
+        out = read[0]!;
+      } else {
+        const sources: Value[] = read.map((v, k) => {
+          const info = oldByName.get(entry.from[k]!)!;
+          return { bytes: v.bytes, shape: info.shape, dtype: info.dtype };
+        });
+        out = { bytes: (await runChain(sources, { entry, target, seed, ops: loadOps, check })).bytes };
+      }
     }
+    await writing;
+    check();
+    const size = ELEMENT_SIZE[entry.dtype] > 0 ? out.bytes.byteLength : outputSize(entry, oldByName);
+    writing = writer.add({ name: entry.to, dtype: entry.dtype, shape: entry.shape, bytes: out.bytes, ...(out.crc32c !== undefined ? { crc32c: out.crc32c } : {}) }).then(() => report(entry, size));
+    writing.catch(() => undefined); // raised by the next await
   }
+  await writing;
   check();
   await writer.finish();
   return { variables: variablesDone, bytes: bytesDone, seconds: (performance.now() - start) / 1000, backend: ops?.backend ?? null };

@@ -14,12 +14,21 @@ export interface OutputFolder {
   create(path: string): Promise<FileSink>;
 }
 
-/** A tensor as the engine hands it to a writer: plain little-endian bytes of its dtype and shape. */
+/**
+ * A tensor as the engine hands it to a writer: plain little-endian bytes of its dtype and shape. A `string`
+ * tensor comes in TF's stored string encoding (varint lengths, masked CRC32C of the lengths, the bytes), as a
+ * TF bundle stores it.
+ */
 export interface OutputTensor {
   name: string;
   dtype: DType;
   shape: number[];
   bytes: Uint8Array;
+  /**
+   * The unmasked CRC32C of `bytes`, when the engine already knows it (an exact copy out of a TF bundle, verified
+   * against its entry on read). Writers that checksum may use it instead of another pass over the bytes.
+   */
+  crc32c?: number;
 }
 
 /**

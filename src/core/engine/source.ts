@@ -8,6 +8,7 @@
 import { GraftError } from '../errors';
 import type { Checkpoint, TensorInfo } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount } from '../model/dtypes';
+import { unmaskCrc } from '../formats/tf-bundle/crc32c';
 import { decodeStringTensor, encodeStringTensor } from '../formats/tf-bundle/strings';
 
 function swapped(bytes: Uint8Array, size: number): Uint8Array {
@@ -32,8 +33,26 @@ function tfjsStrings(bytes: Uint8Array, count: number, file: string, name: strin
   return out;
 }
 
+type Bundle = Checkpoint & { littleEndian?: boolean; entry?(name: string): { crc32c: number; slices: unknown[] } | undefined };
+
+export interface SourceValue {
+  bytes: Uint8Array;
+  /** The unmasked CRC32C of `bytes` when it is known without computing it (a TF bundle verified it on read). */
+  crc32c?: number;
+}
+
+/** The value, with its CRC32C when the reader already checked the bytes against it. */
+export async function readSourceValue(ckpt: Checkpoint, info: TensorInfo): Promise<SourceValue> {
+  const bytes = await readSource(ckpt, info);
+  const bundle = ckpt as Bundle;
+  if (ckpt.format !== 'tf-bundle' || bundle.littleEndian === false || info.dtype === 'string' || !bundle.entry) return { bytes };
+  const e = bundle.entry(info.name);
+  // `read` has just compared the bytes' CRC32C with the entry's; a partitioned variable's is the slices'.
+  return e && e.slices.length === 0 ? { bytes, crc32c: unmaskCrc(e.crc32c) } : { bytes };
+}
+
 export async function readSource(ckpt: Checkpoint, info: TensorInfo): Promise<Uint8Array> {
-  const bigEndianBundle = ckpt.format === 'tf-bundle' && (ckpt as Checkpoint & { littleEndian?: boolean }).littleEndian === false;
+  const bigEndianBundle = ckpt.format === 'tf-bundle' && (ckpt as Bundle).littleEndian === false;
   if (info.dtype === 'string') {
     const raw = await ckpt.read(info.name);
     if (ckpt.format === 'tf-bundle') {

@@ -24,6 +24,11 @@ export interface WriteTensor {
    * encoding (see `encodeStringTensor`). Ignored when `slices` is given.
    */
   bytes: Uint8Array;
+  /**
+   * The unmasked CRC32C of `bytes` when the caller already knows it (bytes read from a bundle and verified
+   * against its entry): saves a pass over the data. Ignored for strings and slices.
+   */
+  crc32c?: number;
   /** Data shard to append to; default: spread round-robin over `numShards`. */
   shard?: number;
   /** A partitioned variable: each slice is stored under its own key (EncodeTensorNameSlice). */
@@ -125,7 +130,7 @@ export class TfBundleWriter {
       if (elem > 0 && bytes.byteLength !== count * elem) {
         throw new GraftError('corrupt', t.name, `tensor "${t.name}" (${t.dtype} [${shape.join(', ')}]) needs ${count * elem} bytes but ${bytes.byteLength} were given`);
       }
-      crc = crc32c(bytes);
+      crc = t.crc32c !== undefined && !t.slices ? t.crc32c >>> 0 : crc32c(bytes);
     }
     const offset = this.shardSizes[shard]!;
     pieces.push({ shard, bytes });

@@ -20,7 +20,7 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
   for (let id = 0; id < numShards; id++) sinks.push(await out.create(dataFileName(prefix, id, numShards)));
   return {
     async add(t: OutputTensor) {
-      const pieces = bundle.add({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, shard: options.shardOf?.(t.name) ?? 0 });
+      const pieces = bundle.add({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, shard: options.shardOf?.(t.name) ?? 0, ...(t.crc32c !== undefined ? { crc32c: t.crc32c } : {}) });
       for (const p of pieces) await sinks[p.shard]!.write(p.bytes);
     },
     async finish() {
