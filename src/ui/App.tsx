@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { useGraft } from '../state/store';
+import { GroupDropDialog } from './GroupDropDialog';
 import { Header } from './Header';
 import { Messages } from './Messages';
 import { RouteDialog } from './RouteDialog';
+import { useShortcuts } from './useShortcuts';
 import { useWindowDrop } from './useWindowDrop';
 import { Workspace } from './Workspace';
 
@@ -12,6 +14,7 @@ export function App() {
   const dragging = useGraft((s) => s.dragging);
   const loadExample = useGraft((s) => s.loadExample);
   useWindowDrop();
+  useShortcuts();
   useEffect(() => {
     // Once per page load (StrictMode runs effects twice in development).
     if (exampleRequested) return;
@@ -25,6 +28,7 @@ export function App() {
       <Messages />
       <Workspace />
       <RouteDialog />
+      <GroupDropDialog />
       {dragging && (
         <div className="drop-banner" aria-hidden="true">
           {dragging === 'page'

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { autoMatch, compile, type PlanEntry } from '../../core/mapping';
+import type { VariableData } from '../../worker/client';
+import { visibleNames } from './filter';
+import { COLLAPSE_FROM, groupId, layout, oldGroupOrder } from './layout';
+
+const v = (name: string, shape: number[], kind: VariableData['kind'] = 'weight'): VariableData => ({
+  name, shape, dtype: 'float32', byteLength: 4, kind, group: name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '',
+});
+const OLD = [v('a/kernel', [2, 3]), v('a/bias', [3]), v('b/kernel', [3, 4]), v('gone/kernel', [7]), v('a/kernel/Adam', [2, 3], 'optimizer')];
+const NEW = [v('a/kernel', [2, 3]), v('a/bias', [3]), v('b/kernel', [3, 5]), v('fresh/kernel', [5, 5])].map((x) => ({ ...x, initializer: { kind: 'zeros' as const } }));
+
+function setup() {
+  const recipe = autoMatch({ tensors: OLD }, { variables: NEW }).recipe;
+  const plan = compile(recipe, { tensors: OLD }, { variables: NEW });
+  const byTo = new Map(plan.entries.map((e) => [e.to, e]));
+  const entryOf = (to: string): PlanEntry | undefined => byTo.get(to);
+  return { plan, entryOf };
+}
+const noFilter = { search: '', statusFilter: null, problemsOnly: false, showState: false };
+
+describe('canvas layout', () => {
+  it('puts old on the left and new on the right, grouped, with an edge per link coloured by status', () => {
+    const { plan, entryOf } = setup();
+    const shown = visibleNames(OLD, NEW, plan, noFilter, entryOf);
+    expect(shown.old.has('a/kernel/Adam')).toBe(false);
+    const { nodes, edges } = layout({ olds: OLD, news: NEW, plan, entryOf, shown, flipped: {}, filtering: false, selected: null });
+    const oldNodes = nodes.filter((n) => n.data.side === 'old');
+    const newNodes = nodes.filter((n) => n.data.side === 'new');
+    expect(Math.max(...oldNodes.map((n) => n.position.x))).toBeLessThan(Math.min(...newNodes.map((n) => n.position.x)));
+    expect(nodes.filter((n) => n.type === 'vargroup').map((n) => n.id)).toContain(groupId('new', 'fresh'));
+    const ys = newNodes.map((n) => n.position.y);
+    expect([...ys].sort((a, b) => a - b)).toEqual(ys);
+    const edge = edges.find((e) => e.data.to === 'a/kernel')!;
+    expect(edge).toMatchObject({ source: 'old:a/kernel', target: 'new:a/kernel', data: { status: 'exact' } });
+    expect(edges.find((e) => e.data.to === 'b/kernel')?.data.status).toMatch(/transformed|pending/);
+    expect(nodes.find((n) => n.id === 'old:gone/kernel')?.data).toMatchObject({ status: 'unused' });
+    expect(nodes.find((n) => n.id === 'new:fresh/kernel')?.data).toMatchObject({ status: 'initialised' });
+  });
+
+  it('collapses groups of a big side by default, draws merged edges between group nodes, and opens a flipped group', () => {
+    const olds = Array.from({ length: COLLAPSE_FROM + 10 }, (_, i) => v(`l${Math.floor(i / 2)}/w${i % 2}`, [2]));
+    const news = olds.map((x) => ({ ...x, initializer: { kind: 'zeros' as const } }));
+    const recipe = autoMatch({ tensors: olds }, { variables: news }).recipe;
+    const plan = compile(recipe, { tensors: olds }, { variables: news });
+    const byTo = new Map(plan.entries.map((e) => [e.to, e]));
+    const entryOf = (to: string) => byTo.get(to);
+    const shown = visibleNames(olds, news, plan, noFilter, entryOf);
+    const collapsed = layout({ olds, news, plan, entryOf, shown, flipped: {}, filtering: false, selected: null });
+    expect(collapsed.nodes.every((n) => n.type === 'vargroup')).toBe(true);
+    const e0 = collapsed.edges.find((e) => e.source === groupId('old', 'l0'))!;
+    expect(e0).toMatchObject({ target: groupId('new', 'l0'), data: { count: 2, to: null, status: 'exact' } });
+    const opened = layout({ olds, news, plan, entryOf, shown, flipped: { [groupId('new', 'l0')]: true }, filtering: false, selected: null });
+    expect(opened.nodes.some((n) => n.id === 'new:l0/w1')).toBe(true);
+    expect(opened.edges.filter((e) => e.target === 'new:l0/w1')).toHaveLength(1);
+  });
+
+  it('filters by search, status and problems on both sides', () => {
+    const { plan, entryOf } = setup();
+    const search = visibleNames(OLD, NEW, plan, { ...noFilter, search: 'KERNEL' }, entryOf);
+    expect([...search.new].sort()).toEqual(['a/kernel', 'b/kernel', 'fresh/kernel']);
+    const problems = visibleNames(OLD, NEW, plan, { ...noFilter, problemsOnly: true }, entryOf);
+    expect(problems.new.has('fresh/kernel')).toBe(true);
+    expect(problems.new.has('a/kernel')).toBe(false);
+    expect(problems.old.has('gone/kernel')).toBe(true);
+    const unused = visibleNames(OLD, NEW, plan, { ...noFilter, statusFilter: 'unused' }, entryOf);
+    expect([...unused.old]).toEqual(['gone/kernel']);
+    expect(unused.new.size).toBe(0);
+    const withState = visibleNames(OLD, NEW, plan, { ...noFilter, showState: true }, entryOf);
+    expect(withState.old.has('a/kernel/Adam')).toBe(true);
+  });
+
+  it('orders old groups by the first new variable they feed', () => {
+    const { plan } = setup();
+    expect(oldGroupOrder([...OLD].reverse(), plan)).toEqual(['a', 'b', 'a/kernel', 'gone']);
+  });
+});

@@ -1,0 +1,78 @@
+/** Before/after values of the selected link, computed in the worker from the real bytes, for this item only. */
+import { useEffect, useMemo } from 'react';
+import type { PlanEntry } from '../../core/mapping';
+import { formatShape, formatValue } from '../../core/format';
+import { previewable } from '../../state/plan';
+import { useGraft } from '../../state/store';
+import type { InspectResult } from '../../worker/client';
+import { Heatmap } from '../Heatmap';
+import { Histogram } from '../Histogram';
+
+function Values({ title, result, testId, shape }: { title: string; result: InspectResult | null; testId: string; shape: number[] }) {
+  return (
+    <div className="preview-side" data-testid={testId}>
+      <h3>
+        {title} <span className="muted mono small">{formatShape(shape)}</span>
+      </h3>
+      {result?.kind === 'numbers' ? (
+        <>
+          <div className="preview-stats mono small" data-testid={`${testId}-stats`}>
+            min {formatValue(result.summary.min)} · max {formatValue(result.summary.max)} · mean {formatValue(result.summary.mean)} · zeros{' '}
+            {result.summary.zeros.toLocaleString('en-US')}
+          </div>
+          {result.heatmap && <Heatmap data={result.heatmap} shape={[result.heatmap.viewRows, result.heatmap.viewCols]} />}
+          <Histogram data={result.histogram} />
+        </>
+      ) : result ? (
+        <p className="muted small">{result.kind === 'opaque' ? result.reason : `${result.kind}: no values to draw`}</p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Preview({ entry }: { entry: PlanEntry }) {
+  const preview = useGraft((s) => s.preview);
+  const request = useGraft((s) => s.requestPreview);
+  const recipe = useGraft((s) => s.recipe);
+  const slots = useGraft((s) => s.slots);
+  const target = useMemo(() => previewable(entry, recipe, { slots }), [entry, recipe, slots]);
+  const key = JSON.stringify([target.to, target.status, target.from, target.transforms, target.fill ?? '']);
+  useEffect(() => {
+    request(target);
+    // Asked again only when what the preview depends on changed.
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const result = preview.result;
+  const olds = useGraft((s) => s.slots.old.data?.variables);
+  return (
+    <section className={`preview${preview.status === 'loading' ? ' is-loading' : ''}`} data-testid="preview" data-status={preview.status}>
+      {preview.status === 'loading' && (
+        <div className="loading" role="status" data-testid="preview-loading">
+          Computing the preview from the real values…
+        </div>
+      )}
+      {preview.status === 'error' && preview.error && (
+        <div className="message error" role="alert" data-testid="preview-error">
+          {preview.error.message}
+        </div>
+      )}
+      {result && (
+        <div className="preview-grid">
+          {result.before.map((b, i) => (
+            <Values
+              key={i}
+              title={target.from.length > 1 ? `Before: ${target.from[i]}` : 'Before (old values)'}
+              result={b}
+              testId={i === 0 ? 'preview-before' : `preview-before-${i}`}
+              shape={olds?.find((v) => v.name === target.from[i])?.shape ?? []}
+            />
+          ))}
+          {result.after ? (
+            <Values title={target.from.length ? 'After (what the new model gets)' : 'Filled with (no link)'} result={result.after} testId="preview-after" shape={target.shape} />
+          ) : (
+            <p className="muted small">No result: this link does not fit yet.</p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
