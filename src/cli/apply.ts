@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execute, type ExecuteResult, type Progress } from '../core/engine';
@@ -12,6 +12,7 @@ import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
 import type { TargetModel } from '../core/model/target';
 import { targetFromCheckpoint } from '../core/model/target/index';
+import { pythonScript } from '../core/export/python';
 import { openForCli } from './inspect';
 import type { Command } from './main';
 import { openTarget } from './match';
@@ -27,6 +28,8 @@ export interface ApplyCliOptions {
   match?: Confidence;
   seed?: number;
   initialiseIncompatible: boolean;
+  /** Also write a Python script that does the same mapping with TensorFlow. */
+  python?: string;
   signal?: AbortSignal;
   /** Where the progress goes (default: process.stderr). */
   progress?: ProgressStream;
@@ -50,6 +53,7 @@ export const applyCommand: Command = {
   --match    also link what is left unlinked, at or above this confidence; without --recipe: sure
   --seed     seed for initialised variables (default: the recipe's seed)
   --initialise-incompatible  initialise variables whose links do not fit instead of refusing to run
+  --python   also write a Python script (TensorFlow + NumPy) that does the same mapping without Graft
   Files appear only when the whole checkpoint was written; on an error or Ctrl-C nothing is left behind.`,
   async run(args, out) {
     const { values, positionals } = parseArgs({
@@ -62,6 +66,7 @@ export const applyCommand: Command = {
         match: { type: 'string' },
         seed: { type: 'string' },
         'initialise-incompatible': { type: 'boolean', default: false },
+        python: { type: 'string' },
       },
     });
     if (positionals.length !== 2) throw new GraftError('usage', '', `apply takes OLD and NEW\n${applyCommand.usage}`);
@@ -81,6 +86,7 @@ export const applyCommand: Command = {
         ...(values.match ? { match: values.match as Confidence } : {}),
         ...(seed !== undefined ? { seed } : {}),
         initialiseIncompatible: values['initialise-incompatible'],
+        ...(values.python ? { python: values.python } : {}),
         signal: controller.signal,
       }, out);
     } finally {
@@ -160,6 +166,11 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
       incompatible: opts.initialiseIncompatible ? 'initialise' : 'refuse',
     });
   }).finally(progress.end);
+  if (opts.python) {
+    const template = target.source === 'checkpoint' ? { templatePath: newPath } : {};
+    await writeFile(opts.python, pythonScript(recipe, plan, target, old.tensors, { oldPath, outPath: opts.out, ...template }));
+    files.push(opts.python);
+  }
   const s = plan.summary;
   out(`wrote ${files.join(', ')}`);
   out(`${result.variables} variables (${s.exact} exact, ${s.transformed} transformed, ${s.initialised} initialised${opts.initialiseIncompatible && s.incompatible ? `, ${s.incompatible} incompatible initialised` : ''}), ${humanBytes(result.bytes)} in ${result.seconds.toFixed(1)} s${result.backend ? `; arithmetic on TF.js ${result.backend}` : ''}`);
