@@ -1,17 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { execute, type ExecuteResult, type Progress } from '../core/engine';
-import type { OutputFolder } from '../core/engine/output';
+import { type ExecuteResult, type Progress } from '../core/engine';
+import { exportCheckpoint, templateTarget } from '../core/engine/export';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/format';
-import type { TfBundleCheckpoint } from '../core/formats/tf-bundle/bundle';
-import { createWriter, OUTPUT_FORMATS, type FormatWriter, type OutputFormat } from '../core/formats/writers';
-import { autoMatch, compile, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
+import { OUTPUT_FORMATS, type OutputFormat } from '../core/formats/writers';
+import { autoMatch, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
 import type { TargetModel } from '../core/model/target';
-import { targetFromCheckpoint } from '../core/model/target/index';
 import { pythonScript } from '../core/export/python';
 import { openForCli } from './inspect';
 import type { Command } from './main';
@@ -109,7 +107,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** NEW as the engine needs it; a TF checkpoint template lists its variables in storage order, so an identity apply rewrites it unchanged. */
+/** NEW as the engine needs it: a model JSON (with its topology for TF.js/Keras output) or a checkpoint as template. */
 async function openNew(path: string): Promise<NewModel> {
   if (path.toLowerCase().endsWith('.json')) {
     const target = await openTarget(path);
@@ -118,13 +116,8 @@ async function openNew(path: string): Promise<NewModel> {
     return { target, ...(topology !== undefined ? { topology } : {}) };
   }
   const ckpt = await openForCli(path);
-  const target = targetFromCheckpoint(ckpt);
   const topology = ckpt.modelConfig ? parseJson(ckpt.modelConfig) : undefined;
-  if (ckpt.format !== 'tf-bundle') return { target, ...(topology !== undefined ? { topology } : {}) };
-  const bundle = ckpt as TfBundleCheckpoint;
-  const at = (name: string) => bundle.entry(name) ?? { shardId: 0, offset: 0 };
-  const variables = [...target.variables].sort((a, b) => at(a.name).shardId - at(b.name).shardId || at(a.name).offset - at(b.name).offset);
-  return { target: { ...target, variables } };
+  return { target: templateTarget(ckpt), ...(topology !== undefined ? { topology } : {}) };
 }
 
 async function loadRecipe(path: string | undefined): Promise<Recipe | undefined> {
@@ -133,11 +126,6 @@ async function loadRecipe(path: string | undefined): Promise<Recipe | undefined>
     throw new GraftError('missing-file', path, 'no such recipe file', { cause: e });
   });
   return parseRecipeText(text, path);
-}
-
-/** Where the files go and the writer for them. */
-async function openWriter(format: OutputFormat, outPath: string, folder: OutputFolder, model: NewModel): Promise<FormatWriter> {
-  return createWriter(format, { out: folder, target: model.target, name: basename(outPath), ...(model.topology !== undefined ? { modelTopology: model.topology } : {}) });
 }
 
 /** The folder the output's files are created in: the prefix's or file's folder, or the tfjs folder itself. */
@@ -152,20 +140,23 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
   let recipe = (await loadRecipe(opts.recipe)) ?? emptyRecipe();
   const level = opts.match ?? (opts.recipe ? undefined : 'sure');
   if (level) recipe = autoMatch(old, target, recipe, { accept: level }).recipe;
-  const plan = compile(recipe, old, target);
   const progress = progressReporter(opts.progress ?? process.stderr);
-  const { result, files } = await writeAtomically(destination(opts.format, opts.out), async (folder) => {
-    const writer = await openWriter(opts.format, opts.out, folder, model);
-    // A writer that streams only in its own order (safetensors: offsets fixed by the header) says which.
-    const rank = writer.order ? new Map(writer.order.map((n, i) => [n, i])) : undefined;
-    const ordered = rank ? { ...plan, entries: [...plan.entries].sort((a, b) => (rank.get(a.to) ?? 0) - (rank.get(b.to) ?? 0)) } : plan;
-    return execute(ordered, old, target, writer, {
-      seed: opts.seed ?? recipe.seed,
+  const { result: exported, files } = await writeAtomically(destination(opts.format, opts.out), (folder) =>
+    exportCheckpoint({
+      old,
+      target,
+      recipe,
+      format: opts.format,
+      out: folder,
+      name: basename(opts.out),
+      ...(model.topology !== undefined ? { modelTopology: model.topology } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: progress.update,
       incompatible: opts.initialiseIncompatible ? 'initialise' : 'refuse',
-    });
-  }).finally(progress.end);
+    }),
+  ).finally(progress.end);
+  const { plan, result } = exported;
   if (opts.python) {
     const template = target.source === 'checkpoint' ? { templatePath: newPath } : {};
     await writeFile(opts.python, pythonScript(recipe, plan, target, old.tensors, { oldPath, outPath: opts.out, ...template }));

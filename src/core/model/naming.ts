@@ -57,8 +57,8 @@ export function isOptimizerName(key: string, path?: string): boolean {
   return false;
 }
 
-/** Serialised objects rather than variables: the TF2 object graph, `OBJECT_CONFIG_JSON`... */
-function isSerializedObject(key: string): boolean {
+/** Serialised TF objects rather than variables: the TF2 object graph, `OBJECT_CONFIG_JSON`... */
+export function isSerializedObject(key: string): boolean {
   return key === '_CHECKPOINTABLE_OBJECT_GRAPH' || (key.includes('/.ATTRIBUTES/') && !key.endsWith(TF2_VALUE_SUFFIX));
 }
 

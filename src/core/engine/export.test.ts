@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureFiles, sha256 } from '../formats/fixture-rows';
+import { openCheckpoint } from '../formats/registry';
+import { autoMatch, emptyRecipe } from '../mapping';
+import { memorySource } from '../io/byte-source';
+import { exportCheckpoint, templateTarget } from './export';
+import { MemoryFolder } from './output';
+
+async function identityExport(format: 'tf' | 'safetensors') {
+  const old = await openCheckpoint(fixtureFiles('tf2-keras-saveweights-nighthawks'));
+  const target = templateTarget(old);
+  const recipe = autoMatch(old, target, emptyRecipe(), { accept: 'sure' }).recipe;
+  const out = new MemoryFolder();
+  const { plan } = await exportCheckpoint({ old, target, recipe, format, out, name: 'merged', incompatible: 'refuse' });
+  const back = await openCheckpoint([...out.files].map(([path, bytes]) => memorySource(path, bytes)));
+  return { old, plan, back, out };
+}
+
+describe('exportCheckpoint', () => {
+  it('keeps the TF2 object graph in TF output: an identity export rewrites the real checkpoint byte for byte', async () => {
+    const { out } = await identityExport('tf');
+    const original = fixtureFiles('tf2-keras-saveweights-nighthawks');
+    const index = original.find((f) => f.path.endsWith('cp-0000.ckpt.index'))!;
+    const data = original.find((f) => f.path.endsWith('cp-0000.ckpt.data-00000-of-00001'))!;
+    expect(sha256(out.files.get('merged.index')!)).toBe(sha256(await index.read(0, index.size)));
+    expect(sha256(out.files.get('merged.data-00000-of-00001')!)).toBe(sha256(await data.read(0, data.size)));
+  });
+
+  it('leaves the TF2 object graph out of other formats, where it means nothing, and copies every weight exactly', async () => {
+    const { old, plan, back } = await identityExport('safetensors');
+    expect(plan.entries.map((e) => e.to)).not.toContain('_CHECKPOINTABLE_OBJECT_GRAPH');
+    const weights = old.tensors.filter((t) => t.dtype !== 'string');
+    expect(back.tensors.map((t) => t.name).sort()).toEqual(weights.map((t) => t.name).sort());
+    for (const t of weights) expect(sha256(await back.read(t.name))).toBe(sha256(await old.read(t.name)));
+  });
+});
