@@ -10,14 +10,17 @@ test('the built-in example opens on the first visit with a variable shown', asyn
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { label: string; files: string[] };
 
   await page.goto('/');
+  // Both sides are filled, so the canvas opens; the lists are one tab away.
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await page.getByTestId('mode-lists').click();
   await expect(page.getByTestId('variable-row').first()).toBeVisible();
   const old = page.getByTestId('slot-old');
   const index = manifest.files.find((f) => f.endsWith('.index'))!;
   await expect(old.getByTestId('slot-label')).toContainText(index.slice(index.lastIndexOf('/') + 1).replace(/\.index$/, ''));
   await expect(old.getByTestId('slot-format')).toContainText('built-in example');
   await expect(page.getByTestId('list-old').getByTestId('variable-row').first()).toBeVisible();
-  await expect(page.getByTestId('section-weight')).toBeVisible();
-  await expect(page.getByTestId('section-optimizer')).toBeVisible();
+  await expect(page.getByTestId('list-old').getByTestId('section-weight')).toBeVisible();
+  await expect(page.getByTestId('list-old').getByTestId('section-optimizer')).toBeVisible();
   await expect(page.getByTestId('error')).toHaveCount(0);
   expect(manifest.files.length).toBeGreaterThan(1);
 
@@ -29,6 +32,7 @@ test('the built-in example opens on the first visit with a variable shown', asyn
 test('a 4-D kernel of the example can be viewed whole or one filter at a time', async ({ page }) => {
   expect(existsSync(manifestPath), 'dist/examples/manifest.json: run `npm run example` before `vite build`').toBe(true);
   await page.goto('/');
+  await page.getByTestId('mode-lists').click();
   const kernel = page.locator('[data-testid="variable-row"][data-name$="kernel"]').filter({ has: page.locator('.shape', { hasText: /\[\d+, \d+, \d+, \d+\]/ }) }).first();
   await kernel.click();
   const shape = (await kernel.locator('.shape').textContent())!.match(/\d+/g)!.map(Number) as [number, number, number, number];

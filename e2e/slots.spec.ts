@@ -38,6 +38,8 @@ test('a checkpoint and a model JSON dropped together land each in its slot, and 
   await expect(neu.getByTestId('slot-label')).toHaveText('model.json');
   await expect(neu.getByTestId('slot-format')).toContainText('Keras model JSON');
   await expect(page.getByTestId('route-dialog')).toHaveCount(0);
+  // Both sides are filled: the canvas opens; these checks read the lists.
+  await page.getByTestId('mode-lists').click();
 
   const names = expected(DIABETES).map((e) => e.name).sort();
   await expect(page.getByTestId('list-old').getByTestId('variable-row')).toHaveCount(names.length);
@@ -113,6 +115,8 @@ test('swap: the old checkpoint becomes the new template and the template the old
   await expect(page.getByTestId('slot-old').getByTestId('slot-label')).toHaveText('weights.h5');
   await page.getByTestId('replace-new-input').setInputFiles(['model.json', 'group1-shard1of1.bin'].map((f) => join(FIXTURES, TFJS, 'model', f)));
   await expect(page.getByTestId('slot-new').getByTestId('slot-label')).toContainText('model.json');
+  // Both sides are filled: the canvas opens; these checks read the lists.
+  await page.getByTestId('mode-lists').click();
   const titanic = expected(TITANIC).map((e) => e.name).sort();
   const tfjs = expected(TFJS).map((e) => e.name).sort();
   expect((await shownNames(page, 'old')).sort()).toEqual(titanic);
@@ -135,6 +139,8 @@ test('swap: the old checkpoint becomes the new template and the template the old
 test('replacing one slot, or failing to, leaves the other as it was', async ({ page }) => {
   await gotoWithoutExample(page);
   await dropFiles(page, diabetesDrop());
+  // Both sides are filled: the canvas opens; these checks read the lists.
+  await page.getByTestId('mode-lists').click();
   await expect(page.getByTestId('list-new').getByTestId('variable-row')).toHaveCount(6);
   const newNames = await shownNames(page, 'new');
 
@@ -237,6 +243,8 @@ test('a .keras archive (a model and its weights) asks; "both sides" opens its we
   await dropFiles(page, [{ path: 'diabetes.keras', bytes: archive }]);
   await expect(page.getByTestId('route-dialog')).toContainText('diabetes.keras (Keras .keras archive)');
   await page.getByTestId('route-both').click();
+  // Both sides are filled: the canvas opens; these checks read the lists.
+  await page.getByTestId('mode-lists').click();
   const names = expected(DIABETES).map((e) => e.name).sort();
   await expect(page.getByTestId('list-old').getByTestId('variable-row')).toHaveCount(names.length);
   await expect(page.getByTestId('list-new').getByTestId('variable-row')).toHaveCount(names.length);

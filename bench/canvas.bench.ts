@@ -1,0 +1,158 @@
+// The canvas with ~5,000 × 5,000 variables in Chromium: time from picking the files to the first canvas render,
+// frame times while panning and zooming (groups collapsed, as it opens; then every group open), and the cost of
+// one recipe edit (compile on the page). Reuses dist/ (built if missing) through `vite preview`, launches Debian
+// Chromium with the flags of playwright.config.ts. Prints a table; asserts nothing.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import config from '../playwright.config';
+import { autoMatch, compile, emptyRecipe } from '../src/core/mapping';
+import { writeTfBundle } from '../src/core/formats/tf-bundle';
+import { classifyVariable } from '../src/core/model/naming';
+import { targetFromCheckpoint } from '../src/core/model/target/from-checkpoint';
+import type { TensorInfo } from '../src/core/model/checkpoint';
+
+const H = 4;
+const LAYER = ['attention/output/LayerNorm/beta', 'attention/output/LayerNorm/gamma', 'attention/output/dense/bias', 'attention/output/dense/kernel',
+  'attention/self/key/bias', 'attention/self/key/kernel', 'attention/self/query/bias', 'attention/self/query/kernel', 'attention/self/value/bias',
+  'attention/self/value/kernel', 'intermediate/dense/bias', 'intermediate/dense/kernel', 'output/LayerNorm/beta', 'output/LayerNorm/gamma',
+  'output/dense/bias', 'output/dense/kernel'];
+const shapeOf = (suffix: string, ff: number) => (suffix.endsWith('kernel') ? (suffix.startsWith('intermediate') ? [H, ff] : suffix.startsWith('output/dense') ? [ff, H] : [H, H]) : suffix.startsWith('intermediate') ? [ff] : [H]);
+
+/** BERT's real names scaled to 311 layers (tiny shapes: names and structure are what the canvas cares about). */
+function bert(scope: string, layers: number, widen = new Set<number>()): { name: string; shape: number[] }[] {
+  const out = [`${scope}/embeddings/LayerNorm/beta`, `${scope}/embeddings/LayerNorm/gamma`].map((name) => ({ name, shape: [H] }));
+  for (let i = 0; i < layers; i++) for (const s of LAYER) out.push({ name: `${scope}/encoder/layer_${i}/${s}`, shape: shapeOf(s, widen.has(i) ? 3 * H : 2 * H) });
+  return out;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'graft-canvas-bench-'));
+const oldVars = bert('bert', 311);
+const newVars = bert('bert', 312, new Set([10, 20, 30, 200]));
+const { index, shards } = writeTfBundle(oldVars.map((v) => ({ name: v.name, dtype: 'float32' as const, shape: v.shape, bytes: new Uint8Array(v.shape.reduce((a, b) => a * b, 1) * 4) })));
+writeFileSync(join(dir, 'old.ckpt.index'), index);
+writeFileSync(join(dir, 'old.ckpt.data-00000-of-00001'), shards[0]!);
+writeFileSync(join(dir, 'new-model.json'), JSON.stringify(newVars.map((v) => ({ ...v, dtype: 'float32' }))));
+console.log(`old ${oldVars.length} variables, new ${newVars.length} variables (a layer inserted, four widened)`);
+
+// Where compile runs: its cost against the cost of sending its result from a worker (structured clone).
+{
+  const info = (v: { name: string; shape: number[] }): TensorInfo => ({ ...v, dtype: 'float32', byteLength: 4, ...classifyVariable(v.name) });
+  const olds = oldVars.map(info);
+  const target = targetFromCheckpoint({ format: 'x', label: 'new', files: [], tensors: newVars.map(info), warnings: [], read: () => Promise.reject(new Error('none')) });
+  const t0 = performance.now();
+  const recipe = autoMatch({ tensors: olds }, target, emptyRecipe()).recipe;
+  const t1 = performance.now();
+  const plan = compile(recipe, { tensors: olds }, target);
+  const t2 = performance.now();
+  structuredClone(plan);
+  const t3 = performance.now();
+  console.log('\n| Node, one run | ms |\n|---|---|');
+  console.log(`| autoMatch (runs in the worker) | ${(t1 - t0).toFixed(0)} |\n| compile (runs on the page) | ${(t2 - t1).toFixed(0)} |\n| structured clone of the plan (what a worker compile would add) | ${(t3 - t2).toFixed(0)} |`);
+}
+
+if (!existsSync('dist/index.html')) spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+const PORT = 4199;
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+const url = `http://127.0.0.1:${PORT}/`;
+for (let i = 0; i < 100; i++) {
+  try {
+    if ((await fetch(url)).ok) break;
+  } catch {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const args = (config.use?.launchOptions?.args ?? []) as string[];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+
+interface Frames { frames: number; p50: number; p95: number; max: number; over50: number }
+
+/** Frame intervals (requestAnimationFrame) while the mouse pans the pane and the wheel zooms. */
+async function frameTimes(page: Page): Promise<Frames> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __run: boolean };
+    w.__frames = [];
+    w.__run = true;
+    let last = performance.now();
+    const tick = (t: number) => {
+      w.__frames.push(t - last);
+      last = t;
+      if (w.__run) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  for (let round = 0; round < 3; round++) {
+    await page.mouse.move(cx, cy + 150);
+    await page.mouse.down();
+    await page.mouse.move(cx + 40, cy - 250, { steps: 30 });
+    await page.mouse.up();
+    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 220);
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, i < 3 ? 120 : -120);
+      await page.keyboard.up('Control');
+    }
+  }
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __run: boolean };
+    w.__run = false;
+    return w.__frames.slice(1);
+  });
+  const sorted = [...frames].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  return { frames: frames.length, p50: q(0.5), p95: q(0.95), max: sorted[sorted.length - 1] ?? 0, over50: frames.filter((f) => f > 50).length };
+}
+
+const rows: string[] = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.route('**/examples/manifest.json', (r) => r.fulfill({ status: 404, body: '' }));
+  await page.goto(url);
+  await page.getByTestId('drop-zone').waitFor();
+  const t0 = Date.now();
+  await page.getByTestId('file-input').setInputFiles(['old.ckpt.index', 'old.ckpt.data-00000-of-00001', 'new-model.json'].map((f) => join(dir, f)));
+  await page.locator('.react-flow__node').first().waitFor({ timeout: 60_000 });
+  const firstNode = Date.now() - t0;
+  await page.getByTestId('count-exact').waitFor({ timeout: 60_000 });
+  const withPlan = Date.now() - t0;
+  const drawn = await page.locator('.react-flow__node').count();
+  rows.push(`| files picked → first canvas node drawn | ${firstNode} ms |`, `| files picked → matched, plan compiled, summary shown | ${withPlan} ms |`, `| nodes in the DOM (groups collapsed) | ${drawn} |`);
+  await page.waitForTimeout(500);
+  const collapsed = await frameTimes(page);
+  const fmt = (f: Frames) => `${f.frames} frames: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, max ${f.max.toFixed(0)} ms, ${f.over50} over 50 ms`;
+  rows.push(`| pan + zoom, groups collapsed | ${fmt(collapsed)} |`);
+
+  const tOpen = Date.now();
+  await page.getByTestId('search').fill('/');
+  await page.waitForFunction(() => document.querySelectorAll('.react-flow__node-variable').length > 10);
+  rows.push(`| search "/" (every group opens: ~10,000 nodes laid out) → drawn | ${Date.now() - tOpen} ms |`);
+  rows.push(`| nodes in the DOM (visible only) | ${await page.locator('.react-flow__node').count()} |`);
+  await page.waitForTimeout(500);
+  rows.push(`| pan + zoom, every group open | ${fmt(await frameTimes(page))} |`);
+  await page.getByTestId('search').fill('');
+
+  const pending = page.getByTestId('accept-all');
+  if (await pending.count()) {
+    const before = await page.getByTestId('count-exact').textContent();
+    const tEdit = Date.now();
+    await pending.click();
+    await page.waitForFunction((b) => document.querySelector('[data-testid="count-exact"]')?.textContent !== b, before);
+    rows.push(`| one edit (accept all proposals) → summary updated | ${Date.now() - tEdit} ms |`);
+    const tUndo = Date.now();
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((b) => document.querySelector('[data-testid="count-exact"]')?.textContent === b, before);
+    rows.push(`| undo → summary updated | ${Date.now() - tUndo} ms |`);
+  }
+} finally {
+  await browser.close();
+  if (server.pid) process.kill(-server.pid);
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log('\n| Chromium, canvas | result |\n|---|---|');
+for (const r of rows) console.log(r);
