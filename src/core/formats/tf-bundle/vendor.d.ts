@@ -7,7 +7,7 @@ declare module 'snappyjs' {
   export default snappy;
 }
 
-declare module 'crc-32/crc32c' {
+declare module 'crc-32/crc32c.js' {
   const CRC32C: {
     /** Signed 32-bit CRC32C of `data`, continuing from `seed` (a previous result). */
     buf(data: Uint8Array | number[], seed?: number): number;
