@@ -25,6 +25,10 @@ function client(): GraftClient & { matches: number } {
       return autoMatch({ tensors: OLD }, { variables: NEW }, recipe).recipe;
     },
     preview: async () => ({ id: 0, before: [], after: null }),
+    runExport: async () => {
+      throw new Error('no export in this test');
+    },
+    cancelExport: async () => undefined,
   };
   return c;
 }

@@ -53,6 +53,10 @@ function fakeClient(opts: { route?: (paths: string[]) => RouteResult; open?: Gra
     inspect: async (_slot, name) => numbers(name),
     match: async (recipe) => recipe,
     preview: async () => ({ id: 0, before: [], after: null }),
+    runExport: async () => {
+      throw new Error('no export in this test');
+    },
+    cancelExport: async () => undefined,
   };
   return { client, calls };
 }

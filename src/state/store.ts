@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import { temporal } from 'zundo';
 import { type GraftClient, createWorkerClient } from '../worker/client';
 import { canvasSlice } from './canvas-slice';
+import { exportSlice } from './export-slice';
 import { inspectSlice } from './inspect-slice';
 import { idbStorage, type RecipeStorage } from './persist';
 import { previewSlice } from './preview-slice';
@@ -28,6 +29,7 @@ export function createGraftStore(client: GraftClient, storage: RecipeStorage = i
         ...recipeSlice(client, storage, () => history!)(...a),
         ...canvasSlice(...a),
         ...previewSlice(client)(...a),
+        ...exportSlice(client)(...a),
       }),
       // Only the recipe has history: undo/redo walk the person's edits, never the view.
       { partialize: (s) => ({ recipe: s.recipe }), equality: (a, b) => a.recipe === b.recipe, limit: 500 },
@@ -62,6 +64,8 @@ function lazyWorkerClient(): GraftClient {
     inspect: (slot, name, view, seed) => get().inspect(slot, name, view, seed),
     match: (recipe) => get().match(recipe),
     preview: (entry, view, seed, id) => get().preview(entry, view, seed, id),
+    runExport: (req, onProgress) => get().runExport(req, onProgress),
+    cancelExport: () => get().cancelExport(),
   };
 }
 

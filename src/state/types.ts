@@ -1,6 +1,7 @@
 import type { GraftErrorData } from '../core/errors';
 import type { Confidence, FillPolicy, Link, PlanEntry, PlanStatus, Recipe, RenameRule, Transform } from '../core/mapping';
 import type { KernelView } from '../core/analysis/stats';
+import type { ExportSlice } from './export-slice';
 import type {
   CandidateData, Choice, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, SlotData, SlotId, SlotSource, ViewOptions,
 } from '../worker/client';
@@ -168,7 +169,7 @@ export interface PreviewSlice {
   requestPreview(entry: PlanEntry | null): void;
 }
 
-export type GraftState = SlotsSlice & InspectSlice & UiSlice & RecipeSlice & CanvasSlice & PreviewSlice;
+export type GraftState = SlotsSlice & InspectSlice & UiSlice & RecipeSlice & CanvasSlice & PreviewSlice & ExportSlice;
 
 export function occupancy(slot: SlotState): Occupancy {
   if (!slot.data) return 'empty';

@@ -2,12 +2,13 @@
 import * as Comlink from 'comlink';
 import type { GraftErrorData } from '../core/errors';
 import type { PlanEntry, Recipe } from '../core/mapping';
+import type { ExportDone, ExportProgress, ExportRequest } from './export';
 import type {
   FileRef, InspectResult, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
 } from './protocol';
 
 export type {
-  CandidateData, Choice, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
+  CandidateData, Choice, ExportDone, ExportProgress, ExportRequest, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
   VariableData, ViewOptions,
 } from './protocol';
 
@@ -28,6 +29,9 @@ export interface GraftClient {
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<InspectResult>;
   match(recipe: Recipe): Promise<Recipe>;
   preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<PreviewResult>;
+  /** Writes the merged checkpoint in the worker; progress comes back through `onProgress`. */
+  runExport(req: ExportRequest, onProgress?: (p: ExportProgress) => void): Promise<ExportDone>;
+  cancelExport(): Promise<void>;
 }
 
 function unwrap<T>(outcome: Outcome<T>): T {
@@ -53,6 +57,8 @@ export function createWorkerClient(): GraftClient {
     inspect: (slot, name, view, seed) => call(remote.inspect(slot, name, view, seed)),
     match: (recipe) => call(remote.match(recipe)),
     preview: (entry, view, seed, id) => call(remote.preview(entry, view, seed, id)),
+    runExport: (req, onProgress) => call(remote.runExport(req, onProgress && Comlink.proxy(onProgress))),
+    cancelExport: () => remote.cancelExport(),
   };
 }
 

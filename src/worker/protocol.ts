@@ -103,8 +103,12 @@ export interface PreviewResult {
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: GraftErrorData };
 
+// Export (src/worker/export.ts): run and cancel.
+import type { ExportMethods } from './export';
+export type { ExportDone, ExportProgress, ExportRequest } from './export';
+
 /** The object the worker exposes through comlink. */
-export interface WorkerApi {
+export interface WorkerApi extends ExportMethods {
   /** Where dropped files go: decided by `classifyDrop`, or for a drop onto one slot (`into`) by `sourceForSlot`. */
   route(files: FileRef[], occupancy: Record<SlotId, Occupancy>, into?: SlotId): Promise<Outcome<RouteResult>>;
   /** Opens `files` in `slot`; a failure leaves what the slot held before. */

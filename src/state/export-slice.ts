@@ -1,0 +1,124 @@
+/**
+ * The export, page side: the panel's choices, the worker's progress, and the finished download as object URLs
+ * (the merged checkpoint, the recipe, the Python script). A failed or cancelled export leaves no URL behind; every
+ * URL is revoked when a new export starts or the panel forgets the result.
+ */
+import type { StateCreator } from 'zustand';
+import type { GraftErrorData } from '../core/errors';
+import type { OutputFormat } from '../core/formats/writers';
+import { type GraftClient, errorData, type ExportProgress } from '../worker/client';
+import type { GraftState } from './types';
+
+export interface ExportOutcome {
+  url: string;
+  fileName: string;
+  size: number;
+  files: string[];
+  variables: number;
+  bytes: number;
+  /** The worker's time, and the page's from Start to the download being ready. */
+  seconds: number;
+  wallSeconds: number;
+  backend: string | null;
+  backendUsed: string | null;
+  backendNotes: string[];
+  recipeUrl: string;
+  pythonUrl: string;
+  /** Kept for "Save to disk…" (File System Access API). */
+  blob: Blob;
+}
+
+export interface ExportState {
+  open: boolean;
+  format: OutputFormat;
+  /** Incompatible links: initialise their variables instead of refusing (the person must choose it). */
+  initialiseIncompatible: boolean;
+  status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  progress: ExportProgress | null;
+  result: ExportOutcome | null;
+  error: GraftErrorData | null;
+}
+
+export interface ExportSlice {
+  exporting: ExportState;
+  setExportOpen(open: boolean): void;
+  setExportFormat(format: OutputFormat): void;
+  setInitialiseIncompatible(on: boolean): void;
+  startExport(): Promise<void>;
+  stopExport(): void;
+}
+
+const revoke = (r: ExportOutcome | null) => {
+  if (!r) return;
+  URL.revokeObjectURL(r.url);
+  URL.revokeObjectURL(r.recipeUrl);
+  URL.revokeObjectURL(r.pythonUrl);
+};
+
+export const exportSlice =
+  (client: GraftClient): StateCreator<GraftState, [], [], ExportSlice> =>
+  (set, get) => {
+    let generation = 0;
+    const patch = (p: Partial<ExportState>) => set((s) => ({ exporting: { ...s.exporting, ...p } }));
+    return {
+      exporting: { open: false, format: 'tf', initialiseIncompatible: false, status: 'idle', progress: null, result: null, error: null },
+      setExportOpen: (open) => patch({ open }),
+      setExportFormat: (format) => {
+        if (get().exporting.status === 'running') return;
+        revoke(get().exporting.result);
+        patch({ format, result: null, status: 'idle', error: null });
+      },
+      setInitialiseIncompatible: (on) => patch({ initialiseIncompatible: on }),
+      async startExport() {
+        const { recipe, slots, exporting } = get();
+        if (!recipe || exporting.status === 'running') return;
+        const mine = ++generation;
+        revoke(exporting.result);
+        patch({ status: 'running', progress: null, result: null, error: null });
+        const started = performance.now();
+        try {
+          const done = await client.runExport(
+            {
+              format: exporting.format,
+              recipe,
+              incompatible: exporting.initialiseIncompatible ? 'initialise' : 'refuse',
+              newFiles: slots.new.files,
+              newSource: slots.new.source,
+            },
+            (p) => {
+              if (mine === generation && get().exporting.status === 'running') patch({ progress: p });
+            },
+          );
+          if (mine !== generation) return;
+          const json = (v: unknown) => new Blob([JSON.stringify(v, null, 2) + '\n'], { type: 'application/json' });
+          patch({
+            status: 'done',
+            result: {
+              url: URL.createObjectURL(done.blob),
+              fileName: done.fileName,
+              size: done.blob.size,
+              files: done.files,
+              variables: done.variables,
+              bytes: done.bytes,
+              seconds: done.seconds,
+              wallSeconds: (performance.now() - started) / 1000,
+              backend: done.backend,
+              backendUsed: done.backendUsed,
+              backendNotes: done.backendNotes,
+              recipeUrl: URL.createObjectURL(json(recipe)),
+              pythonUrl: URL.createObjectURL(new Blob([done.python], { type: 'text/x-python' })),
+              blob: done.blob,
+            },
+          });
+        } catch (e) {
+          if (mine !== generation) return;
+          const error = errorData(e);
+          patch({ status: error.code === 'cancelled' ? 'cancelled' : 'error', error, progress: null });
+        }
+      },
+      stopExport() {
+        if (get().exporting.status !== 'running') return;
+        void client.cancelExport();
+      },
+    };
+  };

@@ -1,0 +1,165 @@
+/**
+ * The page's export, worker side: `exportCheckpoint` (the engine `graft apply` runs) over the two slots, into one
+ * Blob — the file itself where the format has one, else a stored zip streamed through fflate. Progress goes back
+ * through a comlink-proxied callback; `cancel` aborts the run, and a failed or cancelled run returns no Blob.
+ */
+import { toErrorData, GraftError } from '../core/errors';
+import type { Progress } from '../core/engine/execute';
+import { exportCheckpoint, templateTarget } from '../core/engine/export';
+import { PartsFolder, ZipFolder } from '../core/engine/zip-folder';
+import { pythonScript } from '../core/export/python';
+import { outputFileName, type OutputFormat } from '../core/formats/writers';
+import type { PlanSummary, Recipe } from '../core/mapping';
+import { blobSource } from '../core/io/byte-source';
+import { bestBackend } from './backend';
+import type { OpenedSlot } from './slots';
+import type { FileRef, Outcome, SlotId, SlotSource } from './protocol';
+
+export interface ExportRequest {
+  format: OutputFormat;
+  recipe: Recipe;
+  /** Incompatible links stop the export ('refuse') or their variables are initialised, as the person chose. */
+  incompatible: 'refuse' | 'initialise';
+  /** The new slot's files and how they were opened: a model JSON's topology goes into TF.js and Keras output. */
+  newFiles: FileRef[];
+  newSource: SlotSource | null;
+  /** Base name of the output (default `merged`). */
+  name?: string;
+}
+
+export interface ExportProgress extends Progress {
+  /** The TF.js backend, once chosen. */
+  backend: string | null;
+}
+
+export interface ExportDone {
+  blob: Blob;
+  /** The download's name: the file itself, or `<name>-<format>.zip`. */
+  fileName: string;
+  /** The files inside (one for single-file formats). */
+  files: string[];
+  summary: PlanSummary;
+  variables: number;
+  bytes: number;
+  seconds: number;
+  /** The TF.js backend that ran arithmetic, or null when no variable needed any. */
+  backendUsed: string | null;
+  /** The backend the export had ready (shown even when nothing needed arithmetic). */
+  backend: string | null;
+  backendNotes: string[];
+  /** A Python script (TensorFlow + NumPy) that does the same mapping without Graft. */
+  python: string;
+}
+
+export interface ExportMethods {
+  runExport(req: ExportRequest, onProgress?: (p: ExportProgress) => void): Promise<Outcome<ExportDone>>;
+  /** Stops the running export; its run answers with a `cancelled` error and no Blob. */
+  cancelExport(): Promise<void>;
+}
+
+/** Progress at most this often: every message costs the page a render. */
+const PROGRESS_EVERY_MS = 100;
+
+const parse = (text: string | undefined): unknown => {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The new model's topology JSON (TF.js `modelTopology`, a Keras model config), as `graft apply` reads it. */
+async function topologyOf(neu: OpenedSlot, files: FileRef[], source: SlotSource | null): Promise<unknown> {
+  if (neu.checkpoint) return parse(neu.checkpoint.modelConfig);
+  if (source?.as !== 'model-json') return undefined;
+  const file = files.find((f) => f.path === source.path);
+  if (!file) return undefined;
+  const json = parse(await blobSource(file.path, file.file).read(0, file.file.size).then((b) => new TextDecoder().decode(b)));
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  return (json as { modelTopology?: unknown }).modelTopology ?? json;
+}
+
+const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, keras: true, 'keras-legacy': true, safetensors: true };
+
+export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, req: ExportRequest, signal: AbortSignal, onProgress?: (p: ExportProgress) => void): Promise<ExportDone> {
+  if (!old?.checkpoint) throw new GraftError('usage', '', 'there is no old checkpoint to export from — open one in the Old slot');
+  const target = neu?.checkpoint ? templateTarget(neu.checkpoint) : neu?.target;
+  if (!neu || !target) throw new GraftError('usage', '', 'there is no new model to export — open one in the New slot');
+  const topology = await topologyOf(neu, req.newFiles, req.newSource);
+  const name = req.name ?? 'merged';
+  const single = SINGLE_FILE[req.format];
+  const parts = single ? new PartsFolder() : null;
+  const zip = single ? null : new ZipFolder(`${name}-${req.format}.zip`);
+  // TF.js starts loading now, beside the first reads; the engine waits for it only if an entry needs arithmetic.
+  const backend = bestBackend();
+  backend.catch(() => undefined);
+  let backendName: string | null = null;
+  void backend.then((b) => (backendName = b.name), () => undefined);
+  let last = 0;
+  const { plan, result } = await exportCheckpoint({
+    old: old.checkpoint,
+    target,
+    recipe: req.recipe,
+    format: req.format,
+    out: (parts ?? zip)!,
+    name: req.format === 'tf' ? `${name}.ckpt` : name,
+    ...(topology !== undefined ? { modelTopology: topology } : {}),
+    signal,
+    incompatible: req.incompatible,
+    ops: async () => (await backend).ops,
+    onProgress: (p) => {
+      const now = performance.now();
+      if (!onProgress || (now - last < PROGRESS_EVERY_MS && p.variablesDone < p.variablesTotal)) return;
+      last = now;
+      // A comlink proxy answers with a promise; a page that went away must not fail the export.
+      void Promise.resolve()
+        .then(() => onProgress({ ...p, backend: backendName }))
+        .catch(() => undefined);
+    },
+  });
+  if (signal.aborted) throw new GraftError('cancelled', '', 'the export was cancelled; no output was kept');
+  const blob = parts ? parts.file(outputFileName(req.format, name)) : await zip!.finish();
+  const chosen = await backend.catch(() => null);
+  const python = pythonScript(req.recipe, plan, target, old.checkpoint.tensors, {
+    oldPath: old.checkpoint.label.replace(/\.index$/, ''),
+    outPath: `${name}.ckpt`,
+    ...(neu.checkpoint ? { templatePath: neu.checkpoint.label.replace(/\.index$/, '') } : {}),
+  });
+  return {
+    blob,
+    fileName: parts ? outputFileName(req.format, name) : `${name}-${req.format}.zip`,
+    files: parts ? [...parts.files.keys()] : zip!.names,
+    summary: plan.summary,
+    variables: result.variables,
+    bytes: result.bytes,
+    seconds: result.seconds,
+    backendUsed: result.backend,
+    backend: chosen?.name ?? null,
+    backendNotes: chosen?.notes ?? [],
+    python,
+  };
+}
+
+/** The worker's export calls, over its slots: one export at a time. */
+export function exportMethods(slots: () => Record<SlotId, OpenedSlot | null>): ExportMethods {
+  let running: AbortController | null = null;
+  return {
+    async runExport(req, onProgress) {
+      running?.abort();
+      const controller = new AbortController();
+      running = controller;
+      try {
+        const s = slots();
+        return { ok: true, value: await runExport(s.old, s.new, req, controller.signal, onProgress) };
+      } catch (e) {
+        return { ok: false, error: toErrorData(e) };
+      } finally {
+        if (running === controller) running = null;
+      }
+    },
+    async cancelExport() {
+      running?.abort();
+    },
+  };
+}
