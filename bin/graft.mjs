@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The `graft` command: runs the TypeScript CLI through tsx so core/ is shared as-is with the page.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
+// The `graft` command: the CLI bundle that `npm run setup` builds (scripts/cli-bundle.mjs) while it is newer than
+// its sources, else the TypeScript CLI through tsx, so core/ is shared as-is with the page either way.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freshBundle } from '../scripts/cli-bundle.mjs';
 
-register();
-await import(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)));
+const bundle = process.env.GRAFT_TSX ? null : freshBundle();
+if (bundle) {
+  await import(pathToFileURL(bundle).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)));
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Installs what `npm start` / `npm test` need and is missing: node_modules (npm ci),
-// the built-in example checkpoint, and with --browser Debian's chromium (as root, via apt-get).
+// the built-in example checkpoint, the CLI bundle (scripts/cli-bundle.mjs), and with --browser Debian's chromium (as root, via apt-get).
 import { existsSync, statSync } from 'node:fs';
 import { execSync } from 'node:child_process';
+import { buildBundle, freshBundle } from './cli-bundle.mjs';
 
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
@@ -15,6 +16,11 @@ if (!existsSync('node_modules/.package-lock.json') || mtime('package-lock.json')
 if (!existsSync('public/examples/old/model.ckpt.index')) {
   console.log('graft: writing the built-in example checkpoint…');
   run('npx tsx scripts/make-example.ts');
+}
+
+if (!freshBundle()) {
+  console.log('graft: bundling the CLI (dist-cli/graft.mjs)…');
+  await buildBundle();
 }
 
 if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/format';
 import type { InitializerSpec, TargetModel, TargetVariable } from '../core/model/target';
-import { buildTarget } from '../core/model/target/index';
 
 type Write = (line: string) => void;
 
@@ -15,6 +14,8 @@ export async function loadTarget(path: string): Promise<TargetModel> {
     const sentence = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; expected a model JSON file' : `cannot be read (${code ?? 'unknown error'})`;
     throw new GraftError('missing-file', path, sentence, { cause: e });
   }
+  // Loaded on demand: building a Keras model pulls in TF.js, which a run on checkpoints alone never needs.
+  const { buildTarget } = await import('../core/model/target/build');
   return buildTarget({ text, fileName: path });
 }
 

@@ -4,7 +4,7 @@ import { GraftError } from '../core/errors';
 import { autoMatch, compile, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { TargetModel } from '../core/model/target';
-import { targetFromCheckpoint } from '../core/model/target/index';
+import { targetFromCheckpoint } from '../core/model/target/from-checkpoint';
 import { openForCli } from './inspect';
 import { loadTarget } from './inspect-target';
 import type { Command } from './main';
