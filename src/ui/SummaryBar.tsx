@@ -3,6 +3,7 @@ import { selectPlan } from '../state/plan';
 import { useGraft } from '../state/store';
 import type { StatusFilter } from '../state/types';
 import { STATUS_COLOR } from './canvas/status';
+import { ExportButton } from './export/ExportButton';
 
 const COUNTS: [StatusFilter, string, string][] = [
   ['exact', 'exact', 'copied as they are'],
@@ -56,6 +57,7 @@ export function SummaryBar() {
           Accept all {s.pending} proposed
         </button>
       )}
+      <ExportButton />
       {status === 'matching' && <span className="busy small">matching…</span>}
       {restored && (
         <span className="muted small" data-testid="restored" title="Saved in this browser for exactly these files">
