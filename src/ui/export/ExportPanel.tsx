@@ -1,0 +1,79 @@
+/** The export dialog: format, what will be written, Start, progress and Cancel, then the download. */
+import { useEffect } from 'react';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../core/formats/writers';
+import { selectPlan } from '../../state/plan';
+import { useGraft } from '../../state/store';
+import { ExportProgressBar } from './ExportProgressBar';
+import { ExportResult } from './ExportResult';
+import { ExportSummary } from './ExportSummary';
+
+const FORMAT_NAMES: Record<OutputFormat, string> = {
+  tf: 'TensorFlow checkpoint (.index + .data, zipped)',
+  tfjs: 'TF.js (model.json + shards, zipped)',
+  keras: 'Keras 3 weights (.weights.h5)',
+  'keras-legacy': 'Keras 2 weights (.h5)',
+  safetensors: 'safetensors (.safetensors)',
+};
+
+export function ExportPanel() {
+  const ex = useGraft((s) => s.exporting);
+  const setOpen = useGraft((s) => s.setExportOpen);
+  const setFormat = useGraft((s) => s.setExportFormat);
+  const start = useGraft((s) => s.startExport);
+  const blocked = useGraft((s) => {
+    const plan = selectPlan(s);
+    return !plan || (plan.summary.incompatible > 0 && !s.exporting.initialiseIncompatible);
+  });
+  const running = ex.status === 'running';
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !running) setOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [running, setOpen]);
+  return (
+    <div className="dialog-backdrop">
+      <div className="dialog export-panel" role="dialog" aria-modal="true" aria-labelledby="export-title" data-testid="export-panel" data-status={ex.status}>
+        <h2 id="export-title">Export the merged checkpoint</h2>
+        <label className="export-format">
+          Format{' '}
+          <select value={ex.format} disabled={running} data-testid="export-format" onChange={(e) => setFormat(e.currentTarget.value as OutputFormat)}>
+            {OUTPUT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_NAMES[f]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ExportSummary />
+        {running && <ExportProgressBar />}
+        {ex.status === 'error' && ex.error && (
+          <div className="message error" role="alert" data-testid="export-error">
+            <strong>The export failed; nothing was kept. </strong>
+            {ex.error.message}
+          </div>
+        )}
+        {ex.status === 'cancelled' && (
+          <div className="message warning" data-testid="export-cancelled">
+            The export was cancelled; nothing was kept.
+          </div>
+        )}
+        {ex.status === 'done' && ex.result && <ExportResult result={ex.result} />}
+        <div className="dialog-buttons">
+          <button type="button" className="button primary" data-testid="export-start" disabled={running || blocked} onClick={() => void start()}>
+            {ex.status === 'done' ? 'Export again' : 'Start export'}
+          </button>
+          <button type="button" className="button subtle" data-testid="export-close" disabled={running} onClick={() => setOpen(false)}>
+            Close
+          </button>
+        </div>
+        {blocked && !running && (
+          <p className="muted small" data-testid="export-blocked">
+            Some links do not fit: fix them on the canvas, or choose to initialise those variables.
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
