@@ -1,28 +1,60 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { type ByteSource, checkRange } from '../core/io/byte-source';
 
-/** A ByteSource over a file on disk: every read opens, reads its range, and closes (no handle leaks on error). */
+/** An idle file handle is closed after this long (a checkpoint's reads come back to back while it is exported). */
+const IDLE_CLOSE_MS = 200;
+
+/**
+ * A ByteSource over a file on disk. Async reads share one handle, opened on the first read and closed once no
+ * read has come for IDLE_CLOSE_MS (an unref'd timer: it never keeps the process alive), and read into `into`
+ * when given, so a caller that reuses buffers avoids fresh memory for each tensor. `readSync` opens and closes.
+ */
 export async function fileSource(absPath: string, path: string): Promise<ByteSource> {
   const { size } = await stat(absPath);
+  let handle: Promise<FileHandle> | undefined;
+  let active = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const release = () => {
+    if (--active > 0 || !handle) return;
+    const h = handle;
+    idle = setTimeout(() => {
+      if (active > 0 || handle !== h) return;
+      handle = undefined;
+      void h.then((fh) => fh.close()).catch(() => undefined);
+    }, IDLE_CLOSE_MS);
+    idle.unref();
+  };
   const source: ByteSource = {
     path,
     size,
-    async read(offset, length) {
+    async read(offset, length, into) {
       checkRange(source, offset, length);
-      const handle = await open(absPath, 'r');
+      const out = into && into.byteLength >= length ? into.subarray(0, length) : new Uint8Array(length);
+      clearTimeout(idle);
+      active++;
       try {
-        const out = new Uint8Array(length);
+        if (!handle) {
+          handle = open(absPath, 'r');
+          handle.catch(() => undefined);
+        }
+        let fh: FileHandle;
+        try {
+          fh = await handle;
+        } catch (e) {
+          handle = undefined; // the next read tries again
+          throw e;
+        }
         let done = 0;
         while (done < length) {
-          const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+          const { bytesRead } = await fh.read(out, done, length - done, offset + done);
           if (bytesRead === 0) break;
           done += bytesRead;
         }
         return done === length ? out : out.subarray(0, done);
       } finally {
-        await handle.close();
+        release();
       }
     },
     readSync(offset, length) {

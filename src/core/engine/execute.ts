@@ -13,6 +13,7 @@ import { encodeStringTensor } from '../formats/tf-bundle/strings';
 import { cpuOps, type ArithmeticOps } from './arithmetic';
 import { runChain, type Value } from './chain';
 import type { CheckpointWriter } from './output';
+import { BufferPool } from './buffer-pool';
 import { readSourceValue, type SourceValue } from './source';
 
 export interface Progress {
@@ -52,6 +53,12 @@ export interface ExecuteResult {
   seconds: number;
   /** Which backend ran arithmetic, or null when no entry needed any. */
   backend: string | null;
+}
+
+/** An entry's sources as read, and the pool buffers they may have been read into. */
+interface Read {
+  values: SourceValue[];
+  buffers: (Uint8Array | undefined)[];
 }
 
 export function cancelledError(): GraftError {
@@ -110,18 +117,22 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
   let variablesDone = 0;
 
   // The next entry's sources are read while this one is transformed and written: the file reads overlap the
-  // checksums and writes, at the cost of one more tensor in memory.
-  const load = (entry: PlanEntry | undefined): Promise<SourceValue[]> | undefined => {
+  // checksums and writes, at the cost of one more tensor in memory. They are read into buffers that go back to
+  // the pool once their entry is written (writers keep no bytes after `add` resolves).
+  const pool = new BufferPool();
+  const load = (entry: PlanEntry | undefined): Promise<Read> | undefined => {
     if (!entry || entry.status === 'initialised' || entry.status === 'incompatible') return undefined;
     const p = (async () => {
-      const sources: SourceValue[] = [];
+      const read: Read = { values: [], buffers: [] };
       for (const name of entry.from) {
         const info = oldByName.get(name);
         if (!info) throw new GraftError('not-found', old.label, `the plan reads ${name}, which the old checkpoint does not have`);
         if (signal?.aborted) break;
-        sources.push(await readSourceValue(old, info));
+        const into = info.dtype === 'string' ? undefined : pool.take(info.byteLength);
+        read.buffers.push(into);
+        read.values.push(await readSourceValue(old, info, into));
       }
-      return sources;
+      return read;
     })();
     p.catch(() => undefined); // awaited (and its error raised) when its turn comes
     return p;
@@ -145,17 +156,19 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
     const pending = next;
     next = undefined;
     let out: SourceValue;
+    let buffers: Read['buffers'] = [];
     if (!pending) {
       out = { bytes: await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : options.fill ?? 'initializer', target, seed) };
       next = load(plan.entries[i + 1]);
     } else {
       const read = await pending;
+      buffers = read.buffers;
       check();
       next = load(plan.entries[i + 1]);
       if (entry.status === 'exact') {
-        out = read[0]!;
+        out = read.values[0]!;
       } else {
-        const sources: Value[] = read.map((v, k) => {
+        const sources: Value[] = read.values.map((v, k) => {
           const info = oldByName.get(entry.from[k]!)!;
           return { bytes: v.bytes, shape: info.shape, dtype: info.dtype };
         });
@@ -165,7 +178,10 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
     await writing;
     check();
     const size = ELEMENT_SIZE[entry.dtype] > 0 ? out.bytes.byteLength : outputSize(entry, oldByName);
-    writing = writer.add({ name: entry.to, dtype: entry.dtype, shape: entry.shape, bytes: out.bytes, ...(out.crc32c !== undefined ? { crc32c: out.crc32c } : {}) }).then(() => report(entry, size));
+    writing = writer.add({ name: entry.to, dtype: entry.dtype, shape: entry.shape, bytes: out.bytes, ...(out.crc32c !== undefined ? { crc32c: out.crc32c } : {}) }).then(() => {
+      pool.give(buffers);
+      report(entry, size);
+    });
     writing.catch(() => undefined); // raised by the next await
   }
   await writing;

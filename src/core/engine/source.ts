@@ -41,9 +41,12 @@ export interface SourceValue {
   crc32c?: number;
 }
 
-/** The value, with its CRC32C when the reader already checked the bytes against it. */
-export async function readSourceValue(ckpt: Checkpoint, info: TensorInfo): Promise<SourceValue> {
-  const bytes = await readSource(ckpt, info);
+/**
+ * The value, with its CRC32C when the reader already checked the bytes against it. `into` (at least
+ * `info.byteLength` bytes) may receive the bytes, as `Checkpoint.read` documents.
+ */
+export async function readSourceValue(ckpt: Checkpoint, info: TensorInfo, into?: Uint8Array): Promise<SourceValue> {
+  const bytes = await readSource(ckpt, info, into);
   const bundle = ckpt as Bundle;
   if (ckpt.format !== 'tf-bundle' || bundle.littleEndian === false || info.dtype === 'string' || !bundle.entry) return { bytes };
   const e = bundle.entry(info.name);
@@ -51,7 +54,7 @@ export async function readSourceValue(ckpt: Checkpoint, info: TensorInfo): Promi
   return e && e.slices.length === 0 ? { bytes, crc32c: unmaskCrc(e.crc32c) } : { bytes };
 }
 
-export async function readSource(ckpt: Checkpoint, info: TensorInfo): Promise<Uint8Array> {
+export async function readSource(ckpt: Checkpoint, info: TensorInfo, into?: Uint8Array): Promise<Uint8Array> {
   const bigEndianBundle = ckpt.format === 'tf-bundle' && (ckpt as Bundle).littleEndian === false;
   if (info.dtype === 'string') {
     const raw = await ckpt.read(info.name);
@@ -65,7 +68,7 @@ export async function readSource(ckpt: Checkpoint, info: TensorInfo): Promise<Ui
   const size = ELEMENT_SIZE[info.dtype];
   if (size === 0) throw new GraftError('unsupported', ckpt.label, `${info.name} has dtype ${info.dtype}, whose values Graft cannot copy`);
   if (ckpt.readValue) return ckpt.readValue(info.name);
-  const raw = await ckpt.read(info.name);
+  const raw = await ckpt.read(info.name, into);
   if (!bigEndianBundle || size === 1) return raw;
   return swapped(raw, info.dtype.startsWith('complex') ? size / 2 : size);
 }

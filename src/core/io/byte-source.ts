@@ -6,8 +6,12 @@
 export interface ByteSource {
   readonly path: string;
   readonly size: number;
-  /** Exactly `length` bytes from `offset`; rejects with a GraftError('truncated') past the end. */
-  read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Exactly `length` bytes from `offset`; rejects with a GraftError('truncated') past the end. `into` (at least
+   * `length` bytes) is a hint: a source may read into it and return a view of it, or ignore it and return other
+   * bytes. The caller owns `into` again once it is done with the result.
+   */
+  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
   /**
    * The same bytes, synchronously, where the platform allows it (bytes in memory, a Node file, a Blob inside a
    * Worker through FileReaderSync). Only for libraries that must read synchronously (h5wasm's file system);

@@ -43,9 +43,10 @@ export interface Checkpoint {
   tensors: TensorInfo[];
   /**
    * The tensor's raw stored bytes, verified against every checksum the format has.
-   * Rejects with a GraftError naming the file, the tensor and the offset.
+   * Rejects with a GraftError naming the file, the tensor and the offset. `into` (at least `byteLength` bytes) is a
+   * hint, as for `ByteSource.read`: the bytes may be read into it (a view of it is returned) or it may be ignored.
    */
-  read(name: string): Promise<Uint8Array>;
+  read(name: string, into?: Uint8Array): Promise<Uint8Array>;
   /**
    * The tensor's value as plain little-endian bytes of its listed dtype and shape, where that differs from the
    * stored bytes (a quantized TF.js weight dequantized, a big-endian bundle byte-swapped). Absent: same as `read`.

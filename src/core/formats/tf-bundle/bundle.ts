@@ -168,12 +168,12 @@ export async function openTfBundle(
     warnings.push(`${shardPath(id)} is missing: the variables can be listed but their values cannot be read`);
   }
 
-  const readEntry = async (name: string, entry: BundleEntry, dtype: DType, count: number): Promise<Uint8Array> => {
+  const readEntry = async (name: string, entry: BundleEntry, dtype: DType, count: number, into?: Uint8Array): Promise<Uint8Array> => {
     const shard = shards.get(entry.shardId);
     if (!shard) {
       throw new GraftError('missing-file', shardPath(entry.shardId), `data file not found — tensor "${name}" is stored there (shard ${entry.shardId} of ${header.numShards}); drop it together with ${basename(file)}`);
     }
-    const bytes = await shard.read(entry.offset, entry.size);
+    const bytes = await shard.read(entry.offset, entry.size, into && into.byteLength >= entry.size ? into : undefined);
     let actual: number;
     if (dtype === 'string') actual = parseStringTensor(bytes, count, shard.path, name, entry.offset, header.littleEndian).crc;
     else if (dtype === 'variant') actual = variantCrc(bytes, count, shard.path, name, entry.offset);
@@ -185,12 +185,12 @@ export async function openTfBundle(
     return bytes;
   };
 
-  const read = async (name: string): Promise<Uint8Array> => {
+  const read = async (name: string, into?: Uint8Array): Promise<Uint8Array> => {
     const info = infos.get(name);
     const entry = entries.get(name);
     if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${name}" in this checkpoint`);
     const parts = sliceEntries.get(name);
-    if (!parts) return readEntry(name, entry, info.dtype, elementCountChecked(info.shape, file, name));
+    if (!parts) return readEntry(name, entry, info.dtype, elementCountChecked(info.shape, file, name), into);
     const elem = ELEMENT_SIZE[info.dtype];
     if (elem === 0) {
       throw new GraftError('unsupported', file, `partitioned variable "${name}" has dtype ${info.dtype}; Graft reassembles only fixed-size dtypes`);

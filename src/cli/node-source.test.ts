@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BufferPool } from '../core/engine/buffer-pool';
+import { execute } from '../core/engine/execute';
+import type { CheckpointWriter, OutputTensor } from '../core/engine/output';
+import { listTarget, randomBytes } from '../core/engine/test-helpers';
+import { openCheckpoint } from '../core/formats/registry';
+import { dataFileName, writeTfBundle } from '../core/formats/tf-bundle';
+import { compile, emptyRecipe, type Link } from '../core/mapping';
+import { fileSource } from './node-source';
+
+const dir = mkdtempSync(join(tmpdir(), 'graft-node-source-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Sizes above the pool's 256 KiB floor, repeating so that buffers come back, with small ones in between.
+const SHAPES = [[256, 512], [64], [512, 512], [256, 512], [128, 1024], [64], [512, 512], [256, 512], [300, 700]];
+const tensors = SHAPES.map((shape, i) => ({ name: `t${i}`, dtype: 'float32' as const, shape, bytes: randomBytes(shape.reduce((a, b) => a * b, 4), i + 1) }));
+
+async function onDisk(name: string, damage?: { tensor: number; at: number }) {
+  const { index, shards } = writeTfBundle(tensors);
+  const data = shards[0]!.slice();
+  if (damage) {
+    const offset = tensors.slice(0, damage.tensor).reduce((n, t) => n + t.bytes.byteLength, 0);
+    data[offset + damage.at]! ^= 1;
+  }
+  writeFileSync(join(dir, `${name}.index`), index);
+  writeFileSync(join(dir, dataFileName(name, 0, 1)), data);
+  return openCheckpoint([await fileSource(join(dir, `${name}.index`), `${name}.index`), await fileSource(join(dir, dataFileName(name, 0, 1)), dataFileName(name, 0, 1))]);
+}
+
+/** Copies what it is given, and checks after a pause that the bytes did not change while it held them. */
+function slowWriter(): CheckpointWriter & { tensors: OutputTensor[]; buffers: Set<ArrayBufferLike> } {
+  const w = {
+    tensors: [] as OutputTensor[],
+    buffers: new Set<ArrayBufferLike>(),
+    async add(t: OutputTensor) {
+      const copy = t.bytes.slice();
+      w.buffers.add(t.bytes.buffer);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(Buffer.compare(t.bytes, copy)).toBe(0);
+      w.tensors.push({ ...t, bytes: copy });
+    },
+    async finish() {},
+  };
+  return w;
+}
+
+describe('reading a checkpoint from disk into reused buffers', () => {
+  it('copies and transforms exactly, never overwriting bytes a writer still holds', async () => {
+    const old = await onDisk('ok');
+    const links: Link[] = tensors.map((t, i) => ({ from: [t.name], to: t.name, transforms: i % 4 === 2 ? [{ op: 'transpose', perm: [1, 0] }] : [] }));
+    const target = listTarget(tensors.map((t, i) => ({ name: t.name, dtype: t.dtype, shape: i % 4 === 2 ? [...t.shape].reverse() : t.shape })));
+    const writer = slowWriter();
+    await execute(compile(emptyRecipe({ links }), old, target), old, target, writer, { seed: 1 });
+    tensors.forEach((t, i) => {
+      const got = writer.tensors.find((o) => o.name === t.name)!;
+      if (i % 4 !== 2) {
+        expect(Buffer.compare(got.bytes, t.bytes)).toBe(0);
+      } else {
+        const [r, c] = t.shape as [number, number];
+        const src = new Float32Array(t.bytes.buffer, t.bytes.byteOffset, r * c);
+        const out = new Float32Array(got.bytes.buffer, got.bytes.byteOffset, r * c);
+        for (let k = 0; k < r * c; k += 997) expect(out[(k % c) * r + Math.floor(k / c)]).toBe(src[k]);
+      }
+    });
+    // The large exact copies came from fewer buffers than there are of them.
+    const large = tensors.filter((t, i) => t.bytes.byteLength >= 256 * 1024 && i % 4 !== 2).length;
+    expect(writer.buffers.size).toBeLessThan(large + 3);
+  });
+
+  it('still checks every CRC: a flipped bit in a pooled read is refused', async () => {
+    const old = await onDisk('bad', { tensor: 7, at: 1234 });
+    const target = listTarget(tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })));
+    const links: Link[] = tensors.map((t) => ({ from: [t.name], to: t.name, transforms: [] }));
+    await expect(execute(compile(emptyRecipe({ links }), old, target), old, target, slowWriter(), { seed: 1 })).rejects.toMatchObject({ code: 'tensor-checksum' });
+  });
+
+  it('reads into the buffer it is given, and closes its file once idle', async () => {
+    const path = join(dir, 'plain.bin');
+    const bytes = randomBytes(100_000, 5);
+    writeFileSync(path, bytes);
+    // The files this process has open (Linux; elsewhere the check is skipped).
+    const openHere = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } }).filter((p) => p === path) : []);
+    const source = await fileSource(path, 'plain.bin');
+    const into = new Uint8Array(60_000);
+    const got = await source.read(1000, 50_000, into);
+    expect(got.buffer).toBe(into.buffer);
+    expect(Buffer.compare(got, bytes.subarray(1000, 51_000))).toBe(0);
+    expect(Buffer.compare(await source.read(0, 10), bytes.subarray(0, 10))).toBe(0);
+    if (existsSync('/proc/self/fd')) expect(openHere()).toHaveLength(1); // one handle, kept between reads
+    await expect(source.read(99_990, 11)).rejects.toMatchObject({ code: 'truncated' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(openHere()).toHaveLength(0);
+  });
+});
+
+describe('BufferPool', () => {
+  it('reuses the smallest idle buffer that fits within twice the size, and keeps a few', () => {
+    const pool = new BufferPool(1024, 2);
+    expect(pool.take(100)).toBeUndefined();
+    const a = pool.take(4096)!;
+    const b = pool.take(10_000)!;
+    pool.give([a, b]);
+    expect(pool.take(3000)!.buffer).toBe(a.buffer);
+    expect(pool.take(2000)!.buffer).not.toBe(b.buffer); // 10 000 > 2 × 2000: kept for larger reads
+    const c = pool.take(9000)!;
+    expect(c.buffer).toBe(b.buffer);
+    expect(c.byteLength).toBe(9000);
+    pool.give([pool.take(5000), pool.take(6000), c]);
+    expect(pool.take(5000)!.buffer).not.toBe(c.buffer); // only the two last given back are kept
+  });
+});
