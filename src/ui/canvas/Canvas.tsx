@@ -111,6 +111,15 @@ export function Canvas() {
     void rf.setViewport({ x: (width - total * zoom) / 2, y: 16, zoom });
   }, []);
 
+  if (!recipeKey || !plan) {
+    return (
+      <div className="canvas-wrap" data-testid="canvas">
+        <div className="canvas-waiting busy" data-testid="canvas-waiting">
+          Matching the old variables to the new ones…
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="canvas-wrap" data-testid="canvas">
       <div className="canvas-columns" aria-hidden="true">
@@ -118,7 +127,7 @@ export function Canvas() {
         <span className="col-new">NEW model</span>
       </div>
       <ReactFlow
-        key={recipeKey ?? 'none'}
+        key={recipeKey}
         className="canvas-flow"
         nodes={nodes}
         edges={edges}
