@@ -1,4 +1,4 @@
-// The `graft` CLI bundled once into dist-cli/graft.mjs (esbuild, npm packages left as imports), so a run
+// The `graft` CLI bundled once into dist-cli/graft.mjs (esbuild), so a run
 // starts in plain Node instead of transforming TypeScript through tsx every time. `scripts/setup.mjs` builds it;
 // `bin/graft.mjs` uses it only while it is newer than every source file it was built from.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,12 +29,18 @@ export async function buildBundle(outDir = join(ROOT, 'dist-cli')) {
   const temp = `${outDir}.${process.pid}.tmp`;
   const result = await build({
     absWorkingDir: ROOT, entryPoints: { graft: 'src/cli/main.ts' }, outdir: temp, outExtension: { '.js': '.mjs' },
-    bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', metafile: true, logLevel: 'warning',
+    bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', metafile: true, logLevel: 'warning',
+    // Packages are bundled too (Node then skips resolving and wrapping CommonJS at each start), except TF.js (large,
+    // loaded only for Keras models and arithmetic) and h5wasm (finds its .wasm file beside itself).
+    external: ['@tensorflow/*', 'h5wasm'],
   });
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'inputs.txt'), Object.keys(result.metafile.inputs).join('\n') + '\n');
+  // So are this script (how the bundle is built) and npm's record of the installed packages (rewritten by every install).
+  const inputs = [...Object.keys(result.metafile.inputs), 'scripts/cli-bundle.mjs', 'node_modules/.package-lock.json'];
+  writeFileSync(join(outDir, 'inputs.txt'), inputs.join('\n') + '\n');
   const files = readdirSync(temp).sort((a, b) => Number(a === 'graft.mjs') - Number(b === 'graft.mjs'));
   for (const f of files) renameSync(join(temp, f), join(outDir, f));
   rmSync(temp, { recursive: true, force: true });
+  for (const f of readdirSync(outDir)) if (f.endsWith('.mjs') && !files.includes(f)) rmSync(join(outDir, f)); // an older build's chunks
   return join(outDir, 'graft.mjs');
 }

@@ -173,11 +173,15 @@ export async function openTfBundle(
     if (!shard) {
       throw new GraftError('missing-file', shardPath(entry.shardId), `data file not found — tensor "${name}" is stored there (shard ${entry.shardId} of ${header.numShards}); drop it together with ${basename(file)}`);
     }
-    const bytes = await shard.read(entry.offset, entry.size, into && into.byteLength >= entry.size ? into : undefined);
+    let bytes: Uint8Array;
     let actual: number;
-    if (dtype === 'string') actual = parseStringTensor(bytes, count, shard.path, name, entry.offset, header.littleEndian).crc;
-    else if (dtype === 'variant') actual = variantCrc(bytes, count, shard.path, name, entry.offset);
-    else actual = crc32c(bytes);
+    if (dtype === 'string' || dtype === 'variant') {
+      bytes = await shard.read(entry.offset, entry.size);
+      if (dtype === 'string') actual = parseStringTensor(bytes, count, shard.path, name, entry.offset, header.littleEndian).crc;
+      else actual = variantCrc(bytes, count, shard.path, name, entry.offset);
+    } else {
+      ({ bytes, crc: actual } = await readChecksummed(shard, entry.offset, entry.size, into && into.byteLength >= entry.size ? into : undefined));
+    }
     const stored = unmaskCrc(entry.crc32c);
     if (actual !== stored) {
       throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${name}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
@@ -241,6 +245,39 @@ export async function openTfBundle(
     read,
     entry: (name) => entries.get(name),
   };
+}
+
+/** Tensors read into a caller's buffer are read in pieces of this size, each checksummed while the next is read. */
+const PIECE = 1 << 20;
+
+/**
+ * `size` bytes at `offset` and their CRC32C. Into a caller's buffer (the engine's reusable ones), piece by piece so
+ * that checksumming overlaps reading; a source that ignores `into` has its pieces copied there.
+ */
+async function readChecksummed(shard: ByteSource, offset: number, size: number, into?: Uint8Array): Promise<{ bytes: Uint8Array; crc: number }> {
+  if (!into || size <= PIECE) {
+    const bytes = await shard.read(offset, size, into);
+    return { bytes, crc: crc32c(bytes) };
+  }
+  const out = into.subarray(0, size);
+  const piece = (at: number) => {
+    const p = shard.read(offset + at, Math.min(PIECE, size - at), out.subarray(at, at + PIECE));
+    p.catch(() => undefined); // awaited below
+    return p;
+  };
+  let crc = 0;
+  let next = piece(0);
+  for (let at = 0; at < size; ) {
+    const got = await next;
+    const n = Math.min(PIECE, size - at);
+    // A short read (the file shrank) gives fewer bytes, whose CRC then fails the check, as a whole read would.
+    if (got.byteLength !== n) return { bytes: out.subarray(0, at + got.byteLength), crc: crc32c(got, crc) };
+    if (got.buffer !== out.buffer || got.byteOffset !== out.byteOffset + at) out.set(got, at);
+    if (at + n < size) next = piece(at + n);
+    crc = crc32c(out.subarray(at, at + n), crc);
+    at += n;
+  }
+  return { bytes: out, crc };
 }
 
 /** TF never stores two tensors on the same bytes; overlapping ranges mean a damaged or hand-made index. */
