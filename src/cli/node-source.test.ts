@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BufferPool } from '../core/engine/buffer-pool';
+import { memorySource } from '../core/io/byte-source';
 import { execute } from '../core/engine/execute';
 import type { CheckpointWriter, OutputTensor } from '../core/engine/output';
 import { listTarget, randomBytes } from '../core/engine/test-helpers';
@@ -15,7 +16,8 @@ const dir = mkdtempSync(join(tmpdir(), 'graft-node-source-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Sizes above the pool's 256 KiB floor, repeating so that buffers come back, with small ones in between.
-const SHAPES = [[256, 512], [64], [512, 512], [256, 512], [128, 1024], [64], [512, 512], [256, 512], [300, 700]];
+// The [700, 800] ones are read in 1 MiB pieces (the last one partial).
+const SHAPES = [[256, 512], [64], [512, 512], [256, 512], [128, 1024], [64], [700, 800], [256, 512], [300, 700], [700, 800]];
 const tensors = SHAPES.map((shape, i) => ({ name: `t${i}`, dtype: 'float32' as const, shape, bytes: randomBytes(shape.reduce((a, b) => a * b, 4), i + 1) }));
 
 async function onDisk(name: string, damage?: { tensor: number; at: number }) {
@@ -71,10 +73,19 @@ describe('reading a checkpoint from disk into reused buffers', () => {
   });
 
   it('still checks every CRC: a flipped bit in a pooled read is refused', async () => {
-    const old = await onDisk('bad', { tensor: 7, at: 1234 });
+    const old = await onDisk('bad', { tensor: 9, at: 1_500_000 }); // in the second piece
     const target = listTarget(tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })));
     const links: Link[] = tensors.map((t) => ({ from: [t.name], to: t.name, transforms: [] }));
     await expect(execute(compile(emptyRecipe({ links }), old, target), old, target, slowWriter(), { seed: 1 })).rejects.toMatchObject({ code: 'tensor-checksum' });
+  });
+
+  it('a source that ignores the buffer it is given has its pieces copied there', async () => {
+    const { index, shards } = writeTfBundle(tensors);
+    const old = await openCheckpoint([memorySource('m.index', index), memorySource(dataFileName('m', 0, 1), shards[0]!)]);
+    const into = new Uint8Array(3 << 20);
+    const got = await old.read('t9', into);
+    expect(got.buffer).toBe(into.buffer);
+    expect(Buffer.compare(got, tensors[9]!.bytes)).toBe(0);
   });
 
   it('reads into the buffer it is given, and closes its file once idle', async () => {
