@@ -6,7 +6,7 @@ import { GraftError } from '../../errors';
 import { type DType, ELEMENT_SIZE, elementCount } from '../dtypes';
 import { classifyVariable } from '../naming';
 import type { InitializerSpec, TargetModel, TargetVariable } from '../target';
-import { type BuildContext, buildModel } from './build-layers';
+import type { BuildContext } from './build-layers';
 import { type DetectedModelJson, detectParsed, topologyModelConfig } from './detect';
 import { encodeValues } from './encode';
 import { initializerFromConfig, initializerProblem, valuesFor } from './initializers';
@@ -146,6 +146,8 @@ async function fromKerasConfig(config: unknown, file: string, manifest: Manifest
     throw new GraftError('unsupported', file, 'is a Keras 1 model config (init=, output_dim=, nb_filter=), which tfjs cannot read; load it with Keras 2 or 3 and save its JSON again');
   }
   const ctx: BuildContext = { variables: [], warnings: [], failed: new Map() };
+  // Loaded only here: building Keras layers needs TF.js, which a plain variable list never does.
+  const { buildModel } = await import('./build-layers');
   await buildModel(model, null, true, ctx);
   if (manifest.length) {
     const layers = new Map<string, { className: string; config: Config }>();
