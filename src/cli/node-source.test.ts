@@ -55,7 +55,8 @@ describe('reading a checkpoint from disk into reused buffers', () => {
     const links: Link[] = tensors.map((t, i) => ({ from: [t.name], to: t.name, transforms: i % 4 === 2 ? [{ op: 'transpose', perm: [1, 0] }] : [] }));
     const target = listTarget(tensors.map((t, i) => ({ name: t.name, dtype: t.dtype, shape: i % 4 === 2 ? [...t.shape].reverse() : t.shape })));
     const writer = slowWriter();
-    await execute(compile(emptyRecipe({ links }), old, target), old, target, writer, { seed: 1 });
+    // Reading no further ahead than the next entry, buffers must come back for the later reads.
+    await execute(compile(emptyRecipe({ links }), old, target), old, target, writer, { seed: 1, readAheadBytes: 0 });
     tensors.forEach((t, i) => {
       const got = writer.tensors.find((o) => o.name === t.name)!;
       if (i % 4 !== 2) {
@@ -70,6 +71,15 @@ describe('reading a checkpoint from disk into reused buffers', () => {
     // The large exact copies came from fewer buffers than there are of them.
     const large = tensors.filter((t, i) => t.bytes.byteLength >= 256 * 1024 && i % 4 !== 2).length;
     expect(writer.buffers.size).toBeLessThan(large + 3);
+  });
+
+  it('reads far ahead by default, with the same result', async () => {
+    const old = await onDisk('ahead');
+    const target = listTarget(tensors.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape })));
+    const links: Link[] = tensors.map((t) => ({ from: [t.name], to: t.name, transforms: [] }));
+    const writer = slowWriter();
+    await execute(compile(emptyRecipe({ links }), old, target), old, target, writer, { seed: 1 });
+    tensors.forEach((t, i) => expect(Buffer.compare(writer.tensors[i]!.bytes, t.bytes)).toBe(0));
   });
 
   it('still checks every CRC: a flipped bit in a pooled read is refused', async () => {

@@ -45,6 +45,8 @@ export interface ExecuteOptions {
   incompatible?: 'refuse' | 'initialise';
   /** The fill for incompatible entries under `incompatible: 'initialise'` (default 'initializer'). */
   fill?: FillPolicy;
+  /** How many bytes of sources are read ahead beyond the next entry's (default 64 MiB). */
+  readAheadBytes?: number;
 }
 
 export interface ExecuteResult {
@@ -116,12 +118,15 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
   let bytesDone = 0;
   let variablesDone = 0;
 
-  // The next entry's sources are read while this one is transformed and written: the file reads overlap the
-  // checksums and writes, at the cost of one more tensor in memory. They are read into buffers that go back to
-  // the pool once their entry is written (writers keep no bytes after `add` resolves).
+  // Sources are read ahead, in plan order, while earlier entries are transformed and written: file reads and
+  // checksums overlap the writes. Always the next entry, then more while their bytes stay within `readAheadBytes`,
+  // so memory stays near the largest tensors in flight (this one, the one being written, the next) plus that.
+  // They are read into buffers that go back to the pool once their entry is written (writers keep no bytes
+  // after `add` resolves).
   const pool = new BufferPool();
-  const load = (entry: PlanEntry | undefined): Promise<Read> | undefined => {
-    if (!entry || entry.status === 'initialised' || entry.status === 'incompatible') return undefined;
+  const readAheadBytes = options.readAheadBytes ?? 64 * 1024 * 1024;
+  const load = (entry: PlanEntry): Promise<Read> | undefined => {
+    if (entry.status === 'initialised' || entry.status === 'incompatible') return undefined;
     const p = (async () => {
       const read: Read = { values: [], buffers: [] };
       for (const name of entry.from) {
@@ -137,7 +142,21 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
     p.catch(() => undefined); // awaited (and its error raised) when its turn comes
     return p;
   };
-  let next = load(plan.entries[0]);
+  const readBytes = (entry: PlanEntry) => (entry.status === 'initialised' || entry.status === 'incompatible' ? 0 : entry.from.reduce((n, f) => n + (oldByName.get(f)?.byteLength ?? 0), 0));
+  const loads = new Map<number, Promise<Read | undefined>>();
+  let scheduled = 0;
+  let ahead = 0; // bytes of scheduled entries not yet taken
+  let reading: Promise<unknown> = Promise.resolve(); // reads run one after another
+  const readAhead = (i: number) => {
+    while (scheduled < plan.entries.length && (scheduled <= i + 1 || ahead + readBytes(plan.entries[scheduled]!) <= readAheadBytes)) {
+      const entry = plan.entries[scheduled]!;
+      const p = reading.then(() => (signal?.aborted ? undefined : load(entry)));
+      p.catch(() => undefined);
+      reading = p.catch(() => undefined);
+      loads.set(scheduled++, p);
+      ahead += readBytes(entry);
+    }
+  };
   // The previous tensor's write runs while this one is read, checked and transformed; adds stay one at a time.
   let writing: Promise<void> | undefined;
   const report = (entry: PlanEntry, bytes: number) => {
@@ -153,18 +172,18 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
   };
   for (const [i, entry] of plan.entries.entries()) {
     check();
-    const pending = next;
-    next = undefined;
+    readAhead(i);
+    const read = await loads.get(i);
+    loads.delete(i);
+    ahead -= readBytes(entry);
+    check();
+    readAhead(i);
     let out: SourceValue;
     let buffers: Read['buffers'] = [];
-    if (!pending) {
+    if (!read) {
       out = { bytes: await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : options.fill ?? 'initializer', target, seed) };
-      next = load(plan.entries[i + 1]);
     } else {
-      const read = await pending;
       buffers = read.buffers;
-      check();
-      next = load(plan.entries[i + 1]);
       if (entry.status === 'exact') {
         out = read.values[0]!;
       } else {
