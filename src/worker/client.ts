@@ -40,7 +40,7 @@ function unwrap<T>(outcome: Outcome<T>): T {
 }
 
 export function createWorkerClient(): GraftClient {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'graft' });
+  const worker = new Worker(new URL('./entry.ts', import.meta.url), { type: 'module', name: 'graft' });
   const remote = Comlink.wrap<WorkerApi>(worker);
   // A worker that fails to load or crashes never answers: fail the calls instead of waiting forever.
   const crashed = new Promise<never>((_, reject) => {
