@@ -3,7 +3,8 @@ import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
-  worker: { format: 'es' },
+  // The worker's entry keeps `worker` in its name now that export code splits it into lazy chunks.
+  worker: { format: 'es', rollupOptions: { output: { entryFileNames: 'assets/worker-[hash].js' } } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { port: 5173 },
   preview: { port: 4173 },

@@ -49,16 +49,27 @@ export function createWorkerClient(): GraftClient {
     });
   });
   crashed.catch(() => {});
-  const call = async <T>(p: Promise<Outcome<T>>): Promise<T> => unwrap(await Promise.race([p, crashed]));
+  // Calls wait for the worker's first message (worker.ts, after Comlink.expose): calls posted while a module
+  // worker was still loading its chunks were seen to get no answer.
+  const ready = new Promise<void>((resolve) => {
+    const onMessage = (e: MessageEvent) => {
+      if ((e.data as { graftReady?: boolean } | null)?.graftReady !== true) return;
+      worker.removeEventListener('message', onMessage);
+      resolve();
+    };
+    worker.addEventListener('message', onMessage);
+  });
+  const remoteReady = async () => (await Promise.race([ready, crashed]), remote);
+  const call = async <T>(p: (r: typeof remote) => Promise<Outcome<T>>): Promise<T> => unwrap(await Promise.race([remoteReady().then(p), crashed]));
   return {
-    route: (files, occupancy, into) => call(remote.route(files, occupancy, into)),
-    open: (slot, files, source) => call(remote.open(slot, files, source)),
-    swap: () => call(remote.swap()),
-    inspect: (slot, name, view, seed) => call(remote.inspect(slot, name, view, seed)),
-    match: (recipe) => call(remote.match(recipe)),
-    preview: (entry, view, seed, id) => call(remote.preview(entry, view, seed, id)),
-    runExport: (req, onProgress) => call(remote.runExport(req, onProgress && Comlink.proxy(onProgress))),
-    cancelExport: () => remote.cancelExport(),
+    route: (files, occupancy, into) => call((r) => r.route(files, occupancy, into)),
+    open: (slot, files, source) => call((r) => r.open(slot, files, source)),
+    swap: () => call((r) => r.swap()),
+    inspect: (slot, name, view, seed) => call((r) => r.inspect(slot, name, view, seed)),
+    match: (recipe) => call((r) => r.match(recipe)),
+    preview: (entry, view, seed, id) => call((r) => r.preview(entry, view, seed, id)),
+    runExport: (req, onProgress) => call((r) => r.runExport(req, onProgress && Comlink.proxy(onProgress))),
+    cancelExport: async () => (await remoteReady()).cancelExport(),
   };
 }
 

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { toErrorData } from '../core/errors';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
-import { exportMethods } from './export';
+import { lazyExportMethods } from './export-lazy';
 import { matchSlots, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
@@ -65,7 +65,9 @@ const api: WorkerApi = {
   match: (recipe) => attempt(async () => matchSlots(slots.old, slots.new, recipe)),
   preview: (entry, view, seed, id) => attempt(() => previewEntry(slots.old, slots.new, entry, view, seed, id)),
   // Export: runExport / cancelExport (src/worker/export.ts).
-  ...exportMethods(() => slots),
+  ...lazyExportMethods(() => slots),
 };
 
 Comlink.expose(api);
+// Tells the page the API listens: calls posted while a module worker still loads its chunks were seen to get lost.
+self.postMessage({ graftReady: true });
