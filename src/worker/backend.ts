@@ -16,6 +16,9 @@ export interface BackendChoice {
 
 let chosen: Promise<BackendChoice> | null = null;
 
+const START_LIMIT_MS = 15_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 async function gpuAdapterNote(): Promise<string | null> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return 'no WebGPU in this browser';
@@ -31,10 +34,13 @@ async function choose(): Promise<BackendChoice> {
   const attempt = async (name: string, load: () => Promise<unknown>): Promise<boolean> => {
     try {
       await load();
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return true;
+      // A backend that never answers (an adapter that hangs) must not hold the export: the next one is tried.
+      const started = await Promise.race([tf.setBackend(name).then(async (ok) => ok && (await tf.ready(), true)), sleep(START_LIMIT_MS).then(() => 'late' as const)]);
+      if (started === 'late') {
+        notes.push(`${name}: did not start within ${START_LIMIT_MS / 1000} s`);
+        return false;
       }
+      if (started) return true;
       notes.push(`${name}: did not start`);
     } catch (e) {
       notes.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);

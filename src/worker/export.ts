@@ -59,6 +59,8 @@ export interface ExportMethods {
 
 /** Progress at most this often: every message costs the page a render. */
 const PROGRESS_EVERY_MS = 100;
+/** How long a finished export waits for the TF.js backend it started, to say which one it is. */
+const BACKEND_WAIT_MS = 20_000;
 
 const parse = (text: string | undefined): unknown => {
   if (text === undefined) return undefined;
@@ -120,7 +122,8 @@ export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, 
   });
   if (signal.aborted) throw new GraftError('cancelled', '', 'the export was cancelled; no output was kept');
   const blob = parts ? parts.file(outputFileName(req.format, name)) : await zip!.finish();
-  const chosen = await backend.catch(() => null);
+  // Only to name it: an export that needed no arithmetic does not wait long for a backend still starting.
+  const chosen = await Promise.race([backend.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), BACKEND_WAIT_MS))]);
   const python = pythonScript(req.recipe, plan, target, old.checkpoint.tensors, {
     oldPath: old.checkpoint.label.replace(/\.index$/, ''),
     outPath: `${name}.ckpt`,
