@@ -1,5 +1,5 @@
 /** The React Flow canvas: draws the recipe's plan and turns drags into recipe edits. It decides no mapping itself. */
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef } from 'react';
 import { Background, Controls, ReactFlow, type Connection, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { entryFor, selectPlan } from '../../state/plan';
@@ -7,9 +7,10 @@ import { useGraft } from '../../state/store';
 import type { VariableData } from '../../worker/client';
 import { ConnectionHint, connectionVerdict } from './ConnectionHint';
 import { filtersActive, visibleNames } from './filter';
-import { COLUMN_GAP, NODE_WIDTH, layout, oldGroupOrder } from './layout';
+import { COLUMN_GAP, NODE_WIDTH, arrange, decorate, oldGroupOrder } from './layout';
 import { Legend } from './Legend';
 import { GroupNodeView, VariableNodeView } from './nodes';
+import { type EdgeCache, type NodeCache, stableEdges, stableNodes } from './stable';
 import { StatusEdge } from './StatusEdge';
 
 const nodeTypes = { variable: VariableNodeView, vargroup: GroupNodeView };
@@ -42,34 +43,37 @@ export function Canvas() {
   const proposeGroupDrop = useGraft((s) => s.proposeGroupDrop);
   const toggleNodeGroup = useGraft((s) => s.toggleNodeGroup);
 
-  const filters = useMemo(() => ({ search, statusFilter, problemsOnly, showState }), [search, statusFilter, problemsOnly, showState]);
+  // Typing in the search or flipping a filter is urgent; redrawing thousands of nodes for it is not.
+  const filters = useDeferredValue(
+    useMemo(() => ({ search, statusFilter, problemsOnly, showState }), [search, statusFilter, problemsOnly, showState]),
+  );
   const entryOf = useCallback((to: string) => entryFor(plan, to), [plan]);
-  const shown = useMemo(() => visibleNames(olds, news, plan, filters, entryOf), [olds, news, plan, filters, entryOf]);
+  // What is shown depends on the plan only when filtering by status: an edit must not move the columns.
+  const narrowed = filters.statusFilter !== null || filters.problemsOnly;
+  const planForShown = narrowed ? plan : null;
+  const shownRef = useRef<{ old: Set<string>; new: Set<string> } | null>(null);
+  const shown = useMemo(() => {
+    const next = visibleNames(olds, news, planForShown, filters, (to) => entryFor(planForShown, to));
+    const prev = shownRef.current;
+    const same = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+    return (shownRef.current = prev && same(prev.old, next.old) && same(prev.new, next.new) ? prev : next);
+  }, [olds, news, planForShown, filters]);
   // The old column's order is decided once per pair of inputs: it must not move under the person's hand.
   const planRef = useRef(plan);
   planRef.current = plan;
   const order = useMemo(() => oldGroupOrder(olds, planRef.current), [olds, recipeKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const laid = useMemo(
-    () => layout({ olds, news, plan, entryOf, shown, flipped, filtering: filtersActive(filters), oldGroupOrder: order, selected }),
-    [olds, news, plan, entryOf, shown, flipped, filters, order, selected],
+  const filtering = filtersActive(filters);
+  // Positions once per inputs, filter and collapse state; colours and selection on top (cheap, per change).
+  const arranged = useMemo(
+    () => arrange({ olds, news, shown, flipped, filtering, oldGroupOrder: order }),
+    [olds, news, shown, flipped, filtering, order],
   );
-  const nodes: Node[] = useMemo(
-    () => laid.nodes.map((n) => ({ ...n, draggable: false, selectable: false, connectable: true, initialWidth: n.width, initialHeight: n.height })),
-    [laid.nodes],
-  );
-  const edges: Edge[] = useMemo(
-    () =>
-      laid.edges.map((e) => ({
-        ...e,
-        type: 'status',
-        selectable: false,
-        domAttributes: {
-          'data-testid': e.data.to ? `edge-${e.data.to}${e.data.sources > 1 ? `-${e.data.source}` : ''}` : `edge-${e.source}-${e.target}`,
-          'data-status': e.data.status,
-        } as Record<string, string>,
-      })),
-    [laid.edges],
-  );
+  const laid = useMemo(() => decorate(arranged, { plan, entryOf, selected }), [arranged, plan, entryOf, selected]);
+  // Unchanged nodes and edges keep their objects: React Flow and React skip them.
+  const nodeCache = useRef<NodeCache>(new Map());
+  const edgeCache = useRef<EdgeCache>(new Map());
+  const nodes: Node[] = useMemo(() => stableNodes(laid.nodes, nodeCache.current), [laid.nodes]);
+  const edges: Edge[] = useMemo(() => stableEdges(laid.edges, edgeCache.current), [laid.edges]);
   const nodeData = useMemo(() => new Map(laid.nodes.map((n) => [n.id, n.data])), [laid.nodes]);
 
   const isValidConnection = useCallback(

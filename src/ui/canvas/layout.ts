@@ -101,19 +101,32 @@ function groupsOf(vars: readonly VariableData[], shown: Set<string>, order?: rea
   return [...m].filter(([, list]) => list.length > 0);
 }
 
-export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
-  const { plan, entryOf, shown, flipped, selected } = input;
-  const used = new Set<string>();
-  for (const e of plan?.entries ?? []) for (const f of e.from) used.add(f);
-  const unused = new Set(plan?.unused ?? []);
-  const statusOf = (side: Side, name: string): NodeStatus => {
-    if (side === 'old') return used.has(name) ? 'used' : unused.has(name) ? 'unused' : 'excluded';
-    const e = entryOf(name);
-    return e?.pending ? 'pending' : (e?.status ?? 'initialised');
-  };
+/** Where a group or variable is drawn, before the plan colours it: positions depend only on what is shown. */
+export interface Placed {
+  id: string;
+  type: 'vargroup' | 'variable';
+  side: Side;
+  position: { x: number; y: number };
+  width: number;
+  height: number;
+  group: string;
+  collapsed: boolean;
+  /** A group's shown variables, or the one variable. */
+  vars: readonly VariableData[];
+}
 
-  const nodes: LaidNode[] = [];
-  /** Where each variable is drawn: its own node, or its collapsed group's. */
+export interface Arrangement {
+  placed: Placed[];
+  /** Where each variable is drawn (`side\0name`): its own node, or its collapsed group's. */
+  at: Map<string, string>;
+}
+
+export type ArrangeInput = Pick<LayoutInput, 'olds' | 'news' | 'shown' | 'flipped' | 'filtering' | 'oldGroupOrder'>;
+
+/** The columns: computed once per inputs, filter and collapse state — never per plan or selection. */
+export function arrange(input: ArrangeInput): Arrangement {
+  const { shown, flipped } = input;
+  const placed: Placed[] = [];
   const at = new Map<string, string>();
   const column = (side: Side, vars: readonly VariableData[], order?: readonly string[]) => {
     const x = side === 'old' ? 0 : NODE_WIDTH + COLUMN_GAP;
@@ -123,12 +136,7 @@ export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge
     for (const [group, list] of groupsOf(vars, shownHere, order)) {
       const id = groupId(side, group);
       const collapsed = flipped[id] ? !collapseDefault : collapseDefault;
-      const statuses: GroupNodeData['statuses'] = {};
-      for (const v of list) {
-        const s = statusOf(side, v.name);
-        statuses[s] = (statuses[s] ?? 0) + 1;
-      }
-      nodes.push({ id, type: 'vargroup', position: { x, y }, width: NODE_WIDTH, height: GROUP_ROW, data: { side, group, count: list.length, collapsed, statuses } });
+      placed.push({ id, type: 'vargroup', side, position: { x, y }, width: NODE_WIDTH, height: GROUP_ROW, group, collapsed, vars: list });
       y += GROUP_ROW + GAP;
       for (const v of list) {
         const key = `${side}\0${v.name}`;
@@ -138,11 +146,7 @@ export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge
         }
         const vid = nodeId(side, v.name);
         at.set(key, vid);
-        const isSel = selected?.slot === side && selected.name === v.name;
-        nodes.push({
-          id: vid, type: 'variable', position: { x: x + 12, y }, width: NODE_WIDTH - 12, height: ROW,
-          data: { side, name: v.name, dtype: v.dtype, shape: v.shape, status: statusOf(side, v.name), selected: isSel },
-        });
+        placed.push({ id: vid, type: 'variable', side, position: { x: x + 12, y }, width: NODE_WIDTH - 12, height: ROW, group, collapsed: false, vars: [v] });
         y += ROW + GAP;
       }
       y += GROUP_GAP;
@@ -150,6 +154,35 @@ export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge
   };
   column('old', input.olds, input.oldGroupOrder);
   column('new', input.news);
+  return { placed, at };
+}
+
+export type DecorateInput = Pick<LayoutInput, 'plan' | 'entryOf' | 'selected'>;
+
+/** Colours an arrangement with the plan (node statuses, a group's aggregate, the edges) and marks the selection. */
+export function decorate({ placed, at }: Arrangement, { plan, entryOf, selected }: DecorateInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
+  const used = new Set<string>();
+  for (const e of plan?.entries ?? []) for (const f of e.from) used.add(f);
+  const unused = new Set(plan?.unused ?? []);
+  const statusOf = (side: Side, name: string): NodeStatus => {
+    if (side === 'old') return used.has(name) ? 'used' : unused.has(name) ? 'unused' : 'excluded';
+    const e = entryOf(name);
+    return e?.pending ? 'pending' : (e?.status ?? 'initialised');
+  };
+  const nodes: LaidNode[] = placed.map((p) => {
+    const { id, type, side, position, width, height } = p;
+    if (type === 'vargroup') {
+      const statuses: GroupNodeData['statuses'] = {};
+      for (const v of p.vars) {
+        const s = statusOf(side, v.name);
+        statuses[s] = (statuses[s] ?? 0) + 1;
+      }
+      return { id, type, position, width, height, data: { side, group: p.group, count: p.vars.length, collapsed: p.collapsed, statuses } };
+    }
+    const v = p.vars[0]!;
+    const isSel = selected?.slot === side && selected.name === v.name;
+    return { id, type, position, width, height, data: { side, name: v.name, dtype: v.dtype, shape: v.shape, status: statusOf(side, v.name), selected: isSel } };
+  });
 
   const edges = new Map<string, LaidEdge>();
   for (const e of plan?.entries ?? []) {
@@ -182,6 +215,10 @@ export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge
     });
   }
   return { nodes, edges: [...edges.values()] };
+}
+
+export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
+  return decorate(arrange(input), input);
 }
 
 /** Old groups ordered by the first new variable they feed, so edges cross less; unused groups keep file order last. */

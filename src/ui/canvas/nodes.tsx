@@ -53,7 +53,6 @@ function Aggregate({ statuses }: { statuses: GroupNodeData['statuses'] }) {
 }
 
 export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<GroupNode>) {
-  const toggle = useGraft((s) => s.toggleNodeGroup);
   const { side, group, collapsed } = data;
   return (
     <div className={`group-node side-${side}${collapsed ? ' is-collapsed' : ''}`} data-testid={`node-${side}group-${group}`}>
@@ -64,7 +63,7 @@ export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<Gro
         data-testid={`toggle-${side}group-${group}`}
         onClick={(e) => {
           e.stopPropagation();
-          toggle(groupId(side, group));
+          useGraft.getState().toggleNodeGroup(groupId(side, group));
         }}
       >
         {collapsed ? '▸' : '▾'}
