@@ -40,7 +40,7 @@ function unwrap<T>(outcome: Outcome<T>): T {
 }
 
 export function createWorkerClient(): GraftClient {
-  const worker = new Worker(new URL('./entry.ts', import.meta.url), { type: 'module', name: 'graft' });
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'graft' });
   const remote = Comlink.wrap<WorkerApi>(worker);
   // A worker that fails to load or crashes never answers: fail the calls instead of waiting forever.
   const crashed = new Promise<never>((_, reject) => {
@@ -49,8 +49,9 @@ export function createWorkerClient(): GraftClient {
     });
   });
   crashed.catch(() => {});
-  // Calls wait for the worker's first message (worker.ts, after Comlink.expose): calls posted while a module
-  // worker was still loading its chunks were seen to get no answer.
+  // Calls wait for the worker's first message (worker.ts, after Comlink.expose). A module worker takes messages
+  // as soon as its entry starts evaluating, but its graph holds a top-level await (tf-bundle's CRC32C
+  // WebAssembly), so a call posted before the API was exposed met no listener and was lost.
   const ready = new Promise<void>((resolve) => {
     const onMessage = (e: MessageEvent) => {
       if ((e.data as { graftReady?: boolean } | null)?.graftReady !== true) return;
