@@ -34,3 +34,17 @@ describe('exportCheckpoint', () => {
     for (const t of weights) expect(sha256(await back.read(t.name))).toBe(sha256(await old.read(t.name)));
   });
 });
+
+describe('exportCheckpoint to Keras legacy .h5 from a TF1 template', () => {
+  it('gives top-level variables (TF1 Variable_N, no scope) a layer of their own, and reads back exactly', async () => {
+    const old = await openCheckpoint(fixtureFiles('tf1-saver-houseprices').filter((f) => /(^|\/)model\.ckpt\./.test(f.path)));
+    const target = templateTarget(old);
+    const recipe = autoMatch(old, target, emptyRecipe(), { accept: 'sure' }).recipe;
+    const out = new MemoryFolder();
+    await exportCheckpoint({ old, target, recipe, format: 'keras-legacy', out, name: 'merged', incompatible: 'refuse' });
+    const back = await openCheckpoint([...out.files].map(([path, bytes]) => memorySource(path, bytes)));
+    const stored = back.tensors.find((t) => t.name === 'Variable_3/Variable_3/Variable_3:0');
+    expect(stored, back.tensors.map((t) => t.name).join(', ')).toBeDefined();
+    expect(sha256(await back.read(stored!.name))).toBe(sha256(await old.read('Variable_3')));
+  });
+});

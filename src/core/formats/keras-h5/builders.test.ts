@@ -114,3 +114,17 @@ describe('.keras archive', () => {
     expect(err).toBeInstanceOf(GraftError);
   });
 });
+
+describe('Keras HDF5 structure h5wasm cannot walk', () => {
+  it('is a typed error naming the file, not an internal failure', async () => {
+    const bytes = await h5((f) => {
+      f.create_attribute('layer_names', ['dense', ''], null, 'S');
+      f.create_group('dense');
+      (f.get('dense') as InstanceType<typeof h5wasm.Group>).create_attribute('weight_names', ['dense/kernel:0'], null, 'S');
+    });
+    const error = await openCheckpoint([memorySource('broken.h5', bytes)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraftError);
+    expect((error as GraftError).code).toBe('corrupt');
+    expect((error as GraftError).message).toMatch(/^broken\.h5: the HDF5 structure could not be read as Keras weights \(.*empty string\)/);
+  });
+});

@@ -142,7 +142,10 @@ export async function openKerasH5(source: ByteSource, label = source.path): Prom
     return list(opened, source, label);
   } catch (e) {
     opened.close();
-    throw e;
+    if (e instanceof GraftError) throw e;
+    // h5wasm reports a malformed structure (an empty link name, a dangling attribute…) as a plain Error.
+    const detail = (e instanceof Error ? e.message : String(e)).split('\n').find((l) => /error|invalid|bad|cannot/i.test(l) && !/HDF5-DIAG/.test(l));
+    throw new GraftError('corrupt', source.path, `the HDF5 structure could not be read as Keras weights${detail ? ` (${detail.replace(/^\s*#\d+:.*? in /, '').trim()})` : ''}`, { cause: e });
   }
 }
 

@@ -117,7 +117,8 @@ export function legacyPlacements(tensors: readonly KerasTensorSpec[]): KerasPlac
       const w = name.replace(/^optimizer_weights\//, '');
       return { name: t.name, dataset: `optimizer_weights/${w}`, layer: 'optimizer_weights', weightName: w };
     }
-    const layer = t.layer ?? (KERAS3_PATH.test(name) ? parentOf(parentOf(name)).split('/').pop()! : name.includes('/') ? name.split('/')[0]! : (t.group ?? name));
+    // A top-level variable (TF1 `Variable_3`, group '') becomes its own layer: HDF5 has no empty link names.
+    const layer = t.layer || (KERAS3_PATH.test(name) ? parentOf(parentOf(name)).split('/').pop()! : name.includes('/') ? name.split('/')[0]! : t.group || name);
     // A name read from a legacy file is `<layer>/<weight name>` (`dense/dense/kernel:0`, Keras 1 `dense_1/dense_1_W`):
     // keep its weight name. A model's variable (`dense/kernel`) gets the name Keras 2 gives it (`dense/kernel:0`).
     if (name.startsWith(`${layer}/${layer}/`) || name.startsWith(`${layer}/${layer}_`)) {
