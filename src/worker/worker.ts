@@ -5,7 +5,7 @@ import { toErrorData } from '../core/errors';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';
-import { matchSlots, previewEntry } from './mapping';
+import { matchAhead, matchSlotsAhead, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
 
@@ -43,6 +43,7 @@ const api: WorkerApi = {
         const before = slots[slot];
         slots[slot] = opened;
         release(before?.checkpoint);
+        matchAhead(slots.old, slots.new);
       } else release(opened.checkpoint);
       return shown(opened)!;
     });
@@ -54,6 +55,7 @@ const api: WorkerApi = {
       latest.new++;
       slots.old = swapped.old;
       slots.new = swapped.new;
+      matchAhead(slots.old, slots.new);
       return { old: shown(swapped.old), new: shown(swapped.new) };
     }),
   inspect: (slot, name, view, seed) =>
@@ -62,7 +64,7 @@ const api: WorkerApi = {
       if (!opened) throw new Error(`nothing is open in the ${slot} slot`);
       return inspectSlot(opened, name, view, seed);
     }),
-  match: (recipe) => attempt(async () => matchSlots(slots.old, slots.new, recipe)),
+  match: (recipe) => attempt(async () => matchSlotsAhead(slots.old, slots.new, recipe)),
   preview: (entry, view, seed, id) => attempt(() => previewEntry(slots.old, slots.new, entry, view, seed, id)),
   // Export: runExport / cancelExport (src/worker/export.ts).
   ...lazyExportMethods(() => slots),
