@@ -38,8 +38,23 @@ export function fingerprint(parts: readonly FilePart[], extra = ''): string {
   return hash53(chunks, 0).toString(36) + hash53(chunks, 1).toString(36);
 }
 
-/** The parts of real files: two small range reads each. */
-export async function fileParts(files: readonly { path: string; file: Blob }[]): Promise<FilePart[]> {
+const partsOf = new WeakMap<readonly unknown[], Promise<FilePart[]>>();
+
+/**
+ * The parts of real files: two small range reads each. Kept per files array, so the reads can start when the
+ * files are picked and the key is ready when both slots have opened.
+ */
+export function fileParts(files: readonly { path: string; file: Blob }[]): Promise<FilePart[]> {
+  let parts = partsOf.get(files);
+  if (!parts) {
+    parts = readParts(files);
+    parts.catch(() => partsOf.delete(files));
+    partsOf.set(files, parts);
+  }
+  return parts;
+}
+
+async function readParts(files: readonly { path: string; file: Blob }[]): Promise<FilePart[]> {
   return Promise.all(
     files.map(async ({ path, file }) => ({
       path,

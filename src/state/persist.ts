@@ -13,6 +13,11 @@ export const idbStorage: RecipeStorage = {
   save: (key, value) => set(PREFIX + key, value),
 };
 
+/** Opens the database ahead of the first load (IndexedDB's first open costs tens of ms), when the page is idle. */
+export function warmStorage(): void {
+  void get(`${PREFIX}warm`).catch(() => undefined);
+}
+
 export function memoryStorage(): RecipeStorage & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
   return {

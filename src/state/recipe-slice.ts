@@ -60,7 +60,7 @@ export const recipeSlice =
         }
         set({ recipeStatus: 'matching', recipeError: null });
         try {
-          const key = `${await slotKey(old)}-${await slotKey(neu)}`;
+          const key = (await Promise.all([slotKey(old), slotKey(neu)])).join('-');
           if (mine !== generation) return;
           if (key === get().recipeKey && get().recipe) {
             set({ recipeStatus: 'ready' });

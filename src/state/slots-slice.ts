@@ -1,3 +1,4 @@
+import { fileParts } from './fingerprint';
 import type { StateCreator } from 'zustand';
 import type { VariableKind } from '../core/model/checkpoint';
 import { type GraftClient, type RoutePlan, type SlotId, type VariableData, errorData } from '../worker/client';
@@ -97,6 +98,8 @@ export const slotsSlice =
       async openSlot(slot, files, source, { origin = 'files', select = true } = {}) {
         const mine = ++generation[slot];
         patch(slot, { status: 'opening', error: null });
+        // The recipe's key reads a little of each file: it starts now, while the worker opens them.
+        void fileParts(files).catch(() => undefined);
         try {
           const opened = await client.open(slot, files, source);
           if (mine !== generation[slot]) return false;

@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { warmUp } from '../state/store';
 import { App } from './App';
 import './styles.css';
 
@@ -8,3 +9,7 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// The worker and the recipe database start once the page has drawn, not on the first drop.
+const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+idle(() => warmUp(), { timeout: 1000 });

@@ -55,7 +55,7 @@ export function tableItems<T extends TensorInfo>(tensors: readonly T[], filter: 
     const section = { type: 'section' as const, kind, count: 0, bytes: 0 };
     items.push(section);
     // By name, numbers compared as numbers: `conv1` before `conv1/BatchNorm`, `layer_2` before `layer_10`.
-    const ordered = [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }));
+    const ordered = [...groups].sort(([a], [b]) => byName(a, b));
     for (const [group, list] of ordered) {
       const key = groupKey(kind, group);
       const isCollapsed = !filtering && Boolean(collapsed[key]);
@@ -80,6 +80,9 @@ export interface Totals extends KindTotals {
   shown: number;
 }
 
+/** Group names in natural order (`layer_2` before `layer_10`), case-insensitive: one collator, not one per comparison. */
+const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare;
+
 export function elements(t: TensorInfo): number {
   return t.shape.reduce((a, b) => a * b, 1);
 }
@@ -87,15 +90,18 @@ export function elements(t: TensorInfo): number {
 export function totals(tensors: readonly TensorInfo[], filter: string): Totals {
   const zero = (): KindTotals => ({ variables: 0, parameters: 0, bytes: 0 });
   const out: Totals = { ...zero(), shown: 0, byKind: { weight: zero(), optimizer: zero(), bookkeeping: zero() } };
+  const all = filter.trim() === '';
   for (const t of tensors) {
     // Strings and handles are not parameters.
     const params = ELEMENT_SIZE[t.dtype] > 0 ? elements(t) : 0;
-    for (const k of [out, out.byKind[t.kind]]) {
-      k.variables++;
-      k.parameters += params;
-      k.bytes += t.byteLength;
-    }
-    if (matches(t, filter)) out.shown++;
+    const k = out.byKind[t.kind];
+    out.variables++;
+    out.parameters += params;
+    out.bytes += t.byteLength;
+    k.variables++;
+    k.parameters += params;
+    k.bytes += t.byteLength;
+    if (all || matches(t, filter)) out.shown++;
   }
   return out;
 }
