@@ -2,7 +2,8 @@
  * React Flow items with stable identity: an unchanged node or edge is the same object as in the last render, so
  * React Flow keeps its internal node (measured size, handle bounds) and React skips it. Each node also declares its
  * handles: React Flow renders every node it has no handle bounds for (to measure it) even when it is off screen,
- * and with thousands of nodes that one render of all of them was most of the cost of each change.
+ * and with thousands of nodes that one render of all of them was most of the cost of each change. Sizes are
+ * declared too (the layout's, fixed), so fit-view and edge ends need no measuring either.
  */
 import type { Edge, Node, NodeHandle } from '@xyflow/react';
 import { Position } from '@xyflow/react';
@@ -44,11 +45,14 @@ export function stableNodes(laid: readonly LaidNode[], cache: NodeCache): Node[]
     const n = laid[i]!;
     const prev = cache.get(n.id);
     const node =
-      prev && prev.type === n.type && prev.position.x === n.position.x && prev.position.y === n.position.y && prev.initialWidth === n.width && prev.initialHeight === n.height && sameData(prev.data, n.data)
+      prev && prev.type === n.type && prev.position.x === n.position.x && prev.position.y === n.position.y && prev.width === n.width && prev.height === n.height && sameData(prev.data, n.data)
         ? prev
         : {
             id: n.id, type: n.type, position: n.position, data: n.data, draggable: false, selectable: false, connectable: true,
-            initialWidth: n.width, initialHeight: n.height, handles: handlesOf(n),
+            // The layout's sizes, declared: fit-view counts every node (it skips unmeasured ones), and a node keeps the
+            // column's width once React Flow has its handles.
+            width: n.width, height: n.height, initialWidth: n.width, initialHeight: n.height, measured: { width: n.width, height: n.height },
+            handles: handlesOf(n),
           };
     out[i] = node;
     next.set(n.id, node);
