@@ -4,16 +4,18 @@ import { test, expect, type Page } from '@playwright/test';
 import { FIXTURES, dropFiles, fixtureBytes, gotoWithoutExample } from './helpers';
 
 const HOUSE = 'tf1-saver-houseprices';
+/** The first answer of a page waits for the worker to start (seconds on a loaded machine); later steps do not. */
+const FIRST_LOAD = { timeout: 30_000 };
 const OLD_FILES = ['model_longtrain.ckpt.index', 'model_longtrain.ckpt.data-00000-of-00001'];
 const NEW_FILES = ['model.ckpt.index', 'model.ckpt.data-00000-of-00001'];
 
 /** The old checkpoint (a longer-trained, wider network) and the new template (the narrower one): a real change. */
 async function openHousePrices(page: Page): Promise<void> {
   await dropFiles(page, OLD_FILES.map((f) => ({ path: f, bytes: fixtureBytes(HOUSE, f) })));
-  await expect(page.getByTestId('slot-old').getByTestId('slot-label')).toContainText('model_longtrain.ckpt');
+  await expect(page.getByTestId('slot-old').getByTestId('slot-label')).toContainText('model_longtrain.ckpt', FIRST_LOAD);
   await dropFiles(page, NEW_FILES.map((f) => ({ path: f, bytes: fixtureBytes(HOUSE, f) })), '[data-testid="slot-new"]');
-  await expect(page.getByTestId('canvas')).toBeVisible();
-  await expect(page.getByTestId('summary')).toContainText('exact');
+  await expect(page.getByTestId('canvas')).toBeVisible(FIRST_LOAD);
+  await expect(page.getByTestId('summary')).toContainText('exact', FIRST_LOAD);
 }
 
 /** Drags with the real mouse from an old variable's handle onto a new variable. */
@@ -131,7 +133,8 @@ test('canvas: auto-links and summary, a link dragged by mouse with its colour an
 
 test('the built-in example opens on the canvas: exact links, proposals to accept, a widened layer and a new one', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByTestId('canvas')).toBeVisible();
+  await expect(page.getByTestId('canvas')).toBeVisible(FIRST_LOAD);
+  await expect(page.getByTestId('summary')).toContainText('exact', FIRST_LOAD);
   await page.locator('.react-flow__controls-fitview').click();
   await expect(page.getByTestId('edge-conv1/kernel')).toHaveAttribute('data-status', 'exact');
   await expect(page.getByTestId('node-new-hidden/kernel')).toHaveAttribute('data-status', 'initialised');
@@ -162,7 +165,7 @@ test('the built-in example opens on the canvas: exact links, proposals to accept
   await page.waitForTimeout(600);
   await page.reload();
   await page.getByTestId('mode-canvas').click();
-  await expect(page.getByTestId('restored')).toBeVisible();
+  await expect(page.getByTestId('restored')).toBeVisible(FIRST_LOAD);
   await expect(page.getByTestId('readiness')).toHaveText('Ready to export');
 });
 
@@ -170,8 +173,8 @@ test('a Keras 3 weights file with its model JSON: every variable linked exact, r
   await gotoWithoutExample(page);
   const dir = 'keras3-weights-h5-diabetes';
   await page.getByTestId('file-input').setInputFiles(['model.weights.h5', 'model.json'].map((f) => join(FIXTURES, dir, f)));
-  await expect(page.getByTestId('canvas')).toBeVisible();
-  await expect(page.getByTestId('readiness')).toHaveText('Ready to export');
+  await expect(page.getByTestId('canvas')).toBeVisible(FIRST_LOAD);
+  await expect(page.getByTestId('readiness')).toHaveText('Ready to export', FIRST_LOAD);
   await expect(page.getByTestId('count-initialised')).toContainText('0');
   await expect(page.locator('[data-testid^="edge-"][data-status="exact"]').first()).toBeAttached();
 });
