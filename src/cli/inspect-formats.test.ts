@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_ROOT, fixtureFolders, fixtureRows, type FixtureRow } from '../core/formats/fixture-rows';
+import { FIXTURE_ROOT, fixtureGroups, fixtureRows } from '../core/formats/fixture-rows';
 import { zip } from '../core/formats/numpy/zip-builder';
-
-const BIN = resolve(process.cwd(), 'bin/graft.mjs');
-const run = promisify(execFile);
-
-async function graft(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { graft } from './test-util';
 
 const pick = (o: Record<string, unknown>) => ({ name: o.name, dtype: o.dtype, shape: o.shape, sha256: o.sha256 });
 const byName = (a: { name: unknown }, b: { name: unknown }) => String(a.name).localeCompare(String(b.name));
@@ -31,12 +17,7 @@ async function inspectRows(path: string): Promise<Record<string, unknown>[]> {
 }
 
 describe('graft inspect --json --sha256 on every TF.js and Keras fixture', () => {
-  const groups: { fixture: string; file: string; rows: FixtureRow[] }[] = [];
-  for (const fixture of fixtureFolders(['tfjs', 'keras'])) {
-    const byFile = new Map<string, FixtureRow[]>();
-    for (const r of fixtureRows(fixture)) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
-    for (const [file, rows] of byFile) groups.push({ fixture, file, rows });
-  }
+  const groups = fixtureGroups(['tfjs', 'keras']);
   it('finds the fixtures', () => expect(groups.length).toBeGreaterThanOrEqual(9));
 
   for (const { fixture, file, rows } of groups) {

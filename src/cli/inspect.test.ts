@@ -1,48 +1,12 @@
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync, mkdtempSync, copyFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, type Expected } from '../core/formats/tf-bundle/test-util';
-
-const BIN = resolve(process.cwd(), 'bin/graft.mjs');
-const run = promisify(execFile);
-
-
-// TF's enum names as the reference reader printed them → Graft's dtype names.
-const TF_DTYPES: Record<string, string> = {
-  DT_FLOAT: 'float32', DT_DOUBLE: 'float64', DT_HALF: 'float16', DT_BFLOAT16: 'bfloat16',
-  DT_INT8: 'int8', DT_INT16: 'int16', DT_INT32: 'int32', DT_INT64: 'int64',
-  DT_UINT8: 'uint8', DT_UINT16: 'uint16', DT_UINT32: 'uint32', DT_UINT64: 'uint64',
-  DT_BOOL: 'bool', DT_STRING: 'string', DT_COMPLEX64: 'complex64', DT_COMPLEX128: 'complex128',
-};
-
-function tfBundles(): { fixture: string; file: string; rows: Expected[] }[] {
-  const out: { fixture: string; file: string; rows: Expected[] }[] = [];
-  for (const fixture of readdirSync(FIXTURES).sort()) {
-    const listing = join(FIXTURES, fixture, 'expected.jsonl');
-    if (!existsSync(listing)) continue;
-    const rows = readFileSync(listing, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Expected);
-    const byFile = new Map<string, Expected[]>();
-    for (const r of rows.filter((r) => r.format === 'tf-bundle')) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
-    for (const [file, fileRows] of byFile) out.push({ fixture, file, rows: fileRows });
-  }
-  return out;
-}
-
-async function graft(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { FIXTURES, TF_DTYPES, tfFixtures } from '../core/formats/tf-bundle/test-util';
+import { graft } from './test-util';
 
 describe('graft inspect --json --sha256 on every TF fixture', () => {
-  const bundles = tfBundles();
+  const bundles = tfFixtures();
   it('finds the TF bundle fixtures', () => expect(bundles.length).toBeGreaterThanOrEqual(12));
 
   for (const { fixture, file, rows } of bundles) {

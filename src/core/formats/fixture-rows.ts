@@ -30,6 +30,18 @@ export function fixtureRows(fixture: string): FixtureRow[] {
     .map((l) => JSON.parse(l) as FixtureRow);
 }
 
+/** The expected rows of the fixture folders starting with `prefixes` (all folders: none given), grouped by file. */
+export function fixtureGroups(prefixes: string[] | null, format?: string): { fixture: string; file: string; rows: FixtureRow[] }[] {
+  const folders = prefixes ? fixtureFolders(prefixes) : fixtureFolders(['']);
+  const out: { fixture: string; file: string; rows: FixtureRow[] }[] = [];
+  for (const fixture of folders) {
+    const byFile = new Map<string, FixtureRow[]>();
+    for (const r of fixtureRows(fixture)) if (!format || r.format === format) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+    for (const [file, rows] of byFile) out.push({ fixture, file, rows });
+  }
+  return out;
+}
+
 export function fixtureFiles(fixture: string, sub = ''): ByteSource[] {
   const root = join(FIXTURE_ROOT, fixture, sub);
   const out: ByteSource[] = [];

@@ -1,33 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
-import { expectedListing, fixtureFiles, fixtureFolders, fixtureRows, listing } from '../fixture-rows';
+import { expectedListing, fixtureFiles, fixtureGroups, listing } from '../fixture-rows';
 import { listCandidates, openCheckpoint } from '../registry';
 import type { KerasH5Checkpoint } from './read';
 
 describe('Keras HDF5 fixtures list exactly their expected.jsonl', () => {
-  const folders = fixtureFolders(['keras']);
-  it('finds the Keras fixtures', () => expect(folders.length).toBeGreaterThanOrEqual(5));
+  const groups = fixtureGroups(['keras']);
+  it('finds the Keras fixtures', () => expect(new Set(groups.map((g) => g.fixture)).size).toBeGreaterThanOrEqual(5));
 
-  for (const fixture of folders) {
-    const byFile = new Map<string, ReturnType<typeof fixtureRows>>();
-    for (const r of fixtureRows(fixture)) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
-    for (const [file, rows] of byFile) {
-      it(`${fixture}/${file}`, async () => {
-        const files = fixtureFiles(fixture);
-        const candidates = await listCandidates(files);
-        expect(candidates.map((c) => [c.format, c.id])).toEqual([['keras-h5', file]]);
-        const ckpt = (await openCheckpoint(files, file)) as KerasH5Checkpoint;
-        expect(ckpt.format).toBe('keras-h5');
-        expect(await listing(ckpt)).toEqual(expectedListing(rows));
-        expect(ckpt.warnings).toEqual([]);
-        for (const t of ckpt.tensors) {
-          expect(['weight', 'optimizer']).toContain(t.kind);
-          expect(t.byteLength).toBe((await ckpt.read(t.name)).byteLength);
-        }
-        ckpt.close();
-      });
-    }
+  for (const { fixture, file, rows } of groups) {
+    it(`${fixture}/${file}`, async () => {
+      const files = fixtureFiles(fixture);
+      const candidates = await listCandidates(files);
+      expect(candidates.map((c) => [c.format, c.id])).toEqual([['keras-h5', file]]);
+      const ckpt = (await openCheckpoint(files, file)) as KerasH5Checkpoint;
+      expect(ckpt.format).toBe('keras-h5');
+      expect(await listing(ckpt)).toEqual(expectedListing(rows));
+      expect(ckpt.warnings).toEqual([]);
+      for (const t of ckpt.tensors) {
+        expect(['weight', 'optimizer']).toContain(t.kind);
+        expect(t.byteLength).toBe((await ckpt.read(t.name)).byteLength);
+      }
+      ckpt.close();
+    });
   }
 });
 

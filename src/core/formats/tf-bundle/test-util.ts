@@ -1,17 +1,13 @@
 /** Test helpers (Node only): fixture folders as ByteSources, counting how many bytes are read. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { memorySource, type ByteSource } from '../../io/byte-source';
+import { FIXTURE_ROOT, fixtureGroups, type FixtureRow } from '../fixture-rows';
 
-export const FIXTURES = resolve(process.cwd(), '../shared/fixtures');
+export const FIXTURES = FIXTURE_ROOT;
 
-export interface Expected {
-  file: string;
-  format: string;
-  name: string;
-  dtype: string;
-  shape: number[];
-  sha256: string | null;
+/** A TF bundle row of expected.jsonl: where the reference reader found the tensor. */
+export interface Expected extends FixtureRow {
   shard_id: number;
   offset: number;
   size: number;
@@ -51,21 +47,9 @@ export function fixtureSources(fixture: string): CountingSource[] {
   return out;
 }
 
-export function expectedRows(fixture: string): Expected[] {
-  const p = join(FIXTURES, fixture, 'expected.jsonl');
-  if (!existsSync(p)) return [];
-  return readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Expected);
-}
-
 /** Fixture folders that hold TF bundles, each with its expected rows grouped by index file. */
 export function tfFixtures(): { fixture: string; file: string; rows: Expected[] }[] {
-  const out: { fixture: string; file: string; rows: Expected[] }[] = [];
-  for (const fixture of readdirSync(FIXTURES).sort()) {
-    const byFile = new Map<string, Expected[]>();
-    for (const r of expectedRows(fixture).filter((r) => r.format === 'tf-bundle')) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
-    for (const [file, rows] of byFile) out.push({ fixture, file, rows });
-  }
-  return out;
+  return fixtureGroups(null, 'tf-bundle') as { fixture: string; file: string; rows: Expected[] }[];
 }
 
 export const TF_DTYPES: Record<string, string> = {

@@ -1,27 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
-import { expectedListing, fixtureFiles, fixtureFolders, fixtureRows, listing } from '../fixture-rows';
+import { expectedListing, fixtureFiles, fixtureGroups, listing } from '../fixture-rows';
 import { listCandidates, openCheckpoint } from '../registry';
 
 describe('TF.js fixtures list exactly their expected.jsonl', () => {
-  const folders = fixtureFolders(['tfjs']);
-  it('finds the TF.js fixtures', () => expect(folders.length).toBeGreaterThanOrEqual(3));
+  const groups = fixtureGroups(['tfjs']);
+  it('finds the TF.js fixtures', () => expect(new Set(groups.map((g) => g.fixture)).size).toBeGreaterThanOrEqual(3));
 
-  for (const fixture of folders) {
-    const byFile = new Map<string, ReturnType<typeof fixtureRows>>();
-    for (const r of fixtureRows(fixture)) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
-    for (const [file, rows] of byFile) {
-      it(`${fixture}/${file}`, async () => {
-        const files = fixtureFiles(fixture);
-        const candidates = await listCandidates(files);
-        expect(candidates.map((c) => c.id)).toContain(file);
-        const ckpt = await openCheckpoint(files, file);
-        expect(ckpt.format).toBe('tfjs');
-        expect(await listing(ckpt, true)).toEqual(expectedListing(rows, true));
-        expect(ckpt.warnings).toEqual([]);
-        for (const t of ckpt.tensors) expect(await ckpt.readValue!(t.name)).toEqual(await ckpt.read(t.name));
-      });
-    }
+  for (const { fixture, file, rows } of groups) {
+    it(`${fixture}/${file}`, async () => {
+      const files = fixtureFiles(fixture);
+      const candidates = await listCandidates(files);
+      expect(candidates.map((c) => c.id)).toContain(file);
+      const ckpt = await openCheckpoint(files, file);
+      expect(ckpt.format).toBe('tfjs');
+      expect(await listing(ckpt, true)).toEqual(expectedListing(rows, true));
+      expect(ckpt.warnings).toEqual([]);
+      for (const t of ckpt.tensors) expect(await ckpt.readValue!(t.name)).toEqual(await ckpt.read(t.name));
+    });
   }
 
   it('layers model: trainable flags from the topology', async () => {
