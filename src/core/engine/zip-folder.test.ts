@@ -1,5 +1,6 @@
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { blobOrigin, blobSource } from '../io/byte-source';
 import { BlobParts, PartsFolder, ZipFolder } from './zip-folder';
 
 const bytes = (n: number, seed: number) => {
@@ -24,6 +25,27 @@ describe('BlobParts', () => {
     expect(out.byteLength).toBe(12 + (9 << 20));
     expect([...out.subarray(0, 12)]).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]);
     same(out.subarray(12), bytes(9 << 20, 1));
+  });
+
+  it('keeps bytes read from a Blob as that Blob range (whole reads and views of them), small ones copied', async () => {
+    const file = new Blob([bytes(6 << 20, 4)]);
+    const source = blobSource('m.data', file);
+    const whole = await source.read(1 << 20, 3 << 20);
+    const view = whole.subarray(5, 5 + (2 << 20));
+    const small = await source.read(7, 100);
+    expect(blobOrigin(whole)?.size).toBe(3 << 20);
+    expect(blobOrigin(view)?.size).toBe(2 << 20);
+    expect(blobOrigin(bytes(2 << 20, 0))).toBeUndefined();
+    const parts = new BlobParts();
+    parts.append(small);
+    parts.append(whole);
+    parts.append(bytes(5, 9));
+    parts.append(view);
+    const out = await blobBytes(parts.blob());
+    const expected = new Uint8Array([...small, ...whole, ...bytes(5, 9), ...view]);
+    expect(parts.size).toBe(expected.byteLength);
+    same(out, expected);
+    same(out.subarray(100, 100 + (3 << 20)), bytes(6 << 20, 4).subarray(1 << 20, 4 << 20));
   });
 });
 

@@ -7,12 +7,23 @@
 import { Zip, ZipPassThrough } from 'fflate';
 import { createCRC32, type IHasher } from 'hash-wasm';
 import { GraftError } from '../errors';
+import { blobOrigin } from '../io/byte-source';
 import type { FileSink, OutputFolder } from './output';
 
 /** Chunks below this are gathered into one Blob: thousands of tiny Blobs cost more than the copy. */
 const STAGE_BYTES = 8 << 20;
 
-/** Bytes gathered as Blob parts. `append` copies, so a chunk may be reused once it returns. */
+/**
+ * Chunks from this size up that are bytes read from a Blob (an input file, unchanged: an exact copy) are kept as
+ * that Blob's range instead of copied: the browser stores a reference to the file, not 1 GB more of memory, and
+ * skips moving the bytes to its blob store (the largest cost of a page export, measured). Smaller ones are staged.
+ */
+const REFERENCE_FROM = 1 << 20;
+
+/**
+ * Bytes gathered as Blob parts. `append` copies (or references the unchanged input range the bytes were read
+ * from), so a chunk may be reused once it returns.
+ */
 export class BlobParts {
   private readonly parts: Blob[] = [];
   private stage = new Uint8Array(0);
@@ -21,6 +32,12 @@ export class BlobParts {
 
   append(chunk: Uint8Array): void {
     this.size += chunk.byteLength;
+    const origin = chunk.byteLength >= REFERENCE_FROM ? blobOrigin(chunk) : undefined;
+    if (origin) {
+      this.flush();
+      this.parts.push(origin);
+      return;
+    }
     if (chunk.byteLength >= STAGE_BYTES) {
       this.flush();
       this.parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));

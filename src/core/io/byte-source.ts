@@ -18,7 +18,16 @@ export interface ByteSource {
    * absent elsewhere, and those callers then fall back to one whole read.
    */
   readSync?(offset: number, length: number): Uint8Array;
+  /**
+   * How many bytes one `read` should ask for when a caller reads a large range piece by piece, where that matters
+   * (absent: the caller's own piece size). A browser Blob answers each read through the browser process, a few
+   * milliseconds whatever its size, so it asks for large pieces; a file or memory reads small pieces as fast.
+   */
+  readonly pieceBytes?: number;
 }
+
+/** A Blob read costs a round trip through the browser process (~5 ms, measured); 32 MiB pieces make that small. */
+export const BLOB_PIECE_BYTES = 32 << 20;
 
 import { GraftError } from '../errors';
 
@@ -50,13 +59,32 @@ export function memorySource(path: string, bytes: Uint8Array): ByteSource {
   };
 }
 
+/**
+ * The Blob range each buffer that `blobSource.read` returned was read from. The buffer is the read's own (nothing
+ * else holds it) and readers never write into what they read, so as long as the buffer lives its bytes are that
+ * range's: a Blob being built (the page's export) can take the range itself, which the browser keeps as a
+ * reference to the file, instead of a copy of the bytes.
+ */
+const origins = new WeakMap<ArrayBufferLike, Blob>();
+
+/** The Blob holding exactly `bytes`, where they are (a view of) a buffer `blobSource.read` returned. */
+export function blobOrigin(bytes: Uint8Array): Blob | undefined {
+  const whole = origins.get(bytes.buffer);
+  if (!whole || whole.size !== bytes.buffer.byteLength) return undefined;
+  return bytes.byteOffset === 0 && bytes.byteLength === whole.size ? whole : whole.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
 export function blobSource(path: string, blob: Blob): ByteSource {
   const source: ByteSource = {
     path,
     size: blob.size,
+    pieceBytes: BLOB_PIECE_BYTES,
     async read(offset, length) {
       checkRange(this, offset, length);
-      return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
+      const part = blob.slice(offset, offset + length);
+      const bytes = new Uint8Array(await part.arrayBuffer());
+      origins.set(bytes.buffer, part);
+      return bytes;
     },
   };
   // FileReaderSync exists only inside Workers: there a Blob can be read by range synchronously.

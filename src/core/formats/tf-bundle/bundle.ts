@@ -247,7 +247,10 @@ export async function openTfBundle(
   };
 }
 
-/** Tensors read into a caller's buffer are read in pieces of this size, each checksummed while the next is read. */
+/**
+ * Tensors read into a caller's buffer are read in pieces of this size (or the source's own `pieceBytes`), each
+ * checksummed while the next is read.
+ */
 const PIECE = 1 << 20;
 
 /**
@@ -255,13 +258,14 @@ const PIECE = 1 << 20;
  * that checksumming overlaps reading; a source that ignores `into` has its pieces copied there.
  */
 async function readChecksummed(shard: ByteSource, offset: number, size: number, into?: Uint8Array): Promise<{ bytes: Uint8Array; crc: number }> {
-  if (!into || size <= PIECE) {
+  const step = shard.pieceBytes ?? PIECE;
+  if (!into || size <= step) {
     const bytes = await shard.read(offset, size, into);
     return { bytes, crc: crc32c(bytes) };
   }
   const out = into.subarray(0, size);
   const piece = (at: number) => {
-    const p = shard.read(offset + at, Math.min(PIECE, size - at), out.subarray(at, at + PIECE));
+    const p = shard.read(offset + at, Math.min(step, size - at), out.subarray(at, at + step));
     p.catch(() => undefined); // awaited below
     return p;
   };
@@ -269,7 +273,7 @@ async function readChecksummed(shard: ByteSource, offset: number, size: number, 
   let next = piece(0);
   for (let at = 0; at < size; ) {
     const got = await next;
-    const n = Math.min(PIECE, size - at);
+    const n = Math.min(step, size - at);
     // A short read (the file shrank) gives fewer bytes, whose CRC then fails the check, as a whole read would.
     if (got.byteLength !== n) return { bytes: out.subarray(0, at + got.byteLength), crc: crc32c(got, crc) };
     if (got.buffer !== out.buffer || got.byteOffset !== out.byteOffset + at) out.set(got, at);
