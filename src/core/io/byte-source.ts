@@ -26,8 +26,12 @@ export interface ByteSource {
   readonly pieceBytes?: number;
 }
 
-/** A Blob read costs a round trip through the browser process (~5 ms, measured); 32 MiB pieces make that small. */
-export const BLOB_PIECE_BYTES = 32 << 20;
+/**
+ * A Blob read costs a round trip through the browser process (~5 ms, measured), so tensors up to this size are read
+ * whole: fewer round trips, and the bytes stay one read's own buffer, which the page's export can then hand to its
+ * output Blob as a reference (see `blobOrigin`). Larger ones are read in pieces of this size.
+ */
+export const BLOB_PIECE_BYTES = 128 << 20;
 
 import { GraftError } from '../errors';
 
