@@ -69,7 +69,7 @@ function peakOf(sample: () => number): () => number {
   };
 }
 
-async function pageExport(browser: Browser, url: string, files: string[], browserPid: number): Promise<{ seconds: number; size: number; peak: number; backend: string; worker: string }> {
+async function pageExport(browser: Browser, url: string, files: string[], browserPid: number): Promise<{ seconds: number; size: number; peak: number; before: number; backend: string; worker: string }> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await page.route('**/examples/manifest.json', (r) => r.fulfill({ status: 404, body: 'no example' }));
@@ -81,6 +81,7 @@ async function pageExport(browser: Browser, url: string, files: string[], browse
   await page.getByTestId('export-open').click();
   const panel = page.getByTestId('export-panel');
   await panel.getByTestId('export-format').selectOption('tf');
+  const before = treeRss(browserPid);
   const stop = peakOf(() => treeRss(browserPid));
   const started = performance.now();
   await panel.getByTestId('export-start').click();
@@ -101,7 +102,7 @@ async function pageExport(browser: Browser, url: string, files: string[], browse
   const backend = (await panel.getByTestId('export-backend').textContent()) ?? '?';
   const worker = (await panel.getByTestId('export-result').locator('p').first().textContent()) ?? '';
   await context.close();
-  return { seconds, size, peak, backend, worker };
+  return { seconds, size, peak, before, backend, worker };
 }
 
 function cliExport(prefix: string): { seconds: number; peak: number } {
@@ -139,7 +140,7 @@ try {
       const p = await pageExport(browser, url, files, browserPid);
       rows[0]!.seconds.push(p.seconds);
       rows[0]!.peak = Math.max(rows[0]!.peak, p.peak);
-      rows[0]!.note = `zip ${(p.size / MiB).toFixed(0)} MiB; TF.js backend ${p.backend}; ${p.worker.replace(/\s+/g, ' ').trim()}`;
+      rows[0]!.note = `RSS before Start ${(p.before / MiB).toFixed(0)} MiB; zip ${(p.size / MiB).toFixed(0)} MiB; TF.js backend ${p.backend}; ${p.worker.replace(/\s+/g, ' ').trim()}`;
       const c = cliExport(big.prefix);
       rows[1]!.seconds.push(c.seconds);
       rows[1]!.peak = Math.max(rows[1]!.peak, c.peak);
