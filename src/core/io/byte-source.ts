@@ -112,3 +112,14 @@ export function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
 }
+
+/** `rel` resolved against the folder `dir` (`.` and `..` segments handled), as manifests name their files. */
+export function joinPath(dir: string, rel: string): string {
+  const out: string[] = dir ? dir.split('/') : [];
+  for (const part of rel.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}

@@ -3,7 +3,7 @@
  * object with a `weight_map`), single files by content (8-byte header length that fits the file, then `{`) or by
  * a `.safetensors` name (so a damaged file gets its specific error rather than "not recognised"). Never throws.
  */
-import { basename, dirname, type ByteSource } from '../../io/byte-source';
+import { basename, dirname, joinPath, type ByteSource } from '../../io/byte-source';
 import { MAX_HEADER_SIZE, parseSafetensorsIndex, type SafetensorsIndex } from './read';
 
 export interface SafetensorsMatch {
@@ -28,16 +28,6 @@ export async function looksLikeSafetensors(source: ByteSource): Promise<boolean>
   } catch {
     return false;
   }
-}
-
-function joinPath(dir: string, rel: string): string {
-  const out: string[] = dir ? dir.split('/') : [];
-  for (const part of rel.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
 }
 
 export async function detectSafetensors(files: readonly ByteSource[]): Promise<SafetensorsMatch[]> {

@@ -3,7 +3,7 @@
  * weight files, named by the manifest relative to it, were dropped too. A model.json whose weight files are
  * missing is not a checkpoint; `explainTfjs` says which files are missing. Never throws.
  */
-import { basename, dirname, type ByteSource } from '../../io/byte-source';
+import { basename, dirname, joinPath, type ByteSource } from '../../io/byte-source';
 import { parseModelJson, type ModelJson } from './manifest';
 
 export interface TfjsMatch {
@@ -16,16 +16,6 @@ export interface TfjsMatch {
 }
 
 const MAX_MODEL_JSON_BYTES = 256 << 20;
-
-export function joinPath(dir: string, rel: string): string {
-  const out: string[] = dir ? dir.split('/') : [];
-  for (const part of rel.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
-}
 
 /** Reads a small JSON-looking file as text (first byte `{`), or null. */
 export async function readJsonText(f: ByteSource, cap = MAX_MODEL_JSON_BYTES): Promise<string | null> {
