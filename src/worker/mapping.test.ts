@@ -23,6 +23,6 @@ describe('match ahead', () => {
     // A slot emptied: nothing is started.
     matchAhead(old, null);
     expect(matchSlotsAhead(old, neu, emptyRecipe())).not.toBeInstanceOf(Promise);
-    (old.checkpoint as { close?: () => void }).close?.();
+    old.checkpoint?.close?.();
   });
 });

@@ -32,7 +32,7 @@ describe('slots', () => {
     // Seeded: the same seed shows the same values, another seed others.
     expect(await inspectSlot(neu, 'dense/kernel', flat, 0)).toEqual(r);
     expect(await inspectSlot(neu, 'dense/kernel', flat, 1)).not.toEqual(r);
-    (old.checkpoint as { close?: () => void }).close?.();
+    old.checkpoint?.close?.();
   });
 
   it('refuses a model JSON in the old slot, and swapping a model JSON into it', async () => {
@@ -52,7 +52,7 @@ describe('slots', () => {
     expect(await inspectSlot(swapped.new!, name, flat, 0)).toEqual(await inspectSlot(old, name, flat, 0));
     const back = swapSlots(null, swapped.new);
     expect(back.old!.data).toMatchObject({ role: 'old', kind: 'checkpoint' });
-    (old.checkpoint as { close?: () => void }).close?.();
+    old.checkpoint?.close?.();
   });
 
   it('says what dropped files are when they fit nowhere, per slot', async () => {

@@ -29,7 +29,7 @@ const shown = (s: OpenedSlot | null): SlotOpened | null => s && { candidates: s.
 /** An HDF5 file stays mounted while open: close a checkpoint no slot holds any more. */
 function release(c: Checkpoint | null | undefined): void {
   if (!c || slots.old?.checkpoint === c || slots.new?.checkpoint === c) return;
-  (c as { close?: () => void }).close?.();
+  c.close?.();
 }
 
 const api: WorkerApi = {

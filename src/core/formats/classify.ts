@@ -78,7 +78,7 @@ async function h5HasModelConfig(files: readonly ByteSource[], id: string): Promi
   try {
     const checkpoint = await openCheckpoint(files, id);
     const has = typeof checkpoint.modelConfig === 'string';
-    (checkpoint as { close?: () => void }).close?.();
+    checkpoint.close?.();
     return has;
   } catch {
     // Unreadable here means unreadable later too: the open reports it in the slot.

@@ -65,7 +65,7 @@ describe('createWriter: every format writes the same small multi-dtype model and
         expect([got!.dtype, got!.shape]).toEqual([format === 'tfjs' && v.dtype === 'float16' ? 'float32' : v.dtype, v.shape]);
         expect(sha256(await back.read(got!.name))).toBe(sha256(bytesOf(v, i)));
       }
-      (back as { close?: () => void }).close?.();
+      back.close?.();
     });
   }
 });

@@ -52,6 +52,8 @@ export interface Checkpoint {
    * stored bytes (a quantized TF.js weight dequantized, a big-endian bundle byte-swapped). Absent: same as `read`.
    */
   readValue?(name: string): Promise<Uint8Array>;
+  /** Releases what the reader holds open (h5wasm's file handle); reads fail afterwards. Absent: nothing to release. */
+  close?(): void;
   /** Problems that did not stop listing (e.g. a missing data shard), one sentence each. */
   warnings: string[];
   /**
