@@ -99,6 +99,10 @@ export const recipeSlice =
         const r = get().recipe;
         if (r) await rematch(edits.setRules(edits.personsOnly(r), rules));
       },
+      async setIncludeOptimizer(include) {
+        const r = get().recipe;
+        if (r && r.filters.includeOptimizer !== include) await rematch({ ...edits.personsOnly(r), filters: { ...r.filters, includeOptimizer: include } });
+      },
       async rematchAll() {
         const r = get().recipe;
         if (r) await rematch(emptyRecipe({ rules: r.rules, fill: r.fill, filters: r.filters, seed: r.seed }));

@@ -74,6 +74,29 @@ describe('recipe in the store', () => {
     expect(c.matches).toBe(1);
   });
 
+  it('carries optimizer state over when asked: a re-match with the filter on, the person\'s links kept, one undo step', async () => {
+    const slot = (name: string, shape: number[]) => ({ ...t(name, shape), kind: 'optimizer' as const, group: 'optimizer' });
+    OLD.push(slot('dense/kernel/Adam', [4, 3]));
+    NEW.push({ ...slot('dense/kernel/Adam', [4, 3]), initializer: { kind: 'zeros' as const } });
+    try {
+      const store = createGraftStore(client(), memoryStorage());
+      await store.getState().drop(files);
+      await settle();
+      const plan = () => selectPlan(store.getState())!;
+      expect(plan().entries.find((e) => e.to === 'dense/kernel/Adam')?.status).toBe('initialised');
+      store.getState().link('out/kernel', 'head/kernel');
+      await store.getState().setIncludeOptimizer(true);
+      expect(store.getState().recipe?.filters.includeOptimizer).toBe(true);
+      expect(plan().entries.find((e) => e.to === 'dense/kernel/Adam')).toMatchObject({ status: 'exact', from: ['dense/kernel/Adam'] });
+      expect(plan().entries.find((e) => e.to === 'head/kernel')?.from).toEqual(['out/kernel']);
+      store.temporal.getState().undo();
+      expect(store.getState().recipe?.filters.includeOptimizer).toBe(false);
+    } finally {
+      OLD.pop();
+      NEW.pop();
+    }
+  });
+
   it('imports a recipe file, refusing one that does not validate with the field named', async () => {
     const store = createGraftStore(client(), memoryStorage());
     await store.getState().drop(files);

@@ -119,6 +119,8 @@ export interface RecipeSlice {
   addLinks(links: Link[]): void;
   /** New rename rules: the matcher's own links are redone with them (the person's stay), as one undo step. */
   setRules(rules: RenameRule[]): Promise<void>;
+  /** Carry optimizer slots and step counters over too (to continue training): re-matches, keeping the person's links. */
+  setIncludeOptimizer(include: boolean): Promise<void>;
   /** Drops every edit and auto-matches again (undoable). */
   rematchAll(): Promise<void>;
   importRecipe(text: string, fileName: string): boolean;

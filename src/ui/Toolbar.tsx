@@ -68,6 +68,8 @@ export function Toolbar({ rulesOpen, toggleRules }: { rulesOpen: boolean; toggle
   const setProblemsOnly = useGraft((s) => s.setProblemsOnly);
   const showState = useGraft((s) => s.showState);
   const setShowState = useGraft((s) => s.setShowState);
+  const includeOptimizer = useGraft((s) => s.recipe?.filters.includeOptimizer ?? false);
+  const setIncludeOptimizer = useGraft((s) => s.setIncludeOptimizer);
   const fill = useGraft((s) => s.recipe?.fill ?? 'initializer');
   const setFill = useGraft((s) => s.setFill);
   return (
@@ -94,6 +96,19 @@ export function Toolbar({ rulesOpen, toggleRules }: { rulesOpen: boolean; toggle
       <label className="check" title="Optimizer slots (Adam m/v…) and bookkeeping (step counters)">
         <input type="checkbox" checked={showState} data-testid="toggle-state" onChange={(e) => setShowState(e.currentTarget.checked)} />
         optimizer & bookkeeping
+      </label>
+      <label className="check" title="Also link optimizer slots (Adam m/v…) and step counters, to continue training; off: they are left out and the new model's are filled like any unlinked variable">
+        <input
+          type="checkbox"
+          checked={includeOptimizer}
+          data-testid="include-optimizer"
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            if (on) setShowState(true);
+            void setIncludeOptimizer(on);
+          }}
+        />
+        carry optimizer state
       </label>
       <label className="check" title="How new variables with no link are filled">
         unlinked:
