@@ -17,9 +17,10 @@ export const previewSlice =
           set({ preview: IDLE });
           return;
         }
-        const view = { kernel: { mode: 'flat' as const } };
+        // The same 2-D view of 4-D kernels as the variable panel: one choice of slice for both.
+        const view = get().view;
         const seed = get().recipe?.seed ?? 0;
-        const key = JSON.stringify([entry.to, entry.status, entry.from, entry.transforms, entry.fill ?? '', seed]);
+        const key = JSON.stringify([entry.to, entry.status, entry.from, entry.transforms, entry.fill ?? '', seed, view.kernel]);
         if (get().preview.key === key && get().preview.status !== 'error') return;
         set((s) => ({ preview: { status: 'loading', key, result: s.preview.result, error: null } }));
         client.preview(entry, view, seed, mine).then(

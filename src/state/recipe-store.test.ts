@@ -97,6 +97,21 @@ describe('recipe in the store', () => {
     }
   });
 
+  it('previews a 4-D kernel in the view chosen for kernels, and asks again when that view changes', async () => {
+    const views: unknown[] = [];
+    const c = { ...client(), preview: async (_e: unknown, view: unknown) => (views.push(view), { id: 0, before: [], after: null }) };
+    const store = createGraftStore(c, memoryStorage());
+    await store.getState().drop(files);
+    await settle();
+    const entry = selectPlan(store.getState())!.entries[0]!;
+    store.getState().requestPreview(entry);
+    store.getState().setKernelView({ mode: 'io', i: 1, o: 2 });
+    store.getState().requestPreview(entry);
+    store.getState().requestPreview(entry);
+    await settle();
+    expect(views).toEqual([{ kernel: { mode: 'flat' } }, { kernel: { mode: 'io', i: 1, o: 2 } }]);
+  });
+
   it('imports a recipe file, refusing one that does not validate with the field named', async () => {
     const store = createGraftStore(client(), memoryStorage());
     await store.getState().drop(files);

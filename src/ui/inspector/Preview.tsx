@@ -8,7 +8,8 @@ import type { InspectResult } from '../../worker/client';
 import { Heatmap } from '../Heatmap';
 import { Histogram } from '../Histogram';
 
-function Values({ title, result, testId, shape }: { title: string; result: InspectResult | null; testId: string; shape: number[] }) {
+/** `picker`: this side offers the choice of 2-D view of a 4-D kernel (one side does, for both). */
+function Values({ title, result, testId, shape, picker }: { title: string; result: InspectResult | null; testId: string; shape: number[]; picker: boolean }) {
   return (
     <div className="preview-side" data-testid={testId}>
       <h3>
@@ -20,7 +21,7 @@ function Values({ title, result, testId, shape }: { title: string; result: Inspe
             min {formatValue(result.summary.min)} · max {formatValue(result.summary.max)} · mean {formatValue(result.summary.mean)} · zeros{' '}
             {result.summary.zeros.toLocaleString('en-US')}
           </div>
-          {result.heatmap && <Heatmap data={result.heatmap} shape={[result.heatmap.viewRows, result.heatmap.viewCols]} />}
+          {result.heatmap && <Heatmap data={result.heatmap} shape={picker ? shape : [result.heatmap.viewRows, result.heatmap.viewCols]} />}
           <Histogram data={result.histogram} />
         </>
       ) : result ? (
@@ -36,13 +37,16 @@ export function Preview({ entry }: { entry: PlanEntry }) {
   const recipe = useGraft((s) => s.recipe);
   const slots = useGraft((s) => s.slots);
   const target = useMemo(() => previewable(entry, recipe, { slots }), [entry, recipe, slots]);
-  const key = JSON.stringify([target.to, target.status, target.from, target.transforms, target.fill ?? '']);
+  const kernelView = useGraft((s) => s.view.kernel);
+  const key = JSON.stringify([target.to, target.status, target.from, target.transforms, target.fill ?? '', kernelView]);
   useEffect(() => {
     request(target);
     // Asked again only when what the preview depends on changed.
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
   const result = preview.result;
   const olds = useGraft((s) => s.slots.old.data?.variables);
+  const beforeShape = (i: number) => olds?.find((v) => v.name === target.from[i])?.shape ?? [];
+  const pickerSide = [...target.from.map((_, i) => `before-${i}`), 'after'].find((side) => (side === 'after' ? target.shape : beforeShape(Number(side.slice(7)))).length === 4);
   return (
     <section className={`preview${preview.status === 'loading' ? ' is-loading' : ''}`} data-testid="preview" data-status={preview.status}>
       {preview.status === 'loading' && (
@@ -63,11 +67,12 @@ export function Preview({ entry }: { entry: PlanEntry }) {
               title={target.from.length > 1 ? `Before: ${target.from[i]}` : 'Before (old values)'}
               result={b}
               testId={i === 0 ? 'preview-before' : `preview-before-${i}`}
-              shape={olds?.find((v) => v.name === target.from[i])?.shape ?? []}
+              shape={beforeShape(i)}
+              picker={pickerSide === `before-${i}`}
             />
           ))}
           {result.after ? (
-            <Values title={target.from.length ? 'After (what the new model gets)' : 'Filled with (no link)'} result={result.after} testId="preview-after" shape={target.shape} />
+            <Values title={target.from.length ? 'After (what the new model gets)' : 'Filled with (no link)'} result={result.after} testId="preview-after" shape={target.shape} picker={pickerSide === 'after'} />
           ) : (
             <p className="muted small">No result: this link does not fit yet.</p>
           )}
