@@ -93,31 +93,9 @@ export const applyCommand: Command = {
   },
 };
 
-interface NewModel {
-  target: TargetModel;
-  /** The model's topology JSON where NEW has one (TF.js modelTopology, Keras model config), for the TF.js and Keras writers. */
-  topology?: unknown;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** NEW as the engine needs it: a model JSON (with its topology for TF.js/Keras output) or a checkpoint as template. */
-async function openNew(path: string): Promise<NewModel> {
-  if (path.toLowerCase().endsWith('.json')) {
-    const target = await openTarget(path);
-    const json = parseJson(await readFile(path, 'utf8')) as Record<string, unknown> | undefined;
-    const topology = json && typeof json === 'object' && !Array.isArray(json) ? json.modelTopology ?? json : undefined;
-    return { target, ...(topology !== undefined ? { topology } : {}) };
-  }
-  const ckpt = await openForCli(path);
-  const topology = ckpt.modelConfig ? parseJson(ckpt.modelConfig) : undefined;
-  return { target: templateTarget(ckpt), ...(topology !== undefined ? { topology } : {}) };
+/** NEW as the engine needs it: a model JSON, or a checkpoint as template (in storage order). */
+async function openNew(path: string): Promise<TargetModel> {
+  return path.toLowerCase().endsWith('.json') ? openTarget(path) : templateTarget(await openForCli(path));
 }
 
 async function loadRecipe(path: string | undefined): Promise<Recipe | undefined> {
@@ -135,8 +113,7 @@ function destination(format: OutputFormat, outPath: string): string {
 
 export async function apply(oldPath: string, newPath: string, opts: ApplyCliOptions, out: Write): Promise<{ plan: Plan; result: ExecuteResult; files: string[] }> {
   const old: Checkpoint = await openForCli(oldPath);
-  const model = await openNew(newPath);
-  const { target } = model;
+  const target = await openNew(newPath);
   let recipe = (await loadRecipe(opts.recipe)) ?? emptyRecipe();
   const level = opts.match ?? (opts.recipe ? undefined : 'sure');
   if (level) recipe = autoMatch(old, target, recipe, { accept: level }).recipe;
@@ -149,7 +126,6 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
       format: opts.format,
       out: folder,
       name: basename(opts.out),
-      ...(model.topology !== undefined ? { modelTopology: model.topology } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: progress.update,

@@ -70,7 +70,7 @@ export const exportSlice =
       },
       setInitialiseIncompatible: (on) => patch({ initialiseIncompatible: on }),
       async startExport() {
-        const { recipe, slots, exporting } = get();
+        const { recipe, exporting } = get();
         if (!recipe || exporting.status === 'running') return;
         const mine = ++generation;
         revoke(exporting.result);
@@ -82,8 +82,6 @@ export const exportSlice =
               format: exporting.format,
               recipe,
               incompatible: exporting.initialiseIncompatible ? 'initialise' : 'refuse',
-              newFiles: slots.new.files,
-              newSource: slots.new.source,
             },
             (p) => {
               if (mine === generation && get().exporting.status === 'running') patch({ progress: p });

@@ -10,19 +10,15 @@ import { PartsFolder, ZipFolder } from '../core/engine/zip-folder';
 import { pythonScript } from '../core/export/python';
 import { outputFileName, type OutputFormat } from '../core/formats/writers';
 import type { PlanSummary, Recipe } from '../core/mapping';
-import { blobSource } from '../core/io/byte-source';
 import { bestBackend } from './backend';
 import type { OpenedSlot } from './slots';
-import type { FileRef, Outcome, SlotId, SlotSource } from './protocol';
+import type { Outcome, SlotId } from './protocol';
 
 export interface ExportRequest {
   format: OutputFormat;
   recipe: Recipe;
   /** Incompatible links stop the export ('refuse') or their variables are initialised, as the person chose. */
   incompatible: 'refuse' | 'initialise';
-  /** The new slot's files and how they were opened: a model JSON's topology goes into TF.js and Keras output. */
-  newFiles: FileRef[];
-  newSource: SlotSource | null;
   /** Base name of the output (default `merged`). */
   name?: string;
 }
@@ -62,33 +58,12 @@ const PROGRESS_EVERY_MS = 100;
 /** How long a finished export waits for the TF.js backend it started, to say which one it is. */
 const BACKEND_WAIT_MS = 20_000;
 
-const parse = (text: string | undefined): unknown => {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
-/** The new model's topology JSON (TF.js `modelTopology`, a Keras model config), as `graft apply` reads it. */
-async function topologyOf(neu: OpenedSlot, files: FileRef[], source: SlotSource | null): Promise<unknown> {
-  if (neu.checkpoint) return parse(neu.checkpoint.modelConfig);
-  if (source?.as !== 'model-json') return undefined;
-  const file = files.find((f) => f.path === source.path);
-  if (!file) return undefined;
-  const json = parse(await blobSource(file.path, file.file).read(0, file.file.size).then((b) => new TextDecoder().decode(b)));
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
-  return (json as { modelTopology?: unknown }).modelTopology ?? json;
-}
-
 const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, keras: true, 'keras-legacy': true, safetensors: true };
 
 export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, req: ExportRequest, signal: AbortSignal, onProgress?: (p: ExportProgress) => void): Promise<ExportDone> {
   if (!old?.checkpoint) throw new GraftError('usage', '', 'there is no old checkpoint to export from — open one in the Old slot');
   const target = neu?.checkpoint ? templateTarget(neu.checkpoint) : neu?.target;
   if (!neu || !target) throw new GraftError('usage', '', 'there is no new model to export — open one in the New slot');
-  const topology = await topologyOf(neu, req.newFiles, req.newSource);
   const name = req.name ?? 'merged';
   const single = SINGLE_FILE[req.format];
   const parts = single ? new PartsFolder() : null;
@@ -106,7 +81,6 @@ export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, 
     format: req.format,
     out: (parts ?? zip)!,
     name: req.format === 'tf' ? `${name}.ckpt` : name,
-    ...(topology !== undefined ? { modelTopology: topology } : {}),
     signal,
     incompatible: req.incompatible,
     ops: async () => (await backend).ops,

@@ -3,6 +3,7 @@ import { fixtureFiles, sha256 } from '../formats/fixture-rows';
 import { openCheckpoint } from '../formats/registry';
 import { autoMatch, emptyRecipe } from '../mapping';
 import { memorySource } from '../io/byte-source';
+import { buildTarget } from '../model/target/index';
 import { exportCheckpoint, templateTarget } from './export';
 import { MemoryFolder } from './output';
 
@@ -46,5 +47,20 @@ describe('exportCheckpoint to Keras legacy .h5 from a TF1 template', () => {
     const stored = back.tensors.find((t) => t.name === 'Variable_3/Variable_3/Variable_3:0');
     expect(stored, back.tensors.map((t) => t.name).join(', ')).toBeDefined();
     expect(sha256(await back.read(stored!.name))).toBe(sha256(await old.read('Variable_3')));
+  });
+});
+
+describe('exportCheckpoint passes the new model topology on', () => {
+  it('a Keras model JSON becomes the TF.js output model.json modelTopology', async () => {
+    const files = fixtureFiles('keras3-weights-h5-diabetes');
+    const old = await openCheckpoint(files.filter((f) => f.path.endsWith('.h5')));
+    const json = files.find((f) => f.path === 'model.json')!;
+    const text = new TextDecoder().decode(await json.read(0, json.size));
+    const target = await buildTarget({ text, fileName: 'model.json' });
+    const recipe = autoMatch(old, target, emptyRecipe(), { accept: 'sure' }).recipe;
+    const out = new MemoryFolder();
+    await exportCheckpoint({ old, target, recipe, format: 'tfjs', out, name: 'merged', incompatible: 'refuse' });
+    const written = JSON.parse(new TextDecoder().decode(out.files.get('model.json')!)) as { modelTopology: unknown };
+    expect(written.modelTopology).toEqual(JSON.parse(text));
   });
 });

@@ -43,7 +43,6 @@ export interface ExportRequest extends Omit<ExecuteOptions, 'seed'> {
   out: OutputFolder;
   /** The output's base name: the TF prefix's or the file's name. */
   name: string;
-  modelTopology?: unknown;
   seed?: number;
 }
 
@@ -54,12 +53,12 @@ export async function exportCheckpoint(req: ExportRequest): Promise<{ plan: Plan
     out: req.out,
     target,
     name: req.name,
-    ...(req.modelTopology !== undefined ? { modelTopology: req.modelTopology } : {}),
+    ...(target.topology !== undefined ? { modelTopology: target.topology } : {}),
   });
   // A writer that streams only in its own order (safetensors: offsets fixed by the header) says which.
   const rank = writer.order ? new Map(writer.order.map((n, i) => [n, i])) : undefined;
   const ordered = rank ? { ...plan, entries: [...plan.entries].sort((a, b) => (rank.get(a.to) ?? 0) - (rank.get(b.to) ?? 0)) } : plan;
-  const { old, recipe, format, out, name, modelTopology, seed, ...options } = req;
+  const { old, recipe, format, out, name, seed, ...options } = req;
   const result = await execute(ordered, old, target, writer, { ...options, seed: seed ?? recipe.seed });
   return { plan, result };
 }

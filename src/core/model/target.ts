@@ -30,6 +30,8 @@ export interface TargetModel {
   source: 'tfjs-layers' | 'tfjs-graph' | 'keras-json' | 'checkpoint' | 'list';
   label: string;
   variables: TargetVariable[];
+  /** The model's topology JSON where its input had one (TF.js `modelTopology`, a Keras model config): TF.js and Keras output write it. */
+  topology?: unknown;
   /** Layers that could not be built, and other problems that did not stop the model from being listed. */
   warnings: string[];
   /**

@@ -235,5 +235,7 @@ export async function buildTarget(input: TargetInput): Promise<TargetModel> {
       'is JSON but not a model: expected a TF.js model.json, a Keras model JSON (model.to_json(), config.json of a .keras file) or a list of {"name", "shape", "dtype"}',
     );
   }
-  return build(json, detected, input.fileName);
+  const target = await build(json, detected, input.fileName);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return target;
+  return { ...target, topology: (json as { modelTopology?: unknown }).modelTopology ?? json };
 }

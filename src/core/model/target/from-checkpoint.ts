@@ -8,6 +8,7 @@ export function targetFromCheckpoint(checkpoint: Checkpoint): TargetModel {
   return {
     source: 'checkpoint',
     label: checkpoint.label,
+    ...(checkpoint.modelConfig !== undefined ? { topology: parseConfig(checkpoint.modelConfig) } : {}),
     variables: checkpoint.tensors.map((t) => ({ ...t, initializer: { kind: 'template' } })),
     warnings: [...checkpoint.warnings],
     async defaultValue(name) {
@@ -15,4 +16,13 @@ export function targetFromCheckpoint(checkpoint: Checkpoint): TargetModel {
       return (checkpoint.readValue ?? checkpoint.read).call(checkpoint, name);
     },
   };
+}
+
+/** A full-model .h5 or .keras carries its Keras model config; one that does not parse is simply not passed on. */
+function parseConfig(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
