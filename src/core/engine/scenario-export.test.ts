@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { storedName } from '../formats/fixture-rows';
 import { openCheckpoint } from '../formats/registry';
 import { writeTfBundle } from '../formats/tf-bundle';
-import { OUTPUT_FORMATS, type OutputFormat } from '../formats/writers';
+import { OUTPUT_FORMATS } from '../formats/writers';
 import { memorySource } from '../io/byte-source';
 import { autoMatch, emptyRecipe, type PlanEntry } from '../mapping';
-import type { TargetVariable } from '../model/target';
 import { buildTarget } from '../model/target/index';
 import { exportCheckpoint } from './export';
 import { MemoryFolder } from './output';
@@ -58,13 +58,6 @@ function padded(entry: PlanEntry, source: Float32Array, sourceShape: number[], f
     shape = outShape;
   }
   return values;
-}
-
-/** The key each format stores a new variable under. */
-function storedName(format: OutputFormat, v: TargetVariable): string {
-  if (format === 'keras') return v.kerasPath!;
-  if (format === 'keras-legacy') return `${v.layer}/${v.name}:0`;
-  return v.name;
 }
 
 describe('a widened layer and an added layer, exported in every format', () => {

@@ -4,6 +4,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { memorySource, type ByteSource } from '../io/byte-source';
 import type { Checkpoint } from '../model/checkpoint';
+import type { TargetVariable } from '../model/target';
+import type { OutputFormat } from './writers';
 
 export const FIXTURE_ROOT = resolve(process.cwd(), '../shared/fixtures');
 
@@ -73,4 +75,11 @@ export function expectedListing(rows: FixtureRow[], withQuantization = false): R
   return rows
     .map((r) => ({ name: r.name, dtype: r.dtype, shape: r.shape, sha256: r.sha256, ...(withQuantization && r.quantization ? { quantization: r.quantization } : {}) }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The key each output format stores a new variable under, as these tests expect it (written out, not the writers' code). */
+export function storedName(format: OutputFormat, v: TargetVariable): string {
+  if (format === 'keras') return v.kerasPath!;
+  if (format === 'keras-legacy') return `${v.layer}/${v.name}:0`;
+  return v.name;
 }

@@ -3,9 +3,9 @@ import { MemoryFolder } from '../engine/output';
 import { memorySource } from '../io/byte-source';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import type { TargetModel, TargetVariable } from '../model/target';
-import { sha256 } from './fixture-rows';
+import { sha256, storedName } from './fixture-rows';
 import { openCheckpoint } from './registry';
-import { OUTPUT_FORMATS, createWriter, outputFileName, type OutputFormat } from './writers';
+import { OUTPUT_FORMATS, createWriter, outputFileName } from './writers';
 
 const spec: [string, DType, number[], string, number][] = [
   ['dense/kernel', 'float32', [3, 4], 'dense', 0],
@@ -31,13 +31,6 @@ function target(keep: (dtype: DType) => boolean = () => true): TargetModel {
 
 const bytesOf = (v: TargetVariable, seed: number) =>
   Uint8Array.from({ length: v.byteLength }, (_, i) => (v.dtype === 'bool' ? (i + seed) & 1 : (i * 53 + seed * 7) & 255));
-
-/** The key each format stores a variable under. */
-function storedName(format: OutputFormat, v: TargetVariable): string {
-  if (format === 'keras') return v.kerasPath!;
-  if (format === 'keras-legacy') return `${v.layer}/${v.name}:0`;
-  return v.name;
-}
 
 describe('createWriter: every format writes the same small multi-dtype model and reads back equal bytes', () => {
   for (const format of OUTPUT_FORMATS) {
