@@ -39,6 +39,11 @@ export interface OutputTensor {
 export interface CheckpointWriter {
   add(tensor: OutputTensor): Promise<void>;
   finish(): Promise<void>;
+  /**
+   * What the writer had to change or leave out to fit its format (an int64 stored as int32 in TF.js, a bfloat16
+   * widened to float32), one sentence each; complete once `finish` resolved. The CLI and the page show them.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** An OutputFolder in memory, for tests and small exports. */

@@ -22,6 +22,12 @@ export interface TargetVariable extends TensorInfo {
    * Set for models built from a Keras/TF.js layers config.
    */
   kerasPath?: string;
+  /**
+   * Where Keras 3 on TensorFlow keeps this variable in the model's object graph, `/`-joined from the model object
+   * (`_functional/_operations/1/_kernel`): what a TF object-based checkpoint (`tf.train.Checkpoint(model=m)`)
+   * is keyed and restored by. Set for models built from a Keras/TF.js layers config.
+   */
+  trackablePath?: string;
 }
 
 /** The new model: the variables the merged checkpoint must contain, each able to produce its default value. */
