@@ -18,6 +18,7 @@ import {
   type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Shape, type TensorRef,
   declaredInputShape, findKey, isObject, kerasSnakeCase, kerasSubPath, parseModel, toTfjs, variableDtype,
 } from './keras-config';
+import { functionalOrder, operationPaths, trackableAttribute, trackableSubPath } from './trackable';
 
 type TfLayer = InstanceType<typeof tf.layers.Layer>;
 type TfVariable = InstanceType<typeof tf.LayerVariable>;
@@ -158,8 +159,14 @@ function kerasShape(ownerClass: string, weight: string, shape: number[], config:
 
 const weightName = (v: TfVariable) => v.originalName.slice(v.originalName.lastIndexOf('/') + 1);
 
+/** Where a layer's variables go: its slot in a Keras 3 weights file, its object's path in a TF checkpoint (if known). */
+interface Place {
+  slot: string;
+  trackable?: string;
+}
+
 /** Builds one (non-model) layer from its input shapes; records its variables; returns its output shapes. */
-async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, slot: string, ctx: BuildContext): Promise<Shape[]> {
+async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: Place, ctx: BuildContext): Promise<Shape[]> {
   const inputLayers = inputs.map((shape, i) => ({
     class_name: 'InputLayer',
     name: `${INPUT_PREFIX}${i}`,
@@ -204,6 +211,8 @@ async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, 
       const shape = kerasShape(owner.getClassName(), weightName(v), [...v.shape] as number[], spec.config);
       const side = v.originalName.slice(spec.name.length + 1).startsWith('backward_') ? 'backward' : 'forward';
       const sub = kerasSubPath(spec.className, spec.config, side);
+      const trackableSub = trackableSubPath(spec.className, spec.config, side);
+      const attribute = trackableAttribute(owner.getClassName(), weightName(v));
       addVariable(ctx, {
         name: v.originalName,
         dtype,
@@ -215,7 +224,8 @@ async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, 
         layer: spec.name,
         layerClass: spec.className,
         weightIndex,
-        ...(sub !== null && { kerasPath: `${slot}/${sub}vars/${weightIndex}` }),
+        ...(sub !== null && { kerasPath: `${place.slot}/${sub}vars/${weightIndex}` }),
+        ...(place.trackable !== undefined && trackableSub !== null && attribute !== null && { trackablePath: `${place.trackable}/${trackableSub}${attribute}` }),
       });
     }
     const out = layer.getOutputAt(0);
@@ -239,7 +249,7 @@ function failLayer(ctx: BuildContext, spec: LayerSpec, why: string): void {
 }
 
 /** Builds any layer, nested models included; null output shapes when it could not be built. */
-async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, slot: string, ctx: BuildContext): Promise<Shape[] | null> {
+async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: Place, ctx: BuildContext): Promise<Shape[] | null> {
   const layerTrainable = trainable && spec.config.trainable !== false;
   if (MODEL_CLASSES.has(spec.className)) {
     const nested = parseModel({ class_name: spec.className, config: spec.config });
@@ -247,14 +257,14 @@ async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, sl
       failLayer(ctx, spec, 'its config lists no layers');
       return null;
     }
-    return buildModel(nested, inputs, layerTrainable, ctx, `${slot}/`);
+    return buildModel(nested, inputs, layerTrainable, ctx, `${place.slot}/`, place.trackable === undefined ? undefined : `${place.trackable}/`);
   }
   if (!knownToTfjs(spec.className)) {
     failLayer(ctx, spec, `TensorFlow.js has no layer class ${spec.className} (a custom layer, or one tfjs-layers does not implement)`);
     return null;
   }
   try {
-    return await buildLayer(spec, inputs, layerTrainable, slot, ctx);
+    return await buildLayer(spec, inputs, layerTrainable, place, ctx);
   } catch (e) {
     failLayer(ctx, spec, `TensorFlow.js rejected its config: ${firstSentence(e)}`);
     return null;
@@ -269,12 +279,16 @@ function specShapes(spec: LayerSpec): Shape[] | null {
 
 /**
  * Each layer's slot in a Keras 3 weights file: `layers/<snake_case class>`, numbered `_1`, `_2`... among layers of
- * the same class in the model's layer order (saving_lib `_save_container_state`).
+ * the same class in the model's layer order (saving_lib `_save_container_state`), which for a Functional is
+ * Keras' own operation order, not necessarily the config's.
  */
 function kerasSlots(model: ModelSpec, prefix: string): Map<string, string> {
+  const order = model.kind === 'functional' ? functionalOrder(model) : null;
+  const rank = new Map((order ?? []).map((name, i) => [name, i]));
+  const layers = order ? [...model.layers].sort((a, b) => (rank.get(a.name) ?? rank.size) - (rank.get(b.name) ?? rank.size)) : model.layers;
   const used = new Map<string, number>();
   const slots = new Map<string, string>();
-  for (const l of model.layers) {
+  for (const l of layers) {
     const base = kerasSnakeCase(l.className);
     const n = used.get(base);
     used.set(base, n === undefined ? 0 : n + 1);
@@ -283,8 +297,20 @@ function kerasSlots(model: ModelSpec, prefix: string): Map<string, string> {
   return slots;
 }
 
-async function buildSequential(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string): Promise<Shape[] | null> {
+/** Where each layer of `model` puts its variables; `trackablePrefix` undefined when the model's own path is unknown. */
+function places(model: ModelSpec, prefix: string, trackablePrefix: string | undefined): Map<string, Place> {
   const slots = kerasSlots(model, prefix);
+  const paths = trackablePrefix === undefined ? new Map<string, string>() : operationPaths(model, trackablePrefix);
+  const out = new Map<string, Place>();
+  for (const [name, slot] of slots) {
+    const trackable = paths.get(name);
+    out.set(name, trackable === undefined ? { slot } : { slot, trackable });
+  }
+  return out;
+}
+
+async function buildSequential(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string, trackablePrefix: string | undefined): Promise<Shape[] | null> {
+  const at = places(model, prefix, trackablePrefix);
   let shape: Shape | null = model.inputShape ?? given?.[0] ?? null;
   let blame: string | null = null;
   for (const [i, layer] of model.layers.entries()) {
@@ -299,7 +325,7 @@ async function buildSequential(model: ModelSpec, given: Shape[] | null, trainabl
       shape = null;
       continue;
     }
-    const out = await buildAny(layer, inputs, trainable, slots.get(layer.name)!, ctx);
+    const out = await buildAny(layer, inputs, trainable, at.get(layer.name)!, ctx);
     shape = out?.[0] ?? null;
     if (!out) blame = `layer ${layer.name}`;
   }
@@ -308,8 +334,8 @@ async function buildSequential(model: ModelSpec, given: Shape[] | null, trainabl
 
 const key = (r: { layer: string; node: number; tensor: number }) => `${r.layer}:${r.node}:${r.tensor}`;
 
-async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string): Promise<Shape[] | null> {
-  const slots = kerasSlots(model, prefix);
+async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string, trackablePrefix: string | undefined): Promise<Shape[] | null> {
+  const at = places(model, prefix, trackablePrefix);
   const known = new Map<string, Shape | null>();
   const failedNodes = new Set<string>();
   const inputNames = new Set(model.inputs.map((r) => r.layer));
@@ -347,7 +373,7 @@ async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainabl
           const missing = refs.find((r, i) => !shapes[i]);
           failLayer(ctx, l, missing ? `its input comes from layer ${missing.layer}, whose output shape is unknown` : 'it has no inputs Graft can follow');
         } else {
-          out = await buildAny(l, inputs, trainable, slots.get(l.name)!, ctx);
+          out = await buildAny(l, inputs, trainable, at.get(l.name)!, ctx);
         }
         built.set(l.name, out !== null);
       } else if (built.get(l.name) && inputs) {
@@ -370,12 +396,16 @@ async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainabl
 /** Output shapes of a shared layer's later call: rebuild it aside (recording nothing) for those input shapes. */
 async function reapply(spec: LayerSpec, inputs: Shape[]): Promise<Shape[] | null> {
   const scratch: BuildContext = { variables: [], warnings: [], failed: new Map() };
-  return MODEL_CLASSES.has(spec.className) ? null : buildAny(spec, inputs, true, '', scratch);
+  return MODEL_CLASSES.has(spec.className) ? null : buildAny(spec, inputs, true, { slot: '' }, scratch);
 }
 
-export function buildModel(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix = ''): Promise<Shape[] | null> {
+/**
+ * Builds every layer of `model`. `prefix`: the model's slot in a Keras 3 weights file (`layers/sequential/`);
+ * `trackablePrefix`: its object's path in a TF checkpoint (`_operations/2/`), `` for the outermost model.
+ */
+export function buildModel(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix = '', trackablePrefix: string | undefined = ''): Promise<Shape[] | null> {
   const t = trainable && model.trainable;
-  return model.kind === 'sequential' ? buildSequential(model, given, t, ctx, prefix) : buildFunctional(model, given, t, ctx, prefix);
+  return model.kind === 'sequential' ? buildSequential(model, given, t, ctx, prefix, trackablePrefix) : buildFunctional(model, given, t, ctx, prefix, trackablePrefix);
 }
 
 export { isObject };

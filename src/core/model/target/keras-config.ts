@@ -198,17 +198,86 @@ function tfjsInitializer(v: unknown): unknown {
 
 const DROPPED_KEYS = new Set(['module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id']);
 
+export interface ToTfjsOptions {
+  /**
+   * Keep everything that decides what the layer computes, for a model.json TF.js runs (the TF.js output format):
+   * activations (under TF.js' names), regularizers and constraints TF.js knows, input dtypes. Without it only what
+   * decides which variables exist is kept (building the new model's variable list).
+   */
+  faithful?: boolean;
+  /** Faithful mode: what TF.js would compute differently from Keras, one phrase each; the caller makes the error. */
+  problems?: string[];
+}
+
+/** Keras activation names whose TF.js function is the same; TF.js camel-cases the string itself (`log_softmax`). */
+const TFJS_ACTIVATIONS: Record<string, string> = {
+  linear: 'linear', relu: 'relu', relu6: 'relu6', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax',
+  log_softmax: 'log_softmax', elu: 'elu', selu: 'selu', softplus: 'softplus', softsign: 'softsign',
+  swish: 'swish', silu: 'swish', gelu: 'gelu', mish: 'mish',
+};
+
+function tfjsActivation(v: unknown, key: string, problems: string[]): unknown {
+  if (v === null || v === undefined) return v;
+  const name = typeof v === 'string' ? v : isObject(v) && typeof v.config === 'string' ? v.config : isObject(v) ? v.class_name : undefined;
+  const tfjs = typeof name === 'string' ? TFJS_ACTIVATIONS[name] : undefined;
+  // Keras 3's hard_sigmoid is relu6(x + 3) / 6; TF.js' (and Keras 2's) is clip(0.2x + 0.5): not the same function.
+  if (!tfjs) problems.push(`${key} ${typeof name === 'string' ? name : JSON.stringify(v)} has no TF.js equivalent`);
+  return tfjs ?? 'linear';
+}
+
+/** L1 / L2 / L1L2 as TF.js' one L1L2 class; anything else is dropped (regularizers only act in training). */
+function tfjsRegularizer(v: unknown): unknown {
+  if (!isObject(v) || typeof v.class_name !== 'string') return null;
+  const c = isObject(v.config) ? v.config : {};
+  const num = (x: unknown) => (typeof x === 'number' ? x : 0);
+  if (v.class_name === 'L1' || v.class_name === 'L2' || v.class_name === 'L1L2') {
+    return { class_name: 'L1L2', config: { l1: num(c.l1), l2: num(c.l2) } };
+  }
+  return null;
+}
+
+const TFJS_CONSTRAINTS = new Set(['MaxNorm', 'MinMaxNorm', 'NonNeg', 'UnitNorm']);
+
+function tfjsConstraint(v: unknown): unknown {
+  if (!isObject(v) || typeof v.class_name !== 'string' || !TFJS_CONSTRAINTS.has(v.class_name)) return null;
+  return { class_name: v.class_name, config: isObject(v.config) ? { ...v.config } : {} };
+}
+
+/** A layer's dtype as TF.js holds it: float32 for every float policy, int32 for every integer. */
+function tfjsDtype(v: unknown): unknown {
+  const name = isObject(v) && isObject(v.config) ? v.config.name : v;
+  if (typeof name !== 'string') return 'float32';
+  if (name === 'bool' || name === 'string' || name === 'int32' || name === 'complex64') return name;
+  return /^u?int/.test(name) ? 'int32' : 'float32';
+}
+
+/** Keras 3 options TF.js does not implement but which change what a layer computes (faithful mode). */
+function unsupportedOptions(v: Config, problems: string[]): void {
+  const c = isObject(v.config) ? v.config : {};
+  if (c.reset_after === true) problems.push('reset_after=True (TF.js GRUs compute reset_after=False only)');
+  if (typeof c.groups === 'number' && c.groups !== 1) problems.push(`groups=${c.groups} (TF.js convolutions have no groups)`);
+  if (c.rms_scaling === true) problems.push('rms_scaling=True (TF.js LayerNormalization has no RMS scaling)');
+  if (c.lora_rank !== undefined && c.lora_rank !== null) problems.push('a LoRA rank (TF.js has no LoRA layers)');
+  if (c.quantization_config !== undefined && c.quantization_config !== null) problems.push('a quantization config');
+  if (v.class_name === 'ReLU' && ((typeof c.negative_slope === 'number' && c.negative_slope !== 0) || (typeof c.threshold === 'number' && c.threshold !== 0))) {
+    problems.push('a negative slope or threshold (TF.js ReLU has only max_value)');
+  }
+}
+
 /**
- * One layer's `{class_name, config}` rewritten for tfjs-layers: Keras 3 dtype policies to `float32` (Graft applies
- * the real variable dtype itself), `batch_shape` to `batch_input_shape`, initializers to tfjs names, regularizers,
- * constraints and activations dropped (they never change which variables exist), GRU's `reset_after` removed
- * (tfjs refuses it; Graft reshapes the bias afterwards). Nested layers (Bidirectional, TimeDistributed, RNN cells,
- * nested models) are rewritten the same way.
+ * One layer's `{class_name, config}` rewritten for tfjs-layers: Keras 3 dtype policies to `float32`, `batch_shape`
+ * to `batch_input_shape`, initializers to tfjs names, GRU's `reset_after` removed (tfjs refuses it; Graft reshapes
+ * the bias afterwards). By default regularizers, constraints and activations are dropped (they never change which
+ * variables exist); `faithful` keeps them as TF.js reads them (see ToTfjsOptions). Nested layers (Bidirectional,
+ * TimeDistributed, RNN cells, nested models) are rewritten the same way.
  */
-export function toTfjs(input: unknown): unknown {
-  if (Array.isArray(input)) return input.map(toTfjs);
+export function toTfjs(input: unknown, opts: ToTfjsOptions = {}): unknown {
+  if (Array.isArray(input)) return input.map((x) => toTfjs(x, opts));
   if (!isObject(input)) return input;
+  const faithful = opts.faithful === true;
+  const problems = opts.problems ?? [];
   let v: Config = input;
+  if (faithful && typeof v.class_name === 'string') unsupportedOptions(v, problems);
   if (v.class_name === 'Bidirectional' && isObject(v.config) && isObject(v.config.layer)) {
     // Keras 3 writes the wrapped layer as `forward_lstm` (and a backward_layer tfjs ignores); tfjs prefixes
     // `forward_`/`backward_` itself, so give it the bare name to get `bidirectional/forward_lstm/kernel`.
@@ -221,16 +290,21 @@ export function toTfjs(input: unknown): unknown {
   if (v.class_name === 'LayerNormalization' && isObject(v.config) && v.config.rms_scaling === true) {
     v = { ...v, config: { ...v.config, center: false } }; // Keras 3 creates no beta when scaling by RMS
   }
+  if (faithful && v.class_name === 'LeakyReLU' && isObject(v.config) && typeof v.config.negative_slope === 'number') {
+    const { negative_slope: alpha, ...config } = v.config; // Keras 3 renamed TF.js' (and Keras 2's) alpha
+    v = { ...v, config: { ...config, alpha } };
+  }
   const out: Config = {};
   for (const [key, value] of Object.entries(v)) {
     if (DROPPED_KEYS.has(key)) continue;
     if (key.endsWith('_initializer')) out[key] = tfjsInitializer(value);
-    else if (key.endsWith('_regularizer') || key.endsWith('_constraint')) out[key] = null;
-    else if (key === 'activation' || key === 'recurrent_activation') out[key] = 'linear';
-    else if (key === 'dtype') out[key] = 'float32';
+    else if (key.endsWith('_regularizer')) out[key] = faithful ? tfjsRegularizer(value) : null;
+    else if (key.endsWith('_constraint')) out[key] = faithful ? tfjsConstraint(value) : null;
+    else if (key === 'activation' || key === 'recurrent_activation') out[key] = faithful ? tfjsActivation(value, key, problems) : 'linear';
+    else if (key === 'dtype') out[key] = faithful ? tfjsDtype(value) : 'float32';
     else if (key === 'batch_shape') out.batch_input_shape = value;
     else if (key === 'reset_after' || key === 'groups' || key === 'lora_rank' || key === 'quantization_config') continue;
-    else out[key] = toTfjs(value);
+    else out[key] = toTfjs(value, opts);
   }
   return out;
 }
@@ -252,7 +326,12 @@ const RNN_CLASSES = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM1D', 'C
  * `layer/` in a TimeDistributed. `side` says which half of a Bidirectional (from the tfjs variable name).
  */
 export function kerasSubPath(className: string, config: Config, side: 'forward' | 'backward'): string | null {
-  if (RNN_CLASSES.has(className)) return isObject(config.cell) ? null : 'cell/';
+  if (RNN_CLASSES.has(className)) {
+    // RNN(cell=...) keeps one cell's variables under `cell/` too; stacked cells go deeper (`cell/cells/<name>/`).
+    const cell = config.cell;
+    if (cell === undefined || cell === null) return 'cell/';
+    return isObject(cell) && cell.class_name !== 'StackedRNNCells' ? 'cell/' : null;
+  }
   if (className === 'Bidirectional' || className === 'TimeDistributed') {
     const inner = isObject(config.layer) ? config.layer : null;
     if (!inner || typeof inner.class_name !== 'string') return null;
