@@ -1,11 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ExecuteResult, type Progress } from '../core/engine';
 import { exportCheckpoint, templateTarget } from '../core/engine/export';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/format';
-import { OUTPUT_FORMATS, type OutputFormat } from '../core/formats/writers';
+import { howToLoad } from '../core/formats/how-to-load';
+import { OUTPUT_FORMATS, outputFileName, type OutputFormat } from '../core/formats/writers';
 import { autoMatch, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
@@ -132,7 +133,7 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
       incompatible: opts.initialiseIncompatible ? 'initialise' : 'refuse',
     }),
   ).finally(progress.end);
-  const { plan, result } = exported;
+  const { plan, result, notes } = exported;
   if (opts.python) {
     const template = target.source === 'checkpoint' ? { templatePath: newPath } : {};
     await writeFile(opts.python, pythonScript(recipe, plan, target, old.tensors, { oldPath, outPath: opts.out, ...template }));
@@ -140,7 +141,10 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
   }
   const s = plan.summary;
   out(`wrote ${files.join(', ')}`);
+  for (const note of notes) out(`note: ${note}`);
   out(`${result.variables} variables (${s.exact} exact, ${s.transformed} transformed, ${s.initialised} initialised${opts.initialiseIncompatible && s.incompatible ? `, ${s.incompatible} incompatible initialised` : ''}), ${humanBytes(result.bytes)} in ${result.seconds.toFixed(1)} s${result.backend ? `; arithmetic on TF.js ${result.backend}` : ''}`);
+  const loadable = opts.format === 'tf' ? opts.out : opts.format === 'tfjs' ? join(opts.out, outputFileName('tfjs', '')) : join(dirname(opts.out), outputFileName(opts.format, basename(opts.out)));
+  out(`load it with: ${howToLoad(opts.format, target, loadable)}`);
   return { plan, result, files };
 }
 

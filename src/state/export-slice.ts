@@ -22,6 +22,9 @@ export interface ExportOutcome {
   backend: string | null;
   backendUsed: string | null;
   backendNotes: string[];
+  /** What the writer changed or left out to fit the format, and the line of code that loads the download. */
+  notes: readonly string[];
+  loadLine: string;
   recipeUrl: string;
   pythonUrl: string;
   /** Kept for "Save to disk…" (File System Access API). */
@@ -103,6 +106,8 @@ export const exportSlice =
               backend: done.backend,
               backendUsed: done.backendUsed,
               backendNotes: done.backendNotes,
+              notes: done.notes,
+              loadLine: done.loadLine,
               recipeUrl: URL.createObjectURL(json(recipe)),
               pythonUrl: URL.createObjectURL(new Blob([done.python], { type: 'text/x-python' })),
               blob: done.blob,

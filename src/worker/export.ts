@@ -8,6 +8,7 @@ import type { Progress } from '../core/engine/execute';
 import { exportCheckpoint, templateTarget } from '../core/engine/export';
 import { PartsFolder, ZipFolder } from '../core/engine/zip-folder';
 import { pythonScript } from '../core/export/python';
+import { howToLoad } from '../core/formats/how-to-load';
 import { outputFileName, type OutputFormat } from '../core/formats/writers';
 import type { PlanSummary, Recipe } from '../core/mapping';
 import { bestBackend } from './backend';
@@ -45,6 +46,10 @@ export interface ExportDone {
   backendNotes: string[];
   /** A Python script (TensorFlow + NumPy) that does the same mapping without Graft. */
   python: string;
+  /** What the writer changed or left out to fit the format, one sentence each. */
+  notes: readonly string[];
+  /** The line of code that loads the download into the new model. */
+  loadLine: string;
 }
 
 export interface ExportMethods {
@@ -74,7 +79,7 @@ export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, 
   let backendName: string | null = null;
   void backend.then((b) => (backendName = b.name), () => undefined);
   let last = 0;
-  const { plan, result } = await exportCheckpoint({
+  const { plan, result, notes } = await exportCheckpoint({
     old: old.checkpoint,
     target,
     recipe: req.recipe,
@@ -115,6 +120,8 @@ export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, 
     backend: chosen?.name ?? null,
     backendNotes: chosen?.notes ?? [],
     python,
+    notes,
+    loadLine: howToLoad(req.format, target, req.format === 'tf' ? `${name}.ckpt` : outputFileName(req.format, name)),
   };
 }
 

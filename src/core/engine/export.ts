@@ -46,7 +46,14 @@ export interface ExportRequest extends Omit<ExecuteOptions, 'seed'> {
   seed?: number;
 }
 
-export async function exportCheckpoint(req: ExportRequest): Promise<{ plan: Plan; result: ExecuteResult }> {
+/** What an export did: the plan it ran, the engine's counts, and what the writer changed or left out to fit the format. */
+export interface ExportOutcome {
+  plan: Plan;
+  result: ExecuteResult;
+  notes: readonly string[];
+}
+
+export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcome> {
   const target = targetForFormat(req.target, req.format);
   const plan = compile(req.recipe, req.old, target);
   const writer = await createWriter(req.format, {
@@ -60,5 +67,5 @@ export async function exportCheckpoint(req: ExportRequest): Promise<{ plan: Plan
   const ordered = rank ? { ...plan, entries: [...plan.entries].sort((a, b) => (rank.get(a.to) ?? 0) - (rank.get(b.to) ?? 0)) } : plan;
   const { old, recipe, format, out, name, seed, ...options } = req;
   const result = await execute(ordered, old, target, writer, { ...options, seed: seed ?? recipe.seed });
-  return { plan, result };
+  return { plan, result, notes: writer.notes ?? [] };
 }

@@ -61,6 +61,17 @@ export function ExportResult({ result }: { result: ExportOutcome }) {
         </a>
       </div>
       {result.files.length > 1 && <p className="muted small mono" data-testid="export-files">{result.files.join('  ')}</p>}
+      <p className="small">
+        Load it into the new model with:
+        <code className="export-load-line" data-testid="export-load-line">{result.loadLine}</code>
+      </p>
+      {result.notes.length > 0 && (
+        <ul className="message warning small" data-testid="export-notes">
+          {result.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -1,0 +1,30 @@
+/**
+ * The one line of code that loads an export into the new model, for the format and the kind of new model: what
+ * the page's export dialog shows and `graft apply` prints after writing. `file` is the output as the person got it
+ * (the TF prefix, the model.json, the single file).
+ */
+import type { TargetModel } from '../model/target';
+import { usesObjectLayout } from './tf-bundle/object-layout';
+import type { OutputFormat } from './writers';
+
+export function howToLoad(format: OutputFormat, target: TargetModel, file: string): string {
+  const q = JSON.stringify(file);
+  switch (format) {
+    case 'tf':
+      return usesObjectLayout(target)
+        ? `tf.train.Checkpoint(model=model).restore(${q}).assert_existing_objects_matched()`
+        : `tf.compat.v1.train.Saver().restore(sess, ${q})  # in the new graph, after building it`;
+    case 'tfjs':
+      if (target.source === 'tfjs-graph') return `const model = await tf.loadGraphModel(${q});`;
+      return target.topology !== undefined
+        ? `const model = await tf.loadLayersModel(${q});`
+        : `const weights = tf.io.decodeWeights(weightData, modelJson.weightsManifest.flatMap((g) => g.weights));  // ${file}`;
+    case 'keras':
+    case 'keras-legacy':
+      return `model.load_weights(${q})`;
+    case 'safetensors':
+      return target.topology !== undefined
+        ? `weights = safetensors.numpy.load_file(${q}); [v.assign(weights[f"{l.name}/{v.name}"]) for l in model.layers for v in l.weights]`
+        : `weights = safetensors.numpy.load_file(${q})  # or safetensors.torch.load_file(...) → model.load_state_dict(weights)`;
+  }
+}
