@@ -200,25 +200,25 @@ def keras_dense_widened(root):
 
 
 def keras_inserted_autonames(root):
-    """Auto-named layers: inserting one shifts every later name by one (dense_1 → dense_2)."""
+    """Auto-named layers: inserting one shifts every later name by one (old dense_1 is new dense_2)."""
     s = Scenario(root, 'keras-insert-autonames', 'keras')
     rng = fresh(9)
-    old = keras.Sequential([keras.Input((6,)), keras.layers.Dense(6, activation='relu'), keras.layers.Dense(6, activation='relu'), keras.layers.Dense(3)])
+    old = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation='relu'), keras.layers.Dense(4, activation='relu'), keras.layers.Dense(3)])
     randomise(old, rng)
     s.save_old_keras(old, 'weights.h5')
     ov = {k: v.numpy() for k, v in keras_variables(old).items()}
     s.predict_same(old, (6,))
     fresh(10)
-    new = keras.Sequential([keras.Input((6,)), keras.layers.Dense(6, activation='relu'),
-                            keras.layers.Dense(6, kernel_initializer='identity'),  # an identity insert: same function
-                            keras.layers.Dense(6, activation='relu'), keras.layers.Dense(3)])
+    new = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation='relu'),
+                            keras.layers.Dense(8, kernel_initializer='identity'),  # an identity insert: same function
+                            keras.layers.Dense(4, activation='relu'), keras.layers.Dense(3)])
     s.save_new_keras(new)
     nv = keras_variables(new)
     assert sorted({k.split('/')[0] for k in nv}) == ['dense', 'dense_1', 'dense_2', 'dense_3'], sorted(nv)
     same(s, ov, nv, {'dense/kernel': 'dense/kernel', 'dense/bias': 'dense/bias', 'dense_2/kernel': 'dense_1/kernel',
                      'dense_2/bias': 'dense_1/bias', 'dense_3/kernel': 'dense_2/kernel', 'dense_3/bias': 'dense_2/bias'})
-    s.expect('dense_1/kernel', np.eye(6, dtype='float32'))
-    s.expect('dense_1/bias', np.zeros(6, 'float32'))
+    s.expect('dense_1/kernel', np.eye(8, dtype='float32'))
+    s.expect('dense_1/bias', np.zeros(8, 'float32'))
     return s.done()
 
 
