@@ -245,6 +245,22 @@ def keras_tf_checkpoint_changed(root):
     return s.done()
 
 
+def keras_tf_checkpoint_sequential(root):
+    """The same with a Sequential model: TF records its variables as `sequential/trunk/kernel`."""
+    s = Scenario(root, 'keras-tf-checkpoint-seq', 'keras')
+    rng = fresh(23)
+    old = keras.Sequential([keras.Input((7,)), keras.layers.Dense(9, activation='relu', name='trunk'), keras.layers.Dense(3, name='cls')])
+    randomise(old, rng)
+    s.save_old_keras(old, 'tf-checkpoint')
+    ov = {k: v.numpy() for k, v in keras_variables(old).items()}
+    fresh(24)
+    new = keras.Sequential([keras.Input((7,)), keras.layers.Dense(9, activation='relu', name='trunk'), keras.layers.Dense(3, name='cls'),
+                            keras.layers.Dense(3, name='post')])
+    s.save_new_keras(new)
+    same(s, ov, keras_variables(new), {k: k for k in ov})
+    return s.done()
+
+
 def tf1_names_to_keras(root):
     """TF1 `tf.compat.v1.layers`-style names (dense/kernel) into a Keras model with the same layer names."""
     s = Scenario(root, 'tf1-names-to-keras', 'keras')
@@ -430,7 +446,7 @@ def tf1_partitioned(root):
 
 SCENARIOS = [
     keras_layer_removed, keras_activation_skip, keras_layer_added, keras_dense_widened, keras_inserted_autonames,
-    keras_tf_checkpoint_changed, tf1_names_to_keras, keras_conv_widened, keras_batchnorm_added, keras_embedding_grown,
+    keras_tf_checkpoint_changed, keras_tf_checkpoint_sequential, tf1_names_to_keras, keras_conv_widened, keras_batchnorm_added, keras_embedding_grown,
     lambda root: keras_precision(root, 'float16'), lambda root: keras_precision(root, 'bfloat16'),
     lambda root: keras_precision(root, 'mixed_float16'),
     tf1_scope_renamed, tf1_adam_slots, tf1_partitioned,

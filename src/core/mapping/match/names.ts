@@ -138,8 +138,8 @@ function positionFromName(name: string): number[] | undefined {
   if (tf1) return [tf1[1] ? Number(tf1[1]) : 0];
   const segs = name.split('/');
   const nums: number[] = [];
-  for (const seg of segs) {
-    const m = /^layer(?:_with_weights)?-(\d+)$/.exec(seg);
+  for (const [i, seg] of segs.entries()) {
+    const m = /^layer(?:_with_weights)?-(\d+)$/.exec(seg) ?? (segs[i - 1] === '_operations' ? /^(\d+)$/.exec(seg) : null);
     if (m) nums.push(Number(m[1]));
     else if (nums.length) break;
   }
@@ -153,12 +153,15 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
   if (t.kerasPath) keys.push(t.kerasPath);
   const original = t.originalName?.replace(/:\d+$/, '');
   if (original) keys.push(original);
+  // TF2 records a Sequential's variables under the model's own scope (`sequential/dense/kernel`); the new model
+  // names them without it.
+  if (original && t.path?.startsWith('model/') && original.split('/').length >= 3) keys.push(original.slice(original.indexOf('/') + 1));
   if (t.path) keys.push(t.path);
   const layerName = hints.layer ?? t.layer ?? keras3?.layer;
   const weightIndex = hints.weightIndex ?? t.weightIndex ?? keras3?.index;
   const stripped = forms[forms.length - 1]!;
   // Readable: a TF2 object-graph path says only where the variable hangs; its original name says what it is.
-  const readable = original && /(^|\/)layer(_with_weights)?-\d+(\/|$)/.test(stripped) ? original : stripped;
+  const readable = original && /(^|\/)(layer(_with_weights)?-\d+|_operations\/\d+)(\/|$)/.test(stripped) ? original : stripped;
   const layer = layerName ?? dirname(readable);
   if (layerName !== undefined && weightIndex !== undefined) keys.push(`${layerName}#${weightIndex}`);
   const layerKeys = [...new Set([layer, dirname(stripped), original ? dirname(original) : ''].filter(Boolean))];
@@ -179,7 +182,8 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     slot,
     slotOrder: weightIndex ?? slotRank(slot),
     ...(position ? { position } : {}),
-    positional: isPositionalName(stripped) || isPositionalName(readable),
+    // Where an object-graph path was replaced by the variable's own name, the path's numbers say nothing of it.
+    positional: (readable === stripped && isPositionalName(stripped)) || isPositionalName(readable),
     ...(family ? { family } : {}),
   };
 }

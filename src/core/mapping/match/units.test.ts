@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { alignLayers } from './align';
 import { assign } from './assign';
 import type { Layer } from './layers';
-import { nameForms, snakeClass } from './names';
+import { nameForms, snakeClass, viewOf } from './names';
 import { applyRules, compileRules, parseRuleArg, ruleCounts } from './rules';
 
 describe('rename rules', () => {
@@ -27,6 +27,18 @@ describe('rename rules', () => {
       expect(a).toEqual(b);
       expect(ruleCounts(names, rules)).toEqual(ruleCounts(names, rules));
     }));
+  });
+});
+
+describe('TF2 object-graph variables of a Keras 3 model', () => {
+  const info = { dtype: 'float32' as const, shape: [7, 9], byteLength: 252, kind: 'weight' as const };
+  it('a Sequential\'s variable is also known without the model\'s own scope, and by its operation index', () => {
+    const v = viewOf({ ...info, name: 'model/_functional/_operations/1/_kernel/.ATTRIBUTES/VARIABLE_VALUE', path: 'model/_functional/_operations/1/_kernel', originalName: 'sequential/trunk/kernel' }, 0);
+    expect(v.keys).toContain('trunk/kernel');
+    expect(v.position).toEqual([1]);
+  });
+  it('a name-based key is not cut', () => {
+    expect(viewOf({ ...info, name: 'outer/trunk/kernel' }, 0).keys).not.toContain('trunk/kernel');
   });
 });
 
