@@ -81,5 +81,7 @@ export function expectedListing(rows: FixtureRow[], withQuantization = false): R
 export function storedName(format: OutputFormat, v: TargetVariable): string {
   if (format === 'keras') return v.kerasPath!;
   if (format === 'keras-legacy') return `${v.layer}/${v.name}:0`;
+  // A Keras model's TF checkpoint is object-based: `tf.train.Checkpoint(model=m)` keys.
+  if (format === 'tf' && v.trackablePath !== undefined) return `model/${v.trackablePath}/.ATTRIBUTES/VARIABLE_VALUE`;
   return v.name;
 }

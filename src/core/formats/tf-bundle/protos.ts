@@ -176,6 +176,11 @@ export function decodeObjectGraph(bytes: Uint8Array, file: string): ObjectGraph 
   return decode(GraphType, bytes, file, 'the object graph (_CHECKPOINTABLE_OBJECT_GRAPH)') as unknown as ObjectGraph;
 }
 
+/** The serialised TrackableObjectGraph of an object-based checkpoint (the `_CHECKPOINTABLE_OBJECT_GRAPH` string). */
+export function encodeObjectGraph(graph: ObjectGraph): Uint8Array {
+  return GraphType.encode(GraphType.fromObject(graph)).finish();
+}
+
 /** Serialises like C++ proto3: zero-valued scalar fields are left out. */
 export function encodeHeader(h: { numShards: number; littleEndian: boolean; producer?: number }): Uint8Array {
   const o: Record<string, unknown> = {};
