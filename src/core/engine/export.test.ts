@@ -3,6 +3,7 @@ import { fixtureFiles, sha256 } from '../formats/fixture-rows';
 import { openCheckpoint } from '../formats/registry';
 import { autoMatch, emptyRecipe } from '../mapping';
 import { memorySource } from '../io/byte-source';
+import { tfjsTopology } from '../formats/tfjs/topology';
 import { buildTarget } from '../model/target/index';
 import { exportCheckpoint, templateTarget } from './export';
 import { MemoryFolder } from './output';
@@ -51,7 +52,7 @@ describe('exportCheckpoint to Keras legacy .h5 from a TF1 template', () => {
 });
 
 describe('exportCheckpoint passes the new model topology on', () => {
-  it('a Keras model JSON becomes the TF.js output model.json modelTopology', async () => {
+  it('a Keras 3 model JSON becomes the TF.js output model.json modelTopology, in the Keras 2 form TF.js reads', async () => {
     const files = fixtureFiles('keras3-weights-h5-diabetes');
     const old = await openCheckpoint(files.filter((f) => f.path.endsWith('.h5')));
     const json = files.find((f) => f.path === 'model.json')!;
@@ -61,6 +62,7 @@ describe('exportCheckpoint passes the new model topology on', () => {
     const out = new MemoryFolder();
     await exportCheckpoint({ old, target, recipe, format: 'tfjs', out, name: 'merged', incompatible: 'refuse' });
     const written = JSON.parse(new TextDecoder().decode(out.files.get('model.json')!)) as { modelTopology: unknown };
-    expect(written.modelTopology).toEqual(JSON.parse(text));
+    expect(written.modelTopology).toEqual(tfjsTopology(JSON.parse(text), 'model.json').topology);
+    expect(written.modelTopology).toMatchObject({ model_config: { config: { name: (JSON.parse(text) as { config: { name: string } }).config.name } } });
   });
 });

@@ -9,6 +9,7 @@ import { topologyModelConfig } from '../model/target/detect';
 import { createKerasWriter } from './keras-h5/write';
 import { createSafetensorsWriter } from './safetensors/write';
 import { createTfCheckpointWriter } from './tf-bundle/writer-adapter';
+import { tfjsWeightNames } from './tfjs/names';
 import { createTfjsWriter } from './tfjs/write';
 
 export type OutputFormat = 'tf' | 'tfjs' | 'keras' | 'keras-legacy' | 'safetensors';
@@ -50,13 +51,16 @@ export async function createWriter(format: OutputFormat, opts: WriterOptions): P
   switch (format) {
     case 'tf':
       return createTfCheckpointWriter(out, name, { target });
-    case 'tfjs':
+    case 'tfjs': {
+      const names = await tfjsWeightNames(target, opts.modelTopology);
       return createTfjsWriter({
         out,
         tensors: target.variables,
         modelTopology: opts.modelTopology,
         ...(target.source === 'tfjs-graph' && { format: 'graph-model' as const }),
+        ...(names && { names }),
       });
+    }
     case 'keras':
     case 'keras-legacy': {
       const config = topologyModelConfig(opts.modelTopology);

@@ -8,30 +8,12 @@ import type { DType } from '../../model/dtypes';
 import { fixtureFiles, fixtureFolders, fixtureRows, listing, sha256 } from '../fixture-rows';
 import { openCheckpoint } from '../registry';
 import { encodeStringTensor } from '../tf-bundle/strings';
+import { memoryHandler } from './memory-handler';
 import { TFJS_SHARD_BYTES, createTfjsWriter, type TfjsWriterOptions } from './write';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-/** A tf.io handler over files in memory, loading as tfjs' http/file handlers do: manifest groups concatenated. */
-function handler(files: Map<string, Uint8Array>, modelPath: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const json = JSON.parse(text(files.get(modelPath)!)) as tf.io.ModelJSON;
-      const dir = modelPath.includes('/') ? modelPath.slice(0, modelPath.lastIndexOf('/') + 1) : '';
-      const specs: tf.io.WeightsManifestEntry[] = [];
-      const parts: Uint8Array[] = [];
-      for (const g of json.weightsManifest) {
-        specs.push(...g.weights);
-        for (const p of g.paths) parts.push(files.get(dir + p)!);
-      }
-      const size = parts.reduce((n, p) => n + p.byteLength, 0);
-      const data = new Uint8Array(size);
-      let at = 0;
-      for (const p of parts) (data.set(p, at), (at += p.byteLength));
-      return { modelTopology: json.modelTopology, format: json.format, weightSpecs: specs, weightData: data.buffer };
-    },
-  };
-}
+const handler = memoryHandler;
 
 const asMap = (sources: ByteSource[]) => new Map(sources.map((s) => [s.path, s.readSync!(0, s.size)]));
 
@@ -107,7 +89,7 @@ describe('TF.js writer', () => {
     expect(Array.from(decoded['c/bias']!.dataSync())).toEqual([0x03030303, 0x03030303, 0x03030303]);
   });
 
-  it('small shards: every tensor split across files reads back; strings, bool, float16, int64', async () => {
+  it('small shards: every tensor split across files reads back and tf.io decodes it; strings, bool, float16, int64 as int32', async () => {
     const strings = ['a', '', 'héllo', 'x'.repeat(300)].map((s) => new TextEncoder().encode(s));
     const tensors = [
       { name: 's', dtype: 'string' as DType, shape: [4], bytes: encodeStringTensor(strings).bytes },
@@ -124,12 +106,14 @@ describe('TF.js writer', () => {
     const tfjsStrings = (await back.read('s'));
     expect(tfjsStrings.byteLength).toBe(4 * 4 + strings.reduce((n, s) => n + s.length, 0));
     const artifacts = await handler(folder.files, 'model.json').load!();
-    const decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs!.filter((s) => (s.dtype as string) !== 'int64'));
+    const decoded = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs!);
     expect(decoded.s!.arraySync()).toEqual(['a', '', 'héllo', 'x'.repeat(300)]);
     expect(Array.from(decoded.half!.dataSync())).toEqual([1, -2]);
     expect(Array.from(decoded.flag!.dataSync())).toEqual([1, 0, 1]);
     expect(back.tensors.find((t) => t.name === 'half')).toMatchObject({ dtype: 'float32', quantization: { dtype: 'float16' } });
-    for (const t of tensors.slice(1)) expect(await back.read(t.name)).toEqual(t.bytes);
+    expect(decoded.step!.dtype).toBe('int32');
+    expect(decoded.step!.arraySync()).toBe(5);
+    for (const t of tensors.slice(1)) if (t.name !== 'step') expect(await back.read(t.name)).toEqual(t.bytes);
     expect([...folder.files.keys()].filter((p) => p.endsWith('.bin')).length).toBe(Math.ceil(back.tensors.reduce((n, t) => n + t.byteLength, 0) / 64));
   });
 

@@ -6,15 +6,19 @@
  * N is in every shard's name, so the total size is computed up front from the declared shapes and dtypes and
  * tensor bytes stream straight into the shards. String tensors have no size until they arrive: a model with
  * strings is held in memory until `finish` (TF.js string weights are rare and small: lookup tables of graph
- * models). float16 tensors are stored as TF.js stores half-precision weights, `float32` quantized to `float16`
- * (bit-exact; TF.js has no float16 dtype). Other dtypes TF.js cannot load (int64, float64, ...) are written
- * under their own name, which Graft reads back and `tf.io` refuses.
+ * models). Dtypes TF.js cannot decode are converted as the converter does (see `tfjsStorage`: int64 → int32 where
+ * every value fits, bfloat16/float64 → float32, float16 as float16-quantized float32), resource/variant handles are
+ * left out, and a Keras 3 model config becomes the Keras 2 form TF.js reads (`tfjsTopology`); each such change is
+ * one of the writer's `notes`.
  */
 import { GraftError } from '../../errors';
 import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../engine/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { parseStringTensor } from '../tf-bundle/strings';
+import { type TfjsStorage, tfjsStorage } from './dtypes';
 import type { ManifestEntry } from './manifest';
+import type { TfjsNames } from './names';
+import { tfjsTopology } from './topology';
 
 export const TFJS_SHARD_BYTES = 4 * 1024 * 1024;
 
@@ -38,6 +42,8 @@ export interface TfjsWriterOptions {
   modelPath?: string;
   shardBytes?: number;
   generatedBy?: string;
+  /** The name each tensor gets in the manifest where it differs (see `tfjsWeightNames`); null leaves it out. */
+  names?: TfjsNames;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -79,9 +85,15 @@ export function toTfjsStrings(bytes: Uint8Array, count: number, name: string, fi
   return out;
 }
 
-function manifestEntry(t: TfjsTensorSpec): ManifestEntry {
-  if (t.dtype === 'float16') return { name: t.name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'float16' } };
-  return { name: t.name, shape: t.shape, dtype: t.dtype };
+function manifestEntry(name: string, t: TfjsTensorSpec, stored: TfjsStorage): ManifestEntry {
+  return { name, shape: t.shape, dtype: stored.dtype, ...(stored.quantization && { quantization: stored.quantization }) };
+}
+
+/** One sentence per kind of change, naming the variables (the first few of a long list). */
+function changeNotes(changes: Map<string, string[]>): string[] {
+  return [...changes].map(([change, names]) =>
+    names.length <= 3 ? `${names.join(', ')}: ${change}` : `${names.length} weights (${names.slice(0, 3).join(', ')}, ...): ${change}`,
+  );
 }
 
 export interface TfjsWriter extends CheckpointWriter {
@@ -93,16 +105,33 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
   const modelPath = opts.modelPath ?? 'model.json';
   const shardBytes = opts.shardBytes ?? TFJS_SHARD_BYTES;
   const declared = new Map<string, TfjsTensorSpec>();
+  const storage = new Map<string, TfjsStorage & { name: string }>();
+  const manifestNames = new Map<string, string>();
+  const changes = new Map<string, string[]>();
+  const change = (what: string, name: string) => changes.set(what, [...(changes.get(what) ?? []), name]);
   let total = 0;
   let hasStrings = false;
   for (const t of opts.tensors) {
     if (declared.has(t.name)) throw new GraftError('corrupt', modelPath, `weight ${t.name} is listed twice`);
-    const size = ELEMENT_SIZE[t.dtype];
-    if (t.dtype === 'string') hasStrings = true;
-    else if (size === 0) throw new GraftError('unsupported', modelPath, `weight ${t.name} has dtype ${t.dtype}, which TF.js weights cannot hold`);
-    else total += elementCount(t.shape) * size;
     declared.set(t.name, t);
+    const name = opts.names?.has(t.name) ? opts.names.get(t.name)! : t.name;
+    const stored = tfjsStorage(t.dtype, t.name, modelPath);
+    if (!stored || name === null) {
+      change(stored ? 'left out (not a weight of the model TF.js builds from the topology)' : `left out (a ${t.dtype} handle, which TF.js weights cannot hold)`, t.name);
+      continue;
+    }
+    if (manifestNames.has(name)) throw new GraftError('corrupt', modelPath, `two weights would both be stored as ${name}`);
+    manifestNames.set(name, t.name);
+    storage.set(t.name, { ...stored, name });
+    if (stored.change) change(stored.change, t.name);
+    if (stored.dtype === 'string') hasStrings = true;
+    else total += elementCount(t.shape) * stored.size;
   }
+  const given = opts.modelTopology;
+  const whole = isObject(given) && ('modelTopology' in given || 'weightsManifest' in given) ? given : null;
+  const topology = tfjsTopology(whole ? whole.modelTopology : given, modelPath);
+  const modelTopology = whole ? { ...whole, modelTopology: topology.topology } : topology.topology;
+  const notes = [...topology.notes, ...changeNotes(changes)];
   const dir = modelPath.includes('/') ? modelPath.slice(0, modelPath.lastIndexOf('/') + 1) : '';
   const shardName = (i: number, n: number) => `group1-shard${i + 1}of${n}.bin`;
   let paths: string[] = hasStrings ? [] : Array.from({ length: Math.ceil(total / shardBytes) }, (_, i) => shardName(i, Math.ceil(total / shardBytes)));
@@ -137,6 +166,7 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
     get paths() {
       return paths;
     },
+    notes,
     async add(t: OutputTensor) {
       const spec = declared.get(t.name);
       if (!spec) throw new GraftError('not-found', modelPath, `weight ${t.name} is not a variable of the new model`);
@@ -146,13 +176,19 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
       if (t.dtype !== spec.dtype || t.shape.join(',') !== spec.shape.join(',')) {
         throw new GraftError('corrupt', modelPath, `weight ${t.name} was declared ${spec.dtype} [${spec.shape.join(', ')}] but is ${t.dtype} [${t.shape.join(', ')}]`);
       }
+      const stored = storage.get(t.name);
+      if (!stored) {
+        added.add(t.name);
+        return;
+      }
       if (spec.dtype === 'string') bytes = toTfjsStrings(bytes, count, t.name, modelPath);
       else if (bytes.byteLength !== count * ELEMENT_SIZE[spec.dtype]) {
         throw new GraftError('corrupt', modelPath, `weight ${t.name} (${spec.dtype} [${spec.shape.join(', ')}]) needs ${count * ELEMENT_SIZE[spec.dtype]} bytes but ${bytes.byteLength} were given`);
       }
       added.add(t.name);
-      entries.push(manifestEntry(spec));
-      if (hasStrings) held.push(bytes.slice());
+      if (stored.convert) bytes = stored.convert(bytes, t.name, modelPath);
+      entries.push(manifestEntry(stored.name, spec, stored));
+      if (hasStrings) held.push(stored.convert ? bytes : bytes.slice());
       else await append(bytes);
     },
     async finish() {
@@ -167,7 +203,7 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
         for (const b of held.splice(0)) await append(b);
       }
       if (sink) await (sink as FileSink).close();
-      const model = modelJson(opts, paths, entries);
+      const model = modelJson({ ...opts, modelTopology }, paths, entries);
       const out = await opts.out.create(modelPath);
       await out.write(new TextEncoder().encode(JSON.stringify(model)));
       await out.close();
