@@ -54,6 +54,30 @@ describe('graft apply', () => {
     expect(merged.tensors.map((t) => [t.name, t.shape])).toEqual(template.tensors.map((t) => [t.name, t.shape]));
   });
 
+  it('without a recipe it applies what graft match shows as made, says what it left out, and how to load the result', async () => {
+    const dir = tmp();
+    const matched: string[] = [];
+    await match(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { rules: [], json: true, accept: 'likely', includeOptimizer: false }, (l) => matched.push(l));
+    const made = matched.map((l) => JSON.parse(l) as { to?: string; status?: string }).filter((e) => e.to && (e.status === 'exact' || e.status === 'transformed'));
+    const { plan, lines } = await run(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { out: join(dir, 'out.ckpt') });
+    const applied = plan.entries.filter((e) => e.status === 'exact' || e.status === 'transformed').map((e) => e.to);
+    expect(made.length).toBeGreaterThan(0);
+    expect(applied.sort()).toEqual(made.map((e) => e.to!).sort());
+    expect(lines.find((l) => l.startsWith('left out:'))).toMatch(/proposed links? below the accepted confidence/);
+    expect(lines.at(-1)).toBe(`load it with: tf.compat.v1.train.Saver().restore(sess, ${JSON.stringify(join(dir, 'out.ckpt'))})  # in the new graph, after building it`);
+  });
+
+  it('refuses an output with no trained value in it unless --allow-empty', async () => {
+    const dir = tmp();
+    const unrelated = [join(FIXTURES, 'tf1-saver-rnn-aplain/model.ckpt'), join(FIXTURES, 'keras3-weights-h5-diabetes/model.json')] as const;
+    const err = await run(...unrelated, { out: join(dir, 'out.ckpt') }).catch((e: unknown) => e);
+    expect((err as GraftError).message).toMatch(/no new variable would get a trained value from model.ckpt .*--allow-empty/);
+    expect(readdirSync(dir)).toEqual([]);
+    const { plan } = await run(...unrelated, { out: join(dir, 'out.ckpt'), allowEmpty: true });
+    expect(plan.summary.exact + plan.summary.transformed).toBe(0);
+    expect(existsSync(join(dir, 'out.ckpt.index'))).toBe(true);
+  });
+
   it('leaves nothing behind when the plan is refused (incompatible link)', async () => {
     const dir = tmp();
     const recipePath = join(dir, 'bad.json');

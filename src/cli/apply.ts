@@ -7,7 +7,7 @@ import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/format';
 import { howToLoad } from '../core/formats/how-to-load';
 import { OUTPUT_FORMATS, outputFileName, type OutputFormat } from '../core/formats/writers';
-import { autoMatch, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
+import { autoMatch, compile, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
 import type { TargetModel } from '../core/model/target';
@@ -23,8 +23,10 @@ export interface ApplyCliOptions {
   recipe?: string;
   format: OutputFormat;
   out: string;
-  /** Also auto-link what the recipe leaves unlinked, at or above this confidence (no recipe: 'sure'). */
+  /** Also auto-link what the recipe leaves unlinked, at or above this confidence (no recipe: 'likely', as `match`). */
   match?: Confidence;
+  /** Write the output even when it carries no trained value at all. */
+  allowEmpty?: boolean;
   seed?: number;
   initialiseIncompatible: boolean;
   /** Also write a Python script that does the same mapping with TensorFlow. */
@@ -49,7 +51,8 @@ export const applyCommand: Command = {
              keras: a .weights.h5 file (Keras 3); keras-legacy: an .h5 weights file; safetensors: a file
   --format   the merged checkpoint's format (default tf)
   --recipe   the recipe to apply, exactly as saved (graft match --out, or the page's recipe download)
-  --match    also link what is left unlinked, at or above this confidence; without --recipe: sure
+  --match    also link what is left unlinked, at or above this confidence; without --recipe: likely, as graft match
+  --allow-empty  write the output even when no new variable gets a trained value (otherwise an error)
   --seed     seed for initialised variables (default: the recipe's seed)
   --initialise-incompatible  initialise variables whose links do not fit instead of refusing to run
   --python   also write a Python script (TensorFlow + NumPy) that does the same mapping without Graft
@@ -65,6 +68,7 @@ export const applyCommand: Command = {
         match: { type: 'string' },
         seed: { type: 'string' },
         'initialise-incompatible': { type: 'boolean', default: false },
+        'allow-empty': { type: 'boolean', default: false },
         python: { type: 'string' },
       },
     });
@@ -85,6 +89,7 @@ export const applyCommand: Command = {
         ...(values.match ? { match: values.match as Confidence } : {}),
         ...(seed !== undefined ? { seed } : {}),
         initialiseIncompatible: values['initialise-incompatible'],
+        allowEmpty: values['allow-empty'],
         ...(values.python ? { python: values.python } : {}),
         signal: controller.signal,
       }, out);
@@ -116,8 +121,12 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
   const old: Checkpoint = await openForCli(oldPath);
   const target = await openNew(newPath);
   let recipe = (await loadRecipe(opts.recipe)) ?? emptyRecipe();
-  const level = opts.match ?? (opts.recipe ? undefined : 'sure');
+  const level = opts.match ?? (opts.recipe ? undefined : 'likely');
   if (level) recipe = autoMatch(old, target, recipe, { accept: level }).recipe;
+  const planned = compile(recipe, old, target);
+  if (!opts.allowEmpty && planned.summary.exact + planned.summary.transformed + planned.summary.incompatible === 0 && planned.summary.total > 0) {
+    throw new GraftError('usage', newPath, `no new variable would get a trained value from ${basename(oldPath)} (${planned.summary.initialised} initialised${planned.summary.pending ? `, ${planned.summary.pending} only proposed` : ''}); link them with a recipe (graft match --out), accept proposals with --match guess, or pass --allow-empty to write freshly initialised weights`);
+  }
   const progress = progressReporter(opts.progress ?? process.stderr);
   const { result: exported, files } = await writeAtomically(destination(opts.format, opts.out), (folder) =>
     exportCheckpoint({
@@ -135,12 +144,16 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
   ).finally(progress.end);
   const { plan, result, notes } = exported;
   if (opts.python) {
-    const template = target.source === 'checkpoint' ? { templatePath: newPath } : {};
-    await writeFile(opts.python, pythonScript(recipe, plan, target, old.tensors, { oldPath, outPath: opts.out, ...template }));
+    const seed = opts.seed !== undefined ? { seed: opts.seed } : {};
+    await writeFile(opts.python, pythonScript(recipe, plan, target, old.tensors, { format: opts.format, oldPath, oldFormat: old.format, newPath, outPath: opts.out, ...seed }));
     files.push(opts.python);
   }
   const s = plan.summary;
   out(`wrote ${files.join(', ')}`);
+  const proposals = plan.entries.filter((e) => e.pending);
+  if (proposals.length) {
+    out(`left out: ${proposals.length} proposed link${proposals.length === 1 ? '' : 's'} below the accepted confidence (initialised instead): ${proposals.slice(0, 5).map((e) => `${e.to} ← ${e.pending!.from.join(' + ')} (${e.pending!.confidence ?? 'guess'})`).join(', ')}${proposals.length > 5 ? ', …' : ''}; accept them with --match guess or in a recipe`);
+  }
   for (const note of notes) out(`note: ${note}`);
   out(`${result.variables} variables (${s.exact} exact, ${s.transformed} transformed, ${s.initialised} initialised${opts.initialiseIncompatible && s.incompatible ? `, ${s.incompatible} incompatible initialised` : ''}), ${humanBytes(result.bytes)} in ${result.seconds.toFixed(1)} s${result.backend ? `; arithmetic on TF.js ${result.backend}` : ''}`);
   const loadable = opts.format === 'tf' ? opts.out : opts.format === 'tfjs' ? join(opts.out, outputFileName('tfjs', '')) : join(dirname(opts.out), outputFileName(opts.format, basename(opts.out)));
