@@ -31,7 +31,7 @@ describe('rename rules', () => {
 });
 
 describe('TF2 object-graph variables of a Keras 3 model', () => {
-  const info = { dtype: 'float32' as const, shape: [7, 9], byteLength: 252, kind: 'weight' as const };
+  const info = { dtype: 'float32' as const, shape: [7, 9], byteLength: 252, kind: 'weight' as const, group: 'trunk' };
   it('a Sequential\'s variable is also known without the model\'s own scope, and by its operation index', () => {
     const v = viewOf({ ...info, name: 'model/_functional/_operations/1/_kernel/.ATTRIBUTES/VARIABLE_VALUE', path: 'model/_functional/_operations/1/_kernel', originalName: 'sequential/trunk/kernel' }, 0);
     expect(v.keys).toContain('trunk/kernel');
