@@ -104,6 +104,35 @@ describe('Keras 3 model configs written as the topology TF.js reads', () => {
     expect(() => tfjsTopology(kw, 'm.json')).toThrow(/outer_dense is called with the tensor argument mask/);
   });
 
+  it('per layer: Keras 3 names and objects become the ones TF.js reads (LeakyReLU slope, L2, MaxNorm, silu, policies)', () => {
+    const k3 = (class_name: string, config: Record<string, unknown>) => ({ module: 'keras.layers', class_name, config, registered_name: null });
+    const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'mixed_bfloat16' }, registered_name: null };
+    const model = k3('Sequential', {
+      name: 's',
+      layers: [
+        k3('InputLayer', { batch_shape: [null, 3], dtype: 'int64', name: 'in' }),
+        k3('Dense', {
+          name: 'd', units: 2, activation: 'silu', dtype: policy,
+          kernel_regularizer: { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.01 }, registered_name: null },
+          kernel_constraint: { module: 'keras.constraints', class_name: 'MaxNorm', config: { max_value: 2, axis: 0 }, registered_name: null },
+        }),
+        k3('LeakyReLU', { name: 'lr', negative_slope: 0.1 }),
+      ],
+    });
+    const out = tfjsTopology(model, 'm.json').topology as { model_config: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } } };
+    const [input, dense, leaky] = out.model_config.config.layers;
+    expect(input).toEqual({ class_name: 'InputLayer', config: { batch_input_shape: [null, 3], dtype: 'int32', name: 'in' } });
+    expect(dense!.config).toMatchObject({
+      activation: 'swish', dtype: 'float32',
+      kernel_regularizer: { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } },
+      kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 2, axis: 0 } },
+    });
+    expect(leaky!.config).toEqual({ name: 'lr', alpha: 0.1 });
+    const causal = structuredClone(model);
+    causal.config.layers[1] = k3('Conv1D', { name: 'c', filters: 2, kernel_size: [3], padding: 'causal' });
+    expect(() => tfjsTopology(causal, 'm.json')).toThrow(/layer c \(Conv1D\) has padding='causal'/);
+  });
+
   it('Keras 2 and TF.js topologies are written as they are', () => {
     const keras2 = {
       class_name: 'Sequential',

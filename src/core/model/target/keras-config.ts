@@ -257,6 +257,7 @@ function unsupportedOptions(v: Config, problems: string[]): void {
   if (c.reset_after === true) problems.push('reset_after=True (TF.js GRUs compute reset_after=False only)');
   if (typeof c.groups === 'number' && c.groups !== 1) problems.push(`groups=${c.groups} (TF.js convolutions have no groups)`);
   if (c.rms_scaling === true) problems.push('rms_scaling=True (TF.js LayerNormalization has no RMS scaling)');
+  if (c.padding === 'causal') problems.push("padding='causal' (TF.js convolutions do not implement it)");
   if (c.lora_rank !== undefined && c.lora_rank !== null) problems.push('a LoRA rank (TF.js has no LoRA layers)');
   if (c.quantization_config !== undefined && c.quantization_config !== null) problems.push('a quantization config');
   if (v.class_name === 'ReLU' && ((typeof c.negative_slope === 'number' && c.negative_slope !== 0) || (typeof c.threshold === 'number' && c.threshold !== 0))) {
