@@ -16,9 +16,10 @@ import type { InitializerSpec, TargetVariable } from '../target';
 import { NAMED_SCALINGS, canonicalInitializer, initializerFromConfig } from './initializers';
 import {
   type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Shape, type TensorRef,
-  declaredInputShape, findKey, isObject, kerasSnakeCase, kerasSubPath, parseModel, toTfjs, variableDtype,
+  declaredInputShape, findKey, isObject, kerasSubPath, parseModel, toTfjs, variableDtype,
 } from './keras-config';
-import { functionalOrder, operationPaths, trackableAttribute, trackableSubPath } from './trackable';
+import { type Place, places } from './places';
+import { trackableAttribute, trackableSubPath } from './trackable';
 
 type TfLayer = InstanceType<typeof tf.layers.Layer>;
 type TfVariable = InstanceType<typeof tf.LayerVariable>;
@@ -159,12 +160,6 @@ function kerasShape(ownerClass: string, weight: string, shape: number[], config:
 
 const weightName = (v: TfVariable) => v.originalName.slice(v.originalName.lastIndexOf('/') + 1);
 
-/** Where a layer's variables go: its slot in a Keras 3 weights file, its object's path in a TF checkpoint (if known). */
-interface Place {
-  slot: string;
-  trackable?: string;
-}
-
 /** Builds one (non-model) layer from its input shapes; records its variables; returns its output shapes. */
 async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: Place, ctx: BuildContext): Promise<Shape[]> {
   const inputLayers = inputs.map((shape, i) => ({
@@ -275,38 +270,6 @@ function specShapes(spec: LayerSpec): Shape[] | null {
   const b = spec.buildShape;
   if (!b) return null;
   return b.length > 0 && b.every((d) => Array.isArray(d)) ? (b as Shape[]) : [b as Shape];
-}
-
-/**
- * Each layer's slot in a Keras 3 weights file: `layers/<snake_case class>`, numbered `_1`, `_2`... among layers of
- * the same class in the model's layer order (saving_lib `_save_container_state`), which for a Functional is
- * Keras' own operation order, not necessarily the config's.
- */
-function kerasSlots(model: ModelSpec, prefix: string): Map<string, string> {
-  const order = model.kind === 'functional' ? functionalOrder(model) : null;
-  const rank = new Map((order ?? []).map((name, i) => [name, i]));
-  const layers = order ? [...model.layers].sort((a, b) => (rank.get(a.name) ?? rank.size) - (rank.get(b.name) ?? rank.size)) : model.layers;
-  const used = new Map<string, number>();
-  const slots = new Map<string, string>();
-  for (const l of layers) {
-    const base = kerasSnakeCase(l.className);
-    const n = used.get(base);
-    used.set(base, n === undefined ? 0 : n + 1);
-    slots.set(l.name, `${prefix}layers/${n === undefined ? base : `${base}_${n + 1}`}`);
-  }
-  return slots;
-}
-
-/** Where each layer of `model` puts its variables; `trackablePrefix` undefined when the model's own path is unknown. */
-function places(model: ModelSpec, prefix: string, trackablePrefix: string | undefined): Map<string, Place> {
-  const slots = kerasSlots(model, prefix);
-  const paths = trackablePrefix === undefined ? new Map<string, string>() : operationPaths(model, trackablePrefix);
-  const out = new Map<string, Place>();
-  for (const [name, slot] of slots) {
-    const trackable = paths.get(name);
-    out.set(name, trackable === undefined ? { slot } : { slot, trackable });
-  }
-  return out;
 }
 
 async function buildSequential(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string, trackablePrefix: string | undefined): Promise<Shape[] | null> {
