@@ -9,7 +9,7 @@ import { GraftError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
 
 /** `Metadata.type`: H5T_class_t values (hdf5_util_helpers.d.ts). */
-export const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, COMPOUND: 6, ENUM: 8 } as const;
+export const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, OPAQUE: 5, COMPOUND: 6, ENUM: 8 } as const;
 
 interface SyncChunk {
   size: number;

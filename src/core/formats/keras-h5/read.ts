@@ -107,6 +107,20 @@ export function keras3Location(path: string): { layer?: string; weightIndex?: nu
   return out;
 }
 
+/**
+ * keras3Location, with the layer's own name where its `vars` group has one: Keras names the path by class and
+ * position (`layers/sequential/layers/dense`) and the group's `name` attribute by the layer (`dense_2`).
+ */
+function keras3Layer(root: Group, path: string): { layer?: string; weightIndex?: number } {
+  const loc = keras3Location(path);
+  if (loc.layer !== undefined && /(^|\/)layers\/[^/]+\/vars\/\d+$/.test(path)) {
+    const vars = root.get(path.slice(0, path.lastIndexOf('/')));
+    const name = isGroup(vars) ? attrStrings(vars, 'name') : null;
+    if (name?.length === 1 && name[0]) loc.layer = name[0];
+  }
+  return loc;
+}
+
 function graftDtype(file: string, path: string, ds: Dataset): { dtype: DType; elementSize: number } | { skip: string } {
   const m = ds.metadata;
   const attr = ds.attrs.dtype ? ds.attrs.dtype.json_value : undefined;
@@ -123,8 +137,12 @@ function graftDtype(file: string, path: string, ds: Dataset): { dtype: DType; el
       dtype = r.size === 4 ? 'complex64' : r.size === 8 ? 'complex128' : undefined;
     }
   }
+  else if (m.type === H5T.OPAQUE && declared && declared in ELEMENT_SIZE && ELEMENT_SIZE[declared as DType] === m.size) dtype = declared as DType;
+  // h5py stores ml_dtypes' types as untagged opaque of their size; of those, only bfloat16 takes 2 bytes (Keras'
+  // legacy .h5 has no `dtype` attribute to say so).
+  else if (m.type === H5T.OPAQUE && m.size === 2 && !declared) dtype = 'bfloat16';
   if (!dtype) return { skip: `${file}: dataset ${path} has an HDF5 type Graft does not read as a tensor (class ${m.type}, ${m.size} bytes); it is left out` };
-  // Keras stores dtypes NumPy lacks (bfloat16, float8) as same-sized integers, naming the real one in `dtype`.
+  // A `dtype` attribute names the real type of a same-sized integer stand-in (bool as uint8, bfloat16 as uint16).
   if (declared && declared !== dtype && declared in ELEMENT_SIZE && ELEMENT_SIZE[declared as DType] === m.size && m.type === H5T.INTEGER) dtype = declared as DType;
   return { dtype, elementSize: m.size };
 }
@@ -175,7 +193,7 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
     listed.push(l);
   }
   const keras3 = legacy.length === 0 && all.some((p) => /(^|\/)vars\/\d+$/.test(p));
-  for (const p of all.filter((p) => !seen.has(p)).sort(naturalPathCompare)) listed.push({ path: p, ...(keras3 ? keras3Location(p) : {}) });
+  for (const p of all.filter((p) => !seen.has(p)).sort(naturalPathCompare)) listed.push({ path: p, ...(keras3 ? keras3Layer(root, p) : {}) });
 
   const stored = new Map<string, Stored>();
   const tensors: TensorInfo[] = [];
@@ -188,7 +206,8 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
     }
     const shape = ds.shape ?? [];
     const nbytes = elementCount(shape) * t.elementSize;
-    stored.set(l.path, { dataset: ds, elementSize: t.elementSize, littleEndian: ds.metadata.littleEndian, nbytes });
+    // An opaque type has no byte order (h5wasm says big-endian): its bytes are as stored, little-endian from h5py.
+    stored.set(l.path, { dataset: ds, elementSize: t.elementSize, littleEndian: ds.metadata.littleEndian || ds.metadata.type === H5T.OPAQUE, nbytes });
     const { kind, group } = classifyVariable(l.path, l.layer !== undefined ? { layer: l.layer } : {});
     const info: TensorInfo = { name: l.path, dtype: t.dtype, shape, byteLength: nbytes, kind, group };
     if (l.layer !== undefined) info.layer = l.layer;

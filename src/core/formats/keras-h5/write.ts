@@ -12,31 +12,25 @@
  * while it grows) plus one tensor copied into the WebAssembly heap while its dataset is written. `finish` closes
  * the file, streams it to the sink in 1 MB chunks and deletes it. The caller's tensor bytes are not kept.
  *
- * h5wasm 0.10 writes only integer, float32/64 and string types. bool is stored as uint8 with a `dtype` attribute
- * (Keras assigns 0/1 to a bool variable correctly). Floats narrower than 32 bits are refused: h5wasm cannot write
- * an HDF5 half type, and a stand-in uint16 would load in Keras as integers cast to float, i.e. wrong values.
- * Complex and string tensors are refused too.
+ * Types as h5py writes them for Keras (checked against Keras 3.15): float16 as an IEEE half, bfloat16 in `.weights.h5`
+ * as an untagged 2-byte opaque with attribute `dtype="bfloat16"` (h5wasm cannot create either: half-types.ts
+ * finishes them after close). Keras' legacy loader cannot read a bfloat16 dataset at all (`np.asarray` gives raw
+ * `|V2`, and assigning it fails, even for a file Keras saved itself), so the legacy layout stores bfloat16 widened to
+ * float32 (exact; Keras casts it back on load) and says so in `notes`. bool is stored as uint8 with a `dtype`
+ * attribute (Keras assigns 0/1 to a bool variable correctly). float8, complex and string tensors are refused.
  */
 import type { Group, File as H5File } from 'h5wasm';
 import { GraftError } from '../../errors';
 import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../engine/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
-import type { VariableKind } from '../../model/checkpoint';
-import { kerasSnakeCase } from '../../model/target/keras-config';
 import { topologyModelConfig } from '../../model/target/detect';
+import { H5T } from './h5';
+import { type HalfType, patchHalfTypes, standIn, standInMarkers } from './half-types';
+import { type KerasPlacement, type KerasTensorSpec, keras3Placements, legacyLayers, legacyPlacements, weightlessSlots } from './placements';
+
+export { keras3Placements, legacyPlacements, type KerasPlacement, type KerasTensorSpec } from './placements';
 
 export type KerasLayout = 'keras3' | 'legacy';
-
-export interface KerasTensorSpec {
-  name: string;
-  dtype: DType;
-  shape: number[];
-  kind?: VariableKind;
-  group?: string;
-  layer?: string;
-  weightIndex?: number;
-  kerasPath?: string;
-}
 
 export interface KerasWriterOptions {
   out: OutputFolder;
@@ -46,20 +40,14 @@ export interface KerasWriterOptions {
   tensors: readonly KerasTensorSpec[];
   /** The `name` of the model's own root `vars` group (Keras 3). Default: from the topology, else `model`. */
   modelName?: string;
-  /** The model config (Keras JSON or TF.js `modelTopology`): its weightless top-level layers get their empty `vars` groups (Keras 3). */
+  /**
+   * The model config (Keras JSON or TF.js `modelTopology`): its weightless top-level layers get their empty `vars`
+   * groups (Keras 3); a nested model's weights go under the nested model's layer (legacy).
+   */
   modelTopology?: unknown;
   /** Legacy root attributes. */
   backend?: string;
   kerasVersion?: string;
-}
-
-/** Where each variable goes: its dataset path, its layer (legacy) and the `vars` group's `name` (Keras 3). */
-export interface KerasPlacement {
-  name: string;
-  dataset: string;
-  layer: string;
-  /** Legacy: the entry in the layer's `weight_names`. */
-  weightName?: string;
 }
 
 type H5Dtype = '<f' | '<d' | '<b' | '<B' | '<h' | '<H' | '<i' | '<I' | '<q' | '<Q';
@@ -73,14 +61,18 @@ const ARRAYS = {
   '<i': Int32Array, '<I': Uint32Array, '<q': BigInt64Array, '<Q': BigUint64Array,
 } as const;
 
-function h5Type(file: string, t: { name: string; dtype: DType }): { dtype: H5Dtype; declared?: DType } {
+type Storage = { dtype: H5Dtype; declared?: DType; widen?: true } | { half: HalfType; declared?: DType };
+
+function storageOf(file: string, layout: KerasLayout, t: { name: string; dtype: DType }): Storage {
   const native = NATIVE[t.dtype];
   if (native) return { dtype: native };
-  if (/^(b?float16|float8_)/.test(t.dtype)) {
+  if (t.dtype === 'float16') return { half: 'float16' };
+  if (t.dtype === 'bfloat16') return layout === 'keras3' ? { half: 'bfloat16', declared: 'bfloat16' } : { dtype: '<f', widen: true };
+  if (t.dtype.startsWith('float8')) {
     throw new GraftError(
       'unsupported',
       file,
-      `tensor ${t.name} is ${t.dtype}: Graft cannot write HDF5 floats narrower than 32 bits yet (h5wasm lacks the type, and a stand-in integer type would load as wrong values in Keras) — export as safetensors or a TF checkpoint, or cast it to float32 in the recipe`,
+      `tensor ${t.name} is ${t.dtype}: Keras stores float8 in HDF5 as an untagged 1-byte opaque type that its own loaders cannot read back — export as safetensors or a TF checkpoint, or cast it in the recipe`,
     );
   }
   const size = ELEMENT_SIZE[t.dtype];
@@ -88,94 +80,47 @@ function h5Type(file: string, t: { name: string; dtype: DType }): { dtype: H5Dty
   return { dtype: BY_SIZE[size]!, declared: t.dtype };
 }
 
-const KERAS3_PATH = /^(?:.+\/)?vars\/\d+$/;
-const parentOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-
-/** Keras 3 dataset paths: the variable's `kerasPath`, a name already in that layout, or `layers/<layer>/vars/<i>`. */
-export function keras3Placements(tensors: readonly KerasTensorSpec[]): KerasPlacement[] {
-  const counters = new Map<string, number>();
-  return tensors.map((t) => {
-    let dataset = t.kerasPath ?? (KERAS3_PATH.test(t.name) ? t.name : undefined);
-    if (!dataset) {
-      const optimizer = t.kind === 'optimizer';
-      const slot = optimizer ? 'optimizer' : `layers/${t.layer ?? t.group ?? (t.name.includes('/') ? parentOf(t.name) : t.name)}`;
-      const i = t.weightIndex ?? counters.get(slot) ?? 0;
-      counters.set(slot, Math.max(counters.get(slot) ?? 0, i + 1));
-      dataset = `${slot}/vars/${i}`;
-    }
-    const owner = parentOf(parentOf(dataset));
-    const fallback = owner === '' ? 'model' : owner.split('/').pop()!;
-    return { name: t.name, dataset, layer: owner === 'optimizer' ? 'optimizer' : (t.layer ?? fallback) };
-  });
-}
-
-/** Legacy dataset paths: `<layer>/<weight name>`, the weight name as Keras 2 names variables (`dense/kernel:0`). */
-export function legacyPlacements(tensors: readonly KerasTensorSpec[]): KerasPlacement[] {
-  return tensors.map((t) => {
-    const name = t.name.replace(/^model_weights\//, '');
-    if (t.kind === 'optimizer' || name.startsWith('optimizer_weights/')) {
-      const w = name.replace(/^optimizer_weights\//, '');
-      return { name: t.name, dataset: `optimizer_weights/${w}`, layer: 'optimizer_weights', weightName: w };
-    }
-    // A top-level variable (TF1 `Variable_3`, group '') becomes its own layer: HDF5 has no empty link names.
-    const layer = t.layer || (KERAS3_PATH.test(name) ? parentOf(parentOf(name)).split('/').pop()! : name.includes('/') ? name.split('/')[0]! : t.group || name);
-    // A name read from a legacy file is `<layer>/<weight name>` (`dense/dense/kernel:0`, Keras 1 `dense_1/dense_1_W`):
-    // keep its weight name. A model's variable (`dense/kernel`) gets the name Keras 2 gives it (`dense/kernel:0`).
-    if (name.startsWith(`${layer}/${layer}/`) || name.startsWith(`${layer}/${layer}_`)) {
-      const weightName = name.slice(layer.length + 1);
-      return { name: t.name, dataset: `${layer}/${weightName}`, layer, weightName };
-    }
-    let weightName = name.startsWith(`${layer}/`) ? name : `${layer}/${name.split('/').pop()!}`;
-    if (!/:\d+$/.test(weightName)) weightName += ':0';
-    return { name: t.name, dataset: `${layer}/${weightName}`, layer, weightName };
-  });
-}
-
-/** Top-level weightless layers of a Keras model config and their Keras 3 slots (`layers/dropout`). */
-function weightlessSlots(topology: unknown): { slot: string; name: string }[] {
-  const config = topologyModelConfig(topology);
-  const inner = config && typeof config.config === 'object' && config.config !== null ? (config.config as Record<string, unknown>) : null;
-  const layers = inner && Array.isArray(inner.layers) ? (inner.layers as Record<string, unknown>[]) : [];
-  const sequential = config?.class_name === 'Sequential';
-  const used = new Map<string, number>();
-  const out: { slot: string; name: string }[] = [];
-  for (const l of layers) {
-    if (typeof l?.class_name !== 'string') continue;
-    if (sequential && l.class_name === 'InputLayer') continue; // Sequential.layers leaves out its InputLayer
-    const base = kerasSnakeCase(l.class_name);
-    const n = used.get(base);
-    used.set(base, n === undefined ? 0 : n + 1);
-    const slot = `layers/${n === undefined ? base : `${base}_${n + 1}`}`;
-    const cfg = (l.config ?? {}) as Record<string, unknown>;
-    out.push({ slot, name: typeof cfg.name === 'string' ? cfg.name : slot.split('/').pop()! });
-  }
-  return out;
+/** bfloat16 → float32: the 16 bits become the high half, exactly. */
+function widenBfloat16(bytes: Uint8Array): Float32Array {
+  const out = new Uint32Array(bytes.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = (bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16;
+  return new Float32Array(out.buffer);
 }
 
 interface Emscripten {
   FS: {
     open(path: string, flags: string): unknown;
     read(stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number): number;
+    write(stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number): number;
     close(stream: unknown): void;
     stat(path: string): { size: number };
     unlink(path: string): void;
   };
 }
 
+const parentOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 let files = 0;
 
 export async function createKerasWriter(opts: KerasWriterOptions): Promise<CheckpointWriter> {
   const { path: file, layout } = opts;
-  const placements = layout === 'keras3' ? keras3Placements(opts.tensors) : legacyPlacements(opts.tensors);
-  const byName = new Map<string, { spec: KerasTensorSpec; place: KerasPlacement; type: ReturnType<typeof h5Type> }>();
+  const placements = layout === 'keras3' ? keras3Placements(opts.tensors) : legacyPlacements(opts.tensors, opts.modelTopology);
+  const byName = new Map<string, { spec: KerasTensorSpec; place: KerasPlacement; type: Storage }>();
   const datasets = new Set<string>();
   opts.tensors.forEach((spec, i) => {
     const place = placements[i]!;
     if (byName.has(spec.name)) throw new GraftError('corrupt', file, `tensor ${spec.name} is listed twice`);
     if (datasets.has(place.dataset)) throw new GraftError('corrupt', file, `two variables would both be stored at ${place.dataset}`);
     datasets.add(place.dataset);
-    byName.set(spec.name, { spec, place, type: h5Type(file, spec) });
+    byName.set(spec.name, { spec, place, type: storageOf(file, layout, spec) });
   });
+  const widened = opts.tensors.filter((t) => t.dtype === 'bfloat16' && layout === 'legacy').length;
+  const notes: string[] = [];
+  if (widened > 0) {
+    notes.push(`${file}: ${widened} bfloat16 tensor(s) stored as float32 (exact): Keras' legacy .h5 loader cannot read bfloat16 datasets, and casts float32 back to bfloat16 on load`);
+  }
+  const markers = standInMarkers();
+  const halves: Record<HalfType, number> = { float16: 0, bfloat16: 0 };
+  const halfPaths: [string, HalfType][] = [];
 
   const h5wasm = (await import('h5wasm')).default;
   const module = (await h5wasm.ready) as unknown as Emscripten;
@@ -219,20 +164,13 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
       for (const w of weightlessSlots(opts.modelTopology)) if (!owners.has(w.name) && !varsNames.has(`${w.slot}/vars`)) varsNames.set(`${w.slot}/vars`, w.name);
       for (const [vars, name] of varsNames) ensureGroup(vars).create_attribute('name', name, null, 'S');
     } else {
-      const layers: string[] = [];
-      const weights = new Map<string, string[]>();
-      for (const p of placements) {
-        if (!weights.has(p.layer)) {
-          weights.set(p.layer, []);
-          if (p.layer !== 'optimizer_weights') layers.push(p.layer);
-        }
-        weights.get(p.layer)!.push(p.weightName!);
-      }
+      const entries = legacyLayers(placements, opts.tensors);
+      const layers = entries.map((e) => e.layer).filter((l) => l !== 'optimizer_weights');
       const fixed = (names: string[]) => `A${Math.max(1, ...names.map((n) => new TextEncoder().encode(n).length))}`;
       h5.create_attribute('backend', opts.backend ?? 'tensorflow', null, 'A');
       h5.create_attribute('keras_version', opts.kerasVersion ?? '2.15.0', null, 'A');
       h5.create_attribute('layer_names', layers, [layers.length], fixed(layers) as 'A');
-      for (const [layer, names] of weights) ensureGroup(layer).create_attribute('weight_names', names, [names.length], fixed(names) as 'A');
+      for (const { layer, weightNames } of entries) ensureGroup(layer).create_attribute('weight_names', weightNames, [weightNames.length], fixed(weightNames) as 'A');
     }
   } catch (e) {
     discard();
@@ -241,6 +179,7 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
 
   const added = new Set<string>();
   return {
+    notes,
     async add(t: OutputTensor) {
       const entry = byName.get(t.name);
       if (!entry) throw new GraftError('not-found', file, `tensor ${t.name} is not a variable of the new model`);
@@ -250,12 +189,21 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
       if (t.dtype !== spec.dtype || t.shape.join(',') !== spec.shape.join(',') || t.bytes.byteLength !== need) {
         throw new GraftError('corrupt', file, `tensor ${t.name} was declared ${spec.dtype} [${spec.shape.join(', ')}] (${need} bytes) but is ${t.dtype} [${t.shape.join(', ')}] with ${t.bytes.byteLength} bytes`);
       }
-      const Ctor = ARRAYS[type.dtype];
-      const aligned = t.bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? t.bytes : t.bytes.slice();
-      const data = new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / Ctor.BYTES_PER_ELEMENT);
+      const name = place.dataset.slice(place.dataset.lastIndexOf('/') + 1);
       try {
         const g = ensureGroup(parentOf(place.dataset));
-        const ds = g.create_dataset({ name: place.dataset.slice(place.dataset.lastIndexOf('/') + 1), data, shape: spec.shape, dtype: type.dtype });
+        let ds;
+        if ('half' in type) {
+          const { dtype, data } = standIn(markers[type.half], t.bytes);
+          ds = g.create_dataset({ name, data, shape: spec.shape, dtype });
+          halves[type.half]++;
+          halfPaths.push([place.dataset, type.half]);
+        } else {
+          const Ctor = ARRAYS[type.dtype];
+          const aligned = t.bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? t.bytes : t.bytes.slice();
+          const data = type.widen ? widenBfloat16(t.bytes) : new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / Ctor.BYTES_PER_ELEMENT);
+          ds = g.create_dataset({ name, data, shape: spec.shape, dtype: type.dtype });
+        }
         if (type.declared) ds.create_attribute('dtype', type.declared, null, 'S');
       } catch (e) {
         discard();
@@ -273,6 +221,23 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
         h5.close();
         open = false;
         const size = module.FS.stat(fsPath).size;
+        if (halfPaths.length > 0) {
+          const stream = module.FS.open(fsPath, 'r+');
+          try {
+            patchHalfTypes({
+              size,
+              read: (offset, length) => {
+                const b = new Uint8Array(length);
+                module.FS.read(stream, b, 0, length, offset);
+                return b;
+              },
+              write: (offset, bytes) => void module.FS.write(stream, bytes, 0, bytes.length, offset),
+            }, file, markers, halves);
+          } finally {
+            module.FS.close(stream);
+          }
+          checkHalfTypes(h5wasm, fsPath, file, halfPaths);
+        }
         const sink = await opts.out.create(file);
         const stream = module.FS.open(fsPath, 'r');
         try {
@@ -291,4 +256,18 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
       }
     },
   };
+}
+
+/** Reopens the finished file: every 2-byte dataset must now have its real HDF5 class. */
+function checkHalfTypes(h5wasm: typeof import('h5wasm').default, fsPath: string, file: string, paths: readonly [string, HalfType][]): void {
+  const f = new h5wasm.File(fsPath, 'r');
+  try {
+    for (const [path, type] of paths) {
+      const m = (f.get(path) as InstanceType<typeof h5wasm.Dataset> | null)?.metadata;
+      const want = type === 'float16' ? H5T.FLOAT : H5T.OPAQUE;
+      if (!m || m.type !== want || m.size !== 2) throw new GraftError('corrupt', file, `dataset ${path} did not get the HDF5 ${type} type — the file was not written`);
+    }
+  } finally {
+    f.close();
+  }
 }
