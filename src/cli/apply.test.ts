@@ -40,7 +40,7 @@ describe('graft apply', () => {
     const recipePath = join(dir, 'r.json');
     await match(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { rules: [], json: false, accept: 'likely', includeOptimizer: false, out: recipePath }, () => {});
     const { plan } = await run(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { recipe: recipePath, out: join(dir, 'new.ckpt'), python: join(dir, 'merge.py') });
-    expect(readFileSync(join(dir, 'merge.py'), 'utf8')).toContain('values["Variable_8"] = read("Variable_6")[0:10]');
+    expect(readFileSync(join(dir, 'merge.py'), 'utf8')).toContain('yield checked("Variable_8", "float32", (10, 1), old.get("Variable_6")[0:10])');
     const sliced = plan.entries.find((e) => e.to === 'Variable_8')!;
     expect(sliced).toMatchObject({ status: 'transformed', from: ['Variable_6'], transforms: [{ op: 'slice', axis: 0, start: 0, size: 10 }] });
     const old = await openForCli(join(HOUSE, 'model_longtrain.ckpt'));

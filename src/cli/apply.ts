@@ -145,7 +145,7 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
   const { plan, result, notes } = exported;
   if (opts.python) {
     const seed = opts.seed !== undefined ? { seed: opts.seed } : {};
-    await writeFile(opts.python, pythonScript(recipe, plan, target, old.tensors, { format: opts.format, oldPath, oldFormat: old.format, newPath, outPath: opts.out, ...seed }));
+    await writeFile(opts.python, await pythonScript(recipe, plan, target, old.tensors, { format: opts.format, oldPath, oldFormat: old.format, newPath, outPath: opts.out, ...seed }));
     files.push(opts.python);
   }
   const s = plan.summary;

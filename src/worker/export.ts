@@ -103,10 +103,12 @@ export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, 
   const blob = parts ? parts.file(outputFileName(req.format, name)) : await zip!.finish();
   // Only to name it: an export that needed no arithmetic does not wait long for a backend still starting.
   const chosen = await Promise.race([backend.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), BACKEND_WAIT_MS))]);
-  const python = pythonScript(req.recipe, plan, target, old.checkpoint.tensors, {
+  const python = await pythonScript(req.recipe, plan, target, old.checkpoint.tensors, {
+    format: req.format,
     oldPath: old.checkpoint.label.replace(/\.index$/, ''),
-    outPath: `${name}.ckpt`,
-    ...(neu.checkpoint ? { templatePath: neu.checkpoint.label.replace(/\.index$/, '') } : {}),
+    oldFormat: old.checkpoint.format,
+    newPath: (neu.checkpoint?.label ?? target.label).replace(/\.index$/, ''),
+    outPath: req.format === 'tf' ? `${name}.ckpt` : parts ? outputFileName(req.format, name) : name,
   });
   return {
     blob,
