@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BufferPool } from '../core/engine/buffer-pool';
 import { memorySource } from '../core/io/byte-source';
 import { execute } from '../core/engine/execute';
-import type { CheckpointWriter, OutputTensor } from '../core/engine/output';
+import type { CheckpointWriter, OutputTensor } from '../core/io/output';
 import { listTarget, randomBytes } from '../core/engine/test-helpers';
 import { openCheckpoint } from '../core/formats/registry';
 import { dataFileName, writeTfBundle } from '../core/formats/tf-bundle';

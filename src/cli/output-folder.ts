@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GraftError } from '../core/errors';
-import type { FileSink, OutputFolder } from '../core/engine/output';
+import type { FileSink, OutputFolder } from '../core/io/output';
 
 export class DiskOutputFolder implements OutputFolder {
   private readonly created: string[] = [];

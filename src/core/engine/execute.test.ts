@@ -13,7 +13,7 @@ import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import { buildTarget, targetFromCheckpoint } from '../model/target/index';
 import { decodeAll } from './numbers';
 import { execute } from './execute';
-import { MemoryFolder } from './output';
+import { MemoryFolder } from '../io/output';
 import { createTfCheckpointWriter } from '../formats/tf-bundle/writer-adapter';
 import { fromNaive, naiveChain, naiveResize2d, toNaive } from './naive-reference';
 import { collectingWriter, listTarget, memoryCheckpoint, randomBytes, randomFloats, readBack } from './test-helpers';

@@ -12,7 +12,7 @@ import type { TargetModel } from '../model/target';
 import { encodeStringTensor } from '../formats/tf-bundle/strings';
 import { cpuOps, type ArithmeticOps } from './arithmetic';
 import { runChain, type Value } from './chain';
-import type { CheckpointWriter } from './output';
+import type { CheckpointWriter } from '../io/output';
 import { BufferPool } from './buffer-pool';
 import { readSourceValue, type SourceValue } from './source';
 

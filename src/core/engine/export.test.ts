@@ -6,7 +6,7 @@ import { memorySource } from '../io/byte-source';
 import { tfjsTopology } from '../formats/tfjs/topology';
 import { buildTarget } from '../model/target/index';
 import { exportCheckpoint, templateTarget } from './export';
-import { MemoryFolder } from './output';
+import { MemoryFolder } from '../io/output';
 
 async function identityExport(format: 'tf' | 'safetensors') {
   const old = await openCheckpoint(fixtureFiles('tf2-keras-saveweights-nighthawks'));

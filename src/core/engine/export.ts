@@ -10,7 +10,7 @@ import { isSerializedObject } from '../model/naming';
 import type { TargetModel } from '../model/target';
 import { targetFromCheckpoint } from '../model/target/from-checkpoint';
 import { execute, type ExecuteOptions, type ExecuteResult } from './execute';
-import type { OutputFolder } from './output';
+import type { OutputFolder } from '../io/output';
 
 /**
  * A checkpoint as the new model's template. A TF bundle lists its variables in storage order (TF writes TF2

@@ -2,6 +2,6 @@
 export { execute, checkRunnable, cancelledError, type ExecuteOptions, type ExecuteResult, type Progress } from './execute';
 export { tfjsOps, cpuOps, interpolationMatrix, type ArithmeticOps } from './arithmetic';
 export { castBytes, numberToFloat16, numberToBfloat16, float16ToNumber, bfloat16ToNumber } from './numbers';
-export { MemoryFolder, type OutputFolder, type FileSink, type OutputTensor, type CheckpointWriter } from './output';
+export { MemoryFolder, type OutputFolder, type FileSink, type OutputTensor, type CheckpointWriter } from '../io/output';
 export { createTfCheckpointWriter, type TfOutputOptions } from '../formats/tf-bundle/writer-adapter';
 export { exportCheckpoint, targetForFormat, templateTarget, type ExportRequest } from './export';

@@ -7,7 +7,7 @@ import { memorySource } from '../io/byte-source';
 import { autoMatch, emptyRecipe, type PlanEntry } from '../mapping';
 import { buildTarget } from '../model/target/index';
 import { exportCheckpoint } from './export';
-import { MemoryFolder } from './output';
+import { MemoryFolder } from '../io/output';
 
 
 // The old model: Dense 3→4→2 (TF names). The new one: the first layer widened to 6 units, a layer added after.

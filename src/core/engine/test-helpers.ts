@@ -5,7 +5,7 @@ import { dataFileName, writeTfBundle, type WriteTensor } from '../formats/tf-bun
 import type { Checkpoint } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import type { InitializerSpec, TargetModel, TargetVariable } from '../model/target';
-import type { CheckpointWriter, OutputTensor } from './output';
+import type { CheckpointWriter, OutputTensor } from '../io/output';
 
 export async function memoryCheckpoint(tensors: WriteTensor[], opts: { littleEndian?: boolean } = {}): Promise<Checkpoint> {
   const { index, shards } = writeTfBundle(tensors, opts);

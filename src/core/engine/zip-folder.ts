@@ -8,7 +8,7 @@ import { Zip, ZipPassThrough } from 'fflate';
 import { createCRC32, type IHasher } from 'hash-wasm';
 import { GraftError } from '../errors';
 import { blobOrigin } from '../io/byte-source';
-import type { FileSink, OutputFolder } from './output';
+import type { FileSink, OutputFolder } from '../io/output';
 
 /** Chunks below this are gathered into one Blob: thousands of tiny Blobs cost more than the copy. */
 const STAGE_BYTES = 8 << 20;

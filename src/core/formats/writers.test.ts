@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryFolder } from '../engine/output';
+import { MemoryFolder } from '../io/output';
 import { memorySource } from '../io/byte-source';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import type { TargetModel, TargetVariable } from '../model/target';

@@ -3,7 +3,7 @@
  * variable up front, which lets the single-file and sharded formats compute their headers and shard names before
  * any tensor arrives.
  */
-import type { CheckpointWriter, OutputFolder } from '../engine/output';
+import type { CheckpointWriter, OutputFolder } from '../io/output';
 import type { TargetModel } from '../model/target';
 import { topologyModelConfig } from '../model/target/detect';
 import { createKerasWriter } from './keras-h5/write';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm';
 import { describe, expect, it } from 'vitest';
-import { MemoryFolder } from '../../engine/output';
+import { MemoryFolder } from '../../io/output';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import type { DType } from '../../model/dtypes';

@@ -1,6 +1,6 @@
 import h5wasm from 'h5wasm';
 import { describe, expect, it } from 'vitest';
-import { MemoryFolder } from '../../engine/output';
+import { MemoryFolder } from '../../io/output';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import type { Checkpoint } from '../../model/checkpoint';

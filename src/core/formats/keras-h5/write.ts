@@ -21,7 +21,7 @@
  */
 import type { Group, File as H5File } from 'h5wasm';
 import { GraftError } from '../../errors';
-import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../engine/output';
+import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../io/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { topologyModelConfig } from '../../model/target/detect';
 import { H5T } from './h5';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryFolder } from '../../engine/output';
+import { MemoryFolder } from '../../io/output';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import type { DType } from '../../model/dtypes';

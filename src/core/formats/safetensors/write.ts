@@ -10,7 +10,7 @@
  * before it arrive. Adding in `order` holds nothing.
  */
 import { GraftError } from '../../errors';
-import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../engine/output';
+import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../io/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 
 /** The reference `Dtype` enum, in declaration order (= the order `prepare` sorts by, descending). */

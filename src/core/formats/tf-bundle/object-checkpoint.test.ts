@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
-import { MemoryFolder } from '../../engine/output';
+import { MemoryFolder } from '../../io/output';
 import { memorySource } from '../../io/byte-source';
 import { autoMatch, compile, emptyRecipe } from '../../mapping';
 import type { TargetModel } from '../../model/target';

@@ -3,7 +3,7 @@
  * FileSinks as tensors come (TfBundleWriter keeps no tensor bytes), then `PREFIX.index` at `finish`. A Keras
  * model is written object-based (object-checkpoint.ts); anything else name-based, keyed by the variable names.
  */
-import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../engine/output';
+import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../io/output';
 import type { TargetModel } from '../../model/target';
 import { dataFileName, indexFileName } from './naming';
 import { objectLayoutFor } from './object-checkpoint';

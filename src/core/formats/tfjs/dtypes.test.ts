@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { MemoryFolder, type OutputTensor } from '../../engine/output';
+import { MemoryFolder, type OutputTensor } from '../../io/output';
 import { GraftError } from '../../errors';
 import type { DType } from '../../model/dtypes';
 import { memoryHandler } from './memory-handler';

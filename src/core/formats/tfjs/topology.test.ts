@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { MemoryFolder } from '../../engine/output';
+import { MemoryFolder } from '../../io/output';
 import { GraftError } from '../../errors';
 import type { TargetModel } from '../../model/target';
 import { buildTarget } from '../../model/target/build';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { MemoryFolder } from '../../engine/output';
+import { MemoryFolder } from '../../io/output';
 import { GraftError } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
 import type { Checkpoint } from '../../model/checkpoint';

@@ -12,7 +12,7 @@
  * one of the writer's `notes`.
  */
 import { GraftError } from '../../errors';
-import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../engine/output';
+import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../io/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { parseStringTensor } from '../tf-bundle/strings';
 import { type TfjsStorage, tfjsStorage } from './dtypes';
