@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_ROOT, fixtureGroups, fixtureRows } from '../core/formats/fixture-rows';
-import { zip } from '../core/formats/numpy/zip-builder';
+import { zip } from '../core/io/zip.test-util';
 import { graft } from './test-util';
 
 const pick = (o: Record<string, unknown>) => ({ name: o.name, dtype: o.dtype, shape: o.shape, sha256: o.sha256 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { fixtureFiles, sha256 } from '../fixture-rows';
-import { zip } from '../numpy/zip-builder';
+import { zip } from '../../io/zip.test-util';
 import { listCandidates, openCheckpoint } from '../registry';
 import type { KerasH5Checkpoint } from './read';
 

@@ -4,7 +4,7 @@
  * Keras model JSON without weights is, for the "not recognised" sentence. Never throws.
  */
 import { basename, type ByteSource } from '../../io/byte-source';
-import { hasZipMagic, readZipDirectory } from '../numpy/zip';
+import { hasZipMagic, readZipDirectory } from '../../io/zip';
 import { KERAS_WEIGHTS_MEMBER } from './keras-zip';
 
 /** HDF5 format signature, https://docs.hdfgroup.org/hdf5/latest/_f_m_t3.html#Superblock */

@@ -5,7 +5,7 @@
  */
 import { GraftError } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
-import { entryDataOffset, readEntry, readZipDirectory, type ZipEntry } from '../numpy/zip';
+import { entryDataOffset, readEntry, readZipDirectory, type ZipEntry } from '../../io/zip';
 import { openKerasH5, type KerasH5Checkpoint } from './read';
 
 export const KERAS_WEIGHTS_MEMBER = 'model.weights.h5';

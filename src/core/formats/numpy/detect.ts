@@ -1,7 +1,7 @@
 /** Finds NumPy arrays among dropped files by content: `.npy` by its magic, `.npz` as a zip of `.npy` members. Never throws. */
 import { dirname, type ByteSource } from '../../io/byte-source';
 import { NPY_MAGIC } from './npy';
-import { hasZipMagic, readZipDirectory } from './zip';
+import { hasZipMagic, readZipDirectory } from '../../io/zip';
 
 export async function isNpy(source: ByteSource): Promise<boolean> {
   try {

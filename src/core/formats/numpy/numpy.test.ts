@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraftError, type GraftErrorCode } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
 import { listCandidates, openCheckpoint } from '../registry';
-import { zip } from './zip-builder';
+import { zip } from '../../io/zip.test-util';
 
 // A hand-rolled writer for these tests: .npy v1/v2/v3 headers as numpy/lib/format.py lays them out.
 function npy(descr: string, shape: number[], data: Uint8Array, opts: { fortran?: boolean; version?: 1 | 2 | 3 } = {}): Uint8Array {

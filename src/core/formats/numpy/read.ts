@@ -8,7 +8,7 @@ import { basename, type ByteSource } from '../../io/byte-source';
 import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { classifyVariable } from '../../model/naming';
 import { npyPreambleLength, npyToValue, parseNpyHeader, type NpyHeader } from './npy';
-import { entryDataOffset, readEntry, readEntryPrefix, readZipDirectory, type ZipEntry } from './zip';
+import { entryDataOffset, readEntry, readEntryPrefix, readZipDirectory, type ZipEntry } from '../../io/zip';
 
 interface Located {
   header: NpyHeader;

@@ -1,4 +1,4 @@
-/** Test builder (Node only): a zip written by hand, stored or deflated with node:zlib, as numpy.savez and Keras write them. */
+/** Tests only (Node): a zip written by hand, stored or deflated with node:zlib, as numpy.savez and Keras write them. */
 import { crc32, deflateRawSync } from 'node:zlib';
 
 export function zip(members: [string, Uint8Array][], deflate: boolean): Uint8Array {

@@ -4,8 +4,8 @@
  * Used by `.npz` (numpy.savez) and `.keras` (Keras 3). Spec: PKWARE APPNOTE.TXT, sections 4.3.6–4.3.16.
  */
 import { Inflate, inflateSync } from 'fflate';
-import { GraftError } from '../../errors';
-import type { ByteSource } from '../../io/byte-source';
+import { GraftError } from '../errors';
+import type { ByteSource } from './byte-source';
 
 export interface ZipEntry {
   name: string;
