@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../core/errors';
-import { FIXTURES } from '../core/formats/tf-bundle/test-util';
+import { FIXTURES } from '../core/formats/tf-bundle/fixtures.test-util';
 import { emptyRecipe } from '../core/mapping';
 import { apply, type ApplyCliOptions, type ProgressStream } from './apply';
 import { openForCli } from './inspect';

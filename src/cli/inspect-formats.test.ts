@@ -2,9 +2,9 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_ROOT, fixtureGroups, fixtureRows } from '../core/formats/fixture-rows';
+import { FIXTURE_ROOT, fixtureGroups, fixtureRows } from '../core/formats/fixture-rows.test-util';
 import { zip } from '../core/io/zip.test-util';
-import { graft } from './test-util';
+import { graft } from './graft.test-util';
 
 const pick = (o: Record<string, unknown>) => ({ name: o.name, dtype: o.dtype, shape: o.shape, sha256: o.sha256 });
 const byName = (a: { name: unknown }, b: { name: unknown }) => String(a.name).localeCompare(String(b.name));

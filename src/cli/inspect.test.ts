@@ -2,8 +2,8 @@ import { readFileSync, mkdtempSync, copyFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, TF_DTYPES, tfFixtures } from '../core/formats/tf-bundle/test-util';
-import { graft } from './test-util';
+import { FIXTURES, TF_DTYPES, tfFixtures } from '../core/formats/tf-bundle/fixtures.test-util';
+import { graft } from './graft.test-util';
 
 describe('graft inspect --json --sha256 on every TF fixture', () => {
   const bundles = tfFixtures();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES } from '../core/formats/tf-bundle/test-util';
+import { FIXTURES } from '../core/formats/tf-bundle/fixtures.test-util';
 import { parseRecipeText } from '../core/mapping';
 import { match, type MatchCliOptions } from './match';
 

@@ -6,7 +6,7 @@ import { BufferPool } from '../core/engine/buffer-pool';
 import { memorySource } from '../core/io/byte-source';
 import { execute } from '../core/engine/execute';
 import type { CheckpointWriter, OutputTensor } from '../core/io/output';
-import { listTarget, randomBytes } from '../core/engine/test-helpers';
+import { listTarget, randomBytes } from '../core/engine/engine.test-util';
 import { openCheckpoint } from '../core/formats/registry';
 import { dataFileName, writeTfBundle } from '../core/formats/tf-bundle';
 import { compile, emptyRecipe, type Link } from '../core/mapping';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureFiles } from '../core/formats/fixture-rows';
+import { fixtureFiles } from '../core/formats/fixture-rows.test-util';
 import { emptyRecipe } from '../core/mapping';
 import { matchAhead, matchSlots, matchSlotsAhead } from './mapping';
 import { openSlotSource, routeFiles } from './slots';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureFiles } from '../core/formats/fixture-rows';
+import { fixtureFiles } from '../core/formats/fixture-rows.test-util';
 import { memorySource } from '../core/io/byte-source';
 import { inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
 

@@ -6,7 +6,7 @@ import { encodeStringTensor } from '../formats/tf-bundle';
 import type { TfBundleCheckpoint } from '../formats/tf-bundle/bundle';
 import { dataFileName } from '../formats/tf-bundle/naming';
 import { openCheckpoint } from '../formats/registry';
-import { fixtureSources, FIXTURES, tfFixtures } from '../formats/tf-bundle/test-util';
+import { fixtureSources, FIXTURES, tfFixtures } from '../formats/tf-bundle/fixtures.test-util';
 import { autoMatch, chainShapes, compile, emptyRecipe, type Link, type Transform } from '../mapping';
 import type { Checkpoint } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
@@ -15,8 +15,8 @@ import { decodeAll } from './numbers';
 import { execute } from './execute';
 import { MemoryFolder } from '../io/output';
 import { createTfCheckpointWriter } from '../formats/tf-bundle/writer-adapter';
-import { fromNaive, naiveChain, naiveResize2d, toNaive } from './naive-reference';
-import { collectingWriter, listTarget, memoryCheckpoint, randomBytes, randomFloats, readBack } from './test-helpers';
+import { fromNaive, naiveChain, naiveResize2d, toNaive } from './naive-reference.test-util';
+import { collectingWriter, listTarget, memoryCheckpoint, randomBytes, randomFloats, readBack } from './engine.test-util';
 
 const FIXED: DType[] = ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'complex64', 'complex128'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureFiles, sha256 } from '../formats/fixture-rows';
+import { fixtureFiles, sha256 } from '../formats/fixture-rows.test-util';
 import { openCheckpoint } from '../formats/registry';
 import { autoMatch, emptyRecipe } from '../mapping';
 import { memorySource } from '../io/byte-source';

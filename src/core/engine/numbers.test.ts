@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bfloat16ToNumber, castBytes, float16ToNumber, numberToBfloat16, numberToFloat16 } from './numbers';
 import { interpolationMatrix } from './arithmetic';
-import { randomBytes } from './test-helpers';
+import { randomBytes } from './engine.test-util';
 
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 

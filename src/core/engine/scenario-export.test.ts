@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storedName } from '../formats/fixture-rows';
+import { storedName } from '../formats/fixture-rows.test-util';
 import { openCheckpoint } from '../formats/registry';
 import { writeTfBundle } from '../formats/tf-bundle';
 import { OUTPUT_FORMATS } from '../formats/writers';

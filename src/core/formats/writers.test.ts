@@ -3,7 +3,7 @@ import { MemoryFolder } from '../io/output';
 import { memorySource } from '../io/byte-source';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import type { TargetModel, TargetVariable } from '../model/target';
-import { sha256, storedName } from './fixture-rows';
+import { sha256, storedName } from './fixture-rows.test-util';
 import { tfjsStorage } from './tfjs/dtypes';
 import { openCheckpoint } from './registry';
 import { OUTPUT_FORMATS, createWriter, outputFileName } from './writers';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linkGroups } from './group-link';
-import { tensor, variable } from './test-util';
+import { tensor, variable } from './mapping.test-util';
 
 describe('linkGroups', () => {
   it('pairs children by suffix (as stored or normalised), then by position, with proposed transforms', () => {

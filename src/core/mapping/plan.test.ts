@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canLink, compile } from './plan';
 import { emptyRecipe, type Link } from './recipe';
-import { model, tensor, variable } from './test-util';
+import { model, tensor, variable } from './mapping.test-util';
 
 const old = [tensor('a', [4, 3]), tensor('b', [3]), tensor('s', [], { dtype: 'string' }), tensor('q', [4, 2]), tensor('k', [4, 2]), tensor('Adam/x', [3], { kind: 'optimizer' })];
 const target = model([variable('A', [3, 4]), variable('B', [3]), variable('C', [5]), variable('QK', [4, 4]), variable('S', [], { dtype: 'float32' }), variable('D', [4, 3], { dtype: 'float16' })]);

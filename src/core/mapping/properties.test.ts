@@ -5,7 +5,7 @@ import { autoMatch } from './match';
 import { compile } from './plan';
 import { emptyRecipe } from './recipe';
 import { chainShapes } from './transforms';
-import { tensor, templateOf } from './test-util';
+import { tensor, templateOf } from './mapping.test-util';
 
 const SCOPES = ['dense', 'conv2d', 'encoder/layer_0/attention', 'block', 'Variable', 'head', 'layer_with_weights-0'];
 

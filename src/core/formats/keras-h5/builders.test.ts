@@ -2,7 +2,7 @@ import h5wasm from 'h5wasm';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
-import { fixtureFiles, sha256 } from '../fixture-rows';
+import { fixtureFiles, sha256 } from '../fixture-rows.test-util';
 import { zip } from '../../io/zip.test-util';
 import { listCandidates, openCheckpoint } from '../registry';
 import type { KerasH5Checkpoint } from './read';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
-import { expectedListing, fixtureFiles, fixtureGroups, listing } from '../fixture-rows';
+import { expectedListing, fixtureFiles, fixtureGroups, listing } from '../fixture-rows.test-util';
 import { listCandidates, openCheckpoint } from '../registry';
 import type { KerasH5Checkpoint } from './read';
 

@@ -5,7 +5,7 @@ import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import type { Checkpoint } from '../../model/checkpoint';
 import type { DType } from '../../model/dtypes';
-import { fixtureFiles, fixtureFolders, fixtureRows, listing, sha256 } from '../fixture-rows';
+import { fixtureFiles, fixtureFolders, fixtureRows, listing, sha256 } from '../fixture-rows.test-util';
 import { openCheckpoint } from '../registry';
 import type { KerasH5Checkpoint } from './read';
 import { createKerasWriter, type KerasLayout, type KerasTensorSpec, type KerasWriterOptions } from './write';

@@ -19,13 +19,13 @@
  * float32 (exact; Keras casts it back on load) and says so in `notes`. bool is stored as uint8 with a `dtype`
  * attribute (Keras assigns 0/1 to a bool variable correctly). float8, complex and string tensors are refused.
  */
-import type { Group, File as H5File } from 'h5wasm';
+import type { Dataset, Group, File as H5File } from 'h5wasm';
 import { GraftError } from '../../errors';
 import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../io/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { topologyModelConfig } from '../../model/target/detect';
 import { H5T } from './h5';
-import { type HalfType, patchHalfTypes, standIn, standInMarkers } from './half-types';
+import { createStandIn, type HalfType, patchHalfTypes, standInMarkers } from './half-types';
 import { type KerasPlacement, type KerasTensorSpec, keras3Placements, legacyLayers, legacyPlacements, weightlessSlots } from './placements';
 
 export { keras3Placements, legacyPlacements, type KerasPlacement, type KerasTensorSpec } from './placements';
@@ -88,6 +88,10 @@ function widenBfloat16(bytes: Uint8Array): Float32Array {
 }
 
 interface Emscripten {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  create_dataset(fileId: bigint, path: string, ptr: bigint, metadata: unknown): number;
   FS: {
     open(path: string, flags: string): unknown;
     read(stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number): number;
@@ -194,8 +198,8 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
         const g = ensureGroup(parentOf(place.dataset));
         let ds;
         if ('half' in type) {
-          const { dtype, data } = standIn(markers[type.half], t.bytes);
-          ds = g.create_dataset({ name, data, shape: spec.shape, dtype });
+          createStandIn(module, h5.file_id, `/${place.dataset}`, markers[type.half], spec.shape, t.bytes);
+          ds = g.get(name) as Dataset;
           halves[type.half]++;
           halfPaths.push([place.dataset, type.half]);
         } else {

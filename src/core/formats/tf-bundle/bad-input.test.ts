@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraftError, type GraftErrorCode } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { openCheckpoint } from '../registry';
-import { built, f32, simple, tableWithDataBlock } from './builders';
+import { built, f32, simple, tableWithDataBlock } from './builders.test-util';
 import { openTfBundle } from './bundle';
 import { encodeStringTensor } from './strings';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { memorySource, type ByteSource } from '../../io/byte-source';
 import { listCandidates, openCheckpoint } from '../registry';
-import { f32 } from './builders';
+import { f32 } from './builders.test-util';
 import { detectTfBundles, parseCheckpointState } from './detect';
 import { dataFileName } from './naming';
-import { fixtureSources } from './test-util';
+import { fixtureSources } from './fixtures.test-util';
 import { writeTfBundle } from './write';
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { memorySource } from '../../io/byte-source';
 import { ELEMENT_SIZE, elementCount, type DType } from '../../model/dtypes';
 import { openCheckpoint } from '../registry';
-import { built, f32 } from './builders';
+import { built, f32 } from './builders.test-util';
 import type { TfBundleCheckpoint } from './bundle';
 import { encodeTensorNameSlice, writeSignedNumIncreasing } from './slices';
 import { decodeStringTensor, encodeStringTensor } from './strings';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isGraftError } from '../../errors';
 import { listCandidates, openCheckpoint } from '../registry';
 import type { TfBundleCheckpoint } from './bundle';
-import { fixtureSources, TF_DTYPES, tfFixtures } from './test-util';
+import { fixtureSources, TF_DTYPES, tfFixtures } from './fixtures.test-util';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

@@ -3,7 +3,7 @@ import { memorySource, type ByteSource } from '../../io/byte-source';
 import { openCheckpoint } from '../registry';
 import type { TfBundleCheckpoint } from './bundle';
 import { dataFileName } from './naming';
-import { fixtureSources, tfFixtures } from './test-util';
+import { fixtureSources, tfFixtures } from './fixtures.test-util';
 import { writeTfBundle, type WriteTensor } from './write';
 
 /** Rewrites a real checkpoint with Graft's writer: same keys, dtypes, shapes, shards, data order. */

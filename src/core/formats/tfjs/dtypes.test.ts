@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryFolder, type OutputTensor } from '../../io/output';
 import { GraftError } from '../../errors';
 import type { DType } from '../../model/dtypes';
-import { memoryHandler } from './memory-handler';
+import { memoryHandler } from './memory-handler.test-util';
 import { createTfjsWriter } from './write';
 
 const le = (dtype: 'int64' | 'uint64', values: bigint[]) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
-import { expectedListing, fixtureFiles, fixtureGroups, listing } from '../fixture-rows';
+import { expectedListing, fixtureFiles, fixtureGroups, listing } from '../fixture-rows.test-util';
 import { listCandidates, openCheckpoint } from '../registry';
 
 describe('TF.js fixtures list exactly their expected.jsonl', () => {

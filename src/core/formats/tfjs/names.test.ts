@@ -6,7 +6,7 @@ import { MemoryFolder } from '../../io/output';
 import type { TargetModel, TargetVariable } from '../../model/target';
 import { buildTarget } from '../../model/target/build';
 import { createWriter } from '../writers';
-import { memoryHandler } from './memory-handler';
+import { memoryHandler } from './memory-handler.test-util';
 import { tfjsWeightNames } from './names';
 
 const nestedJson = readFileSync(join(__dirname, '../../model/target/testdata/keras3-nested.json'), 'utf8');

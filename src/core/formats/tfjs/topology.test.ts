@@ -7,7 +7,7 @@ import { GraftError } from '../../errors';
 import type { TargetModel } from '../../model/target';
 import { buildTarget } from '../../model/target/build';
 import { createWriter } from '../writers';
-import { memoryHandler } from './memory-handler';
+import { memoryHandler } from './memory-handler.test-util';
 import { TFJS_KERAS_VERSION, isKeras3Config, tfjsTopology } from './topology';
 
 interface Recorded {

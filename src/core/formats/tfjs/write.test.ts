@@ -5,10 +5,10 @@ import { GraftError } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
 import type { Checkpoint } from '../../model/checkpoint';
 import type { DType } from '../../model/dtypes';
-import { fixtureFiles, fixtureFolders, fixtureRows, listing, sha256 } from '../fixture-rows';
+import { fixtureFiles, fixtureFolders, fixtureRows, listing, sha256 } from '../fixture-rows.test-util';
 import { openCheckpoint } from '../registry';
 import { encodeStringTensor } from '../tf-bundle/strings';
-import { memoryHandler } from './memory-handler';
+import { memoryHandler } from './memory-handler.test-util';
 import { TFJS_SHARD_BYTES, createTfjsWriter, type TfjsWriterOptions } from './write';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../formats/registry';
-import { fixtureFiles } from '../../formats/fixture-rows';
+import { fixtureFiles } from '../../formats/fixture-rows.test-util';
 import { buildTarget } from './index';
 
 describe('a full-model Keras .h5 is also a new model', () => {

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { memorySource, type ByteSource } from '../../io/byte-source';
-import { FIXTURE_ROOT, fixtureGroups, type FixtureRow } from '../fixture-rows';
+import { FIXTURE_ROOT, fixtureGroups, type FixtureRow } from '../fixture-rows.test-util';
 
 export const FIXTURES = FIXTURE_ROOT;
 
