@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { GraftError } from '../core/errors';
-import { humanBytes } from '../core/format';
-import type { InitializerSpec, TargetModel, TargetVariable } from '../core/model/target';
+import { humanBytes } from '../core/display';
+import type { InitializerSpec, TargetModel, TargetVariable } from '../core/model/target-model';
 
 type Write = (line: string) => void;
 

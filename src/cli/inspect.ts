@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
-import { humanBytes } from '../core/format';
+import { humanBytes } from '../core/display';
 import type { Checkpoint, TensorInfo, VariableKind } from '../core/model/checkpoint';
 import { decodeNumbers, isDecodable } from '../core/model/decode';
 import { explainFiles, listCandidates, openCheckpoint } from '../core/formats/registry';

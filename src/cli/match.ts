@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
 import { autoMatch, compile, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
-import type { TargetModel } from '../core/model/target';
+import type { TargetModel } from '../core/model/target-model';
 import { targetFromCheckpoint } from '../core/model/target/from-checkpoint';
 import { openForCli } from './inspect';
 import { loadTarget } from './inspect-target';

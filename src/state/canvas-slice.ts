@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { linkGroups } from '../core/mapping';
-import type { TargetVariable } from '../core/model/target';
+import type { TargetVariable } from '../core/model/target-model';
 import type { CanvasSlice, GraftState } from './types';
 
 export const canvasSlice: StateCreator<GraftState, [], [], CanvasSlice> = (set, get) => ({

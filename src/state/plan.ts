@@ -4,7 +4,7 @@
  * a 5,000-entry plan back costs about as much as compiling it (measured: see bench/canvas.bench.ts).
  */
 import { compile, type Plan, type PlanEntry } from '../core/mapping';
-import type { TargetVariable } from '../core/model/target';
+import type { TargetVariable } from '../core/model/target-model';
 import type { VariableData } from '../worker/client';
 import type { GraftState } from './types';
 

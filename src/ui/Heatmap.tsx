@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { Heatmap as HeatmapData, KernelView } from '../core/analysis/stats';
 import { useGraft } from '../state/store';
 import { NAN_COLOR, cssGradient, diverging } from './colors';
-import { formatValue } from '../core/format';
+import { formatValue } from '../core/display';
 
 const NOMINAL_W = 520;
 const MAX_H = 260;

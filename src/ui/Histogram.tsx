@@ -1,5 +1,5 @@
 import type { Histogram as HistogramData } from '../core/analysis/stats';
-import { formatValue } from '../core/format';
+import { formatValue } from '../core/display';
 
 const W = 420;
 const H = 100;

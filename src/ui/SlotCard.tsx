@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type { SlotId } from '../worker/client';
 import { useGraft } from '../state/store';
-import { humanBytes, humanCount } from '../core/format';
+import { humanBytes, humanCount } from '../core/display';
 import { fromInput } from './drop';
 import { totals } from './table-model';
 

@@ -2,7 +2,7 @@ import type { TensorInfo } from '../core/model/checkpoint';
 import type { InspectResult, SlotData, SlotId, VariableData } from '../worker/client';
 import { useGraft } from '../state/store';
 import { sameSelection } from '../state/inspect-slice';
-import { formatShape, formatValue, humanBytes, humanCount } from '../core/format';
+import { formatShape, formatValue, humanBytes, humanCount } from '../core/display';
 import { Heatmap } from './Heatmap';
 import { Histogram } from './Histogram';
 import { SLOT_TITLE } from './SlotCard';

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { SlotId, VariableData } from '../worker/client';
 import { useGraft } from '../state/store';
-import { formatShape, humanBytes } from '../core/format';
+import { formatShape, humanBytes } from '../core/display';
 import { initializerText } from './table-model';
 
 /** One variable; the new model's also show the layer class that owns it and its initializer. */

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, useLayoutEffect } from 'react';
 import type { SlotId, VariableData } from '../worker/client';
 import { useGraft } from '../state/store';
-import { humanBytes, humanCount } from '../core/format';
+import { humanBytes, humanCount } from '../core/display';
 import { KIND_LABEL, KINDS, type TableItemOf, tableItems, totals } from './table-model';
 import { VariableRow } from './VariableRow';
 

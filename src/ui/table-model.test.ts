@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '../core/model/checkpoint';
 import { initializerText, tableItems, totals } from './table-model';
-import { formatValue, humanBytes, humanCount } from '../core/format';
+import { formatValue, humanBytes, humanCount } from '../core/display';
 
 const t = (name: string, kind: TensorInfo['kind'], group: string, shape: number[], extra: Partial<TensorInfo> = {}): TensorInfo => ({
   name, kind, group, shape, dtype: 'float32', byteLength: 4 * shape.reduce((a, b) => a * b, 1), ...extra,

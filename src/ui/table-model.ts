@@ -1,7 +1,7 @@
 /** Pure model of the variable table: sections by kind, groups by scope, the filter, totals. */
 import type { TensorInfo, VariableKind } from '../core/model/checkpoint';
 import { ELEMENT_SIZE } from '../core/model/dtypes';
-import type { InitializerSpec } from '../core/model/target';
+import type { InitializerSpec } from '../core/model/target-model';
 
 export const KINDS: readonly VariableKind[] = ['weight', 'optimizer', 'bookkeeping'];
 export const KIND_LABEL: Record<VariableKind, string> = {

@@ -9,7 +9,7 @@ import { GraftError } from '../core/errors';
 import { autoMatch, emptyRecipe, type PlanEntry, type Recipe } from '../core/mapping';
 import { isDecodable } from '../core/model/decode';
 import { ELEMENT_SIZE, elementCount } from '../core/model/dtypes';
-import type { TargetModel } from '../core/model/target';
+import type { TargetModel } from '../core/model/target-model';
 import { inspectSlot, type OpenedSlot } from './slots';
 import { summariseNumbers } from './inspect-tensor';
 import type { InspectResult, PreviewResult, ViewOptions } from './protocol';

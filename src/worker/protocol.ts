@@ -6,7 +6,7 @@
 import type { GraftErrorData } from '../core/errors';
 import type { PlanEntry, Recipe } from '../core/mapping';
 import type { TensorInfo } from '../core/model/checkpoint';
-import type { InitializerSpec } from '../core/model/target';
+import type { InitializerSpec } from '../core/model/target-model';
 import type { ModelJsonKind } from '../core/model/target/detect';
 import type { Heatmap, Histogram, KernelView, Summary } from '../core/analysis/stats';
 import type { Choice, Occupancy, RoutePlan, Routing, SlotId, SlotSource } from '../core/formats/classify';

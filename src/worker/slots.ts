@@ -8,7 +8,7 @@ import { FORMATS, listCandidates, openCheckpoint } from '../core/formats/registr
 import { basename, type ByteSource } from '../core/io/byte-source';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
 import { isDecodable } from '../core/model/decode';
-import type { TargetModel, TargetVariable } from '../core/model/target';
+import type { TargetModel, TargetVariable } from '../core/model/target-model';
 import { buildTarget, targetFromCheckpoint } from '../core/model/target/index';
 import { toErrorData } from '../core/errors';
 import { inspectTensor, summariseNumbers } from './inspect-tensor';

@@ -6,7 +6,7 @@
 import { GraftError } from '../errors';
 import type { PlanEntry, Transform } from '../mapping';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
-import type { TargetModel } from '../model/target';
+import type { TargetModel } from '../model/target-model';
 import { deriveSeed } from '../model/target/random';
 import { valuesFor } from '../model/target/initializers';
 import { castBytes, encodeAll } from './numbers';

@@ -4,7 +4,7 @@ import { openCheckpoint } from '../formats/registry';
 import { dataFileName, writeTfBundle, type WriteTensor } from '../formats/tf-bundle';
 import type { Checkpoint } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
-import type { InitializerSpec, TargetModel, TargetVariable } from '../model/target';
+import type { InitializerSpec, TargetModel, TargetVariable } from '../model/target-model';
 import type { CheckpointWriter, OutputTensor } from '../io/output';
 
 export async function memoryCheckpoint(tensors: WriteTensor[], opts: { littleEndian?: boolean } = {}): Promise<Checkpoint> {

@@ -8,7 +8,7 @@ import { GraftError } from '../errors';
 import type { FillPolicy, Plan, PlanEntry } from '../mapping';
 import type { Checkpoint, TensorInfo } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount } from '../model/dtypes';
-import type { TargetModel } from '../model/target';
+import type { TargetModel } from '../model/target-model';
 import { encodeStringTensor } from '../formats/tf-bundle/strings';
 import { cpuOps, type ArithmeticOps } from './arithmetic';
 import { runChain, type Value } from './chain';

@@ -7,7 +7,7 @@ import { createWriter, type OutputFormat } from '../formats/writers';
 import { compile, type Plan, type Recipe } from '../mapping';
 import type { Checkpoint } from '../model/checkpoint';
 import { isSerializedObject } from '../model/naming';
-import type { TargetModel } from '../model/target';
+import type { TargetModel } from '../model/target-model';
 import { targetFromCheckpoint } from '../model/target/from-checkpoint';
 import { execute, type ExecuteOptions, type ExecuteResult } from './execute';
 import type { OutputFolder } from '../io/output';

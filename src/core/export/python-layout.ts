@@ -11,7 +11,7 @@ import type { OutputFormat } from '../formats/writers';
 import { keras3Placements, legacyLayers, legacyPlacements, weightlessSlots, type KerasTensorSpec } from '../formats/keras-h5/placements';
 import { usesObjectLayout } from '../formats/tf-bundle/object-layout';
 import type { DType } from '../model/dtypes';
-import type { TargetModel, TargetVariable } from '../model/target';
+import type { TargetModel, TargetVariable } from '../model/target-model';
 import { topologyModelConfig } from '../model/target/detect';
 import { pyLiteral, pyStr } from './python-literal';
 import { PY_WRITE_COMMON, PY_WRITE_KERAS, PY_WRITE_SAFETENSORS, PY_WRITE_TF_NAMES, PY_WRITE_TF_OBJECTS, PY_WRITE_TFJS } from './python-runtime-write';

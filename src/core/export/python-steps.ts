@@ -4,7 +4,7 @@
  * repeat Graft's arithmetic, default values from the template or Graft's seeded initializers.
  */
 import type { PlanEntry, Transform } from '../mapping';
-import type { TargetVariable } from '../model/target';
+import type { TargetVariable } from '../model/target-model';
 import { pyStr, pyTuple } from './python-literal';
 
 /** What an entry's expression needs from the script beyond NumPy. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutputFormat } from '../formats/writers';
 import { compile, emptyRecipe, type Link } from '../mapping';
 import type { TensorInfo } from '../model/checkpoint';
-import type { TargetModel, TargetVariable } from '../model/target';
+import type { TargetModel, TargetVariable } from '../model/target-model';
 import { pythonScript, type PythonScriptOptions } from './python';
 import { pyLiteral, pyStr } from './python-literal';
 

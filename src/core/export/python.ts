@@ -9,7 +9,7 @@
 import { targetForFormat } from '../engine/export';
 import type { OutputFormat } from '../formats/writers';
 import type { Plan, Recipe } from '../mapping';
-import type { InitializerSpec, TargetModel } from '../model/target';
+import type { InitializerSpec, TargetModel } from '../model/target-model';
 import { pyLiteral, pyStr, pyTuple } from './python-literal';
 import { outputLayout } from './python-layout';
 import { PY_LIBM } from './python-runtime-libm';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { memorySource, type ByteSource } from '../io/byte-source';
 import type { Checkpoint } from '../model/checkpoint';
-import type { TargetVariable } from '../model/target';
+import type { TargetVariable } from '../model/target-model';
 import type { OutputFormat } from './writers';
 
 export const FIXTURE_ROOT = resolve(process.cwd(), '../shared/fixtures');

@@ -3,7 +3,7 @@
  * the page's export dialog shows and `graft apply` prints after writing. `file` is the output as the person got it
  * (the TF prefix, the model.json, the single file).
  */
-import type { TargetModel } from '../model/target';
+import type { TargetModel } from '../model/target-model';
 import { usesObjectLayout } from './tf-bundle/object-layout';
 import type { OutputFormat } from './writers';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryFolder } from '../io/output';
 import { memorySource } from '../io/byte-source';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
-import type { TargetModel, TargetVariable } from '../model/target';
+import type { TargetModel, TargetVariable } from '../model/target-model';
 import { sha256, storedName } from './fixture-rows.test-util';
 import { tfjsStorage } from './tfjs/dtypes';
 import { openCheckpoint } from './registry';

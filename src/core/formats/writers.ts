@@ -4,7 +4,7 @@
  * any tensor arrives.
  */
 import type { CheckpointWriter, OutputFolder } from '../io/output';
-import type { TargetModel } from '../model/target';
+import type { TargetModel } from '../model/target-model';
 import { topologyModelConfig } from '../model/target/detect';
 import { createKerasWriter } from './keras-h5/write';
 import { createSafetensorsWriter } from './safetensors/write';

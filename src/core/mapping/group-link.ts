@@ -4,7 +4,7 @@
  * a compatible shape. Returns the links for the page to preview before it commits them.
  */
 import type { TensorInfo } from '../model/checkpoint';
-import type { TargetVariable } from '../model/target';
+import type { TargetVariable } from '../model/target-model';
 import { normaliseSlot } from './match/names';
 import { canLink } from './plan';
 import { proposeTransforms } from './propose';

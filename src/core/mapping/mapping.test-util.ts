@@ -3,7 +3,7 @@ import type { TensorInfo } from '../model/checkpoint';
 import { classifyVariable } from '../model/naming';
 import type { DType } from '../model/dtypes';
 import { ELEMENT_SIZE, elementCount } from '../model/dtypes';
-import type { TargetModel, TargetVariable } from '../model/target';
+import type { TargetModel, TargetVariable } from '../model/target-model';
 import { compile, type Plan } from './plan';
 import { autoMatch, type MatchOptions } from './match';
 import { emptyRecipe, type Link, type Recipe } from './recipe';

@@ -5,7 +5,7 @@
  */
 import type { TensorInfo, VariableKind } from '../model/checkpoint';
 import { ELEMENT_SIZE, type DType } from '../model/dtypes';
-import type { TargetVariable } from '../model/target';
+import type { TargetVariable } from '../model/target-model';
 import { proposeTransforms } from './propose';
 import type { Confidence, FillPolicy, Link, Recipe } from './recipe';
 import { chainShapes, fmt, type StepOutput, type Transform } from './transforms';

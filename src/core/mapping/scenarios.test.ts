@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../formats/registry';
 import { fixtureSources } from '../formats/tf-bundle/fixtures.test-util';
 import type { TensorInfo } from '../model/checkpoint';
-import type { TargetModel } from '../model/target';
+import type { TargetModel } from '../model/target-model';
 import { parseRuleArg } from './match/rules';
 import { emptyRecipe, type Link, type Recipe } from './recipe';
 import { denseTarget, model, run, tensor, templateOf, variable } from './mapping.test-util';

@@ -1,7 +1,7 @@
 /** The canvas's custom nodes: one variable, and a group of variables (a scope or layer) that collapses. */
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { formatShape } from '../../core/format';
+import { formatShape } from '../../core/display';
 import { useGraft } from '../../state/store';
 import { type GroupNodeData, type NodeStatus, type VariableNodeData, groupId } from './layout';
 import { STATUS_COLOR, STATUS_LABEL } from './status';

@@ -1,5 +1,5 @@
 /** The running export: a bar, bytes, variables, rate and time left, and Cancel. */
-import { humanBytes } from '../../core/format';
+import { humanBytes } from '../../core/display';
 import { useGraft } from '../../state/store';
 
 const eta = (s: number | null) => (s === null ? '' : s < 60 ? `${Math.ceil(s)} s left` : `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s left`);

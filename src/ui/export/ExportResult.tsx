@@ -1,6 +1,6 @@
 /** A finished export: the download, the recipe and the Python script, and which TF.js backend ran. */
 import { useState } from 'react';
-import { humanBytes } from '../../core/format';
+import { humanBytes } from '../../core/display';
 import type { ExportOutcome } from '../../state/export-slice';
 
 type SavePicker = (opts: { suggestedName: string }) => Promise<{ createWritable(): Promise<WritableStream<Uint8Array>> }>;

@@ -1,6 +1,6 @@
 /** The selected new variable: where its values come from, the transform chain as editable steps, and a preview. */
 import type { PlanEntry, Transform } from '../../core/mapping';
-import { formatShape } from '../../core/format';
+import { formatShape } from '../../core/display';
 import { entryFor, selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
 import { STATUS_COLOR, STATUS_LABEL } from '../canvas/status';

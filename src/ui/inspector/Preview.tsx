@@ -1,7 +1,7 @@
 /** Before/after values of the selected link, computed in the worker from the real bytes, for this item only. */
 import { useEffect, useMemo } from 'react';
 import type { PlanEntry } from '../../core/mapping';
-import { formatShape, formatValue } from '../../core/format';
+import { formatShape, formatValue } from '../../core/display';
 import { previewable } from '../../state/plan';
 import { useGraft } from '../../state/store';
 import type { InspectResult } from '../../worker/client';

@@ -1,7 +1,7 @@
 /** One transform step as a small form: each change is one recipe edit (one undo step), committed on change/blur. */
 import { useState } from 'react';
 import { describeTransform, type PadFill, type StepOutput, type Transform } from '../../core/mapping';
-import { formatShape } from '../../core/format';
+import { formatShape } from '../../core/display';
 
 const FILLS: PadFill[] = ['zeros', 'initializer', 'mean', 'copy'];
 const CASTS = ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool'] as const;

@@ -236,6 +236,11 @@ describe('legacy .h5 of a nested model', () => {
     ]);
   });
 
+  it('a top-level layer named like a layer inside the nested model stays its own layer (its kerasPath is not nested)', () => {
+    const clash = [{ ...v('dense_2/kernel', 'dense_2', true), kerasPath: 'layers/dense/vars/0' }, { ...v('dense_2/kernel', 'dense_2', true), name: 'inner_dense', kerasPath: 'layers/sequential/layers/dense/vars/0' }];
+    expect(legacyPlacements(clash, topology).map((p) => p.dataset)).toEqual(['dense_2/dense_2/kernel:0', 'inner/dense_2/inner_dense:0']);
+  });
+
   it('without a topology every layer is its own group, as before', () => {
     expect(legacyPlacements(tensors).map((p) => p.layer)).toEqual(['dense_2', 'dense_2', 'bn', 'bn', 'bn', 'bn', 'dense_4', 'dense_4']);
   });

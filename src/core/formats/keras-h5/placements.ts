@@ -61,7 +61,8 @@ export function legacyPlacements(tensors: readonly KerasTensorSpec[], topology?:
     }
     // Keras' legacy loader fills the model's top-level layers in order: a nested model is one layer holding its
     // layers' weights (`inner/dense_2/kernel:0`).
-    const top = t.layer !== undefined ? owners.get(t.layer) : undefined;
+    const nested = t.kerasPath === undefined || /^layers\/[^/]+\/layers\//.test(t.kerasPath);
+    const top = t.layer !== undefined && nested ? owners.get(t.layer) : undefined;
     if (top !== undefined && !name.startsWith(`${top}/`)) {
       const weightName = `${t.layer}/${name.split('/').pop()!.replace(/:\d+$/, '')}:0`;
       return { name: t.name, dataset: `${top}/${weightName}`, layer: top, weightName };

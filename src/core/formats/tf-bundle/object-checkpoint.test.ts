@@ -5,7 +5,7 @@ import { GraftError } from '../../errors';
 import { MemoryFolder } from '../../io/output';
 import { memorySource } from '../../io/byte-source';
 import { autoMatch, compile, emptyRecipe } from '../../mapping';
-import type { TargetModel } from '../../model/target';
+import type { TargetModel } from '../../model/target-model';
 import { buildTarget } from '../../model/target/index';
 import { openCheckpoint } from '../registry';
 import type { TfBundleCheckpoint } from './bundle';

@@ -7,7 +7,7 @@
  * checkpoint fails it the same way; `Checkpoint.save` writes the counter).
  */
 import { GraftError } from '../../errors';
-import type { TargetModel } from '../../model/target';
+import type { TargetModel } from '../../model/target-model';
 import { OBJECT_GRAPH_KEY } from './object-graph';
 import { MODEL_ROOT, objectCheckpointKey, usesObjectLayout } from './object-layout';
 import { encodeObjectGraph, type ObjectGraph } from './protos';

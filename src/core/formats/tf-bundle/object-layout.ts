@@ -4,7 +4,7 @@
  * plus the `_CHECKPOINTABLE_OBJECT_GRAPH` that restore walks. TF1 targets (checkpoint templates, plain lists) keep
  * the name-based layout `Saver` reads.
  */
-import type { TargetModel } from '../../model/target';
+import type { TargetModel } from '../../model/target-model';
 
 /** The child of the checkpoint's root object that holds the model: `tf.train.Checkpoint(model=...)`. */
 export const MODEL_ROOT = 'model';

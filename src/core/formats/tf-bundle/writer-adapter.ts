@@ -4,7 +4,7 @@
  * model is written object-based (object-checkpoint.ts); anything else name-based, keyed by the variable names.
  */
 import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../io/output';
-import type { TargetModel } from '../../model/target';
+import type { TargetModel } from '../../model/target-model';
 import { dataFileName, indexFileName } from './naming';
 import { objectLayoutFor } from './object-checkpoint';
 import { TfBundleWriter, type WriteTensor } from './write';

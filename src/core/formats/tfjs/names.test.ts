@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MemoryFolder } from '../../io/output';
-import type { TargetModel, TargetVariable } from '../../model/target';
+import type { TargetModel, TargetVariable } from '../../model/target-model';
 import { buildTarget } from '../../model/target/build';
 import { createWriter } from '../writers';
 import { memoryHandler } from './memory-handler.test-util';

@@ -6,7 +6,7 @@
  * `model_weights/dense/dense/kernel:0`). The names tfjs will look up come from building the topology with tfjs
  * itself (`buildTarget`), which also knows each variable's Keras 3 path.
  */
-import type { TargetModel } from '../../model/target';
+import type { TargetModel } from '../../model/target-model';
 import { buildTarget } from '../../model/target/build';
 import { topologyModelConfig } from '../../model/target/detect';
 

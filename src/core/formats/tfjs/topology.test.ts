@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MemoryFolder } from '../../io/output';
 import { GraftError } from '../../errors';
-import type { TargetModel } from '../../model/target';
+import type { TargetModel } from '../../model/target-model';
 import { buildTarget } from '../../model/target/build';
 import { createWriter } from '../writers';
 import { memoryHandler } from './memory-handler.test-util';

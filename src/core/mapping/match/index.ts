@@ -5,7 +5,7 @@
  * the structure does not contradict it (for auto-numbered names, only when the structure alone forces it).
  */
 import type { TensorInfo } from '../../model/checkpoint';
-import type { TargetModel, TargetVariable } from '../../model/target';
+import type { TargetModel, TargetVariable } from '../../model/target-model';
 import { proposeTransforms } from '../propose';
 import { CONFIDENCES, emptyRecipe, type Confidence, type Link, type Recipe } from '../recipe';
 import { fmt } from '../transforms';

@@ -5,7 +5,7 @@
  * (auto-numbered by a framework, so the same name may be a different layer after a change).
  */
 import type { TensorInfo } from '../../model/checkpoint';
-import type { TargetVariable } from '../../model/target';
+import type { TargetVariable } from '../../model/target-model';
 
 /** A variable as the matcher sees it, on either side. */
 export interface VarView {

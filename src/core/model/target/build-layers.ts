@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ELEMENT_SIZE, elementCount } from '../dtypes';
 import type { DType } from '../dtypes';
 import { classifyVariable } from '../naming';
-import type { InitializerSpec, TargetVariable } from '../target';
+import type { InitializerSpec, TargetVariable } from '../target-model';
 import { NAMED_SCALINGS, canonicalInitializer, initializerFromConfig } from './initializers';
 import {
   type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Shape, type TensorRef,

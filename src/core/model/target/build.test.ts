@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { decodeNumbers } from '../decode';
-import type { TargetModel } from '../target';
+import type { TargetModel } from '../target-model';
 import { buildTarget, detectModelJson } from './index';
 
 const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures');

@@ -5,7 +5,7 @@
 import { GraftError } from '../../errors';
 import { type DType, ELEMENT_SIZE, elementCount } from '../dtypes';
 import { classifyVariable } from '../naming';
-import type { InitializerSpec, TargetModel, TargetVariable } from '../target';
+import type { InitializerSpec, TargetModel, TargetVariable } from '../target-model';
 import type { BuildContext } from './build-layers';
 import { type DetectedModelJson, detectParsed, topologyModelConfig } from './detect';
 import { encodeValues } from './encode';

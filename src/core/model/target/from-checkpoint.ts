@@ -1,6 +1,6 @@
 import { GraftError } from '../../errors';
 import type { Checkpoint } from '../checkpoint';
-import type { TargetModel } from '../target';
+import type { TargetModel } from '../target-model';
 
 /** Any checkpoint as the new model's template: its tensors define the variables, its values are the defaults. */
 export function targetFromCheckpoint(checkpoint: Checkpoint): TargetModel {

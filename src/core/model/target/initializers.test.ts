@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeNumbers } from '../decode';
-import type { InitializerSpec } from '../target';
+import type { InitializerSpec } from '../target-model';
 import { encodeValues, toBfloat16Bits, toFloat16Bits } from './encode';
 import { computeFans, initializerProblem, initializerValues, valuesFor } from './initializers';
 import { deriveSeed } from './random';

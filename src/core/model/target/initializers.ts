@@ -7,7 +7,7 @@
  */
 import type { DType } from '../dtypes';
 import { elementCount } from '../dtypes';
-import type { InitializerSpec } from '../target';
+import type { InitializerSpec } from '../target-model';
 import { Rng } from './random';
 
 type Config = Record<string, unknown>;
