@@ -1,4 +1,4 @@
-/** Number and size formatting shared by the page and the CLI. */
+/** Number, size and shape formatting for people, shared by the page and the CLI. */
 
 export function humanBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
