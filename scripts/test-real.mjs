@@ -78,11 +78,13 @@ function readRows(path) {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
+/** Scenario × format: how many of each cell's checks passed (the page's exports share one column). */
 function table(rows) {
+  const column = (r) => (r.format.startsWith('page') ? 'page' : r.format);
   const scenarios = [...new Set(rows.map((r) => r.scenario))];
-  const formats = [...new Set(rows.map((r) => r.format))];
+  const formats = [...new Set(rows.map(column))];
   const cell = (s, f) => {
-    const mine = rows.filter((r) => r.scenario === s && r.format === f);
+    const mine = rows.filter((r) => r.scenario === s && column(r) === f);
     if (!mine.length) return '·';
     const bad = mine.filter((r) => !r.ok).length;
     return bad ? `FAIL ${bad}/${mine.length}` : `ok ${mine.length}`;
@@ -94,7 +96,7 @@ function table(rows) {
 
 const started = performance.now();
 const only = process.argv.slice(2);
-step('install what is missing', 'node', ['scripts/setup.mjs']);
+step('install what is missing', 'node', ['scripts/setup.mjs', '--browser']);
 ensureVenv();
 rmSync(WORK, { recursive: true, force: true });
 step('make the scenarios with the real libraries', PYTHON, ['scripts/real/scenarios.py', WORK, ...only]);
@@ -107,6 +109,7 @@ for (const name of names) {
   console.log(`${name}: ${mine.filter((r) => r.ok).length}/${mine.length} exports written`);
 }
 if (names.includes(PAGE_SCENARIO)) {
+  step('build the page', 'npx', ['vite', 'build', '--logLevel', 'warn']);
   const page = run('npx', ['playwright', 'test', '-c', 'e2e/real/playwright.config.ts'], { stdio: 'inherit' });
   rows.push({ scenario: PAGE_SCENARIO, format: 'page', check: 'page export (Playwright)', ok: page.status === 0, detail: page.status === 0 ? '' : 'see the Playwright output above' });
 }
