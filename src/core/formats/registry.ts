@@ -27,10 +27,6 @@ export interface Candidate {
 export interface FormatSpec {
   id: FormatId;
   name: string;
-  /** File name endings that announce the format. */
-  extensions: string[];
-  /** Magic bytes and where they sit (a negative offset counts from the end of the file). */
-  magic?: { offset: number; bytes: number[] };
   /** What Graft expects to be dropped, for the "not recognised" sentence. */
   expects: string;
   /** Candidates among the files; never throws. */
@@ -55,9 +51,6 @@ function withDefault<T extends Omit<Candidate, 'isDefault'>>(list: T[]): Candida
 const tfBundle: FormatSpec = {
   id: 'tf-bundle',
   name: 'TensorFlow checkpoint',
-  extensions: ['.index', '.data-00000-of-00001'],
-  // tensorflow/core/lib/io/format.h: kTableMagicNumber, little-endian, in the last 8 bytes of the .index
-  magic: { offset: -8, bytes: [0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb] },
   expects: 'a TensorFlow checkpoint (PREFIX.index with its PREFIX.data-NNNNN-of-NNNNN files, a checkpoint folder, or a SavedModel folder)',
   async detect(files) {
     const matches = await detectTfBundles(files);
@@ -73,7 +66,6 @@ const tfBundle: FormatSpec = {
 const tfjs: FormatSpec = {
   id: 'tfjs',
   name: 'TensorFlow.js model',
-  extensions: ['model.json', '.bin'],
   expects: 'a TensorFlow.js model (model.json with the weight files its weightsManifest names)',
   async detect(files) {
     return withDefault((await detectTfjs(files)).map((m) => ({ format: 'tfjs' as const, id: m.modelPath, label: m.modelPath, files: m.files })));
@@ -89,9 +81,6 @@ const tfjs: FormatSpec = {
 const kerasH5: FormatSpec = {
   id: 'keras-h5',
   name: 'Keras HDF5 weights',
-  extensions: ['.h5', '.hdf5', '.weights.h5'],
-  // https://docs.hdfgroup.org/hdf5/latest/_f_m_t3.html: the superblock signature, at 0 or after a user block
-  magic: { offset: 0, bytes: [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a] },
   expects: 'Keras weights in HDF5 (.h5, .weights.h5)',
   async detect(files) {
     const found = (await detectKeras(files)).filter((m) => m.kind === 'h5');
@@ -108,8 +97,6 @@ const kerasH5: FormatSpec = {
 const kerasZip: FormatSpec = {
   id: 'keras',
   name: 'Keras archive',
-  extensions: ['.keras'],
-  magic: { offset: 0, bytes: [0x50, 0x4b, 0x03, 0x04] },
   expects: 'a Keras 3 .keras archive',
   async detect(files) {
     const found = (await detectKeras(files)).filter((m) => m.kind === 'keras-zip');
@@ -125,7 +112,6 @@ const kerasZip: FormatSpec = {
 const safetensors: FormatSpec = {
   id: 'safetensors',
   name: 'safetensors',
-  extensions: ['.safetensors', '.safetensors.index.json'],
   expects: 'safetensors (a .safetensors file, or model.safetensors.index.json with its shards)',
   async detect(files) {
     const found = await detectSafetensors(files);
@@ -141,8 +127,6 @@ const safetensors: FormatSpec = {
 const npz: FormatSpec = {
   id: 'npz',
   name: 'NumPy .npz',
-  extensions: ['.npz'],
-  magic: { offset: 0, bytes: [0x50, 0x4b, 0x03, 0x04] },
   expects: 'NumPy arrays (.npz, or .npy files)',
   async detect(files) {
     const found = (await detectNumpy(files)).filter((m) => m.kind === 'npz');
@@ -158,9 +142,6 @@ const npz: FormatSpec = {
 const npy: FormatSpec = {
   id: 'npy',
   name: 'NumPy .npy',
-  extensions: ['.npy'],
-  // numpy/lib/format.py: MAGIC_PREFIX
-  magic: { offset: 0, bytes: [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] },
   expects: '.npy arrays',
   async detect(files) {
     const found = (await detectNumpy(files)).filter((m) => m.kind === 'npy');
