@@ -9,7 +9,7 @@ import type { TensorInfo } from '../core/model/checkpoint';
 import type { InitializerSpec } from '../core/model/target-model';
 import type { ModelJsonKind } from '../core/model/target/detect';
 import type { Heatmap, Histogram, KernelView, Summary } from '../core/analysis/stats';
-import type { Choice, Occupancy, RoutePlan, Routing, SlotId, SlotSource } from '../core/formats/classify';
+import type { Choice, Occupancy, RoutePlan, Routing, SlotId, SlotSource } from './route';
 
 export type { Choice, Occupancy, RoutePlan, SlotId, SlotSource };
 

@@ -3,7 +3,7 @@
  * drop, open a slot, swap the slots, inspect a variable of either slot.
  */
 import { GraftError } from '../core/errors';
-import { type Occupancy, type SlotId, type SlotSource, classifyDrop, gatherDropFacts, sourceForSlot } from '../core/formats/classify';
+import { type Occupancy, type SlotId, type SlotSource, classifyDrop, gatherDropFacts, sourceForSlot } from './route';
 import { FORMATS, listCandidates, openCheckpoint } from '../core/formats/registry';
 import { basename, type ByteSource } from '../core/io/byte-source';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';

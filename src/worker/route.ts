@@ -4,9 +4,9 @@
  * at the files (registry detection, JSON content); `classifyDrop` and `sourceForSlot` decide from those facts alone,
  * so the decision is a pure function that tests can drive with hand-written facts.
  */
-import type { ByteSource } from '../io/byte-source';
-import { detectModelJson, type ModelJsonKind } from '../model/target/detect';
-import { type FormatId, listCandidates, openCheckpoint } from './registry';
+import type { ByteSource } from '../core/io/byte-source';
+import { detectModelJson, type ModelJsonKind } from '../core/model/target/detect';
+import { type FormatId, listCandidates, openCheckpoint } from '../core/formats/registry';
 
 export type SlotId = 'old' | 'new';
 

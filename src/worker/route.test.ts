@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { memorySource, type ByteSource } from '../io/byte-source';
-import { type DropFacts, type Occupancy, type SlotId, classifyDrop, gatherDropFacts, sourceForSlot } from './classify';
-import { fixtureFiles } from './fixture-rows.test-util';
+import { memorySource, type ByteSource } from '../core/io/byte-source';
+import { type DropFacts, type Occupancy, type SlotId, classifyDrop, gatherDropFacts, sourceForSlot } from './route';
+import { fixtureFiles } from '../core/formats/fixture-rows.test-util';
 
 const EMPTY: Record<SlotId, Occupancy> = { old: 'empty', new: 'empty' };
 const text = (path: string, s: string) => memorySource(path, new TextEncoder().encode(s));
