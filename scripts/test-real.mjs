@@ -45,7 +45,7 @@ function exportScenario(name) {
   const dir = join(WORK, name);
   const s = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8'));
   const old = join(dir, s.old);
-  const neu = join(dir, s.new);
+  const neu = join(dir, s.graft_new ?? s.new);
   const rows = [];
   const matched = graft(['match', old, neu, '--json', '--out', join(dir, 'recipe.json'), ...s.match_args]);
   writeFileSync(join(dir, 'match.jsonl'), matched.stdout);
@@ -65,7 +65,8 @@ function exportScenario(name) {
     writeFileSync(join(dir, `apply-${format}.log`), `${applied.stdout}\n${applied.stderr}`);
     rows.push({ scenario: name, format, check: 'graft apply', ok: applied.status === 0, detail: applied.status === 0 ? applied.stdout.trim().split('\n').at(-1) : applied.stderr.trim() });
     if (applied.status !== 0) continue;
-    const template = s.consumer === 'tf1' ? [neu] : [];
+    // The script takes the template only where Graft used the new model's checkpoint as one.
+    const template = /^NEEDS_TEMPLATE = True$/m.test(readFileSync(script, 'utf8')) ? [neu] : [];
     const py = run(PYTHON, [script, old, ...template, join(pyFolder, OUT_NAMES[format])]);
     writeFileSync(join(pyFolder, 'run.log'), `${py.stdout}\n${py.stderr}`);
     rows.push({ scenario: name, format, check: 'python script runs', ok: py.status === 0, detail: py.status === 0 ? '' : py.stderr.trim().split('\n').slice(-3).join(' | ') });

@@ -5,7 +5,8 @@ checkpoint + `.meta`), and what each new variable must hold after Graft's export
     python scenarios.py WORKDIR
 
 Each scenario folder gets `scenario.json`:
-  name, consumer ('keras' | 'tf1'), old, new (paths relative to the folder), formats (the outputs to check),
+  name, consumer ('keras' | 'tf1'), old, new (paths relative to the folder; graft_new: what Graft gets as the new
+  model when it is not `new`, a `.keras` or full-model `.h5`), formats (the outputs to check),
   match_args (extra `graft match` arguments), predict (the new model must compute what the old one did),
   expect: [{id, index, masked}] — the variable `id` (Keras: `layer/weight`; TF1: the variable's name) must equal
   `a<index>` of expected.npz (only where `m<index>` is true when masked); ids not listed are not checked by value.
@@ -84,10 +85,14 @@ class Scenario:
             tf.train.Checkpoint(model=model).write(self.path(rel))
         self.meta['old'] = rel
 
-    def save_new_keras(self, model):
+    def save_new_keras(self, model, as_file=None):
+        """new.json for the checks; Graft gets `as_file` (a `.keras` or full-model `.h5` of the new model) when given."""
         with open(self.path('new.json'), 'w') as f:
             f.write(model.to_json())
         self.meta['new'] = 'new.json'
+        if as_file:
+            model.save(self.path(as_file))
+            self.meta['graft_new'] = as_file
 
     def predict_same(self, old_model, input_shape, dtype='float32'):
         x = np.random.default_rng(7).normal(size=(4, *input_shape)).astype(dtype)
@@ -135,7 +140,7 @@ def keras_layer_removed(root):
     fresh(2)
     new = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation='relu', name='hidden1'),
                             keras.layers.Dense(8, activation='relu', name='hidden2'), keras.layers.Dense(3, name='out')])
-    s.save_new_keras(new)
+    s.save_new_keras(new, as_file='new.h5')
     same(s, ov, keras_variables(new), {k: k for k in ['hidden1/kernel', 'hidden1/bias', 'hidden2/kernel', 'hidden2/bias', 'out/kernel', 'out/bias']})
     return s.done()
 
@@ -315,7 +320,7 @@ def keras_batchnorm_added(root):
     ov = {k: v.numpy() for k, v in keras_variables(old).items()}
     fresh(18)
     new = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4, name='d1'), keras.layers.BatchNormalization(name='bn'), keras.layers.Dense(2, name='d2')])
-    s.save_new_keras(new)
+    s.save_new_keras(new, as_file='new.keras')
     same(s, ov, keras_variables(new), {k: k for k in ov})
     s.expect('bn/gamma', np.ones(4, 'float32'))
     s.expect('bn/beta', np.zeros(4, 'float32'))
