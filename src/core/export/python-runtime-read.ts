@@ -23,8 +23,10 @@ def np_dtype(name):
 
 
 def native(x):
-    """Values in native byte order (HDF5 and .npy may store big-endian)."""
+    """Values in native byte order (HDF5 and .npy may store big-endian); strings as an object array of bytes."""
     x = np.asarray(x)
+    if x.dtype.kind in "SU":
+        return np.array([s.encode("utf-8") if isinstance(s, str) else s for s in x.ravel().tolist()], dtype=object).reshape(x.shape)
     return x.astype(x.dtype.newbyteorder("=")) if x.dtype.byteorder == ">" else x
 
 
@@ -256,13 +258,13 @@ def open_folder(path, role):
     if os.path.isfile(saved_model + ".index"):
         return TfBundle(saved_model)
     indexes = [e[:-6] for e in entries if e.endswith(".index")]
+    if len(indexes) == 1:
+        return TfBundle(os.path.join(path, indexes[0]))
     if os.path.isfile(os.path.join(path, "checkpoint")) and indexes:
         import tensorflow as tf
         latest = tf.train.latest_checkpoint(path)
-        if latest:
+        if latest and os.path.isfile(latest + ".index"):
             return TfBundle(latest)
-    if len(indexes) == 1:
-        return TfBundle(os.path.join(path, indexes[0]))
     if len(indexes) > 1:
         fail("%s %s holds several TF checkpoints (%s): name the prefix" % (role, path, ", ".join(indexes)))
     if "model.json" in entries:

@@ -55,7 +55,7 @@ export const PY_WRITE_TF_OBJECTS = String.raw`def write_tf_objects(values, prefi
 export const PY_WRITE_SAFETENSORS = String.raw`def write_safetensors(values, path):
     from safetensors.numpy import save_file
     tmp = path + ".partial"
-    save_file({name: np.ascontiguousarray(value) for name, value in values}, tmp)
+    save_file({name: np.require(value, requirements="C") for name, value in values}, tmp)
     return replace_file(tmp, path)
 `;
 
