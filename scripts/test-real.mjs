@@ -63,6 +63,13 @@ function exportScenario(name) {
     const script = join(pyFolder, 'reproduce.py');
     const applied = graft(['apply', old, neu, '--recipe', join(dir, 'recipe.json'), '--format', format, '--out', out, '--python', script]);
     writeFileSync(join(dir, `apply-${format}.log`), `${applied.stdout}\n${applied.stderr}`);
+    const refusal = s.refuse?.[format];
+    if (refusal) {
+      const said = applied.stderr.trim().split('\n').at(-1) ?? '';
+      const ok = applied.status !== 0 && said.includes(refusal) && !existsSync(join(folder, 'model.json'));
+      rows.push({ scenario: name, format, check: `graft refuses it (${refusal})`, ok, detail: ok ? said : `exit ${applied.status}: ${said}` });
+      continue;
+    }
     rows.push({ scenario: name, format, check: 'graft apply', ok: applied.status === 0, detail: applied.status === 0 ? applied.stdout.trim().split('\n').at(-1) : applied.stderr.trim() });
     if (applied.status !== 0) continue;
     // The script takes the template only where Graft used the new model's checkpoint as one.
@@ -102,6 +109,11 @@ ensureVenv();
 rmSync(WORK, { recursive: true, force: true });
 step('make the scenarios with the real libraries', PYTHON, ['scripts/real/scenarios.py', WORK, ...only]);
 const names = JSON.parse(readFileSync(join(WORK, 'scenarios.json'), 'utf8'));
+if (!names.length) {
+  console.log('test:real: no scenario was made');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const rows = [];
 for (const name of names) {

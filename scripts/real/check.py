@@ -68,6 +68,14 @@ def differences(s, expected, values, widened_ok=False):
     return bad
 
 
+def model_inputs(d):
+    """x.npy, or the list of arrays in x.npz for a model with several inputs."""
+    if os.path.exists(os.path.join(d, 'x.npz')):
+        with np.load(os.path.join(d, 'x.npz')) as z:
+            return [z[f'arr_{i}'] for i in range(len(z.files))]
+    return np.load(os.path.join(d, 'x.npy'))
+
+
 def read_tfjs(folder):
     """name → array from a TF.js model.json and its shards, decoded by the manifest alone."""
     with open(os.path.join(folder, 'model.json')) as f:
@@ -149,7 +157,7 @@ class Checker:
         if bad:
             raise AssertionError('; '.join(bad[:4]) + (f' (+{len(bad) - 4} more)' if len(bad) > 4 else ''))
         if s['predict']:
-            x, y = np.load(os.path.join(d, 'x.npy')), np.load(os.path.join(d, 'y.npy'))
+            x, y = model_inputs(d), np.load(os.path.join(d, 'y.npy'))
             got = np.asarray(model.predict(x, verbose=0))
             if not np.allclose(got, y, rtol=1e-5, atol=1e-5):
                 raise AssertionError(f'predictions differ from the old model by up to {np.max(np.abs(got - y)):.3g}')

@@ -7,7 +7,9 @@ checkpoint + `.meta`), and what each new variable must hold after Graft's export
 Each scenario folder gets `scenario.json`:
   name, consumer ('keras' | 'tf1'), old, new (paths relative to the folder; graft_new: what Graft gets as the new
   model when it is not `new`, a `.keras` or full-model `.h5`), formats (the outputs to check),
-  match_args (extra `graft match` arguments), predict (the new model must compute what the old one did),
+  match_args (extra `graft match` arguments), predict (the new model must compute what the old one did: y.npy
+  from x.npy, or from the arrays of x.npz for several inputs), refuse ({format: text}: Graft must refuse that
+  format with an error saying `text`),
   expect: [{id, index, masked}] — the variable `id` (Keras: `layer/weight`; TF1: the variable's name) must equal
   `a<index>` of expected.npz (only where `m<index>` is true when masked); ids not listed are not checked by value.
 """
@@ -28,14 +30,18 @@ def keras_variables(model):
     """`layer/weight` → variable over every layer, nested models flattened (layer names are unique in a model)."""
     out = {}
 
-    def walk(layer):
+    def walk(layer, scope=''):
         subs = getattr(layer, 'layers', None)
         if subs is not None and isinstance(layer, keras.Model):
             for s in subs:
                 walk(s)
             return
+        if isinstance(layer, keras.layers.Bidirectional):  # `bilstm/forward_lstm/kernel`, as Keras 2 and TF.js name them
+            walk(layer.forward_layer, f'{layer.name}/')
+            walk(layer.backward_layer, f'{layer.name}/')
+            return
         for v in layer.weights:
-            key = f'{layer.name}/{v.name}'
+            key = f'{scope}{layer.name}/{v.name}'
             if key in out:
                 raise ValueError(f'two variables called {key}')
             out[key] = v
@@ -347,6 +353,58 @@ def keras_embedding_grown(root):
     return s.done()
 
 
+def keras_zoo(root):
+    """Many layer kinds in a two-input Functional with a nested Sequential; the merge Dense widened 5 → 7."""
+    s = Scenario(root, 'keras-zoo', 'keras')
+    def model(width):
+        a = keras.Input((10, 8), name='seq')
+        x = keras.layers.Conv1D(6, 3, activation='relu', name='conv')(a)
+        x = keras.layers.LayerNormalization(name='ln')(x)
+        x = keras.layers.Bidirectional(keras.layers.LSTM(4), name='bilstm')(x)
+        b = keras.Input((12,), name='tab')
+        y = keras.layers.Dense(8, name='tab_dense')(b)
+        y = keras.layers.BatchNormalization(name='tab_bn')(y)
+        y = keras.layers.Dense(8, activation='gelu', name='tab_gelu')(y)
+        z = keras.layers.Concatenate(name='cat')([x, y])
+        z = keras.layers.Dense(width, activation='relu', name='merge')(z)
+        head = keras.Sequential([keras.Input((width,)), keras.layers.Dense(4, activation='tanh', name='head1'), keras.layers.Dense(3, name='head2')], name='head')
+        return keras.Model([a, b], head(z), name='zoo')
+    rng = fresh(25)
+    old = model(5)
+    randomise(old, rng)
+    s.save_old_keras(old, 'weights.h5')
+    ov = {k: v.numpy() for k, v in keras_variables(old).items()}
+    xs = [np.random.default_rng(8).normal(size=(3, 10, 8)).astype('float32'), np.random.default_rng(9).normal(size=(3, 12)).astype('float32')]
+    fresh(26)
+    new = model(7)
+    s.save_new_keras(new)
+    nv = keras_variables(new)
+    same(s, ov, nv, {k: k for k in ov if not k.startswith(('merge/', 'head1/kernel'))})
+    widened(s, 'merge/kernel', ov['merge/kernel'], 1, 2)
+    widened(s, 'merge/bias', ov['merge/bias'], 0, 2)
+    s.expect('head1/kernel', np.pad(ov['head1/kernel'], [(0, 2), (0, 0)]))
+    np.savez(s.path('x.npz'), *xs)
+    np.save(s.path('y.npy'), np.asarray(old.predict(xs, verbose=0)).astype('float32'))
+    s.meta['predict'] = True
+    return s.done()
+
+
+def keras_gru(root):
+    """A GRU (Keras 3's default reset_after=True) and a Dense added: TF.js has no such GRU, so Graft must refuse TF.js."""
+    s = Scenario(root, 'keras-gru', 'keras')
+    rng = fresh(27)
+    old = keras.Sequential([keras.Input((6, 3)), keras.layers.GRU(5, name='gru'), keras.layers.Dense(2, name='out')])
+    randomise(old, rng)
+    s.save_old_keras(old, 'weights.h5')
+    ov = {k: v.numpy() for k, v in keras_variables(old).items()}
+    fresh(28)
+    new = keras.Sequential([keras.Input((6, 3)), keras.layers.GRU(5, name='gru'), keras.layers.Dense(4, activation='relu', name='mid'), keras.layers.Dense(2, name='out2')])
+    s.save_new_keras(new)
+    same(s, ov, keras_variables(new), {k: k for k in ov if k.startswith('gru/')})
+    s.meta['refuse'] = {'tfjs': 'reset_after'}
+    return s.done()
+
+
 def keras_precision(root, policy):
     """Every variable in float16 / bfloat16 (mixed_float16: float32 variables, float16 compute)."""
     s = Scenario(root, f'keras-{policy.replace("_", "-")}', 'keras')
@@ -452,6 +510,7 @@ def tf1_partitioned(root):
 SCENARIOS = [
     keras_layer_removed, keras_activation_skip, keras_layer_added, keras_dense_widened, keras_inserted_autonames,
     keras_tf_checkpoint_changed, keras_tf_checkpoint_sequential, tf1_names_to_keras, keras_conv_widened, keras_batchnorm_added, keras_embedding_grown,
+    keras_zoo, keras_gru,
     lambda root: keras_precision(root, 'float16'), lambda root: keras_precision(root, 'bfloat16'),
     lambda root: keras_precision(root, 'mixed_float16'),
     tf1_scope_renamed, tf1_adam_slots, tf1_partitioned,
@@ -463,10 +522,14 @@ def main():
     os.makedirs(root, exist_ok=True)
     only = set(sys.argv[2:])
     made = []
+    known = []
     for make in SCENARIOS:
         meta = make(root)
+        known.append(meta['name'])
         if not only or meta['name'] in only:
             made.append(meta['name'])
+    if only - set(known):
+        sys.exit(f'no scenario called {", ".join(sorted(only - set(known)))}; there are: {", ".join(known)}')
     with open(os.path.join(root, 'scenarios.json'), 'w') as f:
         json.dump(made, f)
     print(f'made {len(made)} scenarios in {root}')
