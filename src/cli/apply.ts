@@ -2,15 +2,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ExecuteResult, type Progress } from '../core/engine';
-import { exportCheckpoint, templateTarget } from '../core/engine/export';
+import { exportCheckpoint } from '../core/engine/export';
+import { exportPlan } from '../core/engine/export-plan';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/display';
 import { howToLoad } from '../core/formats/how-to-load';
 import { OUTPUT_FORMATS, outputFileName, type OutputFormat } from '../core/formats/writers';
-import { autoMatch, compile, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
+import { autoMatch, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
-import type { TargetModel } from '../core/model/target-model';
 import { pythonScript } from '../core/export/python';
 import { openForCli } from './inspect';
 import type { Command } from './main';
@@ -99,11 +99,6 @@ export const applyCommand: Command = {
   },
 };
 
-/** NEW as the engine needs it: a model JSON, or a checkpoint as template (in storage order). */
-async function openNew(path: string): Promise<TargetModel> {
-  return path.toLowerCase().endsWith('.json') ? openTarget(path) : templateTarget(await openForCli(path));
-}
-
 async function loadRecipe(path: string | undefined): Promise<Recipe | undefined> {
   if (!path) return undefined;
   const text = await readFile(path, 'utf8').catch((e: unknown) => {
@@ -119,11 +114,11 @@ function destination(format: OutputFormat, outPath: string): string {
 
 export async function apply(oldPath: string, newPath: string, opts: ApplyCliOptions, out: Write): Promise<{ plan: Plan; result: ExecuteResult; files: string[] }> {
   const old: Checkpoint = await openForCli(oldPath);
-  const target = await openNew(newPath);
+  const target = await openTarget(newPath);
   let recipe = (await loadRecipe(opts.recipe)) ?? emptyRecipe();
   const level = opts.match ?? (opts.recipe ? undefined : 'likely');
   if (level) recipe = autoMatch(old, target, recipe, { accept: level }).recipe;
-  const planned = compile(recipe, old, target);
+  const planned = exportPlan(recipe, old, target, opts.format);
   if (!opts.allowEmpty && planned.summary.exact + planned.summary.transformed + planned.summary.incompatible === 0 && planned.summary.total > 0) {
     throw new GraftError('usage', newPath, `no new variable would get a trained value from ${basename(oldPath)} (${planned.summary.initialised} initialised${planned.summary.pending ? `, ${planned.summary.pending} only proposed` : ''}); link them with a recipe (graft match --out), accept proposals with --match guess, or pass --allow-empty to write freshly initialised weights`);
   }

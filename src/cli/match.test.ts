@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../core/formats/tf-bundle/fixtures.test-util';
 import { parseRecipeText } from '../core/mapping';
-import { match, type MatchCliOptions } from './match';
+import { match, openTarget, type MatchCliOptions } from './match';
 
 const HOUSE = join(FIXTURES, 'tf1-saver-houseprices');
 const opts = (o: Partial<MatchCliOptions> = {}): MatchCliOptions => ({ rules: [], json: false, accept: 'likely', includeOptimizer: false, ...o });
@@ -43,6 +43,19 @@ describe('graft match', () => {
     const fixture = join(FIXTURES, 'keras3-weights-h5-diabetes');
     const out = await lines(join(fixture, 'model.weights.h5'), join(fixture, 'model.json'));
     expect(out[out.length - 1]).toMatch(/^summary: 6 exact, 0 transformed, 0 initialised, 0 incompatible; 0 unused old/);
+  });
+
+  it('NEW is read by content, not by its name: a model JSON named .txt; a TF.js model.json with its weights is a template', async () => {
+    const fixture = join(FIXTURES, 'keras3-weights-h5-diabetes');
+    const dir = mkdtempSync(join(tmpdir(), 'graft-match-'));
+    writeFileSync(join(dir, 'new-model.txt'), readFileSync(join(fixture, 'model.json')));
+    const renamed = await lines(join(fixture, 'model.weights.h5'), join(dir, 'new-model.txt'));
+    expect(renamed[renamed.length - 1]).toMatch(/^summary: 6 exact, 0 transformed, 0 initialised, 0 incompatible; 0 unused old/);
+    // As the page's new slot opens it: its weights are the defaults, its topology comes along for the writers.
+    const tfjs = await openTarget(join(FIXTURES, 'tfjs-layers-adamshannag/model/model.json'));
+    expect(tfjs.source).toBe('checkpoint');
+    expect(tfjs.variables.every((v) => v.initializer.kind === 'template')).toBe(true);
+    expect(tfjs.topology).toBeDefined();
   });
 
   it('exits 0 with gaps and non-zero with one sentence on errors', async () => {

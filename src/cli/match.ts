@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
 import { autoMatch, compile, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
+import { gatherDropFacts, modelJsonIn } from '../core/formats/facts';
+import { openNewModel, templateTarget } from '../core/formats/new-model';
 import type { TargetModel } from '../core/model/target-model';
-import { targetFromCheckpoint } from '../core/model/target/from-checkpoint';
 import { openForCli } from './inspect';
-import { loadTarget } from './inspect-target';
 import type { Command } from './main';
+import { resolveInput } from './resolve-input';
 
 type Write = (line: string) => void;
 
@@ -20,10 +21,15 @@ export interface MatchCliOptions {
   includeOptimizer: boolean;
 }
 
-/** NEW: a model JSON file (TF.js model.json, Keras model JSON, a list), or any checkpoint as a template. */
+/**
+ * NEW, by content, as the page's new slot opens it: a model JSON (Keras model JSON, a TF.js model.json without its
+ * weights, a list), or any checkpoint as a template (a TF.js model.json with its weights is one).
+ */
 export async function openTarget(path: string): Promise<TargetModel> {
-  if (path.toLowerCase().endsWith('.json')) return loadTarget(path);
-  return targetFromCheckpoint(await openForCli(path));
+  const { sources, wanted } = await resolveInput(path);
+  const json = modelJsonIn(await gatherDropFacts(sources, { alsoModel: false }), wanted);
+  if (json) return (await openNewModel(sources, { as: 'model-json', path: json.path })).target;
+  return templateTarget(await openForCli(path));
 }
 
 export const matchCommand: Command = {

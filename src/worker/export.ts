@@ -5,7 +5,7 @@
  */
 import { toErrorData, GraftError } from '../core/errors';
 import type { Progress } from '../core/engine/execute';
-import { exportCheckpoint, templateTarget } from '../core/engine/export';
+import { exportCheckpoint } from '../core/engine/export';
 import { PartsFolder, ZipFolder } from '../core/engine/zip-folder';
 import { pythonScript } from '../core/export/python';
 import { howToLoad } from '../core/formats/how-to-load';
@@ -67,7 +67,8 @@ const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, ker
 
 export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, req: ExportRequest, signal: AbortSignal, onProgress?: (p: ExportProgress) => void): Promise<ExportDone> {
   if (!old?.checkpoint) throw new GraftError('usage', '', 'there is no old checkpoint to export from — open one in the Old slot');
-  const target = neu?.checkpoint ? templateTarget(neu.checkpoint) : neu?.target;
+  // The slot's own TargetModel: the one its lists, matching and previews show.
+  const target = neu?.target;
   if (!neu || !target) throw new GraftError('usage', '', 'there is no new model to export — open one in the New slot');
   const name = req.name ?? 'merged';
   const single = SINGLE_FILE[req.format];

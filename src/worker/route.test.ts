@@ -1,63 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { memorySource, type ByteSource } from '../core/io/byte-source';
-import { type DropFacts, type Occupancy, type SlotId, classifyDrop, gatherDropFacts, sourceForSlot } from './route';
+import { memorySource } from '../core/io/byte-source';
+import { gatherDropFacts } from '../core/formats/facts';
+import { type DropFacts, type Occupancy, type SlotId, classifyDrop, sourceForSlot } from './route';
 import { fixtureFiles } from '../core/formats/fixture-rows.test-util';
 
 const EMPTY: Record<SlotId, Occupancy> = { old: 'empty', new: 'empty' };
 const text = (path: string, s: string) => memorySource(path, new TextEncoder().encode(s));
 
-/** A one-tensor safetensors file written here byte by byte (not with Graft's code). */
-function safetensors(path: string): ByteSource {
-  const header = new TextEncoder().encode(JSON.stringify({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }));
-  const bytes = new Uint8Array(8 + header.length + 8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
-  bytes.set(header, 8);
-  new DataView(bytes.buffer).setFloat32(8 + header.length, 1.5, true);
-  return memorySource(path, bytes);
-}
-
 const facts = (f: Partial<DropFacts>): DropFacts => ({ files: [], checkpoints: [], modelJsons: [], ...f });
 const ckpt = (id: string, alsoModel = false, files = [id]) => ({ id, format: 'tf-bundle' as const, label: id, files, isDefault: true, alsoModel });
-
-describe('gatherDropFacts', () => {
-  it('finds the Keras 3 weights file and the model JSON beside it', async () => {
-    const f = await gatherDropFacts(fixtureFiles('keras3-weights-h5-diabetes'));
-    expect(f.checkpoints.map((c) => [c.format, c.id, c.alsoModel])).toEqual([['keras-h5', 'model.weights.h5', false]]);
-    expect(f.modelJsons).toEqual([{ path: 'model.json', kind: 'keras-json' }]);
-  });
-
-  it('claims a TF.js model.json with its weights as a checkpoint that is also a model', async () => {
-    const empty = await gatherDropFacts(fixtureFiles('tfjs-layers-adamshannag').map((s) => memorySource(s.path, new Uint8Array(0))));
-    // Empty files are nothing: detection reads content, not names.
-    expect(empty).toMatchObject({ checkpoints: [], modelJsons: [] });
-    const real = await gatherDropFacts(fixtureFiles('tfjs-layers-adamshannag').filter((s) => s.path.startsWith('model/')));
-    expect(real.checkpoints.map((c) => [c.format, c.id, c.alsoModel])).toEqual([['tfjs', 'model/model.json', true]]);
-    expect(real.modelJsons).toEqual([]);
-  });
-
-  it('tells a full-model .h5 (model_config) from a weights-only .h5', async () => {
-    const full = await gatherDropFacts(fixtureFiles('keras2-h5-fullmodel-regression'));
-    expect(full.checkpoints.map((c) => [c.format, c.alsoModel])).toEqual([['keras-h5', true]]);
-    const weights = await gatherDropFacts(fixtureFiles('keras2-h5-weights-titanic'));
-    expect(weights.checkpoints.map((c) => [c.format, c.alsoModel])).toEqual([['keras-h5', false]]);
-  });
-
-  it('reads model JSONs by content: a TF.js topology without its .bin, a plain list, not other JSON', async () => {
-    const tfjsJson = fixtureFiles('tfjs-layers-adamshannag').find((s) => s.path === 'model/model.json')!;
-    const f = await gatherDropFacts([
-      tfjsJson,
-      text('vars.json', '[{"name": "dense/kernel", "shape": [3, 4], "dtype": "float32"}]'),
-      text('notes.json', '{"hello": 1}'),
-      text('broken.json', '{"class_name": '),
-      safetensors('w.safetensors'),
-    ]);
-    expect(f.modelJsons).toEqual([
-      { path: 'model/model.json', kind: 'tfjs-layers' },
-      { path: 'vars.json', kind: 'list' },
-    ]);
-    expect(f.checkpoints.map((c) => c.format)).toEqual(['safetensors']);
-  });
-});
 
 describe('classifyDrop', () => {
   it('sends a checkpoint to old and a model JSON to new when dropped together', async () => {

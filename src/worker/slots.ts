@@ -2,15 +2,15 @@
  * The work behind the worker's calls, as plain functions over core (tested in Node with in-memory files): route a
  * drop, open a slot, swap the slots, inspect a variable of either slot.
  */
-import { GraftError } from '../core/errors';
-import { type Occupancy, type SlotId, type SlotSource, classifyDrop, gatherDropFacts, sourceForSlot } from './route';
-import { FORMATS, listCandidates, openCheckpoint } from '../core/formats/registry';
+import { GraftError, toErrorData } from '../core/errors';
+import { gatherDropFacts } from '../core/formats/facts';
+import { type NewModel, openNewModel, templateTarget } from '../core/formats/new-model';
+import { FORMATS, type Candidate, listCandidates, openCheckpoint } from '../core/formats/registry';
 import { basename, type ByteSource } from '../core/io/byte-source';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
-import { isDecodable } from '../core/model/decode';
+import { isDecodable } from '../core/model/numbers';
 import type { TargetModel, TargetVariable } from '../core/model/target-model';
-import { buildTarget, targetFromCheckpoint } from '../core/model/target/index';
-import { toErrorData } from '../core/errors';
+import { type Occupancy, type SlotId, type SlotSource, classifyDrop, sourceForSlot } from './route';
 import { inspectTensor, summariseNumbers } from './inspect-tensor';
 import type { InspectResult, RouteResult, SlotData, SlotOpened, VariableData, ViewOptions } from './protocol';
 
@@ -58,35 +58,43 @@ function checkpointSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidat
   return { checkpoint, target: null, candidates, candidateId, data };
 }
 
+const candidateData = (candidates: readonly Candidate[]): SlotOpened['candidates'] =>
+  candidates.map((c) => ({ format: c.format, id: c.id, label: c.label, isDefault: c.isDefault, files: [...c.files] }));
+
+/** The new slot: its one TargetModel (what matching, previews, the lists and the export use), with its template if any. */
+function newSlot(opened: NewModel, candidates: SlotOpened['candidates'], jsonPath = ''): OpenedSlot {
+  const { target, checkpoint } = opened;
+  const variables = target.variables.map(targetVariableData);
+  const data: SlotData = checkpoint
+    ? { role: 'new', kind: 'template', format: checkpoint.format, formatName: `${formatName(checkpoint.format)}, as template`, label: checkpoint.label, files: [...checkpoint.files], variables, warnings: [...target.warnings] }
+    : {
+        role: 'new', kind: target.source === 'checkpoint' ? 'template' : target.source, format: target.source, formatName: TARGET_NAMES[target.source],
+        label: target.label || basename(jsonPath), files: [jsonPath], variables, warnings: [...target.warnings],
+      };
+  return { checkpoint, target, candidates, candidateId: opened.candidateId, data };
+}
+
+/** A checkpoint as the new model's template (after a swap): the same TargetModel `openNewModel` gives it. */
 function templateSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidates'], candidateId: string): OpenedSlot {
-  const target = targetFromCheckpoint(checkpoint);
-  const data: SlotData = {
-    role: 'new', kind: 'template', format: checkpoint.format, formatName: `${formatName(checkpoint.format)}, as template`,
-    label: checkpoint.label, files: [...checkpoint.files], variables: target.variables.map(targetVariableData), warnings: [...target.warnings],
-  };
-  return { checkpoint, target, candidates, candidateId, data };
+  return newSlot({ target: templateTarget(checkpoint), checkpoint, candidates: [], candidateId }, candidates);
 }
 
 /** Opens a slot's files as its source says. The old slot needs weights: a model JSON there is refused with the reason. */
 export async function openSlotSource(role: SlotId, files: readonly ByteSource[], source: SlotSource): Promise<OpenedSlot> {
   if (source.as === 'model-json') {
-    const file = files.find((f) => f.path === source.path);
-    if (!file) throw new GraftError('missing-file', source.path, 'the model JSON is not among the files given to this slot');
     if (role === 'old') {
       throw new GraftError('usage', source.path, 'is a model architecture without weights — it can only be the new model; drop the trained checkpoint as the old one');
     }
-    const text = new TextDecoder().decode(await file.read(0, file.size));
-    const target = await buildTarget({ text, fileName: basename(file.path) });
-    const data: SlotData = {
-      role, kind: target.source === 'checkpoint' ? 'template' : target.source, format: target.source, formatName: TARGET_NAMES[target.source],
-      label: target.label || basename(file.path), files: [file.path], variables: target.variables.map(targetVariableData), warnings: [...target.warnings],
-    };
-    return { checkpoint: null, target, candidates: [], candidateId: '', data };
+    const opened = await openNewModel(files, { as: 'model-json', path: source.path });
+    return newSlot(opened, [], source.path);
   }
-  const candidates = (await listCandidates(files)).map((c) => ({ format: c.format, id: c.id, label: c.label, isDefault: c.isDefault, files: [...c.files] }));
+  if (role === 'new') {
+    const opened = await openNewModel(files, { as: 'checkpoint', ...(source.candidateId !== undefined && { candidateId: source.candidateId }) });
+    return newSlot(opened, candidateData(opened.candidates));
+  }
+  const candidates = candidateData(await listCandidates(files));
   const chosen = source.candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;
-  const checkpoint = await openCheckpoint(files, chosen);
-  return role === 'old' ? checkpointSlot(checkpoint, candidates, chosen ?? '') : templateSlot(checkpoint, candidates, chosen ?? '');
+  return checkpointSlot(await openCheckpoint(files, chosen), candidates, chosen ?? '');
 }
 
 /** Where a drop goes; `into` is a drop onto one slot. When the files fit nowhere, the registry's sentence says what they are. */
@@ -135,5 +143,5 @@ export async function inspectSlot(slot: OpenedSlot, name: string, view: ViewOpti
     return { kind: 'opaque', name, reason: `Graft cannot show the values of a ${info.dtype} variable.` };
   }
   const bytes = await target.defaultValue(name, seed);
-  return summariseNumbers(info, bytes, true, view, target.label);
+  return summariseNumbers(info, bytes, view, target.label);
 }

@@ -5,7 +5,8 @@ import { autoMatch, emptyRecipe } from '../mapping';
 import { memorySource } from '../io/byte-source';
 import { tfjsTopology } from '../formats/tfjs/topology';
 import { buildTarget } from '../model/target/index';
-import { exportCheckpoint, templateTarget } from './export';
+import { templateTarget } from '../formats/new-model';
+import { exportCheckpoint } from './export';
 import { MemoryFolder } from '../io/output';
 
 async function identityExport(format: 'tf' | 'safetensors') {

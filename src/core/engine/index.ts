@@ -4,4 +4,5 @@ export { tfjsOps, cpuOps, interpolationMatrix, type ArithmeticOps } from './arit
 export { castBytes, numberToFloat16, numberToBfloat16, float16ToNumber, bfloat16ToNumber } from './numbers';
 export { MemoryFolder, type OutputFolder, type FileSink, type OutputTensor, type CheckpointWriter } from '../io/output';
 export { createTfCheckpointWriter, type TfOutputOptions } from '../formats/tf-bundle/writer-adapter';
-export { exportCheckpoint, targetForFormat, templateTarget, type ExportRequest } from './export';
+export { exportCheckpoint, type ExportRequest } from './export';
+export { exportPlan, targetForFormat, variablesForFormat } from './export-plan';

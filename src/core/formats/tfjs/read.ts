@@ -203,6 +203,8 @@ export async function openTfjs(modelPath: string, model: ModelJson, groups: Byte
     format: 'tfjs',
     label: modelPath,
     modelFormat,
+    // A layers model's topology is the Keras model the weights belong to: a template keeps it for the writers.
+    ...(modelFormat === 'layers-model' && topology ? { modelConfig: JSON.stringify(topology) } : {}),
     files: [modelPath, ...groups.flat().map((s) => s.path)],
     tensors,
     warnings,
