@@ -248,6 +248,16 @@ class Checker:
             raise AssertionError(f'{len(differ)} of {len(mine)} tensors differ: {", ".join(differ[:4])}')
         return f'{len(mine)} tensors equal'
 
+    def consumer(self, kind):
+        """keras and tf1 are here; any other kind is `check(checker, s, d, fmt, path, expected)` in consumer_<kind>.py."""
+        if kind == 'keras':
+            return self.keras_output
+        if kind == 'tf1':
+            return self.tf1_output
+        import importlib
+        module = importlib.import_module(f'consumer_{kind}')
+        return lambda s, d, fmt, path, expected: module.check(self, s, d, fmt, path, expected)
+
     def scenario(self, name):
         d = os.path.join(self.work, name)
         with open(os.path.join(d, 'scenario.json')) as f:
@@ -263,7 +273,7 @@ class Checker:
             present = os.path.exists(path if fmt != 'tf' else path + '.index')
             if not present:
                 continue  # graft apply failed: the driver has that row
-            consumer = self.keras_output if s['consumer'] == 'keras' else self.tf1_output
+            consumer = self.consumer(s['consumer'])
             self.attempt(s, label, 'restores, values right', lambda: consumer(s, d, fmt, path, expected))
             if label == fmt and os.path.exists(os.path.join(d, 'out', f'{fmt}-py', 'run.log')):
                 py_out = os.path.join(d, 'out', f'{fmt}-py', OUT_NAMES[fmt])

@@ -517,13 +517,23 @@ SCENARIOS = [
 ]
 
 
+def all_scenarios():
+    """This file's scenarios, then those of every `scenarios_*.py` beside it (each with its own SCENARIOS list)."""
+    import glob
+    import importlib
+    found = list(SCENARIOS)
+    for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scenarios_*.py'))):
+        found += importlib.import_module(os.path.basename(path)[:-3]).SCENARIOS
+    return found
+
+
 def main():
     root = sys.argv[1]
     os.makedirs(root, exist_ok=True)
     only = set(sys.argv[2:])
     made = []
     known = []
-    for make in SCENARIOS:
+    for make in all_scenarios():
         meta = make(root)
         known.append(meta['name'])
         if not only or meta['name'] in only:
