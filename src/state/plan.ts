@@ -1,22 +1,25 @@
 /**
- * The plan, derived: `compile(recipe, old, new)` on the page, memoised on its three inputs, so every component
- * reading it shares one result and an edit compiles once. It runs here rather than in the worker because sending
- * a 5,000-entry plan back costs about as much as compiling it (measured: see bench/canvas.bench.ts).
+ * The plan, derived: `exportPlan(recipe, old, new, format)` on the page — the plan the export runs for the format
+ * chosen in the export dialog — memoised on its four inputs, so every component reading it shares one result and an
+ * edit compiles once. It runs here rather than in the worker because sending a 5,000-entry plan back costs about as
+ * much as compiling it (measured: see bench/canvas.bench.ts).
  */
+import { exportPlan } from '../core/engine/export-plan';
 import { compile, type Plan, type PlanEntry } from '../core/mapping';
 import type { TargetVariable } from '../core/model/target-model';
 import type { VariableData } from '../worker/client';
 import type { GraftState } from './types';
 
-let last: { recipe: unknown; old: unknown; neu: unknown; plan: Plan | null } = { recipe: null, old: null, neu: null, plan: null };
+let last: { recipe: unknown; old: unknown; neu: unknown; format: unknown; plan: Plan | null } = { recipe: null, old: null, neu: null, format: null, plan: null };
 
-export function selectPlan(s: Pick<GraftState, 'recipe' | 'slots'>): Plan | null {
+export function selectPlan(s: Pick<GraftState, 'recipe' | 'slots' | 'exporting'>): Plan | null {
   const old = s.slots.old.data?.variables;
   const neu = s.slots.new.data?.variables;
+  const format = s.exporting.format;
   if (!s.recipe || !old || !neu) return null;
-  if (last.recipe === s.recipe && last.old === old && last.neu === neu) return last.plan;
-  const plan = compile(s.recipe, { tensors: old }, { variables: neu as (VariableData & Pick<TargetVariable, 'initializer'>)[] });
-  last = { recipe: s.recipe, old, neu, plan };
+  if (last.recipe === s.recipe && last.old === old && last.neu === neu && last.format === format) return last.plan;
+  const plan = exportPlan(s.recipe, { tensors: old }, { variables: neu as (VariableData & Pick<TargetVariable, 'initializer'>)[] }, format);
+  last = { recipe: s.recipe, old, neu, format, plan };
   return plan;
 }
 
