@@ -41,7 +41,7 @@ console.log(`old ${oldVars.length} variables, new ${newVars.length} variables (a
 {
   const info = (v: { name: string; shape: number[] }): TensorInfo => ({ ...v, dtype: 'float32', byteLength: 4, ...classifyVariable(v.name) });
   const olds = oldVars.map(info);
-  const target = targetFromCheckpoint({ format: 'x', label: 'new', files: [], tensors: newVars.map(info), warnings: [], read: () => Promise.reject(new Error('none')) });
+  const target = targetFromCheckpoint({ format: 'x', label: 'new', files: [], tensors: newVars.map(info), warnings: [], read: () => Promise.reject(new Error('none')), readValue: () => Promise.reject(new Error('none')) });
   const t0 = performance.now();
   const recipe = autoMatch({ tensors: olds }, target, emptyRecipe()).recipe;
   const t1 = performance.now();

@@ -47,7 +47,7 @@ for (const v of fresh) {
   const m = /^model\/encoder\/layer_150\/(intermediate|output)\/dense\/(kernel|bias)$/.exec(v.name);
   if (m) v.shape = m[1] === 'intermediate' ? (m[2] === 'kernel' ? [H, 2048] : [2048]) : m[2] === 'kernel' ? [2048, H] : [H];
 }
-const target = targetFromCheckpoint({ format: 'synthetic', label: 'new', files: [], tensors: fresh, warnings: [], read: () => Promise.reject(new Error('no data')) });
+const target = targetFromCheckpoint({ format: 'synthetic', label: 'new', files: [], tensors: fresh, warnings: [], read: () => Promise.reject(new Error('no data')), readValue: () => Promise.reject(new Error('no data')) });
 
 function time<T>(f: () => T): [T, number] {
   const t0 = performance.now();

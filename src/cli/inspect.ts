@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/display';
 import type { Checkpoint, TensorInfo, VariableKind } from '../core/model/checkpoint';
-import { decodeNumbers, isDecodable } from '../core/model/decode';
+import { decodeNumbers, isDecodable } from '../core/model/numbers';
 import { explainFiles, listCandidates, openCheckpoint } from '../core/formats/registry';
 import { decodeStringTensor } from '../core/formats/tf-bundle';
 import { formatArray } from './format-array';
@@ -116,16 +116,14 @@ function describe(t: TensorInfo, width: number): string {
 async function printTensor(ckpt: Checkpoint, name: string, out: Write): Promise<void> {
   const t = ckpt.tensors.find((x) => x.name === name || x.path === name || x.originalName === name);
   if (!t) throw new GraftError('not-found', ckpt.label, `has no variable named ${name}`);
-  const bytes = await ckpt.read(t.name);
   out(`${t.name}  ${t.dtype} [${t.shape.join(',')}]  ${t.kind}`);
   if (t.dtype === 'string') {
-    const strings = decodeStringTensor(bytes, t.shape.reduce((a, b) => a * b, 1), ckpt.label, t.name);
+    const strings = decodeStringTensor((await ckpt.readValue(t.name)).bytes, t.shape.reduce((a, b) => a * b, 1), ckpt.label, t.name);
     const text = strings.map((s) => new TextDecoder().decode(s));
     out(formatArray(text, t.shape, 'object'));
   } else if (isDecodable(t.dtype)) {
-    const littleEndian = (ckpt as { littleEndian?: boolean }).littleEndian ?? true;
-    out(formatArray(decodeNumbers(bytes, t.dtype, t.shape, { littleEndian, file: ckpt.label, name: t.name }), t.shape, t.dtype));
+    out(formatArray(decodeNumbers((await ckpt.readValue(t.name)).bytes, t.dtype, { shape: t.shape, realParts: true, file: ckpt.label, name: t.name }), t.shape, t.dtype));
   } else {
-    out(`(${bytes.byteLength} bytes of ${t.dtype}; no numeric view)`);
+    out(`(${(await ckpt.read(t.name)).byteLength} bytes of ${t.dtype}; no numeric view)`);
   }
 }

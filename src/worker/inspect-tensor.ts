@@ -1,8 +1,8 @@
-/** What the worker computes when a variable is selected: read (checksum-verified), decode by chunks, summarise. */
+/** What the worker computes when a variable is selected: its value (checksum-verified), decoded by chunks, summarised. */
 import { GraftError } from '../core/errors';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
-import { decodeNumbers, isDecodable } from '../core/model/decode';
 import { ELEMENT_SIZE, elementCount } from '../core/model/dtypes';
+import { decodeNumbers, isDecodable } from '../core/model/numbers';
 import { heatmapAccumulator, histogramAccumulator, planView, summaryAccumulator } from '../core/analysis/stats';
 import { decodeStringTensor } from '../core/formats/tf-bundle';
 import type { InspectResult, ViewOptions } from './protocol';
@@ -12,26 +12,24 @@ const CHUNK = 1 << 20;
 const STRINGS_SHOWN = 20;
 const STRING_CHARS = 300;
 
-type WithEndianness = Checkpoint & { littleEndian?: boolean };
-
 export async function inspectTensor(checkpoint: Checkpoint, name: string, view: ViewOptions): Promise<InspectResult> {
   const info = checkpoint.tensors.find((t) => t.name === name);
   if (!info) throw new GraftError('not-found', checkpoint.label, `has no variable named "${name}"`);
-  const littleEndian = (checkpoint as WithEndianness).littleEndian ?? true;
   if (info.dtype === 'string') {
-    const bytes = await checkpoint.read(name);
+    const { bytes } = await checkpoint.readValue(name);
     const count = elementCount(info.shape);
-    const elements = decodeStringTensor(bytes, count, checkpoint.label, name, littleEndian);
+    const elements = decodeStringTensor(bytes, count, checkpoint.label, name);
     return { kind: 'strings', name, count, strings: elements.slice(0, STRINGS_SHOWN).map(showString) };
   }
   if (!isDecodable(info.dtype)) {
     return { kind: 'opaque', name, reason: `Graft cannot show the values of a ${info.dtype} tensor; it can still copy it as is.` };
   }
-  const bytes = await checkpoint.read(name);
-  return summariseNumbers(info, bytes, littleEndian, view, checkpoint.label);
+  const { bytes } = await checkpoint.readValue(name);
+  return summariseNumbers(info, bytes, view, checkpoint.label);
 }
 
-export function summariseNumbers(info: TensorInfo, bytes: Uint8Array, littleEndian: boolean, view: ViewOptions, file = ''): InspectResult {
+/** Statistics of a value (`Checkpoint.readValue`'s little-endian bytes). */
+export function summariseNumbers(info: TensorInfo, bytes: Uint8Array, view: ViewOptions, file = ''): InspectResult {
   const size = ELEMENT_SIZE[info.dtype];
   const count = elementCount(info.shape);
   if (bytes.byteLength !== count * size) {
@@ -45,7 +43,7 @@ export function summariseNumbers(info: TensorInfo, bytes: Uint8Array, littleEndi
     for (let start = 0; start < count; start += CHUNK) {
       const end = Math.min(count, start + CHUNK);
       const part = bytes.subarray(start * size, end * size);
-      yield [decodeNumbers(part, info.dtype, [end - start], { littleEndian, file, name: info.name }), start];
+      yield [decodeNumbers(part, info.dtype, { shape: [end - start], realParts: true, file, name: info.name }), start];
     }
   };
   const plan = planView(info.shape, view.kernel);
@@ -57,7 +55,7 @@ export function summariseNumbers(info: TensorInfo, bytes: Uint8Array, littleEndi
   }
   const summary = summaryAcc.result();
   const histAcc = histogramAccumulator(summary.min, summary.max);
-  if (count <= CHUNK) histAcc.add(decodeNumbers(bytes, info.dtype, [count], { littleEndian, file, name: info.name }));
+  if (count <= CHUNK) histAcc.add(decodeNumbers(bytes, info.dtype, { shape: [count], realParts: true, file, name: info.name }));
   else for (const [values] of chunks()) histAcc.add(values);
   return { kind: 'numbers', name: info.name, summary, histogram: histAcc.result(), heatmap: heatAcc?.result() ?? null };
 }

@@ -4,10 +4,9 @@
  */
 import { cancelledError } from '../core/engine/execute';
 import { runChain, type Value } from '../core/engine/chain';
-import { readSource } from '../core/engine/source';
 import { GraftError } from '../core/errors';
 import { autoMatch, emptyRecipe, type PlanEntry, type Recipe } from '../core/mapping';
-import { isDecodable } from '../core/model/decode';
+import { isDecodable } from '../core/model/numbers';
 import { ELEMENT_SIZE, elementCount } from '../core/model/dtypes';
 import type { TargetModel } from '../core/model/target-model';
 import { inspectSlot, type OpenedSlot } from './slots';
@@ -85,22 +84,22 @@ export async function previewEntry(
     const info = checkpoint.tensors.find((t) => t.name === name);
     if (!info) throw new GraftError('not-found', checkpoint.label, `has no variable named "${name}"`);
     if (!isDecodable(info.dtype)) throw new GraftError('unsupported', checkpoint.label, `${name} is ${info.dtype}: Graft copies it as is but cannot show its values`);
-    const bytes = await readSource(checkpoint, info);
+    const { bytes } = await checkpoint.readValue(name);
     values.push({ bytes, shape: [...info.shape], dtype: info.dtype });
-    before.push(summariseNumbers(info, bytes, true, view, checkpoint.label));
+    before.push(summariseNumbers(info, bytes, view, checkpoint.label));
   }
   check();
   if (entry.status === 'incompatible') return { id, before, after: null };
   const out = await runChain(values, { entry, target, seed, ops: loadOps, check });
   check();
   const info = { name: entry.to, shape: out.shape, dtype: out.dtype, byteLength: out.bytes.byteLength, kind: entry.kind, group: '' };
-  const after = summariseNumbers(info, out.bytes, true, view, target.label);
+  const after = summariseNumbers(info, out.bytes, view, target.label);
   return { id, before, after };
 }
 
 function zeros(entry: PlanEntry, view: ViewOptions): InspectResult {
   const bytes = new Uint8Array(elementCount(entry.shape) * ELEMENT_SIZE[entry.dtype]);
-  return summariseNumbers({ name: entry.to, shape: entry.shape, dtype: entry.dtype, byteLength: bytes.byteLength, kind: entry.kind, group: '' }, bytes, true, view);
+  return summariseNumbers({ name: entry.to, shape: entry.shape, dtype: entry.dtype, byteLength: bytes.byteLength, kind: entry.kind, group: '' }, bytes, view);
 }
 
 let ops: ReturnType<typeof import('../core/engine/arithmetic').cpuOps> | null = null;

@@ -8,7 +8,7 @@ import { type NewModel, openNewModel, templateTarget } from '../core/formats/new
 import { FORMATS, type Candidate, listCandidates, openCheckpoint } from '../core/formats/registry';
 import { basename, type ByteSource } from '../core/io/byte-source';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
-import { isDecodable } from '../core/model/decode';
+import { isDecodable } from '../core/model/numbers';
 import type { TargetModel, TargetVariable } from '../core/model/target-model';
 import { type Occupancy, type SlotId, type SlotSource, classifyDrop, sourceForSlot } from './route';
 import { inspectTensor, summariseNumbers } from './inspect-tensor';
@@ -143,5 +143,5 @@ export async function inspectSlot(slot: OpenedSlot, name: string, view: ViewOpti
     return { kind: 'opaque', name, reason: `Graft cannot show the values of a ${info.dtype} variable.` };
   }
   const bytes = await target.defaultValue(name, seed);
-  return summariseNumbers(info, bytes, true, view, target.label);
+  return summariseNumbers(info, bytes, view, target.label);
 }

@@ -9,7 +9,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { ResizeMethod } from '../mapping';
 import type { DType } from '../model/dtypes';
-import { decodeAll, encodeAll } from './numbers';
+import { decodeNumbers, encodeNumbers } from '../model/numbers';
 
 export interface ArithmeticOps {
   /** The backend that runs the ops ('webgpu', 'webgl', 'wasm', 'cpu', ...), for the page to show. */
@@ -111,7 +111,7 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Resizes each axis whose length changes, one after the other (both methods are separable). */
 export async function resizeBytes(bytes: Uint8Array, shape: readonly number[], dtype: DType, method: ResizeMethod, outShape: readonly number[], ops: ArithmeticOps, check?: () => void): Promise<Uint8Array> {
-  let values: Float32Array = Float32Array.from(decodeAll(bytes, dtype));
+  let values: Float32Array = Float32Array.from(decodeNumbers(bytes, dtype));
   const current = [...shape];
   for (let axis = 0; axis < shape.length; axis++) {
     if (current[axis] === outShape[axis]) continue;
@@ -122,12 +122,12 @@ export async function resizeBytes(bytes: Uint8Array, shape: readonly number[], d
     values = await ops.interpolateAxis(values, outer, current[axis]!, inner, w, outShape[axis]!);
     current[axis] = outShape[axis]!;
   }
-  return encodeAll(values, dtype);
+  return encodeNumbers(values, dtype, { integers: 'round' });
 }
 
 /** The mean of x along `axis`, as the bytes of a tensor with that axis of length 1 (integers round half to even). */
 export async function meanAlongBytes(bytes: Uint8Array, shape: readonly number[], dtype: DType, axis: number, ops: ArithmeticOps): Promise<Uint8Array> {
-  const values = Float32Array.from(decodeAll(bytes, dtype));
+  const values = Float32Array.from(decodeNumbers(bytes, dtype));
   const mean = await ops.meanAxis(values, count(shape.slice(0, axis)), shape[axis]!, count(shape.slice(axis + 1)));
-  return encodeAll(mean, dtype);
+  return encodeNumbers(mean, dtype, { integers: 'round' });
 }

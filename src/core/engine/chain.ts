@@ -9,7 +9,7 @@ import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import type { TargetModel } from '../model/target-model';
 import { deriveSeed } from '../model/target/random';
 import { valuesFor } from '../model/target/initializers';
-import { castBytes, encodeAll } from './numbers';
+import { castBytes, encodeNumbers } from '../model/numbers';
 import { meanAlongBytes, resizeBytes, type ArithmeticOps } from './arithmetic';
 import { concatBytes, padBytes, sliceBytes, transposeBytes } from './byte-ops';
 
@@ -72,7 +72,7 @@ async function initializerFill(ctx: ChainContext, stepIndex: number, shape: numb
   if (!v || v.initializer.kind === 'template') {
     throw new GraftError('unsupported', target.label, `${entry.to}: the pad at step ${stepIndex + 1} fills from the template's value, but the steps after it change its shape; use zeros, mean or copy there`);
   }
-  return encodeAll(valuesFor(v.initializer, dtype, shape, deriveSeed(seed, entry.to)), dtype);
+  return encodeNumbers(valuesFor(v.initializer, dtype, shape, deriveSeed(seed, entry.to)), dtype, { integers: 'round' });
 }
 
 async function pad(v: Value, t: Extract<Transform, { op: 'pad' }>, ctx: ChainContext, stepIndex: number, outShape: number[]): Promise<Uint8Array> {

@@ -11,7 +11,7 @@ import { autoMatch, chainShapes, compile, emptyRecipe, type Link, type Transform
 import type { Checkpoint } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import { buildTarget, targetFromCheckpoint } from '../model/target/index';
-import { decodeAll } from './numbers';
+import { decodeNumbers } from '../model/numbers';
 import { execute } from './execute';
 import { MemoryFolder } from '../io/output';
 import { createTfCheckpointWriter } from '../formats/tf-bundle/writer-adapter';
@@ -66,7 +66,7 @@ describe('exact entries are copied bit for bit', () => {
       format: 'tfjs', label: 'model.json', files: [], warnings: [],
       tensors: [{ name: 'w', dtype: 'float32', shape: [2], byteLength: 2, kind: 'weight', group: '', quantization: { dtype: 'uint8', scale: 1, min: 0 } }],
       read: async () => new Uint8Array([1, 2]),
-      readValue: async () => value,
+      readValue: async () => ({ bytes: value }),
     };
     const target = listTarget([{ name: 'w', dtype: 'float32', shape: [2] }]);
     const w = collectingWriter();
@@ -167,7 +167,7 @@ describe('transformed entries equal a naive index-by-index computation', () => {
       const want = naiveResize2d(Float64Array.from(grid), 5, 7, 9, 4, method);
       for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(tol);
       // The 3-D one: each [5] column of (batch, channel) resized on its own.
-      const pos = decodeAll(await old.read('pos'), 'float32');
+      const pos = decodeNumbers(await old.read('pos'), 'float32');
       const got3 = new Float32Array(w.tensors[1]!.bytes.buffer.slice(0));
       for (let b = 0; b < 2; b++) {
         for (let c = 0; c < 3; c++) {
@@ -216,7 +216,7 @@ describe('initialised entries', () => {
       if (v.shape.length !== 2) continue;
       // GlorotUniform: uniform on ±sqrt(6 / (fan_in + fan_out)), variance limit² / 3.
       const limit = Math.sqrt(6 / (v.shape[0]! + v.shape[1]!));
-      const x = decodeAll(t.bytes, 'float32');
+      const x = decodeNumbers(t.bytes, 'float32');
       const mean = x.reduce((a, b) => a + b, 0) / x.length;
       const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length;
       expect(Math.max(...x.map(Math.abs))).toBeLessThanOrEqual(limit);

@@ -6,7 +6,7 @@
  */
 import { GraftError } from '../errors';
 import type { FillPolicy, Plan, PlanEntry } from '../mapping';
-import type { Checkpoint, TensorInfo } from '../model/checkpoint';
+import type { Checkpoint, TensorInfo, TensorValue } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount } from '../model/dtypes';
 import type { TargetModel } from '../model/target-model';
 import { encodeStringTensor } from '../formats/tf-bundle/strings';
@@ -14,7 +14,6 @@ import { cpuOps, type ArithmeticOps } from './arithmetic';
 import { runChain, type Value } from './chain';
 import type { CheckpointWriter } from '../io/output';
 import { BufferPool } from './buffer-pool';
-import { readSourceValue, type SourceValue } from './source';
 
 export interface Progress {
   bytesDone: number;
@@ -59,7 +58,7 @@ export interface ExecuteResult {
 
 /** An entry's sources as read, and the pool buffers they may have been read into. */
 interface Read {
-  values: SourceValue[];
+  values: TensorValue[];
   buffers: (Uint8Array | undefined)[];
 }
 
@@ -135,7 +134,7 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
         if (signal?.aborted) break;
         const into = info.dtype === 'string' ? undefined : pool.take(info.byteLength);
         read.buffers.push(into);
-        read.values.push(await readSourceValue(old, info, into));
+        read.values.push(await old.readValue(info.name, into));
       }
       return read;
     })();
@@ -178,7 +177,7 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
     ahead -= readBytes(entry);
     check();
     readAhead(i);
-    let out: SourceValue;
+    let out: TensorValue;
     let buffers: Read['buffers'] = [];
     if (!read) {
       out = { bytes: await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : options.fill ?? 'initializer', target, seed) };

@@ -21,7 +21,7 @@ export interface TensorInfo {
   trainable?: boolean;
   /**
    * TF.js only: the weight is stored quantized (tfjs-core `WeightsManifestEntry.quantization`). `dtype` above is
-   * the dequantized dtype; `read` gives the quantized bytes, `readValue` the dequantized ones.
+   * the dequantized dtype; `read` gives the quantized bytes, `readValue` the dequantized value.
    */
   quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number };
   /**
@@ -33,6 +33,21 @@ export interface TensorInfo {
   weightIndex?: number;
 }
 
+/** A tensor's value as `Checkpoint.readValue` gives it. */
+export interface TensorValue {
+  /**
+   * Plain little-endian bytes of the listed dtype and shape, in C order. A `string` tensor comes in TF's stored string
+   * encoding, little-endian (varint lengths, the masked CRC32C of the lengths, the bytes): the form `OutputTensor`
+   * takes, whatever the file stored.
+   */
+  bytes: Uint8Array;
+  /**
+   * The unmasked CRC32C of `bytes`, where the reader already verified it on read (an unpartitioned tensor of a
+   * little-endian TF bundle), so a writer that checksums need not pass over the bytes again.
+   */
+  crc32c?: number;
+}
+
 export interface Checkpoint {
   /** Format id from the registry, e.g. `tf-bundle`. */
   format: string;
@@ -42,16 +57,20 @@ export interface Checkpoint {
   files: string[];
   tensors: TensorInfo[];
   /**
-   * The tensor's raw stored bytes, verified against every checksum the format has.
-   * Rejects with a GraftError naming the file, the tensor and the offset. `into` (at least `byteLength` bytes) is a
-   * hint, as for `ByteSource.read`: the bytes may be read into it (a view of it is returned) or it may be ignored.
+   * The tensor's raw stored bytes, verified against every checksum the format has (what `sha256` in `inspect` hashes:
+   * quantized bytes for a quantized TF.js weight, big-endian numbers from a big-endian file). Rejects with a GraftError
+   * naming the file, the tensor and the offset. `into` (at least `byteLength` bytes) is a hint, as for
+   * `ByteSource.read`: the bytes may be read into it (a view of it is returned) or it may be ignored.
    */
   read(name: string, into?: Uint8Array): Promise<Uint8Array>;
   /**
-   * The tensor's value as plain little-endian bytes of its listed dtype and shape, where that differs from the
-   * stored bytes (a quantized TF.js weight dequantized, a big-endian bundle byte-swapped). Absent: same as `read`.
+   * The tensor's value, the one form everything outside `formats/` works on (engine, inspector, CLI, previews): see
+   * `TensorValue`. Each reader turns its own encoding into it (a big-endian bundle or `.npy` swapped, a quantized
+   * TF.js weight dequantized, TF.js strings re-encoded) and returns the stored bytes untouched where they already are
+   * the value, so exact copies stay bit for bit. A dtype with no value Graft can copy (resource, variant) rejects
+   * with an 'unsupported' GraftError. `into` is a hint, as for `read`.
    */
-  readValue?(name: string): Promise<Uint8Array>;
+  readValue(name: string, into?: Uint8Array): Promise<TensorValue>;
   /** Releases what the reader holds open (h5wasm's file handle); reads fail afterwards. Absent: nothing to release. */
   close?(): void;
   /** Problems that did not stop listing (e.g. a missing data shard), one sentence each. */

@@ -15,6 +15,7 @@ import { basename, type ByteSource } from '../../io/byte-source';
 import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
+import { swapByteOrder } from '../../model/numbers';
 import { H5T, isDataset, isGroup, openH5, readDatasetBytes, type OpenedH5 } from './h5';
 
 export interface KerasH5Checkpoint extends Checkpoint {
@@ -147,13 +148,6 @@ function graftDtype(file: string, path: string, ds: Dataset): { dtype: DType; el
   return { dtype, elementSize: m.size };
 }
 
-function swapBytes(bytes: Uint8Array, size: number): Uint8Array {
-  if (size <= 1) return bytes;
-  const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i += size) for (let j = 0; j < size; j++) out[i + j] = bytes[i + size - 1 - j]!;
-  return out;
-}
-
 export async function openKerasH5(source: ByteSource, label = source.path): Promise<KerasH5Checkpoint> {
   const opened: OpenedH5 = await openH5(source);
   try {
@@ -242,10 +236,10 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
       const bytes = readLE(name);
       const s = get(name);
       // h5wasm hands back little-endian bytes; a big-endian dataset's stored bytes are those swapped back.
-      return s.littleEndian ? bytes : swapBytes(bytes, tensors.find((t) => t.name === name)?.dtype.startsWith('complex') ? s.elementSize / 2 : s.elementSize);
+      return s.littleEndian ? bytes : swapByteOrder(bytes, tensors.find((t) => t.name === name)?.dtype.startsWith('complex') ? s.elementSize / 2 : s.elementSize);
     },
     async readValue(name) {
-      return readLE(name);
+      return { bytes: readLE(name) };
     },
     close: () => opened.close(),
   };

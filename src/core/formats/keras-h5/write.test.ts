@@ -20,7 +20,7 @@ async function write(layout: KerasLayout, tensors: (KerasTensorSpec & { bytes: U
 
 async function rewrite(ckpt: Checkpoint, layout: KerasLayout, extra: Partial<KerasWriterOptions> = {}): Promise<Uint8Array> {
   const tensors = [];
-  for (const t of ckpt.tensors) tensors.push({ ...t, bytes: await (ckpt.readValue ?? ckpt.read).call(ckpt, t.name) });
+  for (const t of ckpt.tensors) tensors.push({ ...t, bytes: (await ckpt.readValue(t.name)).bytes });
   return write(layout, tensors, extra);
 }
 

@@ -5,6 +5,7 @@
  */
 import { GraftError } from '../../errors';
 import type { DType } from '../../model/dtypes';
+import { byteOrderUnit, swapByteOrder } from '../../model/numbers';
 
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 /** numpy refuses headers over 10000 bytes unless asked (`max_header_size`); Graft allows more, within reason. */
@@ -103,13 +104,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string, totalSize: numbe
 
 /** Plain little-endian, C-order bytes from stored ones. */
 export function npyToValue(raw: Uint8Array, h: NpyHeader): Uint8Array {
-  let bytes = raw;
-  const swapUnit = h.dtype.startsWith('complex') ? h.itemSize / 2 : h.itemSize;
-  if (!h.littleEndian && swapUnit > 1) {
-    const out = new Uint8Array(bytes.length);
-    for (let i = 0; i < bytes.length; i += swapUnit) for (let j = 0; j < swapUnit; j++) out[i + j] = bytes[i + swapUnit - 1 - j]!;
-    bytes = out;
-  }
+  let bytes = h.littleEndian ? raw : swapByteOrder(raw, byteOrderUnit(h.dtype));
   if (h.fortranOrder && h.shape.length > 1) bytes = fortranToC(bytes, h.shape, h.itemSize);
   return bytes;
 }

@@ -3,33 +3,10 @@ import { GraftError, type GraftErrorCode } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
 import { listCandidates, openCheckpoint } from '../registry';
 import { zip } from '../../io/zip.test-util';
-
-// A hand-rolled writer for these tests: .npy v1/v2/v3 headers as numpy/lib/format.py lays them out.
-function npy(descr: string, shape: number[], data: Uint8Array, opts: { fortran?: boolean; version?: 1 | 2 | 3 } = {}): Uint8Array {
-  const version = opts.version ?? 1;
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let dict = `{'descr': '${descr}', 'fortran_order': ${opts.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
-  const pre = version === 1 ? 10 : 12;
-  const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
-  dict = dict + ' '.repeat(total - pre - dict.length - 1) + '\n';
-  const head = new TextEncoder().encode(dict);
-  const out = new Uint8Array(pre + head.length + data.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
-  const dv = new DataView(out.buffer);
-  if (version === 1) dv.setUint16(8, head.length, true);
-  else dv.setUint32(8, head.length, true);
-  out.set(head, pre);
-  out.set(data, pre + head.length);
-  return out;
-}
+import { f32be, npy } from './npy.test-util';
 
 const f32 = (xs: number[]) => new Uint8Array(new Float32Array(xs).buffer);
 const i64 = (xs: number[]) => new Uint8Array(new BigInt64Array(xs.map(BigInt)).buffer);
-function f32be(xs: number[]): Uint8Array {
-  const out = new Uint8Array(xs.length * 4);
-  xs.forEach((x, i) => new DataView(out.buffer).setFloat32(i * 4, x, false));
-  return out;
-}
 
 describe('npz', () => {
   for (const deflate of [false, true]) {
@@ -54,7 +31,7 @@ describe('npz', () => {
       expect(await ckpt.read('dense/kernel')).toEqual(f32([1, 2, 3, 4, 5, 6]));
       expect(await ckpt.read('step')).toEqual(i64([7]));
       expect(await ckpt.read('big')).toEqual(f32be([1.5, -3])); // stored bytes
-      expect(await ckpt.readValue!('big')).toEqual(f32([1.5, -3])); // little-endian value
+      expect((await ckpt.readValue('big')).bytes).toEqual(f32([1.5, -3])); // little-endian value
     });
   }
 
@@ -74,8 +51,8 @@ describe('npz', () => {
     const ckpt = await openCheckpoint([file]);
     expect(ckpt.tensors[0]!.shape).toEqual([2, 3]);
     expect(ckpt.warnings[0]).toMatch(/Fortran/);
-    expect(Array.from(new Float32Array((await ckpt.readValue!('m')).slice().buffer))).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(Array.from(new Float32Array((await ckpt.readValue!('t')).slice().buffer))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from(new Float32Array((await ckpt.readValue('m')).bytes.slice().buffer))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(new Float32Array((await ckpt.readValue('t')).bytes.slice().buffer))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });
 

@@ -43,7 +43,7 @@ function build(format: 'npy' | 'npz', label: string, files: string[], located: M
     read: (name) => get(name).readRaw(),
     async readValue(name) {
       const l = get(name);
-      return npyToValue(await l.readRaw(), l.header);
+      return { bytes: npyToValue(await l.readRaw(), l.header) };
     },
   };
 }

@@ -173,6 +173,11 @@ function build(label: string, files: string[], located: Located[], metadata: Rec
     byName.set(l.entry.name, l);
     tensors.push(toInfo(l.entry));
   }
+  const read = async (name: string): Promise<Uint8Array> => {
+    const l = byName.get(name);
+    if (!l) throw new GraftError('not-found', label, `no tensor named ${name}`);
+    return l.source.read(l.entry.begin, l.entry.end - l.entry.begin);
+  };
   return {
     format: 'safetensors',
     label,
@@ -180,11 +185,9 @@ function build(label: string, files: string[], located: Located[], metadata: Rec
     tensors,
     metadata,
     warnings,
-    async read(name) {
-      const l = byName.get(name);
-      if (!l) throw new GraftError('not-found', label, `no tensor named ${name}`);
-      return l.source.read(l.entry.begin, l.entry.end - l.entry.begin);
-    },
+    read,
+    // safetensors stores little-endian values: the stored bytes are the value.
+    readValue: async (name) => ({ bytes: await read(name) }),
   };
 }
 

@@ -16,6 +16,7 @@ import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeNam
 import { copySliceInto, encodeTensorNameSlice, sliceShape } from './slices';
 import { decodeStringTensor, parseStringTensor } from './strings';
 import { readTable } from './table';
+import { bundleValue } from './value';
 
 // tensor_bundle.cc: kTensorBundleVersion; a bundle whose min_consumer is newer cannot be read.
 const TENSOR_BUNDLE_VERSION = 1;
@@ -23,7 +24,7 @@ const MAX_SHARDS = 1 << 20;
 
 export interface TfBundleCheckpoint extends Checkpoint {
   format: 'tf-bundle';
-  /** The header's endianness. Tensor bytes are always returned as stored. */
+  /** The header's endianness. `read` returns tensor bytes as stored, `readValue` little-endian. */
   littleEndian: boolean;
   numShards: number;
   /** The bundle entry behind a listed tensor (for `inspect`): shard, offset, size, masked crc32c, slices. */
@@ -243,6 +244,12 @@ export async function openTfBundle(
     littleEndian: header.littleEndian,
     numShards: header.numShards,
     read,
+    async readValue(name, into) {
+      const info = infos.get(name);
+      const entry = entries.get(name);
+      if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${name}" in this checkpoint`);
+      return bundleValue(read, info, entry, header.littleEndian, file, into);
+    },
     entry: (name) => entries.get(name),
   };
 }

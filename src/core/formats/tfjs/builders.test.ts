@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
 import { listCandidates, openCheckpoint } from '../registry';
+import { decodeStringTensor, encodeStringTensor } from '../tf-bundle/strings';
 
 // A tiny TF.js writer written for these tests only: little-endian bytes by hand, strings as u32 length + UTF-8.
 const le = {
@@ -116,17 +117,24 @@ describe('TF.js reader on built models', () => {
     expect(Array.from(new Float32Array((await ckpt.read('d')).slice().buffer))).toEqual([1, 2, 3, 4]);
     expect(await ckpt.read('s')).toEqual(strings(['a', 'héllo', '']));
     expect(Array.from(new Float32Array((await ckpt.read('after')).slice().buffer))).toEqual([42]);
-    expect(await ckpt.readValue!('h')).toEqual(le.u16([0x3c00, 0xc000])); // not quantized: value is as stored
+    expect((await ckpt.readValue('h')).bytes).toEqual(le.u16([0x3c00, 0xc000])); // not quantized: value is as stored
+  });
+
+  it('readValue gives string weights in TF\'s string encoding, the one every reader gives', async () => {
+    const ckpt = await openCheckpoint(model());
+    const value = (await ckpt.readValue('s')).bytes;
+    expect(value).toEqual(encodeStringTensor(['a', 'héllo', ''].map((x) => new TextEncoder().encode(x))).bytes);
+    expect(decodeStringTensor(value, 3, 'x', 's').map((b) => new TextDecoder().decode(b))).toEqual(['a', 'héllo', '']);
   });
 
   it('read gives the quantized bytes; readValue dequantizes as tfjs-core does', async () => {
     const ckpt = await openCheckpoint(model());
     expect(Array.from(await ckpt.read('q8'))).toEqual([0, 1, 2, 255]);
-    const f32 = async (n: string) => Array.from(new Float32Array((await ckpt.readValue!(n)).slice().buffer));
+    const f32 = async (n: string) => Array.from(new Float32Array((await ckpt.readValue(n)).bytes.slice().buffer));
     expect(await f32('q8')).toEqual([0, 1, 2, 255].map((v) => Math.fround(v * 0.5 - 1)));
     expect(await f32('q16')).toEqual([0, 1000, 65535].map((v) => Math.fround(v * 0.001 + 2)));
     expect(await f32('qf16')).toEqual([0x3c00, 0xc000, 0x7c00, 0x0001, 0x3555].map((b) => Math.fround(half(b))));
-    expect(Array.from(new Int32Array((await ckpt.readValue!('qi')).slice().buffer))).toEqual([0, 1, 2, 10].map((v) => Math.round(v * 0.3 + 0.2)));
+    expect(Array.from(new Int32Array((await ckpt.readValue('qi')).bytes.slice().buffer))).toEqual([0, 1, 2, 10].map((v) => Math.round(v * 0.3 + 0.2)));
   });
 
   it('a truncated shard: listing warns, reading the cut tensor fails naming the files', async () => {

@@ -16,7 +16,7 @@ describe('TF.js fixtures list exactly their expected.jsonl', () => {
       expect(ckpt.format).toBe('tfjs');
       expect(await listing(ckpt, true)).toEqual(expectedListing(rows, true));
       expect(ckpt.warnings).toEqual([]);
-      for (const t of ckpt.tensors) expect(await ckpt.readValue!(t.name)).toEqual(await ckpt.read(t.name));
+      for (const t of ckpt.tensors) expect((await ckpt.readValue(t.name)).bytes).toEqual(await ckpt.read(t.name)); // no strings, nothing quantized
     });
   }
 

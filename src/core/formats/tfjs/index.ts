@@ -1,3 +1,3 @@
 export { detectTfjs, explainTfjs, type TfjsMatch } from './detect';
 export { parseModelJson, trainableLayers, weightTrainable, type ManifestEntry, type ManifestGroup, type ModelJson, type TfjsQuantization } from './manifest';
-export { GroupBytes, dequantize, float16BitsToFloat32Bits, openTfjs, type TfjsCheckpoint } from './read';
+export { GroupBytes, dequantize, openTfjs, type TfjsCheckpoint } from './read';

@@ -2,13 +2,16 @@
  * TF.js weights: each manifest group's files hold its weights' bytes laid out back to back across the files in
  * `paths` order (a weight may start in one shard and end in the next). Quantized weights are stored as
  * uint8/uint16/float16; `read` gives those bytes, `readValue` dequantizes them exactly as tfjs-core's
- * `io.decodeWeights` does. String weights are, per element, a 4-byte little-endian length then the bytes.
+ * `io.decodeWeights` does. String weights are, per element, a 4-byte little-endian length then the bytes; `readValue`
+ * gives them in TF's stored string encoding, the one string form values take.
  */
 import { GraftError } from '../../errors';
 import { basename, type ByteSource } from '../../io/byte-source';
-import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
+import type { Checkpoint, TensorInfo, TensorValue } from '../../model/checkpoint';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
+import { float16ToFloat32Bits } from '../../model/numbers';
+import { encodeStringTensor } from '../tf-bundle/strings';
 import { type ManifestEntry, type ModelJson, trainableLayers, weightTrainable } from './manifest';
 
 export interface TfjsCheckpoint extends Checkpoint {
@@ -100,24 +103,6 @@ interface Placed {
   byteLength: number;
 }
 
-/** tfjs-core's float16 decoder (fox-toolkit tables) gives exactly IEEE half → single; this is the same mapping. */
-export function float16BitsToFloat32Bits(h: number): number {
-  const sign = (h & 0x8000) << 16;
-  const exp = (h >> 10) & 0x1f;
-  let mant = h & 0x3ff;
-  if (exp === 0x1f) return (sign | 0x7f800000 | (mant << 13)) >>> 0;
-  if (exp === 0) {
-    if (mant === 0) return sign >>> 0;
-    let e = -1;
-    do {
-      mant <<= 1;
-      e++;
-    } while ((mant & 0x400) === 0);
-    return (sign | ((127 - 15 - e) << 23) | ((mant & 0x3ff) << 13)) >>> 0;
-  }
-  return (sign | ((exp - 15 + 127) << 23) | (mant << 13)) >>> 0;
-}
-
 /** The dequantized value, as tfjs-core `decodeWeight` computes it (float32 values, or int32 rounded). */
 export function dequantize(raw: Uint8Array, entry: ManifestEntry, file: string): Uint8Array {
   const q = entry.quantization!;
@@ -126,7 +111,7 @@ export function dequantize(raw: Uint8Array, entry: ManifestEntry, file: string):
   const out = new Uint8Array(n * 4);
   const ov = new DataView(out.buffer);
   if (q.dtype === 'float16') {
-    for (let i = 0; i < n; i++) ov.setUint32(i * 4, float16BitsToFloat32Bits(view.getUint16(i * 2, true)), true);
+    for (let i = 0; i < n; i++) ov.setUint32(i * 4, float16ToFloat32Bits(view.getUint16(i * 2, true)), true);
     return out;
   }
   if (q.scale === undefined || q.min === undefined) {
@@ -136,6 +121,28 @@ export function dequantize(raw: Uint8Array, entry: ManifestEntry, file: string):
   if (entry.dtype === 'int32') for (let i = 0; i < n; i++) ov.setInt32(i * 4, Math.round(get(i) * q.scale + q.min), true);
   else for (let i = 0; i < n; i++) ov.setFloat32(i * 4, get(i) * q.scale + q.min, true);
   return out;
+}
+
+/** A string weight's elements: each a little-endian uint32 byte length, then the bytes. */
+function tfjsStrings(bytes: Uint8Array, count: number, file: string, name: string): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Uint8Array[] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    const len = p + NUM_BYTES_STRING_LENGTH <= bytes.byteLength ? view.getUint32(p, true) : Infinity;
+    p += NUM_BYTES_STRING_LENGTH;
+    if (p + len > bytes.byteLength) throw new GraftError('corrupt', file, `string weight ${name}: element ${i} runs past its ${bytes.byteLength} bytes`);
+    out.push(bytes.subarray(p, p + len));
+    p += len;
+  }
+  return out;
+}
+
+/** A weight's value from its stored bytes: dequantized, strings in TF's encoding, anything else as stored. */
+function weightValue(raw: Uint8Array, entry: ManifestEntry, file: string): TensorValue {
+  if (entry.quantization) return { bytes: dequantize(raw, entry, file) };
+  if (entry.dtype === 'string') return { bytes: encodeStringTensor(tfjsStrings(raw, elementCount(entry.shape), file, entry.name)).bytes };
+  return { bytes: raw };
 }
 
 function checkQuantization(file: string, entry: ManifestEntry): void {
@@ -214,8 +221,7 @@ export async function openTfjs(modelPath: string, model: ModelJson, groups: Byte
     },
     async readValue(name) {
       const p = get(name);
-      const raw = await p.group.read(p.offset, p.byteLength, `weight ${name}`);
-      return p.entry.quantization ? dequantize(raw, p.entry, basename(modelPath)) : raw;
+      return weightValue(await p.group.read(p.offset, p.byteLength, `weight ${name}`), p.entry, basename(modelPath));
     },
   };
 }

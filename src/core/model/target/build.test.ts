@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
-import { decodeNumbers } from '../decode';
+import { decodeNumbers } from '../numbers';
 import type { TargetModel } from '../target-model';
 import { buildTarget, detectModelJson } from './index';
 
@@ -67,7 +67,7 @@ describe('new model from the real fixtures', () => {
     expect(get('gru_GRU1/kernel')).toMatchObject({ layerClass: 'GRU', weightIndex: 0, kerasPath: 'layers/gru/cell/vars/0', initializer: { className: 'VarianceScaling' } });
     expect(get('gru_GRU1/recurrent_kernel')).toMatchObject({ weightIndex: 1, initializer: { className: 'Orthogonal' } });
     expect(get('gru_GRU1/bias')).toMatchObject({ weightIndex: 2, shape: [12] });
-    const emb = decodeNumbers(await t.defaultValue('embedding_Embedding2/embeddings', 1), 'float32', [100, 20]);
+    const emb = decodeNumbers(await t.defaultValue('embedding_Embedding2/embeddings', 1), 'float32', { shape: [100, 20] });
     expect(Math.max(...emb)).toBeLessThanOrEqual(0.05);
     expect(Math.min(...emb)).toBeGreaterThanOrEqual(-0.05);
   });
@@ -100,14 +100,14 @@ describe('Keras 3 model JSON written by Keras 3.15', () => {
     expect(t.variables.map((v) => v.name)).toContain('bilstm/forward_lstm/kernel');
     expect(t.variables.map((v) => v.name)).toContain('bilstm/backward_lstm/recurrent_kernel');
     expect(get('bilstm/forward_lstm/bias').initializer).toMatchObject({ className: 'UnitForgetBias', config: { units: 8 } });
-    const bias = decodeNumbers(await t.defaultValue('bilstm/forward_lstm/bias', 3), 'float32', [32]);
+    const bias = decodeNumbers(await t.defaultValue('bilstm/forward_lstm/bias', 3), 'float32', { shape: [32] });
     expect([...bias]).toEqual([...new Array(8).fill(0), ...new Array(8).fill(1), ...new Array(16).fill(0)]);
     expect(get('bn/moving_mean')).toMatchObject({ trainable: false, weightIndex: 2, kerasPath: 'layers/batch_normalization/vars/2' });
     expect(get('bn/gamma')).toMatchObject({ trainable: false, weightIndex: 0 });
     expect(get('gru/bias').shape).toEqual([2, 12]);
     expect(get('shared/kernel').shape).toEqual([11, 3]);
     expect(get('head/kernel').initializer).toMatchObject({ className: 'Orthogonal', config: { gain: 2 } });
-    expect([...decodeNumbers(await t.defaultValue('head/bias', 0), 'float32', [2])].map((x) => Math.round(x * 1e6) / 1e6)).toEqual([0.1, 0.1]);
+    expect([...decodeNumbers(await t.defaultValue('head/bias', 0), 'float32', { shape: [2] })].map((x) => Math.round(x * 1e6) / 1e6)).toEqual([0.1, 0.1]);
     expect(get('side/kernel').initializer).toMatchObject({ className: 'HeNormal' });
     expect(get('ln/gamma')).toMatchObject({ layerClass: 'LayerNormalization', weightIndex: 0, initializer: { className: 'Ones' } });
   });
@@ -125,7 +125,7 @@ describe('Keras 3 model JSON written by Keras 3.15', () => {
     expect(k).toMatchObject({ dtype: 'float16', byteLength: 144 * 5 * 2 });
     const bytes = await t.defaultValue('d16/kernel', 11);
     expect(bytes.byteLength).toBe(144 * 5 * 2);
-    const values = decodeNumbers(bytes, 'float16', [144, 5]);
+    const values = decodeNumbers(bytes, 'float16', { shape: [144, 5] });
     const limit = Math.sqrt(6 / 149);
     expect(Math.max(...values.map(Math.abs))).toBeLessThanOrEqual(limit * 1.001);
     expect(new Set(values).size).toBeGreaterThan(500);
@@ -188,9 +188,9 @@ describe('Keras 2 model JSON', () => {
       ['dense/kernel', [13 * 13 * 8, 10], true, 0],
       ['dense/bias', [10], true, 1],
     ]);
-    const mv = decodeNumbers(await t.defaultValue('batch_normalization/moving_variance', 1), 'float32', [8]);
+    const mv = decodeNumbers(await t.defaultValue('batch_normalization/moving_variance', 1), 'float32', { shape: [8] });
     expect([...mv]).toEqual(new Array(8).fill(1));
-    const k = decodeNumbers(await t.defaultValue('conv2d/kernel', 1), 'float32', [3, 3, 1, 8]);
+    const k = decodeNumbers(await t.defaultValue('conv2d/kernel', 1), 'float32', { shape: [3, 3, 1, 8] });
     expect(k.length).toBe(72);
     expect(Math.max(...k.map(Math.abs))).toBeLessThanOrEqual((2 * Math.sqrt(2 / 9)) / 0.87962566103423978);
   });

@@ -13,7 +13,7 @@ export function targetFromCheckpoint(checkpoint: Checkpoint): TargetModel {
     warnings: [...checkpoint.warnings],
     async defaultValue(name) {
       if (!names.has(name)) throw new GraftError('not-found', checkpoint.label, `the template has no variable named ${name}`);
-      return (checkpoint.readValue ?? checkpoint.read).call(checkpoint, name);
+      return (await checkpoint.readValue(name)).bytes;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeNumbers } from '../decode';
+import { decodeNumbers } from '../numbers';
 import type { InitializerSpec } from '../target-model';
-import { encodeValues, toBfloat16Bits, toFloat16Bits } from './encode';
+import { encodeValues } from './encode';
 import { computeFans, initializerProblem, initializerValues, valuesFor } from './initializers';
 import { deriveSeed } from './random';
 
@@ -140,24 +140,23 @@ describe('initializers', () => {
 });
 
 describe('encoding', () => {
-  it('rounds to float16 and bfloat16 correctly', () => {
-    expect(toFloat16Bits(1)).toBe(0x3c00);
-    expect(toFloat16Bits(-2)).toBe(0xc000);
-    expect(toFloat16Bits(65504)).toBe(0x7bff);
-    expect(toFloat16Bits(1e6)).toBe(0x7c00);
-    expect(toFloat16Bits(2 ** -24)).toBe(0x0001);
-    expect(toFloat16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie → even
-    expect(toFloat16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02); // tie → even (up)
-    expect(toFloat16Bits(NaN) & 0x7c00).toBe(0x7c00);
-    expect(toBfloat16Bits(1)).toBe(0x3f80);
-    expect(toBfloat16Bits(-0.5)).toBe(0xbf00);
-    expect(toBfloat16Bits(1 + 2 ** -8)).toBe(0x3f80); // tie → even
+  it('rounds float16 and bfloat16 from float32, as initializer values are float32', () => {
+    const tie = 1 + 2 ** -11 + 2 ** -40; // rounded once: 0x3c01; float32 drops the 2^-40 and ties to 0x3c00
+    expect([...new Uint16Array(encodeValues(Float64Array.from([1, -2, 65504, 1e6, 2 ** -24, tie]), 'float16', 'f', 'n').buffer)])
+      .toEqual([0x3c00, 0xc000, 0x7bff, 0x7c00, 0x0001, 0x3c00]);
+    expect([...new Uint16Array(encodeValues(Float64Array.from([1, -0.5, 1 + 2 ** -8]), 'bfloat16', 'f', 'n').buffer)]).toEqual([0x3f80, 0xbf00, 0x3f80]);
+  });
+
+  it('wraps integers and writes float8 zeros only', () => {
+    expect([...new Int8Array(encodeValues(Float64Array.from([300, -1.9, NaN]), 'int8', 'f', 'n').buffer)]).toEqual([44, -1, 0]);
+    expect([...encodeValues(Float64Array.from([0, 0]), 'float8_e4m3fn', 'f', 'n')]).toEqual([0, 0]);
+    expect(() => encodeValues(Float64Array.from([1]), 'float8_e4m3fn', 'f', 'n')).toThrow(/no numeric encoding/);
   });
 
   it('round-trips values through every float dtype', () => {
     const values = Float64Array.from([0, 1, -1.5, 0.1, 1000]);
     for (const dtype of ['float16', 'bfloat16', 'float32', 'float64'] as const) {
-      const back = decodeNumbers(encodeValues(values, dtype, 'f', 'n'), dtype, [5]);
+      const back = decodeNumbers(encodeValues(values, dtype, 'f', 'n'), dtype, { shape: [5] });
       for (let i = 0; i < 5; i++) expect(back[i]).toBeCloseTo(values[i]!, dtype === 'bfloat16' ? 0 : 1);
     }
   });
