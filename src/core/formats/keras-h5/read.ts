@@ -7,7 +7,9 @@
  * - Keras 3 `.weights.h5`: `layers/<name>/vars/<i>`, nested models `layers/<outer>/layers/<inner>/vars/<i>`,
  *   `optimizer/vars/<i>`.
  * Datasets are listed in the order Keras defines (layer_names, weight_names, vars index); any dataset no
- * attribute names follows in natural order. bfloat16 is a uint16 dataset with attribute `dtype` = "bfloat16".
+ * attribute names follows in natural order. float16 is an HDF5 IEEE half; bfloat16 is an untagged 2-byte opaque,
+ * with attribute `dtype` = "bfloat16" in Keras 3 files (without it in legacy `.h5`), or a uint16 with that attribute.
+ * A Keras 3 weight's `layer` is its `vars` group's `name` (the layer's own name), else the path's `layers/<name>`.
  */
 import type { Dataset, Group } from 'h5wasm';
 import { GraftError } from '../../errors';
