@@ -4,43 +4,17 @@
 // click to the download link being ready; `graft apply` identity → TF on the same files. Prints a table with the
 // page/CLI speed ratio (target: page ≥ 50% of CLI speed) and the browser's peak memory (RSS of all its
 // processes). Measures only; never asserts a time.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { ensureBigCheckpoint } from './big-checkpoint';
+import { servePage } from './page-server';
 
 const ROUNDS = Number(process.env.PAGE_BENCH_ROUNDS ?? 2);
 const CACHE = resolve('bench/.cache');
-const DIST = join(CACHE, 'page-dist');
 const OUT = join(CACHE, 'page-export-out');
 const MiB = 1 << 20;
-// As playwright.config.ts: Playwright's own browser download does not work on these machines.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'];
-
-const freePort = () =>
-  new Promise<number>((ok, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-    s.on('error', fail);
-  });
-
-async function waitForServer(url: string, server: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`vite preview did not answer at ${url}`);
-}
 
 /** Sum of the RSS of a process and all its descendants, in bytes (Linux /proc via ps). */
 function treeRss(root: number): number {
@@ -122,34 +96,23 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 const big = await ensureBigCheckpoint();
 const files = big.files.map((f) => resolve(f));
 console.log(`checkpoint: ${big.prefix} — ${(big.bytes / MiB).toFixed(0)} MiB in ${big.tensors.length} variables`);
-const build = spawnSync('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'error'], { encoding: 'utf8', stdio: 'inherit' });
-if (build.status !== 0) throw new Error('vite build failed');
-const port = await freePort();
-const server = spawn('npx', ['vite', 'preview', '--outDir', DIST, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
-const url = `http://127.0.0.1:${port}/`;
 const rows: { step: string; seconds: number[]; peak: number; note: string }[] = [
   { step: 'page: identity → tf (Start → download ready)', seconds: [], peak: 0, note: '' },
   { step: 'CLI: graft apply identity → tf', seconds: [], peak: 0, note: '' },
 ];
+const served = await servePage();
 try {
-  await waitForServer(url, server);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const browserPid = (browser as unknown as { process?: () => ChildProcess }).process?.()?.pid ?? 0;
-  try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const p = await pageExport(browser, url, files, browserPid);
-      rows[0]!.seconds.push(p.seconds);
-      rows[0]!.peak = Math.max(rows[0]!.peak, p.peak);
-      rows[0]!.note = `RSS before Start ${(p.before / MiB).toFixed(0)} MiB; zip ${(p.size / MiB).toFixed(0)} MiB; TF.js backend ${p.backend}; ${p.worker.replace(/\s+/g, ' ').trim()}`;
-      const c = cliExport(big.prefix);
-      rows[1]!.seconds.push(c.seconds);
-      rows[1]!.peak = Math.max(rows[1]!.peak, c.peak);
-    }
-  } finally {
-    await browser.close();
+  for (let round = 0; round < ROUNDS; round++) {
+    const p = await pageExport(served.browser, served.url, files, served.browserPid);
+    rows[0]!.seconds.push(p.seconds);
+    rows[0]!.peak = Math.max(rows[0]!.peak, p.peak);
+    rows[0]!.note = `RSS before Start ${(p.before / MiB).toFixed(0)} MiB; zip ${(p.size / MiB).toFixed(0)} MiB; TF.js backend ${p.backend}; ${p.worker.replace(/\s+/g, ' ').trim()}`;
+    const c = cliExport(big.prefix);
+    rows[1]!.seconds.push(c.seconds);
+    rows[1]!.peak = Math.max(rows[1]!.peak, c.peak);
   }
 } finally {
-  if (server.pid) process.kill(-server.pid);
+  await served.close();
   rmSync(OUT, { recursive: true, force: true });
 }
 

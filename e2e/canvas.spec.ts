@@ -82,8 +82,8 @@ test('canvas: auto-links and summary, a link dragged by mouse with its colour an
   await page.getByTestId('redo').click();
   await expect(page.getByTestId('step-0-fill')).toHaveValue('copy');
 
-  // Reload: dropping the same files again restores the recipe from IndexedDB.
-  await page.waitForTimeout(600);
+  // Reload: dropping the same files again restores the recipe from IndexedDB, once the last edit is saved there.
+  await expect(page.getByTestId('summary')).toHaveAttribute('data-saved', 'true');
   await page.reload();
   await expect(page.getByTestId('drop-zone')).toBeVisible();
   await openHousePrices(page);
@@ -162,7 +162,7 @@ test('the built-in example opens on the canvas: exact links, proposals to accept
   await expect(page.getByTestId('list-old').getByTestId('variable-row').first()).toBeVisible();
 
   // Reload: the example's recipe is restored too.
-  await page.waitForTimeout(600);
+  await expect(page.getByTestId('summary')).toHaveAttribute('data-saved', 'true');
   await page.reload();
   await page.getByTestId('mode-canvas').click();
   await expect(page.getByTestId('restored')).toBeVisible(FIRST_LOAD);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { dropFiles, gotoWithoutExample } from './helpers';
 
-test('5,000 variables list without freezing: only the rows in view are drawn, filter and scroll stay quick', async ({ page }, info) => {
+test('5,000 variables list: only the rows in view are drawn, a filter finds one, the last is reachable by scrolling', async ({ page }, info) => {
   const dir = info.outputPath('big');
   execFileSync(join('node_modules', '.bin', 'tsx'), ['e2e/make-large.ts', dir], { stdio: 'inherit' });
   await gotoWithoutExample(page);
@@ -17,11 +17,9 @@ test('5,000 variables list without freezing: only the rows in view are drawn, fi
   expect(drawn).toBeGreaterThan(5);
   expect(drawn).toBeLessThan(200);
 
-  // The page answers while the list is up: a filter narrows to one row promptly.
-  const started = Date.now();
+  // A filter narrows the list to one row (how long that takes: bench/large-list.bench.ts).
   await page.getByTestId('list-old').getByTestId('filter').fill('block_077/layer_33/');
   await expect(page.getByTestId('variable-row')).toHaveCount(1);
-  expect(Date.now() - started).toBeLessThan(2_000);
   await page.getByTestId('list-old').getByTestId('filter').fill('');
 
   // Scrolled to the end, the last variable is drawn.

@@ -1,4 +1,4 @@
-// Writes a 5,000-variable TF checkpoint with Graft's own writer, for e2e/large.spec.ts:
+// Writes a 5,000-variable TF checkpoint with Graft's own writer, for e2e/large.spec.ts and bench/large-list.bench.ts:
 //   tsx e2e/make-large.ts OUT_DIR   → OUT_DIR/big.ckpt.index, OUT_DIR/big.ckpt.data-00000-of-00001
 // Run through tsx (not Playwright's loader) so the writer's CommonJS dependencies resolve as in the CLI.
 import { mkdirSync, writeFileSync } from 'node:fs';

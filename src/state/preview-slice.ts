@@ -12,8 +12,8 @@ export const previewSlice =
     return {
       preview: IDLE,
       requestPreview(entry) {
-        const mine = ++request;
         if (!entry) {
+          request++;
           set({ preview: IDLE });
           return;
         }
@@ -21,7 +21,9 @@ export const previewSlice =
         const view = get().view;
         const seed = get().recipe?.seed ?? 0;
         const key = JSON.stringify([entry.to, entry.status, entry.from, entry.transforms, entry.fill ?? '', seed, view.kernel]);
+        // Asked again for what is shown or on its way: the request in flight stays the latest, so its answer lands.
         if (get().preview.key === key && get().preview.status !== 'error') return;
+        const mine = ++request;
         set((s) => ({ preview: { status: 'loading', key, result: s.preview.result, error: null } }));
         client.preview(entry, view, seed, mine).then(
           (result) => {

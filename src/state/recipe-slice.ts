@@ -49,6 +49,7 @@ export const recipeSlice =
       recipeKey: null,
       recipeStatus: 'none',
       restored: false,
+      savedRecipe: null,
       recipeError: null,
       importError: null,
       async syncRecipe() {

@@ -34,7 +34,23 @@ function client(): GraftClient & { matches: number } {
 }
 
 const files = [{ path: 'a', file: new File([new Uint8Array([1, 2])], 'a') }, { path: 'b', file: new File([new Uint8Array([3])], 'b') }];
-const settle = () => new Promise((r) => setTimeout(r, 400));
+type Store = ReturnType<typeof createGraftStore>;
+
+/** Resolves once `ready` holds for the store's state: the change itself, awaited (the timeout only guards a hang). */
+function until(store: Store, ready: (s: ReturnType<Store['getState']>) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (ready(store.getState())) return resolve();
+    const timer = setTimeout(() => (unsubscribe(), reject(new Error('the store never reached the awaited state'))), 10_000);
+    const unsubscribe = store.subscribe((s) => {
+      if (!ready(s)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+const matched = (store: Store) => until(store, (s) => s.recipeStatus === 'ready');
+const saved = (store: Store) => until(store, (s) => s.recipe !== null && s.savedRecipe === s.recipe);
 
 describe('recipe in the store', () => {
   it('matches once both slots are open, compiles a plan, undoes and redoes every edit, and restores the saved recipe', async () => {
@@ -42,7 +58,7 @@ describe('recipe in the store', () => {
     const c = client();
     const store = createGraftStore(c, storage);
     await store.getState().drop(files);
-    await settle();
+    await matched(store);
     const s = store.getState();
     expect(s.recipeStatus).toBe('ready');
     expect(c.matches).toBe(1);
@@ -65,10 +81,10 @@ describe('recipe in the store', () => {
     expect(store.getState().recipe).toBe(edited);
     // Matching was not an undo step.
     expect(store.temporal.getState().pastStates).toHaveLength(2);
-    await settle();
+    await saved(store);
     const again = createGraftStore(c, storage);
     await again.getState().drop(files);
-    await settle();
+    await matched(again);
     expect(again.getState().restored).toBe(true);
     expect(again.getState().recipe).toEqual(edited);
     expect(c.matches).toBe(1);
@@ -81,7 +97,7 @@ describe('recipe in the store', () => {
     try {
       const store = createGraftStore(client(), memoryStorage());
       await store.getState().drop(files);
-      await settle();
+      await matched(store);
       const plan = () => selectPlan(store.getState())!;
       expect(plan().entries.find((e) => e.to === 'dense/kernel/Adam')?.status).toBe('initialised');
       store.getState().link('out/kernel', 'head/kernel');
@@ -102,20 +118,20 @@ describe('recipe in the store', () => {
     const c = { ...client(), preview: async (_e: unknown, view: unknown) => (views.push(view), { id: 0, before: [], after: null }) };
     const store = createGraftStore(c, memoryStorage());
     await store.getState().drop(files);
-    await settle();
+    await matched(store);
     const entry = selectPlan(store.getState())!.entries[0]!;
     store.getState().requestPreview(entry);
     store.getState().setKernelView({ mode: 'io', i: 1, o: 2 });
     store.getState().requestPreview(entry);
     store.getState().requestPreview(entry);
-    await settle();
+    await until(store, (s) => s.preview.status === 'ready');
     expect(views).toEqual([{ kernel: { mode: 'flat' } }, { kernel: { mode: 'io', i: 1, o: 2 } }]);
   });
 
   it('imports a recipe file, refusing one that does not validate with the field named', async () => {
     const store = createGraftStore(client(), memoryStorage());
     await store.getState().drop(files);
-    await settle();
+    await matched(store);
     expect(store.getState().importRecipe('{"version":1,"links":[{"from":"x"}]}', 'bad.json')).toBe(false);
     expect(store.getState().importError?.message).toMatch(/links\[0\]/);
     expect(store.getState().importRecipe(JSON.stringify(emptyRecipe({ fill: 'zeros' })), 'ok.json')).toBe(true);

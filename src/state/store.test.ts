@@ -4,6 +4,7 @@ import {
   type GraftClient, type InspectResult, type RouteResult, type SlotData, type SlotId, type SlotOpened, type SlotSource, WorkerError,
 } from '../worker/client';
 import { canSwap } from './slots-slice';
+import { memoryStorage } from './persist';
 import { createGraftStore } from './store';
 
 const tensor = (name: string, kind: TensorInfo['kind'] = 'weight', shape = [2, 2]): TensorInfo => ({
@@ -70,7 +71,7 @@ describe('store', () => {
       }),
       open: async (slot, files) => opened(slot, files[0]!.path, [tensor(slot === 'old' ? 'layers/dense/vars/0' : 'dense/kernel')], slot === 'old' ? 'checkpoint' : 'keras-json'),
     });
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('w.h5'), file('m.json')]);
     expect(calls).toEqual(['route w.h5,m.json old=empty new=empty', 'open old w.h5', 'open new m.json']);
     const s = store.getState();
@@ -87,7 +88,7 @@ describe('store', () => {
     const { client, calls } = fakeClient({
       route: () => ({ kind: 'ask', subject: 'model.json', reason: 'either', options: { old: { old: source }, new: { new: source }, both: { old: source, new: source } } }),
     });
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('model.json'), file('group1-shard1of1.bin')]);
     expect(store.getState().question?.subject).toBe('model.json');
     expect(store.getState().slots.new.data).toBeNull();
@@ -107,7 +108,7 @@ describe('store', () => {
         return opened(slot, files[0]!.path, [tensor(`${slot}/k`)]);
       },
     });
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('a.index')], { into: 'old' });
     await store.getState().drop([file('b.index')], { into: 'new' });
     fail = true;
@@ -123,7 +124,7 @@ describe('store', () => {
   it('reports files that fit nowhere at page level, and a refused drop onto a slot in that slot', async () => {
     const error = { code: 'not-recognised' as const, file: 'notes.txt', message: 'notes.txt: none of these files is a checkpoint' };
     const { client } = fakeClient({ route: () => ({ kind: 'none', error }) });
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('notes.txt')]);
     expect(store.getState().dropError).toEqual(error);
     await store.getState().drop([file('notes.txt')], { into: 'new' });
@@ -141,7 +142,7 @@ describe('store', () => {
       ),
     );
     const { client, calls } = fakeClient();
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().loadExample();
     expect(store.getState().slots.old.origin).toBe('example');
     await store.getState().drop([file('mine.index')]);
@@ -157,7 +158,7 @@ describe('store', () => {
     const { client } = fakeClient({
       swap: async () => ({ old: opened('old', 'b.index', [tensor('new/k')]), new: opened('new', 'a.index', [tensor('old/k')]) }),
     });
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('a.index')], { into: 'old' });
     await store.getState().drop([file('b.index')], { into: 'new' });
     store.getState().setFilter('old', 'zzz');
@@ -181,7 +182,7 @@ describe('store', () => {
       answers.set(name, d);
       return d.promise;
     };
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('x.index')]);
     store.getState().select({ slot: 'old', name: 'a/w' });
     store.getState().select({ slot: 'old', name: 'b/w' });
@@ -196,7 +197,7 @@ describe('store', () => {
     const { client, calls } = fakeClient({
       open: async (slot, _files, source) => opened(slot, (source.as === 'checkpoint' && source.candidateId) || 'first', [tensor('w/k')]),
     });
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('a.index'), file('b.index')]);
     store.getState().setFilter('old', 'zzz');
     await store.getState().chooseCandidate('old', 'b');
@@ -216,7 +217,7 @@ describe('store', () => {
       return manifestCalls++ === 0 ? manifest.promise : Promise.resolve(manifestResponse());
     });
     const { client, calls } = fakeClient();
-    const store = createGraftStore(client);
+    const store = createGraftStore(client, memoryStorage());
     const example = store.getState().loadExample({ quiet: true });
     await store.getState().drop([file('mine.index')]);
     manifest.resolve(manifestResponse());

@@ -48,7 +48,12 @@ export function createGraftStore(client: GraftClient, storage: RecipeStorage = i
     if (s.recipe === prev.recipe || !s.recipe || !s.recipeKey) return;
     const { recipe, recipeKey } = s;
     clearTimeout(timer);
-    timer = setTimeout(() => void storage.save(recipeKey, recipe).catch(() => undefined), SAVE_DELAY_MS);
+    timer = setTimeout(() => {
+      // A failed save only loses the restore on the next visit; `savedRecipe` then stays behind `recipe`.
+      Promise.resolve()
+        .then(() => storage.save(recipeKey, recipe))
+        .then(() => store.setState({ savedRecipe: recipe }), () => undefined);
+    }, SAVE_DELAY_MS);
   });
   return store;
 }

@@ -102,6 +102,8 @@ export interface RecipeSlice {
   recipeStatus: RecipeStatus;
   /** The recipe came back from IndexedDB rather than from auto-matching. */
   restored: boolean;
+  /** The recipe last written to storage: `recipe` itself once its latest edit is saved (a reload then restores it). */
+  savedRecipe: Recipe | null;
   recipeError: GraftErrorData | null;
   /** A recipe file that failed to import: the sentence that says why. */
   importError: GraftErrorData | null;

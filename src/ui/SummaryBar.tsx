@@ -21,6 +21,7 @@ export function SummaryBar() {
   const setFilter = useGraft((s) => s.setStatusFilter);
   const acceptAll = useGraft((s) => s.acceptAll);
   const restored = useGraft((s) => s.restored);
+  const saved = useGraft((s) => s.recipe !== null && s.savedRecipe === s.recipe);
   if (!plan) {
     return (
       <div className="summary-bar" data-testid="summary">
@@ -31,7 +32,7 @@ export function SummaryBar() {
   const s = plan.summary;
   const attention = s.incompatible + s.pending;
   return (
-    <div className="summary-bar" data-testid="summary">
+    <div className="summary-bar" data-testid="summary" data-saved={saved}>
       {COUNTS.map(([key, label, title]) => {
         const n = key === 'pending' ? s.pending : key === 'unused' ? s.unused : s[key as 'exact'];
         return (

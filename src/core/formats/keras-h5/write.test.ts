@@ -65,7 +65,9 @@ async function attr(bytes: Uint8Array, path: string, name: string): Promise<unkn
 const reopen = async (bytes: Uint8Array, name = 'out.h5') => (await openCheckpoint([memorySource(name, bytes)])) as KerasH5Checkpoint;
 
 describe('Keras HDF5 writer: read(write(x)) = x over every Keras fixture', () => {
-  for (const fixture of fixtureFolders(['keras'])) {
+  const kerasFolders = fixtureFolders(['keras']);
+  it('finds the Keras fixtures', () => expect(kerasFolders.length).toBeGreaterThanOrEqual(5));
+  for (const fixture of kerasFolders) {
     for (const file of [...new Set(fixtureRows(fixture).map((r) => r.file))]) {
       it(`${fixture}/${file}`, async () => {
         const ckpt = (await openCheckpoint(fixtureFiles(fixture), file)) as KerasH5Checkpoint;

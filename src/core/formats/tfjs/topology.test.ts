@@ -41,6 +41,7 @@ async function writeAndLoad(target: TargetModel, values: (name: string, count: n
 }
 
 describe('Keras 3 model configs written as the topology TF.js reads', () => {
+  it('has the recorded models', () => expect(recorded.length).toBeGreaterThanOrEqual(2));
   for (const rec of recorded) {
     it(`${rec.name}: loads in tf.loadLayersModel and predicts what Keras 3 predicted`, async () => {
       const target = await buildTarget({ text: JSON.stringify(rec.model), fileName: `${rec.name}.json` });
