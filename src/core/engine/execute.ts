@@ -12,7 +12,7 @@ import type { TargetModel } from '../model/target-model';
 import { encodeStringTensor } from '../formats/tf-bundle/strings';
 import { cpuOps, type ArithmeticOps } from './arithmetic';
 import { runChain, type Value } from './chain';
-import type { CheckpointWriter } from '../io/output';
+import type { CheckpointWriter, OutputTensor } from '../io/output';
 import { BufferPool } from './buffer-pool';
 
 export interface Progress {
@@ -96,114 +96,166 @@ async function defaultBytes(entry: PlanEntry, fill: FillPolicy, target: TargetMo
   return bytes;
 }
 
+/** Where resize and mean fills run: loaded the first time an entry needs arithmetic (never when none does). */
+function lazyOps(given: ExecuteOptions['ops']): { get(): Promise<ArithmeticOps>; backend(): string | null } {
+  let ops: ArithmeticOps | undefined;
+  return {
+    async get() {
+      ops ??= given === undefined ? await cpuOps() : typeof given === 'function' ? await given() : given;
+      return ops;
+    },
+    backend: () => ops?.backend ?? null,
+  };
+}
+
+/** Counts what was written and reports it, with the rate and the time left at that rate. */
+function progressCounter(plan: Plan, bytesTotal: number, onProgress?: (p: Progress) => void) {
+  const start = performance.now();
+  const done = { bytes: 0, variables: 0 };
+  const seconds = () => (performance.now() - start) / 1000;
+  const report = (entry: PlanEntry, bytes: number) => {
+    done.bytes += bytes;
+    done.variables++;
+    if (!onProgress) return;
+    const rate = seconds() > 0 ? done.bytes / seconds() : 0;
+    onProgress({
+      bytesDone: done.bytes, bytesTotal, variablesDone: done.variables, variablesTotal: plan.entries.length, rateBytesPerSec: rate,
+      etaSeconds: rate > 0 ? Math.max(0, bytesTotal - done.bytes) / rate : null, current: entry.to,
+    });
+  };
+  return { done, seconds, report };
+}
+
+const readsNothing = (entry: PlanEntry) => entry.status === 'initialised' || entry.status === 'incompatible';
+
+/** An entry's source values, read into pool buffers where the dtype allows (strings get fresh memory). */
+async function readSources(entry: PlanEntry, old: Checkpoint, oldByName: ReadonlyMap<string, TensorInfo>, pool: BufferPool, signal?: AbortSignal): Promise<Read> {
+  const read: Read = { values: [], buffers: [] };
+  for (const name of entry.from) {
+    const info = oldByName.get(name);
+    if (!info) throw new GraftError('not-found', old.label, `the plan reads ${name}, which the old checkpoint does not have`);
+    if (signal?.aborted) break;
+    const into = info.dtype === 'string' ? undefined : pool.take(info.byteLength);
+    read.buffers.push(into);
+    read.values.push(await old.readValue(info.name, into));
+  }
+  return read;
+}
+
+/**
+ * Sources read ahead, in plan order, while earlier entries are transformed and written: file reads and checksums
+ * overlap the writes. Always the next entry, then more while their bytes stay within `limit`, so memory stays near
+ * the largest tensors in flight (this one, the one being written, the next) plus that. Reads run one after another.
+ */
+class ReadAhead {
+  private readonly loads = new Map<number, Promise<Read | undefined>>();
+  private scheduled = 0;
+  /** Bytes of scheduled entries not yet taken. */
+  private ahead = 0;
+  private reading: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly entries: readonly PlanEntry[],
+    private readonly read: (entry: PlanEntry) => Promise<Read>,
+    private readonly bytesOf: (entry: PlanEntry) => number,
+    private readonly limit: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Schedules the reads of entry `i + 1`, and of later ones while they fit within the limit. */
+  schedule(i: number): void {
+    while (this.scheduled < this.entries.length && (this.scheduled <= i + 1 || this.ahead + this.bytesOf(this.entries[this.scheduled]!) <= this.limit)) {
+      const entry = this.entries[this.scheduled]!;
+      const p = this.reading.then(() => (this.signal?.aborted || readsNothing(entry) ? undefined : this.read(entry)));
+      p.catch(() => undefined); // awaited (and its error raised) when its turn comes
+      this.reading = p.catch(() => undefined);
+      this.loads.set(this.scheduled++, p);
+      this.ahead += this.bytesOf(entry);
+    }
+  }
+
+  /** Entry `i`'s sources: undefined for an entry that reads none, or once cancelled. */
+  async take(i: number): Promise<Read | undefined> {
+    const p = this.loads.get(i);
+    this.loads.delete(i);
+    const read = await p;
+    this.ahead -= this.bytesOf(this.entries[i]!);
+    return read;
+  }
+}
+
+interface ProduceContext {
+  target: TargetModel;
+  seed: number;
+  /** The fill of incompatible entries initialised instead of refused. */
+  fill: FillPolicy;
+  oldByName: ReadonlyMap<string, TensorInfo>;
+  ops: () => Promise<ArithmeticOps>;
+  check: () => void;
+}
+
+/** An entry's value: its default when it reads nothing, the source as read when exact, else the transform chain's result. */
+async function produce(entry: PlanEntry, read: Read | undefined, ctx: ProduceContext): Promise<TensorValue> {
+  if (!read) return { bytes: await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : ctx.fill, ctx.target, ctx.seed) };
+  if (entry.status === 'exact') return read.values[0]!;
+  const sources: Value[] = read.values.map((v, k) => {
+    const info = ctx.oldByName.get(entry.from[k]!)!;
+    return { bytes: v.bytes, shape: info.shape, dtype: info.dtype };
+  });
+  return { bytes: (await runChain(sources, { entry, target: ctx.target, seed: ctx.seed, ops: ctx.ops, check: ctx.check })).bytes };
+}
+
+/** Adds one tensor at a time; each add runs while the next tensor is read and transformed. */
+class WriteBehind {
+  private writing: Promise<void> | undefined;
+
+  constructor(private readonly writer: CheckpointWriter) {}
+
+  /** Waits for the add in flight (its error raised here). */
+  async settle(): Promise<void> {
+    await this.writing;
+  }
+
+  /** Starts adding `tensor` (after `settle`); `then` runs once the writer holds no more of its bytes. */
+  add(tensor: OutputTensor, then: () => void): void {
+    this.writing = this.writer.add(tensor).then(then);
+    this.writing.catch(() => undefined); // raised by the next settle
+  }
+}
+
 export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, writer: CheckpointWriter, options: ExecuteOptions): Promise<ExecuteResult> {
-  const policy = options.incompatible ?? 'refuse';
-  checkRunnable(plan, policy);
-  const { signal, onProgress, seed } = options;
+  checkRunnable(plan, options.incompatible ?? 'refuse');
+  const { signal, seed } = options;
   const check = () => {
     if (signal?.aborted) throw cancelledError();
   };
-  let ops: ArithmeticOps | undefined;
-  const loadOps = async () => {
-    if (!ops) {
-      const given = options.ops;
-      ops = given === undefined ? await cpuOps() : typeof given === 'function' ? await given() : given;
-    }
-    return ops;
-  };
+  const ops = lazyOps(options.ops);
   const oldByName = new Map(old.tensors.map((t) => [t.name, t]));
-  const bytesTotal = plan.entries.reduce((n, e) => n + outputSize(e, oldByName), 0);
-  const start = performance.now();
-  let bytesDone = 0;
-  let variablesDone = 0;
-
-  // Sources are read ahead, in plan order, while earlier entries are transformed and written: file reads and
-  // checksums overlap the writes. Always the next entry, then more while their bytes stay within `readAheadBytes`,
-  // so memory stays near the largest tensors in flight (this one, the one being written, the next) plus that.
-  // They are read into buffers that go back to the pool once their entry is written (writers keep no bytes
-  // after `add` resolves).
+  const progress = progressCounter(plan, plan.entries.reduce((n, e) => n + outputSize(e, oldByName), 0), options.onProgress);
+  // Source buffers go back to the pool once their entry is written (writers keep no bytes after `add` resolves).
   const pool = new BufferPool();
-  const readAheadBytes = options.readAheadBytes ?? 64 * 1024 * 1024;
-  const load = (entry: PlanEntry): Promise<Read> | undefined => {
-    if (entry.status === 'initialised' || entry.status === 'incompatible') return undefined;
-    const p = (async () => {
-      const read: Read = { values: [], buffers: [] };
-      for (const name of entry.from) {
-        const info = oldByName.get(name);
-        if (!info) throw new GraftError('not-found', old.label, `the plan reads ${name}, which the old checkpoint does not have`);
-        if (signal?.aborted) break;
-        const into = info.dtype === 'string' ? undefined : pool.take(info.byteLength);
-        read.buffers.push(into);
-        read.values.push(await old.readValue(info.name, into));
-      }
-      return read;
-    })();
-    p.catch(() => undefined); // awaited (and its error raised) when its turn comes
-    return p;
-  };
-  const readBytes = (entry: PlanEntry) => (entry.status === 'initialised' || entry.status === 'incompatible' ? 0 : entry.from.reduce((n, f) => n + (oldByName.get(f)?.byteLength ?? 0), 0));
-  const loads = new Map<number, Promise<Read | undefined>>();
-  let scheduled = 0;
-  let ahead = 0; // bytes of scheduled entries not yet taken
-  let reading: Promise<unknown> = Promise.resolve(); // reads run one after another
-  const readAhead = (i: number) => {
-    while (scheduled < plan.entries.length && (scheduled <= i + 1 || ahead + readBytes(plan.entries[scheduled]!) <= readAheadBytes)) {
-      const entry = plan.entries[scheduled]!;
-      const p = reading.then(() => (signal?.aborted ? undefined : load(entry)));
-      p.catch(() => undefined);
-      reading = p.catch(() => undefined);
-      loads.set(scheduled++, p);
-      ahead += readBytes(entry);
-    }
-  };
-  // The previous tensor's write runs while this one is read, checked and transformed; adds stay one at a time.
-  let writing: Promise<void> | undefined;
-  const report = (entry: PlanEntry, bytes: number) => {
-    bytesDone += bytes;
-    variablesDone++;
-    if (!onProgress) return;
-    const seconds = (performance.now() - start) / 1000;
-    const rate = seconds > 0 ? bytesDone / seconds : 0;
-    onProgress({
-      bytesDone, bytesTotal, variablesDone, variablesTotal: plan.entries.length, rateBytesPerSec: rate,
-      etaSeconds: rate > 0 ? Math.max(0, bytesTotal - bytesDone) / rate : null, current: entry.to,
-    });
-  };
+  const bytesOf = (entry: PlanEntry) => (readsNothing(entry) ? 0 : entry.from.reduce((n, f) => n + (oldByName.get(f)?.byteLength ?? 0), 0));
+  const reads = new ReadAhead(plan.entries, (entry) => readSources(entry, old, oldByName, pool, signal), bytesOf, options.readAheadBytes ?? 64 * 1024 * 1024, signal);
+  const writes = new WriteBehind(writer);
+  const ctx: ProduceContext = { target, seed, fill: options.fill ?? 'initializer', oldByName, ops: ops.get, check };
   for (const [i, entry] of plan.entries.entries()) {
     check();
-    readAhead(i);
-    const read = await loads.get(i);
-    loads.delete(i);
-    ahead -= readBytes(entry);
+    reads.schedule(i);
+    const read = await reads.take(i);
     check();
-    readAhead(i);
-    let out: TensorValue;
-    let buffers: Read['buffers'] = [];
-    if (!read) {
-      out = { bytes: await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : options.fill ?? 'initializer', target, seed) };
-    } else {
-      buffers = read.buffers;
-      if (entry.status === 'exact') {
-        out = read.values[0]!;
-      } else {
-        const sources: Value[] = read.values.map((v, k) => {
-          const info = oldByName.get(entry.from[k]!)!;
-          return { bytes: v.bytes, shape: info.shape, dtype: info.dtype };
-        });
-        out = { bytes: (await runChain(sources, { entry, target, seed, ops: loadOps, check })).bytes };
-      }
-    }
-    await writing;
+    reads.schedule(i);
+    const out = await produce(entry, read, ctx);
+    await writes.settle();
     check();
     const size = ELEMENT_SIZE[entry.dtype] > 0 ? out.bytes.byteLength : outputSize(entry, oldByName);
-    writing = writer.add({ name: entry.to, dtype: entry.dtype, shape: entry.shape, bytes: out.bytes, ...(out.crc32c !== undefined ? { crc32c: out.crc32c } : {}) }).then(() => {
-      pool.give(buffers);
-      report(entry, size);
+    const tensor = { name: entry.to, dtype: entry.dtype, shape: entry.shape, bytes: out.bytes, ...(out.crc32c !== undefined ? { crc32c: out.crc32c } : {}) };
+    writes.add(tensor, () => {
+      pool.give(read?.buffers ?? []);
+      progress.report(entry, size);
     });
-    writing.catch(() => undefined); // raised by the next await
   }
-  await writing;
+  await writes.settle();
   check();
   await writer.finish();
-  return { variables: variablesDone, bytes: bytesDone, seconds: (performance.now() - start) / 1000, backend: ops?.backend ?? null };
+  return { variables: progress.done.variables, bytes: progress.done.bytes, seconds: progress.seconds(), backend: ops.backend() };
 }
