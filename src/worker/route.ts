@@ -43,6 +43,7 @@ const CHECKPOINT_NAME: Record<FormatId, string> = {
   safetensors: 'safetensors',
   npz: 'NumPy .npz',
   npy: 'NumPy .npy',
+  pytorch: 'PyTorch checkpoint',
 };
 
 /** A checkpoint source keeps every dropped file that is not a model JSON (a `checkpoint` state file, other candidates). */

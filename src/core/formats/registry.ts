@@ -7,12 +7,14 @@ import { basename, type ByteSource } from '../io/byte-source';
 import type { Checkpoint } from '../model/checkpoint';
 import { detectKeras, explainKeras, openKerasH5, openKerasZip } from './keras-h5';
 import { detectNumpy, openNpyFiles, openNpz } from './numpy';
+import { detectPytorch, explainPytorch, openPytorch, openShardedPytorch } from './pytorch';
 import { detectSafetensors, openSafetensors, openShardedSafetensors } from './safetensors';
 import { openTfBundle } from './tf-bundle/bundle';
-import { detectTfBundles } from './tf-bundle/detect';
+import { detectTfBundles, type TfBundleMatch } from './tf-bundle/detect';
+import { withMetaGraph } from './tf-meta/annotate';
 import { detectTfjs, explainTfjs, openTfjs } from './tfjs';
 
-export type FormatId = 'tf-bundle' | 'tfjs' | 'keras-h5' | 'keras' | 'safetensors' | 'npz' | 'npy';
+export type FormatId = 'tf-bundle' | 'tfjs' | 'keras-h5' | 'keras' | 'safetensors' | 'npz' | 'npy' | 'pytorch';
 
 export interface Candidate {
   format: FormatId;
@@ -48,18 +50,30 @@ function withDefault<T extends Omit<Candidate, 'isDefault'>>(list: T[]): Candida
   return list.map((c, i) => ({ ...c, isDefault: i === 0 }));
 }
 
+/** The MetaGraph TF saved with a bundle: `PREFIX.meta`, or a SavedModel's `saved_model.pb`. */
+function graphBeside(files: readonly ByteSource[], m: TfBundleMatch): ByteSource | undefined {
+  const model = m.prefix.split('/').slice(0, -2).join('/');
+  const path = m.savedModel ? (model ? `${model}/saved_model.pb` : 'saved_model.pb') : `${m.prefix}.meta`;
+  return files.find((f) => f.path === path);
+}
+
 const tfBundle: FormatSpec = {
   id: 'tf-bundle',
   name: 'TensorFlow checkpoint',
   expects: 'a TensorFlow checkpoint (PREFIX.index with its PREFIX.data-NNNNN-of-NNNNN files, a checkpoint folder, or a SavedModel folder)',
   async detect(files) {
     const matches = await detectTfBundles(files);
-    return matches.map((m) => ({ format: 'tf-bundle', id: m.prefix, label: m.label, isDefault: m.isDefault, files: m.files }));
+    return matches.map((m) => {
+      const graph = graphBeside(files, m);
+      return { format: 'tf-bundle', id: m.prefix, label: m.label, isDefault: m.isDefault, files: graph ? [...m.files, graph.path] : m.files };
+    });
   },
   async open(files, id) {
     const m = (await detectTfBundles(files)).find((x) => x.prefix === id);
     if (!m) throw new GraftError('not-found', id, 'no TensorFlow checkpoint with this prefix among the dropped files');
-    return openTfBundle(m.index, m.shards, m.prefix);
+    const bundle = await openTfBundle(m.index, m.shards, m.prefix);
+    const graph = graphBeside(files, m);
+    return graph ? withMetaGraph(bundle, graph) : bundle;
   },
 };
 
@@ -154,7 +168,23 @@ const npy: FormatSpec = {
   },
 };
 
-export const FORMATS: readonly FormatSpec[] = [tfBundle, tfjs, kerasH5, kerasZip, safetensors, npz, npy];
+const pytorch: FormatSpec = {
+  id: 'pytorch',
+  name: 'PyTorch checkpoint',
+  expects: 'a PyTorch checkpoint (.pt, .pth, .bin written by torch.save, or pytorch_model.bin.index.json with its shards)',
+  async detect(files) {
+    const found = await detectPytorch(files);
+    return withDefault(found.map((m) => ({ format: 'pytorch' as const, id: m.id, label: m.id, files: m.files })));
+  },
+  async open(files, id) {
+    const m = (await detectPytorch(files)).find((x) => x.id === id);
+    if (!m) throw notFound(id, 'PyTorch checkpoint');
+    return m.kind === 'sharded' ? openShardedPytorch(m.source.path, m.index!, m.shards) : openPytorch(m.source, m.layout!);
+  },
+  explain: explainPytorch,
+};
+
+export const FORMATS: readonly FormatSpec[] = [tfBundle, tfjs, kerasH5, kerasZip, safetensors, npz, npy, pytorch];
 
 /** What the formats say about dropped files that are not checkpoints. */
 export async function explainFiles(files: readonly ByteSource[]): Promise<string[]> {

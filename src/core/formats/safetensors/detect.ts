@@ -45,6 +45,8 @@ export async function detectSafetensors(files: readonly ByteSource[]): Promise<S
       } catch {
         continue;
       }
+      // pytorch_model.bin.index.json has the same shape; its shards are PyTorch files.
+      if ([...index.weightMap.values()].every((s) => /\.(bin|pt|pth)$/i.test(s))) continue;
       const shards = new Map<string, ByteSource>();
       for (const name of new Set(index.weightMap.values())) {
         const s = byPath.get(joinPath(dirname(f.path), name));
