@@ -22,9 +22,10 @@ describe('graft match', () => {
     const rows = out.slice(0, -1);
     expect(rows).toHaveLength(34);
     expect(rows.find((r) => r.to === 'Variable')).toMatchObject({ from: ['Variable'], status: 'exact', confidence: 'sure', reason: 'same name', transforms: [] });
-    expect(rows.find((r) => r.to === 'Variable_8')).toMatchObject({ from: ['Variable_6'], status: 'transformed', confidence: 'likely', transforms: [{ op: 'slice', axis: 0, start: 0, size: 10 }] });
+    // Keeping 10 of 1000 rows drops 99% of the old kernel: proposed as a guess, not applied.
+    expect(rows.find((r) => r.to === 'Variable_8')).toMatchObject({ from: [], status: 'initialised', proposal: { from: ['Variable_6'], confidence: 'guess', transforms: [{ op: 'slice', axis: 0, start: 0, size: 10 }] } });
     expect(rows.find((r) => r.to === 'Variable_2')).toMatchObject({ from: [], status: 'initialised', proposal: { from: ['Variable_2'], confidence: 'guess' } });
-    expect(out[out.length - 1]).toMatchObject({ summary: { exact: 5, transformed: 1, initialised: 28, incompatible: 0, unused: 4, excluded: 22 } });
+    expect(out[out.length - 1]).toMatchObject({ summary: { exact: 5, transformed: 0, initialised: 29, incompatible: 0, unused: 5, excluded: 22 } });
   });
 
   it('rules on the command line, the rule counts, and --out writes a recipe that gives the same plan again', async () => {
@@ -62,7 +63,7 @@ describe('graft match', () => {
     const run = promisify(execFile);
     const bin = resolve(process.cwd(), 'bin/graft.mjs');
     const ok = await run('node', [bin, 'match', join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt')]);
-    expect(ok.stdout).toMatch(/4 proposals to review/);
+    expect(ok.stdout).toMatch(/5 proposals to review/);
     const dir = mkdtempSync(join(tmpdir(), 'graft-match-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ version: 9 }));
     const bad = await run('node', [bin, 'match', join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), '--recipe', join(dir, 'bad.json')]).catch((e: { code: number; stderr: string }) => e);

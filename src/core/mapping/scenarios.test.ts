@@ -191,12 +191,13 @@ describe('real checkpoints of different architecture (tf1-saver-houseprices)', (
       Variable_3: ['Variable_3', 'guess', 'slice'],
       Variable_4: ['Variable_4', 'guess', 'slice,slice'],
       Variable_5: ['Variable_5', 'guess', 'slice'],
-      // The output layer and the scalars after it are forced by the structure.
-      Variable_8: ['Variable_6', 'likely', 'slice'],
+      // The output layer and the scalars after it are forced by the structure; keeping 10 of the output kernel's
+      // 1000 rows drops 99% of it, so that link is only proposed (a guess), never applied by default.
+      Variable_8: ['Variable_6', 'guess', 'slice'],
       Variable_9: ['Variable_7', 'likely'],
       Variable_10: ['Variable_8', 'likely'],
       Variable_11: ['Variable_9', 'likely'],
     });
-    expect(r.plan.summary).toMatchObject({ exact: 5, transformed: 1, pending: 4, unused: 4, excluded: 22 });
+    expect(r.plan.summary).toMatchObject({ exact: 5, transformed: 0, pending: 5, unused: 5, excluded: 22 });
   });
 });

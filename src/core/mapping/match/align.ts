@@ -1,9 +1,10 @@
 /**
  * Sequence alignment of two layer lists (edit distance over layer signatures): a layer is kept (same
- * signature, cost 0), changed (same variables and ranks, some sizes differ: cost 6), or inserted/removed
- * (cost 10 each). Layers of different kinds never pair. Among alignments of equal cost, the one pairing
- * layers of the same name wins (a second, lexicographic cost). An aligned pair is *forced* when every
- * alignment of minimal structural cost pairs the two: the structure alone, without names, says so.
+ * signature, cost 0), fed differently (only its kernels' input axis changed: cost 3), changed (same variables
+ * and ranks, some sizes differ: cost 6), or inserted/removed (cost 10 each). Layers of different kinds never
+ * pair. Among alignments of equal cost, the one pairing layers the names link wins (a second, lexicographic
+ * cost). An aligned pair is *forced* when every alignment of minimal structural cost pairs the two: the
+ * structure alone, without names, says so.
  */
 import type { Layer } from './layers';
 
@@ -17,15 +18,27 @@ export interface AlignedPair {
 }
 
 const KEEP = 0;
+const FED = 3;
 const CHANGE = 6;
 const GAP = 10;
 const NEVER = 2 * GAP + 1; // dearer than removing one layer and inserting another, so never chosen
 
-export function alignLayers(olds: readonly Layer[], news: readonly Layer[], renamedKeys?: (l: Layer) => string[]): AlignedPair[] {
+/** Layers whose names link them: by default, a layer key both have. */
+function keysLinked(olds: readonly Layer[], news: readonly Layer[]): (i: number, j: number) => boolean {
+  const oNames = new Map<string, number[]>();
+  olds.forEach((l, i) => l.keys.forEach((k) => oNames.set(k, [...(oNames.get(k) ?? []), i])));
+  const named = news.map((l) => new Set(l.keys.flatMap((k) => oNames.get(k) ?? [])));
+  return (i, j) => named[j]!.has(i);
+}
+
+/**
+ * `linked(i, j)`: the names link old layer i and new layer j (the tie-break). `nameCost(i, j)`: an extra cost of
+ * pairing them that their names give (see structure.ts), part of the cost that decides what is forced.
+ */
+export function alignLayers(olds: readonly Layer[], news: readonly Layer[], linked: (i: number, j: number) => boolean = keysLinked(olds, news), nameCost: (i: number, j: number) => number = () => 0): AlignedPair[] {
   const n = olds.length;
   const m = news.length;
   if (n === 0 || m === 0) return [];
-  const oldKeys = olds.map((l) => (renamedKeys ? renamedKeys(l) : l.keys));
   // The tie-break part of a cost stays below K, so floor(cost / K) is the structural part.
   const K = n + m + 1;
   const W = m + 1;
@@ -41,19 +54,17 @@ export function alignLayers(olds: readonly Layer[], news: readonly Layer[], rena
   const nSig = news.map((l) => id(l.sig));
   const oPat = olds.map((l) => id(l.pattern));
   const nPat = news.map((l) => id(l.pattern));
-  const oNames = new Map<string, number[]>();
-  oldKeys.forEach((keys, i) => keys.forEach((k) => oNames.set(k, [...(oNames.get(k) ?? []), i])));
+  const oOut = olds.map((l) => (l.outSig === undefined ? -1 : id(l.outSig)));
+  const nOut = news.map((l) => (l.outSig === undefined ? -2 : id(l.outSig)));
   for (let j = 0; j < m; j++) {
     const nl = news[j]!;
-    const named = new Set<number>();
-    for (const k of nl.keys) for (const i of oNames.get(k) ?? []) named.add(i);
     for (let i = 0; i < n; i++) {
       const ol = olds[i]!;
       let s: number;
       if (ol.family && nl.family && ol.family !== nl.family) s = NEVER;
-      else s = oSig[i] === nSig[j] ? KEEP : oPat[i] === nPat[j] ? CHANGE : NEVER;
-      S[i * m + j] = s;
-      T[i * m + j] = named.has(i) ? 0 : 1;
+      else s = oSig[i] === nSig[j] ? KEEP : oOut[i] === nOut[j] ? FED : oPat[i] === nPat[j] ? CHANGE : NEVER;
+      S[i * m + j] = s < NEVER ? Math.min(s + nameCost(i, j), NEVER - 1) : NEVER;
+      T[i * m + j] = linked(i, j) ? 0 : 1;
     }
   }
   const G = GAP * K + 1;

@@ -1,20 +1,33 @@
 /**
- * Auto-matching: proposes a link for every new variable it can, each with a confidence and a reason.
- * Stages: names (as stored, normalised per format, after rename rules) → structure (layers aligned by order
- * and shape) → a globally optimal assignment of what is left. A name match is `sure` only when shapes agree and
- * the structure does not contradict it (for auto-numbered names, only when the structure alone forces it).
+ * Auto-matching: proposes a link for every new variable it can, each with a confidence and a reason. Precision
+ * first, in stages:
+ *   sides     — both sides' variables as comparable views (names normalised per format, the person's rules);
+ *   names     — one-to-one pairs by name, then by rules the names suggest (wrapper prefixes, a renamed scope);
+ *   structure — layers in model order; what names paired is anchored, only the gaps between anchors are aligned;
+ *   place     — confidences (see place.ts): a same-name, same-shape pair is final, the structure never moves it;
+ *   leftovers — an optimal assignment of what is left, only ever `guess`;
+ *   links     — transform chains; a chain that invents or drops most of a tensor is a `guess`, and between
+ *               models that share little only the names' own same-shape pairs stay above `guess`.
  */
 import type { TensorInfo } from '../../model/checkpoint';
 import type { TargetModel, TargetVariable } from '../../model/target-model';
 import { proposeTransforms } from '../propose';
-import { CONFIDENCES, emptyRecipe, type Confidence, type Link, type Recipe } from '../recipe';
+import { emptyRecipe, type Confidence, type Link, type Recipe } from '../recipe';
 import { fmt } from '../transforms';
-import { alignLayers, type AlignedPair } from './align';
+import { movedKeys, pairByName } from './by-name';
+import { detectRules, type DetectedRule } from './detect';
 import { assignLeftovers } from './leftovers';
-import { buildLayers, hasOrder, isFlat, orderViews, type Layer } from './layers';
+import { toLinks } from './links';
 import { viewOf, type VarView } from './names';
-import { applyRules, compileRules, describeRule } from './rules';
+import { measureOverlap, type Overlap } from './overlap';
+import { claimAgreeing, claimAligned, claimNamed, Claims, type ClassifiedPair } from './place';
+import { applyRules, compileRules, describeRule, type CompiledRule } from './rules';
 import { followSlots, slotBase } from './slots';
+import { alignStructure, type Structure } from './structure';
+
+export type { Pair } from './place';
+export type { DetectedRule } from './detect';
+export type { Overlap } from './overlap';
 
 export interface MatchOptions {
   /** Links at or above this confidence are accepted (applied); the others are proposals. Default `likely`. */
@@ -28,206 +41,108 @@ export interface MatchResult {
   links: Link[];
   /** How many old names each rename rule moved. */
   ruleCounts: number[];
-}
-
-export interface Pair {
-  old: number;
-  new: number;
-  confidence: Confidence;
-  reason: string;
+  /** Rename rules the names suggest (a wrapper prefix, a renamed scope), applied as `likely` and offered to the person. */
+  detected: DetectedRule[];
+  /** How much the two models share; `related: false` when they share little (no shape-changing link is made then). */
+  overlap: Overlap;
 }
 
 type NewModel = Pick<TargetModel, 'variables'> & { source?: TargetModel['source'] };
 
 const ORDERED_SOURCES = new Set(['tfjs-layers', 'tfjs-graph', 'keras-json']);
 
-function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${s}`;
+interface Sides {
+  olds: VarView[];
+  news: VarView[];
+  old: Map<number, VarView>;
+  new: Map<number, VarView>;
+  rules: CompiledRule[];
+  include: boolean;
 }
 
-const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
-
-interface NamePair {
-  old: number;
-  new: number;
-  how: string;
-}
-
-/** One-to-one pairs by name: stored key, then normalised forms, with rules applied to old names first. */
-function pairByName(olds: VarView[], news: VarView[], rules: ReturnType<typeof compileRules>, counts: number[]): NamePair[] {
-  const newByKey = new Map<string, number[]>();
-  for (const v of news) for (const k of v.keys) newByKey.set(k, [...(newByKey.get(k) ?? []), v.index]);
-  const effective = olds.map((o) => {
-    let rule = -1;
-    const moved: string[] = [];
-    for (const k of o.keys) {
-      const r = applyRules(k, rules);
-      if (r.rule >= 0) {
-        if (rule < 0) rule = r.rule;
-        moved.push(r.name);
-      }
-    }
-    if (rule >= 0) counts[rule]!++;
-    return { keys: rule >= 0 ? [...new Set(moved)] : o.keys, rule };
-  });
-  const oldKeyCount = new Map<string, number>();
-  for (const e of effective) for (const k of e.keys) oldKeyCount.set(k, (oldKeyCount.get(k) ?? 0) + 1);
-  const takenNew = new Set<number>();
-  const pairs: NamePair[] = [];
-  const newByIndex = new Map(news.map((v) => [v.index, v]));
-  for (let stage = 0; stage < 2; stage++) {
-    olds.forEach((o, i) => {
-      if (pairs.some((p) => p.old === o.index) && stage === 1) return;
-      const { keys, rule } = effective[i]!;
-      const tryKeys = stage === 0 ? (rule < 0 ? [o.name] : []) : keys;
-      for (const k of tryKeys) {
-        const cands = newByKey.get(k);
-        if (!cands || cands.length !== 1 || (stage === 1 && oldKeyCount.get(k) !== 1)) continue;
-        const n = cands[0]!;
-        if (takenNew.has(n)) continue;
-        takenNew.add(n);
-        const target = newByIndex.get(n)!;
-        const how = rule >= 0
-          ? `same name after rule ${describeRule(rules[rule]!.rule)}`
-          : stage === 0 || (k === o.name && k === target.name)
-            ? 'same name'
-            : k.includes('#') ? `same layer and weight index (\`${k}\`)` : `same name once normalised (\`${k}\`)`;
-        pairs.push({ old: o.index, new: n, how });
-        return;
-      }
-    });
-  }
-  return pairs;
-}
-
-function layerIndex(layers: Layer[]): Map<number, [number, number]> {
-  const m = new Map<number, [number, number]>();
-  layers.forEach((l, i) => l.vars.forEach((v, k) => m.set(v, [i, k])));
-  return m;
-}
-
-export function autoMatch(old: { tensors: readonly TensorInfo[] }, target: NewModel, recipe: Recipe = emptyRecipe(), options: MatchOptions = {}): MatchResult {
-  const accept = CONFIDENCES.indexOf(options.accept ?? 'likely');
+/** Stage 1: views of the variables the matcher may link (not those the person already linked). */
+function sidesOf(old: { tensors: readonly TensorInfo[] }, target: NewModel, recipe: Recipe): Sides {
   const include = recipe.filters.includeOptimizer;
   const considered = (t: TensorInfo) => (t.kind === 'weight' || include) && t.name !== '_CHECKPOINTABLE_OBJECT_GRAPH';
   const ordered = target.source !== undefined && ORDERED_SOURCES.has(target.source);
-
   const fixedTargets = new Set(recipe.links.map((l) => l.to));
   const takenSources = new Set(recipe.links.filter((l) => l.accepted !== false).flatMap((l) => l.from));
-  const oldViews = old.tensors.map((t, i) => viewOf(t, i)).filter((v, i) => considered(old.tensors[i]!) && !takenSources.has(v.name));
-  const newViews = target.variables
+  const olds = old.tensors.map((t, i) => viewOf(t, i)).filter((v, i) => considered(old.tensors[i]!) && !takenSources.has(v.name));
+  const news = target.variables
     .map((v: TargetVariable, i) => viewOf(v, i, ordered ? { ordinal: i } : {}))
     .filter((v, i) => considered(target.variables[i]!) && !fixedTargets.has(v.name));
+  return { olds, news, old: new Map(olds.map((v) => [v.index, v])), new: new Map(news.map((v) => [v.index, v])), rules: compileRules(recipe.rules), include };
+}
 
-  const rules = compileRules(recipe.rules);
-  const ruleCounts = new Array<number>(recipe.rules.length).fill(0);
+const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && fmt(a.shape) === fmt(b.shape);
+
+/** Stage 2: name pairs, with the person's rules, then with the rules the unpaired names suggest. */
+function matchNames(s: Sides): { named: ClassifiedPair[]; detected: DetectedRule[]; detectedRules: CompiledRule[]; ruleCounts: number[] } {
   // Optimizer slots of a variable go with it (followSlots), not by their own names.
-  const newNames = new Set(newViews.map((v) => v.name));
-  const isSlot = (v: VarView) => v.kind === 'optimizer' && slotBase(v.name).some((b) => newNames.has(b));
-  const namePairs = pairByName(oldViews, newViews.filter((v) => !isSlot(v)), rules, ruleCounts);
+  const newNames = new Set(s.news.map((v) => v.name));
+  const candidates = s.news.filter((v) => !(v.kind === 'optimizer' && slotBase(v.name).some((b) => newNames.has(b))));
+  const plain = pairByName(s.olds, candidates, s.rules);
+  const ruleCounts = new Array<number>(s.rules.length).fill(0);
+  for (const o of s.olds) {
+    const r = movedKeys(o, s.rules).rule;
+    if (r >= 0) ruleCounts[r]!++;
+  }
+  const pairedOld = new Set(plain.map((p) => p.old));
+  const pairedNew = new Set(plain.map((p) => p.new));
+  const restOld = s.olds.filter((v) => v.kind === 'weight' && !pairedOld.has(v.index));
+  const restNew = candidates.filter((v) => v.kind === 'weight' && !pairedNew.has(v.index));
+  const { detected, compiled } = detectRules(restOld, restNew);
+  const more = compiled.length ? pairByName(restOld, restNew, compiled, (r) => `${detected[r]!.description} (a rule Graft detected: ${describeRule(detected[r]!.rule)})`) : [];
+  detected.forEach((d, i) => (d.moved = more.filter((p) => p.rule === i).length));
+  const named: ClassifiedPair[] = [];
+  for (const [pairs, isDetected] of [[plain, false], [more, true]] as const) {
+    for (const p of pairs) {
+      const o = s.old.get(p.old)!;
+      const n = s.new.get(p.new)!;
+      const same = sameType(o, n);
+      if (!same && !proposeTransforms([o], { shape: n.shape, dtype: n.dtype, name: n.name })) continue;
+      const kind = p.weak ? 'weak' : same ? 'fixed' : 'changed';
+      named.push({ ...p, kind, detected: isDetected, positional: o.positional || n.positional });
+    }
+  }
+  return { named, detected: detected.filter((d) => d.moved > 0), detectedRules: compiled, ruleCounts };
+}
 
-  // Structure over model weights. Old layers are ordered by their names after the rules, so a renamed scope
-  // sorts where its new name does.
-  const oldW = oldViews.filter((v) => v.kind === 'weight').map((v) => {
+/** Stage 3: layers in order (old layers named as the rules rename them), anchored on what the names fixed. */
+function structureOf(s: Sides, named: readonly ClassifiedPair[], detectedRules: readonly CompiledRule[]): Structure {
+  const rules = [...s.rules, ...detectedRules];
+  const oldW = s.olds.filter((v) => v.kind === 'weight').map((v) => {
     const moved = rules.length ? applyRules(v.readable, rules) : { rule: -1, name: v.readable };
     if (moved.rule < 0) return v;
     const at = moved.name.lastIndexOf('/');
     return { ...v, layer: v.layer === '' ? '' : at > 0 ? moved.name.slice(0, at) : v.layer };
   });
-  const newW = newViews.filter((v) => v.kind === 'weight');
-  const byPosition = hasOrder(oldW) && hasOrder(newW);
-  const pseudo = isFlat(oldW) || isFlat(newW);
-  const oldLayers = buildLayers(orderViews(oldW, byPosition), pseudo);
-  const newLayers = buildLayers(orderViews(newW, byPosition), pseudo);
-  const oldLayerOf = layerIndex(oldLayers);
-  const newLayerOf = layerIndex(newLayers);
-  newLayers.forEach((l, j) => l.keys.push(`\0L${j}`));
-  const partnerKeys = new Map<number, string[]>();
-  for (const p of namePairs) {
-    const ol = oldLayerOf.get(p.old)?.[0];
-    const nl = newLayerOf.get(p.new)?.[0];
-    if (ol !== undefined && nl !== undefined) partnerKeys.set(ol, [...(partnerKeys.get(ol) ?? []), `\0L${nl}`]);
-  }
-  const aligned = alignLayers(oldLayers, newLayers, (l) => [...l.keys, ...(partnerKeys.get(oldLayers.indexOf(l)) ?? [])]);
-  const alignedByOld = new Map<number, AlignedPair>(aligned.map((a) => [a.old, a]));
+  const newW = s.news.filter((v) => v.kind === 'weight');
+  const anchors = named.filter((p) => p.kind === 'fixed' || (p.kind === 'changed' && !p.positional));
+  return alignStructure(oldW, newW, anchors, named);
+}
 
-  const oldByIndex = new Map(oldViews.map((v) => [v.index, v]));
-  const newByIndex = new Map(newViews.map((v) => [v.index, v]));
-  const pairs: Pair[] = [];
-  const usedOld = new Set<number>();
-  const usedNew = new Set<number>();
-  const claim = (p: Pair) => {
-    pairs.push(p);
-    usedOld.add(p.old);
-    usedNew.add(p.new);
-  };
+/** Stage 5: what the pairs say about how related the models are. */
+function overlapOf(s: Sides, claims: Claims): Overlap {
+  const newW = s.news.filter((v) => v.kind === 'weight');
+  const byName = claims.pairs.filter((p) => p.byName).map((p) => ({ o: s.old.get(p.old)!, n: s.new.get(p.new)! }));
+  const structural = claims.pairs.filter((p) => !p.byName && p.confidence !== 'guess' && sameType(s.old.get(p.old)!, s.new.get(p.new)!) && s.new.get(p.new)!.kind === 'weight').map((p) => s.new.get(p.new)!);
+  return measureOverlap(newW, byName, structural);
+}
 
-  for (const np of namePairs) {
-    const o = oldByIndex.get(np.old)!;
-    const n = newByIndex.get(np.new)!;
-    const same = sameType(o, n);
-    if (!same && !proposeTransforms([o], { shape: n.shape, dtype: n.dtype, name: n.name })) continue;
-    const ol = oldLayerOf.get(np.old);
-    const nl = newLayerOf.get(np.new);
-    if (ol === undefined || nl === undefined) {
-      claim({ old: np.old, new: np.new, confidence: same ? 'sure' : 'likely', reason: np.how });
-      continue;
-    }
-    const a = alignedByOld.get(ol[0]);
-    const positional = o.positional || n.positional;
-    // An auto-numbered name must also sit at the same place inside its layer: TF1 `Variable_9` is not the
-    // old `Variable_9` when the variables around it were renumbered.
-    const agrees = a !== undefined && a.new === nl[0] && (!positional || ol[1] === nl[1]);
-    if (agrees) {
-      const strong = !positional || a.forced;
-      claim({ old: np.old, new: np.new, confidence: same ? (strong ? 'sure' : 'likely') : strong ? 'likely' : 'guess', reason: np.how });
-    } else if (!positional) {
-      claim({ old: np.old, new: np.new, confidence: same ? 'likely' : 'guess', reason: `${np.how}, though the layer order suggests otherwise` });
-    }
-  }
-
-  for (const a of aligned) {
-    const ol = oldLayers[a.old]!;
-    const nl = newLayers[a.new]!;
-    ol.vars.forEach((oi, k) => {
-      const ni = nl.vars[k]!;
-      if (usedOld.has(oi) || usedNew.has(ni)) return;
-      const o = oldByIndex.get(oi)!;
-      const n = newByIndex.get(ni)!;
-      const same = sameType(o, n);
-      const where = ol.ordinal === nl.ordinal
-        ? `${ordinal(nl.ordinal)} layer with weights on both sides`
-        : `old ${ordinal(ol.ordinal)} ↔ new ${ordinal(nl.ordinal)} layer with weights (a layer was ${ol.ordinal > nl.ordinal ? 'removed' : 'inserted'} before it)`;
-      const shape = same ? 'same shape' : `${fmt(o.shape)} → ${fmt(n.shape)}`;
-      const doubt = a.forced ? '' : '; other alignments fit as well';
-      claim({ old: oi, new: ni, confidence: a.forced ? 'likely' : 'guess', reason: `${where}, ${shape}${doubt}` });
-    });
-  }
-
-  const restOld = oldW.filter((v) => !usedOld.has(v.index));
-  const restNew = newW.filter((v) => !usedNew.has(v.index));
-  for (const p of assignLeftovers(restOld, restNew)) claim(p);
-  if (include) for (const p of followSlots(oldViews, newViews, pairs, usedOld, usedNew)) claim(p);
-
-  const links: Link[] = [];
-  const byNew = new Map(pairs.map((p) => [p.new, p]));
-  target.variables.forEach((v, i) => {
-    const p = byNew.get(i);
-    if (!p) return;
-    const src = old.tensors[p.old]!;
-    const same = src.dtype === v.dtype && fmt(src.shape) === fmt(v.shape);
-    const proposal = same ? { transforms: [], summary: '' } : proposeTransforms([src], { shape: v.shape, dtype: v.dtype, name: v.name });
-    if (!proposal) return;
-    const reason = proposal.summary ? `${p.reason}; ${proposal.summary}` : p.reason;
-    links.push({
-      from: [src.name],
-      to: v.name,
-      transforms: proposal.transforms,
-      confidence: p.confidence,
-      reason,
-      accepted: CONFIDENCES.indexOf(p.confidence) <= accept,
-    });
-  });
-  return { recipe: { ...recipe, links: [...recipe.links, ...links] }, links, ruleCounts };
+export function autoMatch(old: { tensors: readonly TensorInfo[] }, target: NewModel, recipe: Recipe = emptyRecipe(), options: MatchOptions = {}): MatchResult {
+  const accept = options.accept ?? 'likely';
+  const s = sidesOf(old, target, recipe);
+  const { named, detected, detectedRules, ruleCounts } = matchNames(s);
+  const st = structureOf(s, named, detectedRules);
+  const claims = new Claims();
+  claimNamed(named, claims);
+  claimAgreeing(named, st, s, claims);
+  claimAligned(st, s, claims);
+  const weights = (vs: VarView[], used: Set<number>) => vs.filter((v) => v.kind === 'weight' && !used.has(v.index));
+  for (const p of assignLeftovers(weights(s.olds, claims.usedOld), weights(s.news, claims.usedNew))) claims.claim(p);
+  if (s.include) for (const p of followSlots(s.olds, s.news, claims.pairs, new Set(claims.usedOld), new Set(claims.usedNew))) claims.claim(p);
+  const overlap = overlapOf(s, claims);
+  const links = toLinks(old.tensors, target.variables, claims.pairs, overlap, accept);
+  return { recipe: { ...recipe, links: [...recipe.links, ...links] }, links, ruleCounts, detected, overlap };
 }

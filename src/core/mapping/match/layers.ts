@@ -18,6 +18,11 @@ export interface Layer {
   sig: string;
   /** Coarse signature: number of variables, their ranks and dtypes (a shape change keeps it). */
   pattern: string;
+  /**
+   * The signature without the kernels' input axis: equal when only what feeds the layer changed (a layer
+   * inserted before it), so the layer itself is the same one.
+   */
+  outSig?: string;
   /** 1-based position among layers with weights, for reasons. */
   ordinal: number;
 }
@@ -33,16 +38,35 @@ export function hasOrder(views: readonly VarView[]): boolean {
   return views.length > 0 && views.every((v) => v.position !== undefined);
 }
 
+/** `dense_10` as ['dense_', 10, '']: natural order by comparing these, each string split once. */
+function naturalKey(s: string): (string | number)[] {
+  return s.split(/(\d+)/).map((part, i) => (i % 2 ? Number(part) : part));
+}
+
+function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return typeof x === 'number' ? x - (y as number) : x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
 export function orderViews(views: readonly VarView[], byPosition: boolean): VarView[] {
+  const keys = new Map<string, (string | number)[]>();
+  const key = (s: string) => keys.get(s) ?? (keys.set(s, naturalKey(s)), keys.get(s)!);
   const sorted = [...views];
-  if (byPosition) sorted.sort((a, b) => comparePosition(a.position, b.position) || a.slotOrder - b.slotOrder || naturalCompare(a.readable, b.readable));
-  else sorted.sort((a, b) => naturalCompare(a.layer, b.layer) || a.slotOrder - b.slotOrder || naturalCompare(a.readable, b.readable));
+  if (byPosition) sorted.sort((a, b) => comparePosition(a.position, b.position) || a.slotOrder - b.slotOrder || compareKeys(key(a.readable), key(b.readable)));
+  else sorted.sort((a, b) => compareKeys(key(a.layer), key(b.layer)) || a.slotOrder - b.slotOrder || compareKeys(key(a.readable), key(b.readable)));
   return sorted;
 }
 
 export function isFlat(views: readonly VarView[]): boolean {
   return views.length > 0 && views.every((v) => v.layer === '');
 }
+
+// PyTorch keeps kernels as [out, in, ...]; TF and Keras as [..., in, out].
+const inputAxis = (v: VarView) => (v.shape.length < 2 ? -1 : !v.name.includes('/') && v.name.includes('.') ? 1 : v.shape.length - 2);
 
 function finish(groups: VarView[][]): Layer[] {
   return groups.map((g, i) => {
@@ -55,6 +79,7 @@ function finish(groups: VarView[][]): Layer[] {
       ...(family ? { family } : {}),
       sig: g.map((v) => `${v.dtype}[${v.shape.join(',')}]`).join(' '),
       pattern: g.map((v) => `${v.dtype}:${v.shape.length}`).join(' '),
+      outSig: g.map((v) => `${v.dtype}[${v.shape.filter((_, a) => a !== inputAxis(v)).join(',')}]`).join(' '),
       ordinal: i + 1,
     };
   });

@@ -18,6 +18,12 @@ export interface VarView {
   readable: string;
   /** Normalised name forms, strongest first (the stored key first). `layer#i` forms come last. */
   keys: string[];
+  /**
+   * The keys that say only where a variable sits, not what it is: TF1 `Variable_N`, TF2 `layer_with_weights-N`
+   * and Keras 3 `_operations/N` object paths, Keras 3 `layers/dense_2/vars/0` (the third Dense, whatever its name).
+   * Two models agree on them only as long as their layer order does.
+   */
+  weak: ReadonlySet<string>;
   /** Scope of the readable name (`dense_4`), '' when unscoped (TF1 `Variable_3`). */
   layer: string;
   /** Names the layer goes by (path scope, original-name scope), for tie-breaking the alignment. */
@@ -71,8 +77,24 @@ export function familyOf(segment: string): string | undefined {
   return KERAS_FAMILIES.has(base) ? base : undefined;
 }
 
+// Segments repeat across thousands of names (`attention`, `layer_5`): each is tested once.
+const positionalSegments = new Map<string, boolean>();
+
 function isPositionalSegment(seg: string): boolean {
-  return POSITIONAL_SEGMENT.test(seg) || familyOf(seg) !== undefined;
+  let known = positionalSegments.get(seg);
+  if (known === undefined) {
+    if (positionalSegments.size > 100_000) positionalSegments.clear();
+    known = POSITIONAL_SEGMENT.test(seg) || familyOf(seg) !== undefined;
+    positionalSegments.set(seg, known);
+  }
+  return known;
+}
+
+const ORDINAL_KEY = /^Variable(_\d+)?$|(^|\/)(layer_with_weights-\d+|layer-\d+|_operations\/\d+)(\/|$)|^layers\/(.+\/)?vars\/\d+$/;
+
+/** A key made of positions only (see VarView.weak). */
+export function isOrdinalKey(key: string): boolean {
+  return ORDINAL_KEY.test(key);
 }
 
 export function isPositionalName(name: string): boolean {
@@ -134,6 +156,7 @@ interface ViewHints {
 }
 
 function positionFromName(name: string): number[] | undefined {
+  if (!name.includes('ariable') && !name.includes('layer') && !name.includes('_operations')) return undefined;
   const tf1 = /^Variable(?:_(\d+))?$/.exec(name);
   if (tf1) return [tf1[1] ? Number(tf1[1]) : 0];
   const segs = name.split('/');
@@ -146,8 +169,18 @@ function positionFromName(name: string): number[] | undefined {
   return nums.length ? nums : undefined;
 }
 
+const NO_KEYS: Set<string> = new Set();
+
 export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'weightIndex' | 'layerClass' | 'kerasPath'>>, index: number, hints: ViewHints = {}): VarView {
   const { forms, keras3 } = nameForms(t.name);
+  let weak: Set<string> = NO_KEYS;
+  const addWeak = (k: string) => (weak === NO_KEYS ? (weak = new Set([k])) : weak.add(k));
+  // Keras 3 keys a layer by class and position (`layers/dense_1` is the second Dense); where the file records the
+  // layer's own name, that is its name form, and the class-position form says only where it sits.
+  if (keras3 && forms[1]) {
+    if (t.layer !== undefined && t.layer !== keras3.layer) forms[1] = `${t.layer}/${basename(forms[1])}`;
+    else addWeak(forms[1]);
+  }
   const keys = [t.name, ...forms];
   // The key this variable would have in a Keras 3 weights file (`layers/dense/vars/0`), from the target builder.
   if (t.kerasPath) keys.push(t.kerasPath);
@@ -155,15 +188,20 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
   if (original) keys.push(original);
   // TF2 records a Sequential's variables under the model's own scope (`sequential/dense/kernel`); the new model
   // names them without it.
-  if (original && t.path?.startsWith('model/') && original.split('/').length >= 3) keys.push(original.slice(original.indexOf('/') + 1));
+  const unscoped = original && t.path?.startsWith('model/') && original.split('/').length >= 3 ? original.slice(original.indexOf('/') + 1) : undefined;
+  if (unscoped) keys.push(unscoped);
   if (t.path) keys.push(t.path);
   const layerName = hints.layer ?? t.layer ?? keras3?.layer;
   const weightIndex = hints.weightIndex ?? t.weightIndex ?? keras3?.index;
   const stripped = forms[forms.length - 1]!;
   // Readable: a TF2 object-graph path says only where the variable hangs; its original name says what it is.
-  const readable = original && /(^|\/)(layer(_with_weights)?-\d+|_operations\/\d+)(\/|$)/.test(stripped) ? original : stripped;
+  const readable = original && /(^|\/)(layer(_with_weights)?-\d+|_operations\/\d+)(\/|$)/.test(stripped) ? (unscoped ?? original) : stripped;
   const layer = layerName ?? dirname(readable);
-  if (layerName !== undefined && weightIndex !== undefined) keys.push(`${layerName}#${weightIndex}`);
+  if (layerName !== undefined && weightIndex !== undefined) {
+    keys.push(`${layerName}#${weightIndex}`);
+    if (keras3 && t.layer === undefined) addWeak(`${layerName}#${weightIndex}`);
+  }
+  for (const k of keys) if (isOrdinalKey(k)) addWeak(k);
   const layerKeys = [...new Set([layer, dirname(stripped), original ? dirname(original) : ''].filter(Boolean))];
   const slot = normaliseSlot(basename(readable));
   const cls = hints.layerClass ?? t.layerClass;
@@ -177,13 +215,14 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     kind: t.kind,
     readable,
     keys: [...new Set(keys)],
+    weak,
     layer,
     layerKeys,
     slot,
     slotOrder: weightIndex ?? slotRank(slot),
     ...(position ? { position } : {}),
     // Where an object-graph path was replaced by the variable's own name, the path's numbers say nothing of it.
-    positional: (readable === stripped && isPositionalName(stripped)) || isPositionalName(readable),
+    positional: isPositionalName(readable),
     ...(family ? { family } : {}),
   };
 }

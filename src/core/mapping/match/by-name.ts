@@ -1,0 +1,84 @@
+/**
+ * The name stage: one-to-one pairs of old and new variables by name. A key pairs two variables only when
+ * exactly one old and exactly one new variable have it. Keys that name a variable (`dense/kernel`, an original
+ * name, `layer#i`) are tried on every variable before keys that only say where it sits (VarView.weak), so a
+ * position can never take a variable its name claims.
+ */
+import { applyRules, describeRule, type CompiledRule } from './rules';
+import { isOrdinalKey, type VarView } from './names';
+
+export interface NamePair {
+  old: number;
+  new: number;
+  /** The key they share, as the old side has it after rules. */
+  key: string;
+  /** The key says only where the variables sit. */
+  weak: boolean;
+  /** Index of the rule that moved the old name, -1: none. */
+  rule: number;
+  how: string;
+}
+
+/** An old variable's keys after the rules: the first rule that moves any of its keys moves them all. */
+export function movedKeys(o: VarView, rules: readonly CompiledRule[]): { keys: string[]; rule: number } {
+  if (rules.length === 0) return { keys: o.keys, rule: -1 };
+  let rule = -1;
+  const moved: string[] = [];
+  for (const k of o.keys) {
+    const r = applyRules(k, rules);
+    if (r.rule < 0) continue;
+    if (rule < 0) rule = r.rule;
+    moved.push(r.name);
+  }
+  return rule >= 0 ? { keys: [...new Set(moved)], rule } : { keys: o.keys, rule: -1 };
+}
+
+const MANY = -1;
+
+/** Key → the one view that has it, or MANY. */
+function index(views: readonly VarView[], keysOf: (v: VarView) => readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const v of views) for (const k of keysOf(v)) m.set(k, m.has(k) ? MANY : v.index);
+  return m;
+}
+
+function describe(o: VarView, n: VarView, key: string, rule: number, rules: readonly CompiledRule[], detected: string | undefined): string {
+  if (rule >= 0) return detected ? `same name once ${detected}` : `same name after rule ${describeRule(rules[rule]!.rule)}`;
+  if (key === o.name && key === n.name) return 'same name';
+  if (key.includes('#')) return `same layer and weight index (\`${key}\`)`;
+  return `same name once normalised (\`${key}\`)`;
+}
+
+/**
+ * Pairs among `olds` and `news` (neither taken yet). `detected` describes the rules when they were found by the
+ * matcher rather than given by the person.
+ */
+export function pairByName(olds: readonly VarView[], news: readonly VarView[], rules: readonly CompiledRule[], detected?: (rule: number) => string): NamePair[] {
+  const moved = new Map(olds.map((o) => [o.index, movedKeys(o, rules)]));
+  const oldKeys = (o: VarView) => moved.get(o.index)!.keys;
+  const newByKey = index(news, (v) => v.keys);
+  const oldByKey = index(olds, oldKeys);
+  const newByIndex = new Map(news.map((v) => [v.index, v]));
+  const takenOld = new Set<number>();
+  const takenNew = new Set<number>();
+  const pairs: NamePair[] = [];
+  const tryKeys = (o: VarView, keys: readonly string[], pass: 'stored' | 'names' | 'positions') => {
+    const { rule } = moved.get(o.index)!;
+    for (const k of keys) {
+      const cand = newByKey.get(k);
+      if (cand === undefined || cand === MANY || takenNew.has(cand) || (pass !== 'stored' && oldByKey.get(k) === MANY)) continue;
+      const n = newByIndex.get(cand)!;
+      const weak = o.weak.has(k) || n.weak.has(k) || isOrdinalKey(k);
+      if (weak && pass !== 'positions') continue;
+      takenOld.add(o.index);
+      takenNew.add(n.index);
+      pairs.push({ old: o.index, new: n.index, key: k, weak, rule, how: describe(o, n, k, rule, rules, rule >= 0 ? detected?.(rule) : undefined) });
+      return;
+    }
+  };
+  // The stored key first (an exact name beats a normalised one), then every other naming key, then positions.
+  for (const o of olds) if (moved.get(o.index)!.rule < 0) tryKeys(o, [o.name], 'stored');
+  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, oldKeys(o), 'names');
+  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, oldKeys(o), 'positions');
+  return pairs;
+}

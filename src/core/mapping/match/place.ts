@@ -1,0 +1,104 @@
+/**
+ * Turning name pairs and the layer alignment into pairs with a confidence. Precedence, strongest first:
+ * 1. same name, same shape: final (`sure`; `likely` through a rule the matcher detected);
+ * 2. same name, shape changed, in a layer named by the person (`likely`);
+ * 3. a name that only says where the variable sits (TF1 `Variable_N`, `layer_with_weights-N`, Keras 3
+ *    `vars/i`), or an auto-numbered layer whose shape changed: kept where the alignment agrees;
+ * 4. the alignment of what is left (`likely` when the structure alone forces it, else `guess`).
+ */
+import { fmt } from '../transforms';
+import type { AlignedPair } from './align';
+import type { NamePair } from './by-name';
+import type { VarView } from './names';
+import type { Structure } from './structure';
+
+export interface Pair {
+  old: number;
+  new: number;
+  confidence: 'sure' | 'likely' | 'guess';
+  reason: string;
+  /** Made by names (and rules) rather than by order and shape: the overlap check keeps these. */
+  byName?: boolean;
+}
+
+export interface ClassifiedPair extends NamePair {
+  /** fixed: same name and shape; changed: same name, another shape; weak: a position-only key. */
+  kind: 'fixed' | 'changed' | 'weak';
+  /** Through a rule the matcher found, not one the person gave. */
+  detected: boolean;
+  /** The layer's name is auto-numbered (`dense_3`, `layer_5`): a changed shape may mean another layer. */
+  positional: boolean;
+}
+
+export class Claims {
+  readonly pairs: Pair[] = [];
+  readonly usedOld = new Set<number>();
+  readonly usedNew = new Set<number>();
+  claim(p: Pair): void {
+    if (this.usedOld.has(p.old) || this.usedNew.has(p.new)) return;
+    this.pairs.push(p);
+    this.usedOld.add(p.old);
+    this.usedNew.add(p.new);
+  }
+}
+
+/** Pairs the names stand behind on their own: rules 1 and 2. */
+export function claimNamed(named: readonly ClassifiedPair[], claims: Claims): void {
+  for (const p of named) {
+    if (p.kind === 'fixed') claims.claim({ old: p.old, new: p.new, confidence: p.detected ? 'likely' : 'sure', reason: p.how, byName: true });
+  }
+  for (const p of named) {
+    if (p.kind === 'changed' && !p.positional) claims.claim({ old: p.old, new: p.new, confidence: 'likely', reason: p.how, byName: true });
+  }
+}
+
+/** Rule 3: position-only names and auto-numbered layers whose shape changed, where the alignment agrees. */
+export function claimAgreeing(named: readonly ClassifiedPair[], st: Structure, views: { old: Map<number, VarView>; new: Map<number, VarView> }, claims: Claims): void {
+  for (const p of named) {
+    if (p.kind === 'fixed' || (p.kind === 'changed' && !p.positional)) continue;
+    const ol = st.oldLayerOf.get(p.old);
+    const nl = st.newLayerOf.get(p.new);
+    if (!ol || !nl) {
+      // Not a model weight (optimizer state, bookkeeping): no layer order to check it against.
+      const o = views.old.get(p.old)!;
+      const n = views.new.get(p.new)!;
+      if (p.kind === 'weak' && fmt(o.shape) === fmt(n.shape)) claims.claim({ old: p.old, new: p.new, confidence: o.name === n.name ? 'sure' : 'likely', reason: p.how, byName: true });
+      continue;
+    }
+    const a = st.pairedOld.get(ol[0]);
+    if (!a || a.new !== nl[0] || (p.kind === 'weak' && ol[1] !== nl[1])) continue;
+    const same = fmt(views.old.get(p.old)!.shape) === fmt(views.new.get(p.new)!.shape);
+    const confidence = same ? (p.kind === 'weak' && a.forced ? 'sure' : 'likely') : a.forced ? 'likely' : 'guess';
+    claims.claim({ old: p.old, new: p.new, confidence: p.detected && confidence === 'sure' ? 'likely' : confidence, reason: p.how, byName: p.kind !== 'weak' });
+  }
+}
+
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
+}
+
+function where(a: AlignedPair, st: Structure): string {
+  const o = st.oldLayers[a.old]!.ordinal;
+  const n = st.newLayers[a.new]!.ordinal;
+  if (o === n) return `${ordinal(n)} layer with weights on both sides`;
+  return `old ${ordinal(o)} ↔ new ${ordinal(n)} layer with weights (a layer was ${o > n ? 'removed' : 'inserted'} before it)`;
+}
+
+/** Rule 4: what the alignment pairs among the variables still free, weight by weight. */
+export function claimAligned(st: Structure, views: { old: Map<number, VarView>; new: Map<number, VarView> }, claims: Claims): void {
+  for (const a of st.aligned) {
+    const ol = st.oldLayers[a.old]!;
+    const nl = st.newLayers[a.new]!;
+    if (ol.vars.length !== nl.vars.length) continue;
+    ol.vars.forEach((oi, k) => {
+      const ni = nl.vars[k]!;
+      if (claims.usedOld.has(oi) || claims.usedNew.has(ni)) return;
+      const o = views.old.get(oi)!;
+      const n = views.new.get(ni)!;
+      const same = o.dtype === n.dtype && fmt(o.shape) === fmt(n.shape);
+      const shape = same ? 'same shape' : `${fmt(o.shape)} → ${fmt(n.shape)}`;
+      claims.claim({ old: oi, new: ni, confidence: a.forced ? 'likely' : 'guess', reason: `${where(a, st)}, ${shape}${a.forced ? '' : '; other alignments fit as well'}` });
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The structure stage: both sides cut into layers and put in model order; the layers that name pairs already
+ * link are anchors; only the stretches between anchors are aligned (alignLayers), so the structure places what
+ * the names could not and never moves what they paired. Aligning the gaps instead of whole models also keeps
+ * 5,000 × 5,000 variables fast: the gaps are small wherever names agree.
+ */
+import { alignLayers, type AlignedPair } from './align';
+import { buildLayers, hasOrder, isFlat, orderViews, type Layer } from './layers';
+import type { VarView } from './names';
+
+export interface Structure {
+  oldLayers: Layer[];
+  newLayers: Layer[];
+  /** Variable index → [layer, position in layer]. */
+  oldLayerOf: Map<number, [number, number]>;
+  newLayerOf: Map<number, [number, number]>;
+  /** Aligned layer pairs: the anchors (forced) and what the gaps between them aligned. */
+  aligned: AlignedPair[];
+  /** Old layer → the new layer its anchor or alignment pairs it with. */
+  pairedOld: Map<number, AlignedPair>;
+}
+
+// Pairing two layers the names do not link: cheap when their names differ only in numbers (auto-numbering
+// shifted by an insert: `dense_1` → `dense_2`, `layer_5` → `layer_6`), dearer when one was renamed, so that a
+// layer widened in place beats "a new layer inserted before it and the old one renamed".
+const SHIFTED = 1;
+const RENAMED = 4;
+const numberless = (id: string) => id.replace(/(_\d+)+$/, '').replace(/\d+/g, '#');
+
+function layerIndex(layers: readonly Layer[]): Map<number, [number, number]> {
+  const m = new Map<number, [number, number]>();
+  layers.forEach((l, i) => l.vars.forEach((v, k) => m.set(v, [i, k])));
+  return m;
+}
+
+/** The longest run of anchors increasing on both sides (patience sort): anchors that cross it are left out. */
+function chain(anchors: [number, number][]): [number, number][] {
+  const sorted = [...anchors].sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const tails: number[] = [];
+  const prev = new Int32Array(sorted.length).fill(-1);
+  for (let k = 0; k < sorted.length; k++) {
+    const y = sorted[k]![1];
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[tails[mid]!]![1] < y) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[k] = tails[lo - 1]!;
+    tails[lo] = k;
+  }
+  const out: [number, number][] = [];
+  for (let k = tails.length ? tails[tails.length - 1]! : -1; k >= 0; k = prev[k]!) out.push(sorted[k]!);
+  return out.reverse();
+}
+
+/** The layer pair most of an old layer's anchor pairs point to. */
+function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf: Map<number, [number, number]>, newLayerOf: Map<number, [number, number]>): [number, number][] {
+  const votes = new Map<number, Map<number, number>>();
+  for (const p of pairs) {
+    const ol = oldLayerOf.get(p.old)?.[0];
+    const nl = newLayerOf.get(p.new)?.[0];
+    if (ol === undefined || nl === undefined) continue;
+    const row = votes.get(ol) ?? new Map<number, number>();
+    row.set(nl, (row.get(nl) ?? 0) + 1);
+    votes.set(ol, row);
+  }
+  const out: [number, number][] = [];
+  const takenNew = new Set<number>();
+  for (const [ol, row] of [...votes].sort((a, b) => a[0] - b[0])) {
+    const [nl] = [...row].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
+    if (takenNew.has(nl)) continue;
+    takenNew.add(nl);
+    out.push([ol, nl]);
+  }
+  return out;
+}
+
+/** Old views in the new side's order: a paired one where its partner sits, the others after the paired one before them. */
+function borrowOrder(oldW: readonly VarView[], newW: readonly VarView[], links: readonly { old: number; new: number }[]): VarView[] {
+  const newPos = new Map(newW.map((v) => [v.index, v.position!]));
+  const partner = new Map<number, number[]>();
+  for (const p of links) {
+    const pos = newPos.get(p.new);
+    if (pos) partner.set(p.old, pos);
+  }
+  let last: number[] = [-1];
+  let k = 0;
+  const placed = orderViews(oldW, false).map((v) => {
+    const pos = partner.get(v.index);
+    if (pos) [last, k] = [pos, 0];
+    return { ...v, position: pos ? [...pos, 0] : [...last, ++k] };
+  });
+  return orderViews(placed, true);
+}
+
+/**
+ * `anchors`: variable pairs the names fixed. `links`: every name pair (fixed or not), which breaks ties
+ * between equally good alignments inside a gap.
+ */
+export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[], anchors: readonly { old: number; new: number }[], links: readonly { old: number; new: number }[]): Structure {
+  // Each side in its own model order where it knows it (creation order, a model JSON's layer order); an old side
+  // that does not know it follows the new side's order through the name pairs.
+  const pseudo = isFlat(oldW) || isFlat(newW);
+  const oldOrdered = hasOrder(oldW) ? orderViews(oldW, true) : hasOrder(newW) ? borrowOrder(oldW, newW, links) : orderViews(oldW, false);
+  const oldLayers = buildLayers(oldOrdered, pseudo);
+  const newLayers = buildLayers(orderViews(newW, hasOrder(newW)), pseudo);
+  const oldLayerOf = layerIndex(oldLayers);
+  const newLayerOf = layerIndex(newLayers);
+  const fixed = anchorPairs(anchors, oldLayerOf, newLayerOf);
+  const anchoredOld = new Set(fixed.map((a) => a[0]));
+  const anchoredNew = new Set(fixed.map((a) => a[1]));
+  const linked = new Set<string>();
+  for (const p of links) {
+    const ol = oldLayerOf.get(p.old)?.[0];
+    const nl = newLayerOf.get(p.new)?.[0];
+    if (ol !== undefined && nl !== undefined) linked.add(`${ol} ${nl}`);
+  }
+  const aligned: AlignedPair[] = [];
+  const run = chain(fixed);
+  let from: [number, number] = [-1, -1];
+  for (const to of [...run, [oldLayers.length, newLayers.length] as [number, number]]) {
+    const olds: number[] = [];
+    const news: number[] = [];
+    for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld.has(i)) olds.push(i);
+    for (let j = from[1] + 1; j < to[1]; j++) if (!anchoredNew.has(j)) news.push(j);
+    const isLinked = (i: number, j: number) => linked.has(`${olds[i]} ${news[j]}`);
+    const nameCost = (i: number, j: number) => {
+      const a = oldLayers[olds[i]!]!.id;
+      const b = newLayers[news[j]!]!.id;
+      return a === b || isLinked(i, j) ? 0 : numberless(a) === numberless(b) ? SHIFTED : RENAMED;
+    };
+    const gap = alignLayers(olds.map((i) => oldLayers[i]!), news.map((j) => newLayers[j]!), isLinked, nameCost);
+    for (const a of gap) aligned.push({ ...a, old: olds[a.old]!, new: news[a.new]! });
+    if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], same: oldLayers[to[0]]!.sig === newLayers[to[1]]!.sig, forced: true, sameName: true });
+    from = to;
+  }
+  // Anchors off the run (the names pair layers the order puts elsewhere) still hold their layers.
+  const inRun = new Set(run.map((a) => a[0]));
+  for (const [ol, nl] of fixed) if (!inRun.has(ol)) aligned.push({ old: ol, new: nl, same: oldLayers[ol]!.sig === newLayers[nl]!.sig, forced: true, sameName: true });
+  return { oldLayers, newLayers, oldLayerOf, newLayerOf, aligned, pairedOld: new Map(aligned.map((a) => [a.old, a])) };
+}
