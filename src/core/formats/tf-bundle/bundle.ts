@@ -12,10 +12,10 @@ import { Cursor } from './cursor';
 import { crc32c, unmaskCrc, u32le } from './crc32c';
 import { dataFileName } from './naming';
 import { namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
-import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry } from './protos';
+import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry, type BundleHeader } from './protos';
 import { copySliceInto, encodeTensorNameSlice, sliceShape } from './slices';
 import { decodeStringTensor, parseStringTensor } from './strings';
-import { readTable } from './table';
+import { readTable, type TableEntry } from './table';
 import { bundleValue } from './value';
 
 // tensor_bundle.cc: kTensorBundleVersion; a bundle whose min_consumer is newer cannot be read.
@@ -51,15 +51,17 @@ function elementCountChecked(shape: readonly number[], file: string, name: strin
   return n;
 }
 
-/**
- * Opens the bundle whose index is `index`. `prefix` is the bundle prefix as dropped
- * (`training_2/cp-0000.ckpt`); `shards` maps shard ids to the data files that were dropped.
- */
-export async function openTfBundle(
-  index: ByteSource,
-  shards: ReadonlyMap<number, ByteSource>,
-  prefix = index.path.replace(/\.index$/, ''),
-): Promise<TfBundleCheckpoint> {
+/** What every stage of opening a bundle needs: the index's name, its header, the data files dropped with it. */
+interface Bundle {
+  file: string;
+  header: BundleHeader;
+  shards: ReadonlyMap<number, ByteSource>;
+  shardPath(id: number): string;
+  warnings: string[];
+}
+
+/** The index's table and its header entry (key ""), checked: shard count and the bundle version this reader knows. */
+async function readIndex(index: ByteSource): Promise<{ table: TableEntry[]; header: BundleHeader }> {
   const file = index.path;
   const table = await readTable(index);
   const first = table[0];
@@ -73,45 +75,31 @@ export async function openTfBundle(
   if (header.version.minConsumer > TENSOR_BUNDLE_VERSION) {
     throw new GraftError('unsupported', file, `the checkpoint needs a reader of bundle version ${header.version.minConsumer} or newer; Graft reads version ${TENSOR_BUNDLE_VERSION}`);
   }
-  const shardPath = (id: number) => dataFileName(prefix, id, header.numShards);
+  return { table, header };
+}
 
+interface Listed {
+  /** Every entry after the header, in index order, by name and by raw key (latin1 of its bytes). */
+  ordered: { name: string; key: string; entry: BundleEntry }[];
+  byKey: Map<string, BundleEntry>;
+  /** The slice entries of each partitioned variable, and the raw keys of all slice entries. */
+  sliceEntries: Map<string, BundleEntry[]>;
+  sliceKeys: Set<string>;
+}
+
+/** Decodes the table's entries and finds each partitioned variable's slices (every one must be in the index). */
+function listEntries(table: readonly TableEntry[], file: string): Listed {
   const byKey = new Map<string, BundleEntry>();
-  const ordered: { name: string; entry: BundleEntry }[] = [];
+  const ordered: Listed['ordered'] = [];
   for (const e of table.slice(1)) {
     const name = utf8.decode(e.key);
     const entry = decodeEntry(e.value, file, name);
-    byKey.set(latin1(e.key), entry);
-    ordered.push({ name, entry });
+    const key = latin1(e.key);
+    byKey.set(key, entry);
+    ordered.push({ name, key, entry });
   }
-
   const sliceKeys = new Set<string>();
   const sliceEntries = new Map<string, BundleEntry[]>();
-  const infos = new Map<string, TensorInfo>();
-  const entries = new Map<string, BundleEntry>();
-  const warnings: string[] = [];
-  const truncated = new Set<string>();
-
-  const checkStored = (label: string, entry: BundleEntry, dtype: DType, count: number) => {
-    if (entry.shardId < 0 || entry.shardId >= header.numShards) {
-      throw new GraftError('corrupt', file, `${label} is in data shard ${entry.shardId} but the bundle has ${header.numShards} shards`);
-    }
-    if (!Number.isSafeInteger(entry.offset + entry.size)) {
-      throw new GraftError('too-large', file, `${label} claims ${entry.size} bytes at offset ${entry.offset}, beyond what Graft can address`);
-    }
-    const elem = ELEMENT_SIZE[dtype];
-    if (elem > 0 && entry.size !== count * elem) {
-      throw new GraftError('corrupt', file, `${label} (${tfDtypeName(entry.dtypeCode)}, shape [${entry.shape.join(', ')}]) should take ${count * elem} bytes but its entry says ${entry.size} — the index is damaged`);
-    }
-    if (dtype === 'string' && entry.size < count + 4 && !(entry.size === 0 && count === 0)) {
-      throw new GraftError('corrupt', file, `${label} is a string tensor with ${count} elements but its entry says only ${entry.size} bytes (at least ${count + 4} needed)`);
-    }
-    const shard = shards.get(entry.shardId);
-    if (shard && entry.offset + entry.size > shard.size && !truncated.has(shard.path)) {
-      truncated.add(shard.path);
-      warnings.push(`${shard.path} is ${shard.size} bytes but ${label} needs bytes up to ${entry.offset + entry.size} — the data file is truncated`);
-    }
-  };
-
   for (const { name, entry } of ordered) {
     if (entry.slices.length === 0) continue;
     const parts: BundleEntry[] = [];
@@ -127,9 +115,57 @@ export async function openTfBundle(
     }
     sliceEntries.set(name, parts);
   }
+  return { ordered, byKey, sliceEntries, sliceKeys };
+}
 
-  for (const [i, { name, entry }] of ordered.entries()) {
-    if (sliceKeys.has(latin1(table[i + 1]!.key))) continue;
+/** Checks where an entry says its bytes are: a shard of the bundle, an addressable range, the size its dtype and shape need. */
+function checkStored(b: Bundle, truncated: Set<string>, label: string, entry: BundleEntry, dtype: DType, count: number): void {
+  const { file, header } = b;
+  if (entry.shardId < 0 || entry.shardId >= header.numShards) {
+    throw new GraftError('corrupt', file, `${label} is in data shard ${entry.shardId} but the bundle has ${header.numShards} shards`);
+  }
+  if (!Number.isSafeInteger(entry.offset + entry.size)) {
+    throw new GraftError('too-large', file, `${label} claims ${entry.size} bytes at offset ${entry.offset}, beyond what Graft can address`);
+  }
+  const elem = ELEMENT_SIZE[dtype];
+  if (elem > 0 && entry.size !== count * elem) {
+    throw new GraftError('corrupt', file, `${label} (${tfDtypeName(entry.dtypeCode)}, shape [${entry.shape.join(', ')}]) should take ${count * elem} bytes but its entry says ${entry.size} — the index is damaged`);
+  }
+  if (dtype === 'string' && entry.size < count + 4 && !(entry.size === 0 && count === 0)) {
+    throw new GraftError('corrupt', file, `${label} is a string tensor with ${count} elements but its entry says only ${entry.size} bytes (at least ${count + 4} needed)`);
+  }
+  const shard = b.shards.get(entry.shardId);
+  if (shard && entry.offset + entry.size > shard.size && !truncated.has(shard.path)) {
+    truncated.add(shard.path);
+    b.warnings.push(`${shard.path} is ${shard.size} bytes but ${label} needs bytes up to ${entry.offset + entry.size} — the data file is truncated`);
+  }
+}
+
+/** Like TF's TensorSliceSet query: a partitioned variable's slices must tile it (no gaps, no overlaps), each stored as it says. */
+function checkPartitioned(b: Bundle, truncated: Set<string>, name: string, entry: BundleEntry, parts: readonly BundleEntry[], dtype: DType, count: number): void {
+  const { file } = b;
+  const covered = entry.slices.reduce((sum, slice) => sum + elementCountChecked(sliceShape(slice, entry.shape, file, name), file, name), 0);
+  if (covered !== count) {
+    throw new GraftError('corrupt', file, `the slices of partitioned variable "${name}" hold ${covered} elements but the variable has ${count}`);
+  }
+  entry.slices.forEach((slice, s) => {
+    const part = parts[s]!;
+    const shape = sliceShape(slice, entry.shape, file, name);
+    if (part.dtypeCode !== entry.dtypeCode || part.shape.join() !== shape.join()) {
+      throw new GraftError('corrupt', file, `a slice of partitioned variable "${name}" is stored as ${tfDtypeName(part.dtypeCode)} [${part.shape.join(', ')}] but should be ${tfDtypeName(entry.dtypeCode)} [${shape.join(', ')}]`);
+    }
+    checkStored(b, truncated, `slice ${s} of partitioned variable "${name}"`, part, dtype, elementCountChecked(shape, file, name));
+  });
+}
+
+/** The bundle's variables (slice entries folded into their variable), each checked against the index and the shards. */
+function tensorsOf(b: Bundle, listed: Listed): { infos: Map<string, TensorInfo>; entries: Map<string, BundleEntry> } {
+  const { file } = b;
+  const infos = new Map<string, TensorInfo>();
+  const entries = new Map<string, BundleEntry>();
+  const truncated = new Set<string>();
+  for (const { name, key, entry } of listed.ordered) {
+    if (listed.sliceKeys.has(key)) continue;
     const dtype = dtypeFromCode(entry.dtypeCode);
     if (!dtype) {
       const code = entry.dtypeCode === 0 ? 'corrupt' : 'unsupported';
@@ -137,65 +173,49 @@ export async function openTfBundle(
     }
     if (entry.unknownRank) throw new GraftError('corrupt', file, `tensor "${name}" is stored with an unknown rank`);
     const count = elementCountChecked(entry.shape, file, name);
-    let byteLength = entry.size;
-    const parts = sliceEntries.get(name);
-    if (parts) {
-      byteLength = count * ELEMENT_SIZE[dtype];
-      // Like TF's TensorSliceSet query: the slices must tile the variable (no gaps, no overlaps).
-      const covered = entry.slices.reduce((sum, slice) => sum + elementCountChecked(sliceShape(slice, entry.shape, file, name), file, name), 0);
-      if (covered !== count) {
-        throw new GraftError('corrupt', file, `the slices of partitioned variable "${name}" hold ${covered} elements but the variable has ${count}`);
-      }
-      entry.slices.forEach((slice, s) => {
-        const part = parts[s]!;
-        const shape = sliceShape(slice, entry.shape, file, name);
-        if (part.dtypeCode !== entry.dtypeCode || part.shape.join() !== shape.join()) {
-          throw new GraftError('corrupt', file, `a slice of partitioned variable "${name}" is stored as ${tfDtypeName(part.dtypeCode)} [${part.shape.join(', ')}] but should be ${tfDtypeName(entry.dtypeCode)} [${shape.join(', ')}]`);
-        }
-        checkStored(`slice ${s} of partitioned variable "${name}"`, part, dtype, elementCountChecked(shape, file, name));
-      });
-    } else {
-      checkStored(`tensor "${name}"`, entry, dtype, count);
-    }
+    const parts = listed.sliceEntries.get(name);
+    if (parts) checkPartitioned(b, truncated, name, entry, parts, dtype, count);
+    else checkStored(b, truncated, `tensor "${name}"`, entry, dtype, count);
+    const byteLength = parts ? count * ELEMENT_SIZE[dtype] : entry.size;
     infos.set(name, { name, dtype, shape: entry.shape, byteLength, kind: 'weight', group: '' });
     entries.set(name, entry);
   }
+  return { infos, entries };
+}
 
-  warnings.push(...overlaps(entries, sliceEntries, (id) => shardPath(id)));
-
-  const missing = new Set<number>();
-  for (let id = 0; id < header.numShards; id++) if (!shards.has(id)) missing.add(id);
-  for (const id of missing) {
-    warnings.push(`${shardPath(id)} is missing: the variables can be listed but their values cannot be read`);
+/** One stored entry's bytes from its shard, checked against its CRC32C (strings and variants: TF's own CRC of them). */
+async function readStored(b: Bundle, name: string, entry: BundleEntry, dtype: DType, count: number, into?: Uint8Array): Promise<Uint8Array> {
+  const shard = b.shards.get(entry.shardId);
+  if (!shard) {
+    throw new GraftError('missing-file', b.shardPath(entry.shardId), `data file not found — tensor "${name}" is stored there (shard ${entry.shardId} of ${b.header.numShards}); drop it together with ${basename(b.file)}`);
   }
+  let bytes: Uint8Array;
+  let actual: number;
+  if (dtype === 'string' || dtype === 'variant') {
+    bytes = await shard.read(entry.offset, entry.size);
+    if (dtype === 'string') actual = parseStringTensor(bytes, count, shard.path, name, entry.offset, b.header.littleEndian).crc;
+    else actual = variantCrc(bytes, count, shard.path, name, entry.offset);
+  } else {
+    ({ bytes, crc: actual } = await readChecksummed(shard, entry.offset, entry.size, into && into.byteLength >= entry.size ? into : undefined));
+  }
+  const stored = unmaskCrc(entry.crc32c);
+  if (actual !== stored) {
+    throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${name}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
+  }
+  return bytes;
+}
 
-  const readEntry = async (name: string, entry: BundleEntry, dtype: DType, count: number, into?: Uint8Array): Promise<Uint8Array> => {
-    const shard = shards.get(entry.shardId);
-    if (!shard) {
-      throw new GraftError('missing-file', shardPath(entry.shardId), `data file not found — tensor "${name}" is stored there (shard ${entry.shardId} of ${header.numShards}); drop it together with ${basename(file)}`);
-    }
-    let bytes: Uint8Array;
-    let actual: number;
-    if (dtype === 'string' || dtype === 'variant') {
-      bytes = await shard.read(entry.offset, entry.size);
-      if (dtype === 'string') actual = parseStringTensor(bytes, count, shard.path, name, entry.offset, header.littleEndian).crc;
-      else actual = variantCrc(bytes, count, shard.path, name, entry.offset);
-    } else {
-      ({ bytes, crc: actual } = await readChecksummed(shard, entry.offset, entry.size, into && into.byteLength >= entry.size ? into : undefined));
-    }
-    const stored = unmaskCrc(entry.crc32c);
-    if (actual !== stored) {
-      throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${name}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
-    }
-    return bytes;
-  };
+type ReadFn = (name: string, into?: Uint8Array) => Promise<Uint8Array>;
 
-  const read = async (name: string, into?: Uint8Array): Promise<Uint8Array> => {
+/** `Checkpoint.read` over the bundle: a variable's stored bytes, a partitioned one reassembled from its slices. */
+function storedReader(b: Bundle, infos: ReadonlyMap<string, TensorInfo>, entries: ReadonlyMap<string, BundleEntry>, sliceEntries: ReadonlyMap<string, BundleEntry[]>): ReadFn {
+  const { file } = b;
+  return async (name, into) => {
     const info = infos.get(name);
     const entry = entries.get(name);
     if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${name}" in this checkpoint`);
     const parts = sliceEntries.get(name);
-    if (!parts) return readEntry(name, entry, info.dtype, elementCountChecked(info.shape, file, name), into);
+    if (!parts) return readStored(b, name, entry, info.dtype, elementCountChecked(info.shape, file, name), into);
     const elem = ELEMENT_SIZE[info.dtype];
     if (elem === 0) {
       throw new GraftError('unsupported', file, `partitioned variable "${name}" has dtype ${info.dtype}; Graft reassembles only fixed-size dtypes`);
@@ -203,26 +223,30 @@ export async function openTfBundle(
     const full = new Uint8Array(info.byteLength);
     for (const [s, slice] of entry.slices.entries()) {
       const shape = sliceShape(slice, info.shape, file, name);
-      const bytes = await readEntry(name, parts[s]!, info.dtype, elementCountChecked(shape, file, name));
+      const bytes = await readStored(b, name, parts[s]!, info.dtype, elementCountChecked(shape, file, name));
       copySliceInto(full, info.shape, slice, bytes, elem);
     }
     return full;
   };
+}
 
-  // TF2: readable names from the object graph, a small string tensor in a data shard.
-  let graphNames = new Map<string, GraphName>();
+/** TF2: readable names from the object graph, a small string tensor in a data shard; none when it cannot be read (a warning says why). */
+async function objectGraphNames(b: Bundle, read: ReadFn, infos: ReadonlyMap<string, TensorInfo>, entries: ReadonlyMap<string, BundleEntry>): Promise<Map<string, GraphName>> {
   const graphInfo = infos.get(OBJECT_GRAPH_KEY);
-  if (graphInfo && graphInfo.dtype === 'string' && graphInfo.shape.length === 0 && shards.has(entries.get(OBJECT_GRAPH_KEY)!.shardId)) {
-    try {
-      const bytes = await read(OBJECT_GRAPH_KEY);
-      const [serialized] = decodeStringTensor(bytes, 1, file, OBJECT_GRAPH_KEY, header.littleEndian);
-      graphNames = namesFromObjectGraph(decodeObjectGraph(serialized ?? new Uint8Array(0), file));
-    } catch (e) {
-      warnings.push(`the object graph could not be read, so readable names are missing: ${e instanceof Error ? e.message : String(e)}`);
-    }
+  if (!graphInfo || graphInfo.dtype !== 'string' || graphInfo.shape.length !== 0 || !b.shards.has(entries.get(OBJECT_GRAPH_KEY)!.shardId)) return new Map();
+  try {
+    const bytes = await read(OBJECT_GRAPH_KEY);
+    const [serialized] = decodeStringTensor(bytes, 1, b.file, OBJECT_GRAPH_KEY, b.header.littleEndian);
+    return namesFromObjectGraph(decodeObjectGraph(serialized ?? new Uint8Array(0), b.file));
+  } catch (e) {
+    b.warnings.push(`the object graph could not be read, so readable names are missing: ${e instanceof Error ? e.message : String(e)}`);
+    return new Map();
   }
+}
 
-  const tensors = [...infos.values()].map((info) => {
+/** Each variable's kind and group, and its readable path and original name where the object graph has them. */
+function named(infos: ReadonlyMap<string, TensorInfo>, graphNames: ReadonlyMap<string, GraphName>): TensorInfo[] {
+  return [...infos.values()].map((info) => {
     const g = graphNames.get(info.name);
     const cls = classifyVariable(info.name, g ? { path: g.path, optimizer: g.optimizer } : {});
     return {
@@ -233,14 +257,34 @@ export async function openTfBundle(
       ...(g?.originalName ? { originalName: g.originalName } : {}),
     } satisfies TensorInfo;
   });
+}
 
-  const files = [file, ...[...shards.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s.path)];
+/**
+ * Opens the bundle whose index is `index`. `prefix` is the bundle prefix as dropped
+ * (`training_2/cp-0000.ckpt`); `shards` maps shard ids to the data files that were dropped.
+ */
+export async function openTfBundle(
+  index: ByteSource,
+  shards: ReadonlyMap<number, ByteSource>,
+  prefix = index.path.replace(/\.index$/, ''),
+): Promise<TfBundleCheckpoint> {
+  const file = index.path;
+  const { table, header } = await readIndex(index);
+  const b: Bundle = { file, header, shards, shardPath: (id) => dataFileName(prefix, id, header.numShards), warnings: [] };
+  const listed = listEntries(table, file);
+  const { infos, entries } = tensorsOf(b, listed);
+  b.warnings.push(...overlaps(entries, listed.sliceEntries, b.shardPath));
+  for (let id = 0; id < header.numShards; id++) {
+    if (!shards.has(id)) b.warnings.push(`${b.shardPath(id)} is missing: the variables can be listed but their values cannot be read`);
+  }
+  const read = storedReader(b, infos, entries, listed.sliceEntries);
+  const tensors = named(infos, await objectGraphNames(b, read, infos, entries));
   return {
     format: 'tf-bundle',
     label: prefix,
-    files,
+    files: [file, ...[...shards.entries()].sort((x, y) => x[0] - y[0]).map(([, s]) => s.path)],
     tensors,
-    warnings,
+    warnings: b.warnings,
     littleEndian: header.littleEndian,
     numShards: header.numShards,
     read,
