@@ -95,7 +95,6 @@ export function decodeSmallFloat(bits: number, dtype: SmallFloatDType): number {
 }
 
 export const float16ToNumber = (bits: number): number => decodeSmallFloat(bits, 'float16');
-export const bfloat16ToNumber = (bits: number): number => decodeSmallFloat(bits, 'bfloat16');
 export const numberToFloat16 = (x: number): number => encodeSmallFloat(x, 'float16');
 export const numberToBfloat16 = (x: number): number => encodeSmallFloat(x, 'bfloat16');
 
@@ -189,8 +188,6 @@ const INTS: Partial<Record<DType, { bits: number; signed: boolean }>> = {
   int8: { bits: 8, signed: true }, int16: { bits: 16, signed: true }, int32: { bits: 32, signed: true }, int64: { bits: 64, signed: true },
   uint8: { bits: 8, signed: false }, uint16: { bits: 16, signed: false }, uint32: { bits: 32, signed: false }, uint64: { bits: 64, signed: false },
 };
-const FLOATS = new Set<DType>(['float16', 'bfloat16', 'float32', 'float64']);
-export const isFloat = (d: DType): boolean => FLOATS.has(d);
 
 /**
  * How numbers become integers: `trunc` (toward zero) or `round` (half to even), then saturated to the range with
