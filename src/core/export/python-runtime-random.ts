@@ -48,17 +48,18 @@ class Rng:
         self.pending = np.zeros(0)
         self.u32s(12)
 
-    def u32s(self, n):
+    def u32s(self, n, mask=M32):
         a, b, c, d = self.a, self.b, self.c, self.d
-        out = [0] * n
-        for i in range(n):
-            t = (a + b + d) & M32
-            d = (d + 1) & M32
+        out = []
+        push = out.append
+        for _ in range(n):
+            t = (a + b + d) & mask
+            d += 1  # only ever used modulo 2**32
             a = b ^ (b >> 9)
-            b = (c + (c << 3)) & M32
-            c = (((c << 21) | (c >> 11)) + t) & M32
-            out[i] = t
-        self.a, self.b, self.c, self.d = a, b, c, d
+            b = (c * 9) & mask
+            c = (((c << 21) | (c >> 11)) + t) & mask
+            push(t)
+        self.a, self.b, self.c, self.d = a, b, c, d & mask
         return out
 
     def uniforms(self, n):

@@ -31,7 +31,6 @@ def native(x):
 
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-TF_TABLE_MAGIC = bytes.fromhex("57fb808b247547db")
 
 
 def hdf5_offset(path):

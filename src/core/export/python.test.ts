@@ -45,7 +45,7 @@ describe('Python script arguments', () => {
     expect(text).toContain('usage: python SCRIPT OLD OUT\n');
     expect(text).toContain('NEEDS_TEMPLATE = False');
     expect(text).toContain('wanted = 3 if NEEDS_TEMPLATE else 2');
-    expect(text).toContain('sys.stderr.write(USAGE)');
+    expect(text).toContain('sys.stderr.write(USAGE.replace("SCRIPT", os.path.basename(sys.argv[0]), 1))');
     // The paths appear once each, in the docstring's "Graft ran it with" line, never as a value the script uses.
     expect(text.split('somewhere/old.weights.h5')).toHaveLength(2);
     expect(text.split('elsewhere/out.safetensors')).toHaveLength(2);

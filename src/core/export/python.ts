@@ -85,7 +85,7 @@ def checked(name, dtype, shape, value):
 def main(argv):
     wanted = 3 if NEEDS_TEMPLATE else 2
     if len(argv) != wanted or any(a in ("-h", "--help") for a in argv):
-        sys.stderr.write(USAGE)
+        sys.stderr.write(USAGE.replace("SCRIPT", os.path.basename(sys.argv[0]), 1))
         sys.exit(2)
     path = output_path(argv[-1])
     for role, given in zip(("OLD", "TEMPLATE"), argv[:-1]):
@@ -160,32 +160,19 @@ export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetMod
   lines.push('integers truncate and saturate); mean fills and resizes repeat the float32 arithmetic of TF.js\' CPU backend in');
   lines.push(`its order; initialised values come from a port of Graft's own seeded generator (seed ${seed}, one stream per variable`);
   lines.push('name) with Keras\' distributions and V8\'s log/sin/cos, not from Keras\' initializers, whose numbers would differ.');
-  lines.push(`Needs ${packages.join(', ')}; ml_dtypes for bfloat16; h5py to read Keras files; tensorflow to read TF checkpoints.`);
+  lines.push(`Needs ${packages.join(' and ')} to write it; reading OLD${template ? ' or TEMPLATE' : ''} needs h5py for Keras files, tensorflow for TF`);
+  lines.push('checkpoints, ml_dtypes for bfloat16. What to compute is at the top (merged); how, below it.');
   lines.push('"""');
-  lines.push('import io');
-  lines.push('import json');
-  lines.push('import math');
-  lines.push('import os');
-  lines.push('import re');
-  lines.push('import struct');
-  lines.push('import sys');
-  lines.push('import zipfile');
-  lines.push('');
-  lines.push('import numpy as np');
-  lines.push('');
+  lines.push('import io', 'import json', 'import math', 'import os', 'import re', 'import struct', 'import sys', 'import zipfile', '', 'import numpy as np', '');
   lines.push(`USAGE = """${usage.join('\n').replace(/["\\]/g, "'")}\n"""`);
   lines.push(`FORMAT = ${pyStr(opts.format)}`);
   lines.push(`SEED = ${seed}`);
   lines.push(`NEEDS_TEMPLATE = ${template ? 'True' : 'False'}`);
-  lines.push('');
-  lines.push('');
-  lines.push(PY_READ, '');
-  lines.push(PY_NUMBERS, '');
-  if (needs.mean) lines.push(PY_MEAN, '');
-  if (needs.resize) lines.push(PY_RESIZE, '');
-  if (needs.random) lines.push(PY_LIBM, '', PY_RANDOM, '');
-  for (const code of layout.code) lines.push(code, '');
-  lines.push(layout.outputPath, '', '');
+  lines.push('', '');
+  lines.push('def merged(old, template):');
+  lines.push('    """Every variable of the new model, in the order Graft wrote them."""');
+  lines.push(...(values.length ? values : ['    return', '    yield']));
+  lines.push('', '');
   lines.push('# The variables whose default value the script computes: name -> (dtype, shape, initializer).');
   lines.push('VARIABLES = {', ...variables, '}');
   lines.push(...layout.constants);
@@ -198,12 +185,14 @@ export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetMod
     for (const e of plan.entries) if (e.status === 'exact') lines.push(`    ${pyStr(e.from[0]!)}: ${pyStr(e.to.replace(/\/\.ATTRIBUTES\/VARIABLE_VALUE$/, '').replace(/:0$/, ''))},`);
     lines.push('}');
   }
-  lines.push('');
-  lines.push('');
-  lines.push('def merged(old, template):');
-  lines.push('    """Every variable of the new model, in the order Graft wrote them."""');
-  lines.push(...(values.length ? values : ['    return', '    yield']));
-  lines.push('');
+  lines.push('', '');
+  lines.push(PY_READ, '');
+  lines.push(PY_NUMBERS, '');
+  if (needs.mean) lines.push(PY_MEAN, '');
+  if (needs.resize) lines.push(PY_RESIZE, '');
+  if (needs.random) lines.push(PY_LIBM, '', PY_RANDOM, '');
+  for (const code of layout.code) lines.push(code, '');
+  lines.push(layout.outputPath, '', '');
   lines.push(MAIN.replace('__WRITE__', layout.write).replace(/^\n/, ''));
   return lines.join('\n');
 }
