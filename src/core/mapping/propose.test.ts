@@ -39,6 +39,12 @@ describe('proposeTransforms', () => {
     expect(r?.notes[0]).toMatch(/rounds/);
     expect(p([4], [4], 'x', ['float16', 'float32'])?.notes).toEqual([]);
   });
+  it('a PyTorch conv kernel [out, in, h, w] widened: new outputs at the end of axis 0, new inputs zero on axis 1', () => {
+    expect(p([16, 16, 3, 3], [20, 20, 3, 3], 'layer1.0.conv1.weight')?.transforms).toEqual([
+      { op: 'pad', axis: 0, before: 0, after: 4, fill: 'initializer' },
+      { op: 'pad', axis: 1, before: 0, after: 4, fill: 'zeros' },
+    ]);
+  });
   it('nothing for strings onto numbers or unrelated shapes', () => {
     expect(p([4], [4], 'x', ['string', 'float32'])).toBeNull();
     expect(p([3, 4, 5], [7, 2])).toBeNull();

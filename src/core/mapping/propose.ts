@@ -42,9 +42,15 @@ function isEmbedding(name: string): boolean {
   return /embed|wte|vocab|token/i.test(name);
 }
 
-/** Axes of a kernel that are spatial (conv H, W, D), input channels, and output units, by rank (TF layout). */
-function axisRole(rank: number, axis: number): 'spatial' | 'in' | 'out' | 'other' {
+/** A PyTorch-style name (`layer1.0.conv1.weight`): its kernels are [out, in, spatial...]. */
+function torchLayout(name: string): boolean {
+  return !name.includes('/') && /\.(weight|bias)$/.test(name);
+}
+
+/** Axes of a kernel that are spatial (conv H, W, D), input channels, and output units, by rank (TF layout unless `torch`). */
+function axisRole(rank: number, axis: number, torch = false): 'spatial' | 'in' | 'out' | 'other' {
   if (rank <= 1) return 'out';
+  if (torch) return axis === 0 ? 'out' : axis === 1 ? 'in' : 'spatial';
   if (axis === rank - 1) return 'out';
   if (axis === rank - 2) return 'in';
   return rank >= 3 ? 'spatial' : 'other';
@@ -54,7 +60,7 @@ function padFill(target: ProposeTarget, rank: number, axis: number): PadFill {
   const name = target.name ?? '';
   if (rank >= 2 && axis === 0 && isEmbedding(name)) return 'mean';
   // New input channels start at zero so the layer computes what it did before; new units get fresh values.
-  return axisRole(rank, axis) === 'in' ? 'zeros' : 'initializer';
+  return axisRole(rank, axis, torchLayout(name)) === 'in' ? 'zeros' : 'initializer';
 }
 
 /** Per-axis steps from `src` to `dst` of the same rank, or null. */
@@ -65,7 +71,7 @@ function perAxis(src: number[], dst: number[], target: ProposeTarget): { steps: 
   const steps: Transform[] = [];
   const parts: string[] = [];
   const changed = src.map((d, i) => (d !== dst[i] ? i : -1)).filter((i) => i >= 0);
-  const spatial = changed.filter((a) => rank >= 3 && axisRole(rank, a) === 'spatial');
+  const spatial = changed.filter((a) => rank >= 3 && axisRole(rank, a, torchLayout(name)) === 'spatial');
   const positional = rank === 2 && changed.includes(0) && isPositionTable(name);
   if (floating && positional) {
     const shape = [...src];

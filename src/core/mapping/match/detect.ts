@@ -96,7 +96,7 @@ function renames(cands: Map<string, Candidate>, olds: readonly VarView[], news: 
     const to = segs(n)[p]!;
     const internal: RenameRule = p === 0 ? { kind: 'prefix', from: `${from}/`, to: `${to}/` } : { kind: 'regex', from: `^((?:[^/]+/){${p}})${esc(from)}/`, to: `$1${to}/` };
     const offered: RenameRule = p === 0 ? { kind: 'prefix', from: `${from}${sep}`, to: `${to}${sep}` } : { kind: 'regex', from: `^((?:[^${esc(sep)}]+${esc(sep)}){${p}})${esc(from)}${esc(sep)}`, to: `$1${to}${sep}` };
-    vote(cands, `rename ${p} ${from} ${to}`, () => ({ internal, offered, description: p === 0 ? `the top scope \`${from}\` is now \`${to}\`` : `\`${from}\` is now \`${to}\` at depth ${p + 1}` }), o, n);
+    vote(cands, `rename ${p} ${from} ${to}`, () => ({ internal, offered, description: p === 0 ? `the old \`${from}\` scope is the new \`${to}\`` : `the old \`${from}\` scope is the new \`${to}\` at depth ${p + 1}` }), o, n);
     best = Math.max(best, cands.get(`rename ${p} ${from} ${to}`)!.olds.size);
   }
   return best;

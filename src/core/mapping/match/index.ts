@@ -13,7 +13,6 @@ import type { TensorInfo } from '../../model/checkpoint';
 import type { TargetModel, TargetVariable } from '../../model/target-model';
 import { proposeTransforms } from '../propose';
 import { emptyRecipe, type Confidence, type Link, type Recipe } from '../recipe';
-import { fmt } from '../transforms';
 import { movedKeys, pairByName } from './by-name';
 import { detectRules, type DetectedRule } from './detect';
 import { assignLeftovers } from './leftovers';
@@ -74,7 +73,7 @@ function sidesOf(old: { tensors: readonly TensorInfo[] }, target: NewModel, reci
   return { olds, news, old: new Map(olds.map((v) => [v.index, v])), new: new Map(news.map((v) => [v.index, v])), rules: compileRules(recipe.rules), include };
 }
 
-const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && fmt(a.shape) === fmt(b.shape);
+const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 /** Stage 2: name pairs, with the person's rules, then with the rules the unpaired names suggest. */
 function matchNames(s: Sides): { named: ClassifiedPair[]; detected: DetectedRule[]; detectedRules: CompiledRule[]; ruleCounts: number[] } {

@@ -7,10 +7,9 @@ import type { TensorInfo } from '../../model/checkpoint';
 import type { TargetVariable } from '../../model/target-model';
 import { proposeTransforms } from '../propose';
 import { CONFIDENCES, type Confidence, type Link } from '../recipe';
-import { fmt } from '../transforms';
 import { coverage, lossNote } from './coverage';
 import type { Overlap } from './overlap';
-import type { Pair } from './place';
+import { sameShape, type Pair } from './place';
 
 export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariable[], pairs: readonly Pair[], overlap: Overlap, accept: Confidence): Link[] {
   const links: Link[] = [];
@@ -19,7 +18,7 @@ export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariab
     const p = byNew.get(i);
     if (!p) return;
     const src = olds[p.old]!;
-    const same = src.dtype === v.dtype && fmt(src.shape) === fmt(v.shape);
+    const same = src.dtype === v.dtype && sameShape(src.shape, v.shape);
     const proposal = same ? { transforms: [], summary: '' } : proposeTransforms([src], { shape: v.shape, dtype: v.dtype, name: v.name });
     if (!proposal) return;
     let confidence = p.confidence;
@@ -29,7 +28,7 @@ export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariab
       confidence = 'guess';
       notes.push(loss);
     }
-    if (!overlap.related && confidence !== 'guess' && !(p.byName && fmt(src.shape) === fmt(v.shape))) {
+    if (!overlap.related && confidence !== 'guess' && !(p.byName && sameShape(src.shape, v.shape))) {
       confidence = 'guess';
       notes.push('the two models share little');
     }

@@ -12,6 +12,8 @@ import type { NamePair } from './by-name';
 import type { VarView } from './names';
 import type { Structure } from './structure';
 
+export const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 export interface Pair {
   old: number;
   new: number;
@@ -62,12 +64,12 @@ export function claimAgreeing(named: readonly ClassifiedPair[], st: Structure, v
       // Not a model weight (optimizer state, bookkeeping): no layer order to check it against.
       const o = views.old.get(p.old)!;
       const n = views.new.get(p.new)!;
-      if (p.kind === 'weak' && fmt(o.shape) === fmt(n.shape)) claims.claim({ old: p.old, new: p.new, confidence: o.name === n.name ? 'sure' : 'likely', reason: p.how, byName: true });
+      if (p.kind === 'weak' && sameShape(o.shape, n.shape)) claims.claim({ old: p.old, new: p.new, confidence: o.name === n.name ? 'sure' : 'likely', reason: p.how, byName: true });
       continue;
     }
     const a = st.pairedOld.get(ol[0]);
     if (!a || a.new !== nl[0] || (p.kind === 'weak' && ol[1] !== nl[1])) continue;
-    const same = fmt(views.old.get(p.old)!.shape) === fmt(views.new.get(p.new)!.shape);
+    const same = sameShape(views.old.get(p.old)!.shape, views.new.get(p.new)!.shape);
     const confidence = same ? (p.kind === 'weak' && a.forced ? 'sure' : 'likely') : a.forced ? 'likely' : 'guess';
     claims.claim({ old: p.old, new: p.new, confidence: p.detected && confidence === 'sure' ? 'likely' : confidence, reason: p.how, byName: p.kind !== 'weak' });
   }
@@ -96,7 +98,7 @@ export function claimAligned(st: Structure, views: { old: Map<number, VarView>; 
       if (claims.usedOld.has(oi) || claims.usedNew.has(ni)) return;
       const o = views.old.get(oi)!;
       const n = views.new.get(ni)!;
-      const same = o.dtype === n.dtype && fmt(o.shape) === fmt(n.shape);
+      const same = o.dtype === n.dtype && sameShape(o.shape, n.shape);
       const shape = same ? 'same shape' : `${fmt(o.shape)} → ${fmt(n.shape)}`;
       claims.claim({ old: oi, new: ni, confidence: a.forced ? 'likely' : 'guess', reason: `${where(a, st)}, ${shape}${a.forced ? '' : '; other alignments fit as well'}` });
     });

@@ -111,11 +111,12 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   const fixed = anchorPairs(anchors, oldLayerOf, newLayerOf);
   const anchoredOld = new Set(fixed.map((a) => a[0]));
   const anchoredNew = new Set(fixed.map((a) => a[1]));
-  const linked = new Set<string>();
+  const width = newLayers.length;
+  const linked = new Set<number>();
   for (const p of links) {
     const ol = oldLayerOf.get(p.old)?.[0];
     const nl = newLayerOf.get(p.new)?.[0];
-    if (ol !== undefined && nl !== undefined) linked.add(`${ol} ${nl}`);
+    if (ol !== undefined && nl !== undefined) linked.add(ol * width + nl);
   }
   const aligned: AlignedPair[] = [];
   const run = chain(fixed);
@@ -125,13 +126,13 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
     const news: number[] = [];
     for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld.has(i)) olds.push(i);
     for (let j = from[1] + 1; j < to[1]; j++) if (!anchoredNew.has(j)) news.push(j);
-    const isLinked = (i: number, j: number) => linked.has(`${olds[i]} ${news[j]}`);
+    const isLinked = (i: number, j: number) => linked.has(olds[i]! * width + news[j]!);
     const nameCost = (i: number, j: number) => {
       const a = oldLayers[olds[i]!]!.id;
       const b = newLayers[news[j]!]!.id;
       return a === b || isLinked(i, j) ? 0 : numberless(a) === numberless(b) ? SHIFTED : RENAMED;
     };
-    const gap = alignLayers(olds.map((i) => oldLayers[i]!), news.map((j) => newLayers[j]!), isLinked, nameCost);
+    const gap = olds.length && news.length ? alignLayers(olds.map((i) => oldLayers[i]!), news.map((j) => newLayers[j]!), isLinked, nameCost) : [];
     for (const a of gap) aligned.push({ ...a, old: olds[a.old]!, new: news[a.new]! });
     if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], same: oldLayers[to[0]]!.sig === newLayers[to[1]]!.sig, forced: true, sameName: true });
     from = to;

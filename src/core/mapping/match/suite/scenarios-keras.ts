@@ -38,10 +38,10 @@ export const KERAS_SCENARIOS: Scenario[] = [
     [['conv', 'conv'], ['hidden', 'hidden'], ['classifier', 'fc']]),
   keras('keras-widened-two', 'a Dense widened 64 → 96: its kernel and bias padded, the next kernel padded on its input axis', 'tf',
     [D('in', 10, 64), D('mid', 64, 32), D('out', 32, 3)], [D('in', 10, 96), D('mid', 96, 32), D('out', 32, 3)],
-    same(['in', 'mid', 'out'])),
+    same(['in', 'mid', 'out']), { chains: { 'in/kernel': 'pad axis 1 +0/+32 (initializer)', 'mid/kernel': 'pad axis 0 +0/+32 (zeros)', 'mid/bias': '' } }),
   keras('keras-conv-grown-3-to-5', 'a conv kernel grown 3×3 → 5×5 (zero-padded around its centre: the same function)', 'keras3',
     [C('conv', 3, 3, 16), C('conv_b', 3, 16, 16), D('fc', 16, 2)], [C('conv', 5, 3, 16), C('conv_b', 3, 16, 16), D('fc', 16, 2)],
-    same(['conv', 'conv_b', 'fc'])),
+    same(['conv', 'conv_b', 'fc']), { chains: { 'conv/kernel': 'pad axis 0 +1/+1 (zeros) → pad axis 1 +1/+1 (zeros)' } }),
   keras('keras-reshape-heads', 'a Dense query projection [32,32] replaced by a multi-head [32,4,8] kernel: same values, new shape', 'tf',
     [D('query', 32, 32), D('out', 32, 4)], [D('out', 32, 4)], same(['out']),
     {
@@ -51,6 +51,7 @@ export const KERAS_SCENARIOS: Scenario[] = [
         return t;
       })(),
       truth: { 'query/kernel': 'query/kernel', 'query/bias': 'query/bias', 'out/kernel': 'out/kernel', 'out/bias': 'out/bias' },
+      chains: { 'query/kernel': 'reshape [32,4,8]' },
     }),
   keras('tf2-object-into-other-names', 'TF2 object-based checkpoint (layer_with_weights-N) into the same model whose layers are named differently', 'tf2-object',
     [D('dense_4', 20, 32), D('dense_5', 32, 16), D('dense_6', 16, 2)], [D('encoder', 20, 32), D('bottleneck', 32, 16), D('head', 16, 2)],

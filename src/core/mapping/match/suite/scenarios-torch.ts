@@ -21,11 +21,18 @@ export const TORCH_SCENARIOS: Scenario[] = [
   torch('torch-block-removed-head-changed', 'the last block of stage 2 removed and the head cut 10 → 6 classes (a slice keeping most of it)',
     torchState('', net), torchState('', resnet([16, 32], [2, 1], 6)), undefined),
   torch('torch-stage-widened-module-prefix', 'DataParallel keys, and the stem widened 16 → 20 channels (its batch norm and the first block follow)',
-    torchState('module.', resnet([16, 32], [1, 1], 10)), torchState('', resnet([20, 32], [1, 1], 10)), strip('module.')),
+    torchState('module.', resnet([16, 32], [1, 1], 10)), torchState('', resnet([20, 32], [1, 1], 10)), strip('module.'), {
+      // PyTorch kernels are [out, in, h, w]: new output channels at the end of axis 0, new inputs zero on axis 1.
+      chains: {
+        'conv1.weight': 'pad axis 0 +0/+4 (initializer)', 'bn1.running_mean': 'pad axis 0 +0/+4 (initializer)',
+        'layer1.0.conv1.weight': 'pad axis 0 +0/+4 (initializer) → pad axis 1 +0/+4 (zeros)', 'layer2.0.downsample.0.weight': 'pad axis 1 +0/+4 (zeros)',
+      },
+    }),
   torch('torch-to-tf-layout', 'a PyTorch MLP (fc.weight [out,in]) into a TF model (fc/kernel [in,out]): transposed', [], [], undefined, {
     old: [tensor('fc1.weight', [64, 20]), tensor('fc1.bias', [64]), tensor('fc2.weight', [10, 64]), tensor('fc2.bias', [10])],
     target: templateOf([tensor('fc1/kernel', [20, 64]), tensor('fc1/bias', [64]), tensor('fc2/kernel', [64, 10]), tensor('fc2/bias', [10])]),
     truth: { 'fc1/kernel': 'fc1.weight', 'fc1/bias': 'fc1.bias', 'fc2/kernel': 'fc2.weight', 'fc2/bias': 'fc2.bias' },
+    chains: { 'fc1/kernel': 'transpose [1,0]', 'fc1/bias': '' },
   }),
   torch('torch-decoder-2-layers-appended', 'a decoder grown 4 → 6 layers (Llama-style names); the two new layers start fresh',
     decoder('', 4, 32, 64, 500), decoder('', 6, 32, 64, 500)),

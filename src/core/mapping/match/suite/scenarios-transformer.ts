@@ -11,7 +11,12 @@ const scope = (from: string, to: string) => (n: string) => (n.startsWith(`${to}/
 
 export const TRANSFORMER_SCENARIOS: Scenario[] = [
   pair('bert-12-to-13-ffn-widened', 'the issue\'s case: 12 → 13 layers and layer 5\'s feed-forward widened 128 → 160; every same-name pair stays put',
-    bert({ layers: 12 }), bert({ layers: 13, widen: { 5: 160 } })),
+    bert({ layers: 12 }), bert({ layers: 13, widen: { 5: 160 } }), undefined, {
+      chains: {
+        'bert/encoder/layer_5/intermediate/dense/kernel': 'pad axis 1 +0/+32 (initializer)', 'bert/encoder/layer_5/output/dense/kernel': 'pad axis 0 +0/+32 (zeros)',
+        'bert/encoder/layer_6/intermediate/dense/kernel': '',
+      },
+    }),
   pair('bert-12-to-11', 'the last encoder layer removed', bert({ layers: 12 }), bert({ layers: 11 })),
   pair('bert-6-to-8-appended', 'two layers appended, the first layer\'s feed-forward narrowed 128 → 96 (a slice keeping most of it)',
     bert({ layers: 6 }), bert({ layers: 8, widen: { 0: 96 } })),
@@ -19,7 +24,7 @@ export const TRANSFORMER_SCENARIOS: Scenario[] = [
   pair('bert-scope-renamed-and-appended', 'the top scope renamed (bert/ → encoder_model/) and one layer appended',
     bert({ layers: 4 }), bert({ scope: 'encoder_model', layers: 5 }), scope('bert', 'encoder_model')),
   pair('bert-vocab-grown', 'the vocabulary grows 1000 → 1100 tokens (word embeddings and output bias padded)',
-    bert({ layers: 2 }), bert({ layers: 2, vocab: 1100 })),
+    bert({ layers: 2 }), bert({ layers: 2, vocab: 1100 }), undefined, { chains: { 'bert/embeddings/word_embeddings': 'pad axis 0 +0/+100 (mean)' } }),
   pair('bert-hf-tf-head-swapped', 'HF TF names (tf_bert_model/bert/encoder/layer_._N/...:0) into a classifier: top scope changed, MLM head gone, a classifier added',
     bert({ scope: 'tf_bert_model/bert', layers: 3, layerName: (i) => `layer_._${i}`, suffix: ':0', head: false }),
     [...bert({ scope: 'tf_bert_for_sequence_classification/bert', layers: 3, layerName: (i) => `layer_._${i}`, suffix: ':0', head: false }),

@@ -6,6 +6,7 @@
 import type { TensorInfo } from '../../../model/checkpoint';
 import type { TargetModel, TargetVariable } from '../../../model/target-model';
 import type { Link, RenameRule } from '../../recipe';
+import { describeTransform } from '../../transforms';
 
 export interface Scenario {
   name: string;
@@ -17,6 +18,8 @@ export interface Scenario {
   truth: Record<string, string>;
   /** Right links that are not required: making them is not wrong, leaving them out is not a miss. */
   optional?: Record<string, string>;
+  /** The transform chain some links must have (`describeTransform` of each step, joined by ` → `). */
+  chains?: Record<string, string>;
   rules?: RenameRule[];
   /** Two different models: Graft must say they share little. */
   unrelated?: boolean;
@@ -40,7 +43,9 @@ export function score(s: Scenario, links: readonly Link[]): Score {
   for (const l of made) {
     const from = l.from.join('+');
     got.set(l.to, from);
-    if (s.truth[l.to] === from) right++;
+    const chain = l.transforms.map(describeTransform).join(' → ');
+    if (s.chains?.[l.to] !== undefined && s.chains[l.to] !== chain) wrong.push(`${l.to} ← ${from} {${chain}}`);
+    else if (s.truth[l.to] === from) right++;
     else if (s.optional?.[l.to] !== from) wrong.push(`${l.to} ← ${from}`);
   }
   const missed = Object.entries(s.truth).filter(([to, from]) => got.get(to) !== from).map(([to, from]) => `${to} ← ${from}`);
