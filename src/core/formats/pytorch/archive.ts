@@ -29,12 +29,24 @@ export interface TorchFile {
   /** The zip's archive folder, or '' for a legacy file. */
   archive: string;
   layout: 'zip' | 'legacy';
+  /** Length of the object's pickle. */
+  pickleBytes: number;
 }
 
 /** torch's own data.pkl files are kilobytes to a few megabytes; this is far past any real one. */
 const MAX_PICKLE_BYTES = 512 << 20;
+/** The magic number as torch's default protocol 2 pickles it (other protocols spell it differently). */
 export const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
+
+/** Whether `head` (the file's first bytes) is a pickle of torch's magic number, in any protocol. */
+export function startsWithMagic(head: Uint8Array): boolean {
+  try {
+    return unpickle(head, '', '', torchHooks(newLoad('', ''))).value === MAGIC_NUMBER;
+  } catch {
+    return false;
+  }
+}
 const PROTOCOL_VERSION = 1001n;
 
 /** The entry of `data.pkl` and its archive folder: the first entry's folder, as torch's PyTorchStreamReader takes it. */
@@ -78,7 +90,7 @@ export async function readZipTorch(source: ByteSource): Promise<TorchFile> {
     }
     records.set(s.rootKey, zipRecord(source, entry));
   }
-  return { value, load, records, littleEndian, archive: archive.replace(/\/$/, ''), layout: 'zip' };
+  return { value, load, records, littleEndian, archive: archive.replace(/\/$/, ''), layout: 'zip', pickleBytes: pkl.size };
 }
 
 function zipRecord(source: ByteSource, entry: ZipEntry): StorageRecord {
@@ -156,7 +168,7 @@ async function parseLegacy(source: ByteSource, bytes: Uint8Array): Promise<Torch
     at = start + size;
   }
   for (const key of roots.keys()) if (!records.has(key)) throw new GraftError('corrupt', file, `the pickle uses storage ${key} but the file does not store it`);
-  return { value: main.value, load, records, littleEndian, archive: '', layout: 'legacy' };
+  return { value: main.value, load, records, littleEndian, archive: '', layout: 'legacy', pickleBytes: main.end - sysInfo.end };
 }
 
 /** Legacy files also name nn.Module classes by persistent id `('module', cls, source_file, source)`. */

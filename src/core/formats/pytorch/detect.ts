@@ -6,7 +6,7 @@
 import { basename, dirname, joinPath, type ByteSource } from '../../io/byte-source';
 import { hasZipMagic, readZipDirectory } from '../../io/zip';
 import { parseSafetensorsIndex, type SafetensorsIndex } from '../safetensors/read';
-import { findDataPkl, LEGACY_MAGIC } from './archive';
+import { findDataPkl, LEGACY_MAGIC, startsWithMagic } from './archive';
 
 export type TorchLayout = 'zip' | 'legacy';
 
@@ -27,10 +27,7 @@ const MAX_INDEX_BYTES = 64 << 20;
 
 export async function torchLayout(source: ByteSource): Promise<TorchLayout | null> {
   try {
-    if (source.size >= LEGACY_MAGIC.length) {
-      const head = await source.read(0, LEGACY_MAGIC.length);
-      if (LEGACY_MAGIC.every((b, i) => head[i] === b)) return 'legacy';
-    }
+    if (source.size >= LEGACY_MAGIC.length && startsWithMagic(await source.read(0, Math.min(source.size, 64)))) return 'legacy';
     if (!(await hasZipMagic(source))) return null;
   } catch {
     return null;

@@ -32,8 +32,12 @@ export interface Flattened {
 const OPTIMIZER_KEYS = /^(optimi[sz]ers?|optimi[sz]er_states?(_dicts?)?|optimi[sz]er_state_dicts?|optim(_state(_dict)?)?|opt(_state)?)$/i;
 const BOOKKEEPING_KEYS = /^((lr_)?schedulers?(_state(_dict)?)?|(grad_)?scaler(_state(_dict)?)?|amp|rng(_state)?s?|(cuda_|numpy_|python_|torch_)?rng_states?|callbacks|loops|hyper_parameters|hparams|args|config|cfg|metrics?|history|logs?)$/i;
 const PREFIXES = /^(?:(?:module|_orig_mod)\.)+/;
-/** A walk that visits more than this many values is a hostile pickle (shared references nested into an explosion). */
-const MAX_VISITS = 2_000_000;
+/**
+ * Without shared references a walk visits at most one value per pickle opcode; shared ones (the memo) can nest into
+ * an explosion of paths. A walk past this many visits per pickle byte is a hostile pickle.
+ */
+const VISITS_PER_BYTE = 2;
+const MIN_VISITS = 100_000;
 const MAX_DEPTH = 200;
 /** Python numbers kept as values: a log of millions of floats is not worth listing. */
 const MAX_INLINE_BYTES = 64 << 20;
@@ -57,8 +61,9 @@ function numbers(items: readonly PyValue[]): { dtype: DType; bytes: Uint8Array }
 
 const isStateDict = (d: PyDict) => d.ordered || [...d.entries.values()].some(([k]) => typeof k === 'string' && k.includes('.'));
 
-/** `file` names the checkpoint in errors; `value` is what the pickle gave. */
-export function flatten(value: PyValue, file: string): Flattened {
+/** `file` names the checkpoint in errors; `value` is what the pickle of `pickleBytes` bytes gave. */
+export function flatten(value: PyValue, file: string, pickleBytes: number): Flattened {
+  const maxVisits = Math.max(MIN_VISITS, VISITS_PER_BYTE * pickleBytes);
   const entries: FlatEntry[] = [];
   const seenNames = new Set<string>();
   const leftOut: string[] = [];
@@ -88,7 +93,7 @@ export function flatten(value: PyValue, file: string): Flattened {
   };
 
   const walk = (v: PyValue, path: string[], kind: VariableKind, stateKey?: string): void => {
-    if (++visits > MAX_VISITS) throw new GraftError('too-large', file, `the pickle's containers refer to each other more than ${MAX_VISITS} times — the file is damaged or built to exhaust memory`);
+    if (++visits > maxVisits) throw new GraftError('too-large', file, `the pickle's containers refer to each other more than ${maxVisits} times — the file is damaged or built to exhaust memory`);
     const here = path.join('.') || '(the saved object)';
     if (path.length > MAX_DEPTH) return void leftOut.push(`${here} (nested deeper than ${MAX_DEPTH})`);
     if (v === null || typeof v === 'string' || v instanceof Uint8Array) return void (path.length && leftOut.push(`${here} (${typeName(v)})`));

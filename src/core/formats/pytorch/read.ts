@@ -164,7 +164,7 @@ export function buildCheckpoint(label: string, files: string[], located: Located
 /** Reads one file's object and lists what it holds. */
 export async function readTorchFile(source: ByteSource, layout: 'zip' | 'legacy'): Promise<{ file: TorchFile; located: Located[]; notes: string[] }> {
   const file = layout === 'zip' ? await readZipTorch(source) : await readLegacyTorch(source);
-  const flat = flatten(file.value, source.path);
+  const flat = flatten(file.value, source.path, file.pickleBytes);
   const notes = flat.notes.map((n) => `${basename(source.path)}: ${n}`);
   if (file.load.standIns.size > 0) {
     const names = [...file.load.standIns];

@@ -84,8 +84,8 @@ def save(name, obj, legacy=False, expect=None):
     record(name, obj if expect is None else expect)
 
 
-def assert_loads(name):
-    torch.load(os.path.join(HERE, name), weights_only=True)
+def assert_loads(name, weights_only=True):
+    torch.load(os.path.join(HERE, name), weights_only=weights_only)
 
 
 def record(name, obj):
@@ -110,6 +110,12 @@ def trained(model):
 cnn = trained(Cnn())
 save('cnn.pt', cnn.state_dict())
 save('cnn-legacy.pt', cnn.state_dict(), legacy=True)
+# Other pickle protocols than torch's default 2.
+torch.save(cnn.state_dict(), os.path.join(HERE, 'cnn-p5.pt'), pickle_protocol=5)
+torch.save(cnn.state_dict(), os.path.join(HERE, 'cnn-p1-legacy.pt'), pickle_protocol=1, _use_new_zipfile_serialization=False)
+for name in ['cnn-p5.pt', 'cnn-p1-legacy.pt']:
+    assert_loads(name, weights_only=False)  # torch's weights_only unpickler knows protocol 2's opcodes only
+    record(name, cnn.state_dict())
 tb = trained(block())
 save('block.pt', tb.state_dict())
 save('block-legacy.pt', tb.state_dict(), legacy=True)
