@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: installs what is missing, runs Vitest (core, CLI) and Playwright (the built page in Debian's
-// Chromium), then prints one closing line `N passed, N failed` over both.
+// `npm test`: installs what is missing, checks the layers (ESLint's import rules, eslint.config.js), runs Vitest
+// (core, CLI) and Playwright (the built page in Debian's Chromium), then prints one closing line `N passed, N failed`
+// over all three (the layer check counts as one).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -15,6 +16,7 @@ rmSync('reports', { recursive: true, force: true });
 mkdirSync('reports', { recursive: true });
 if (step('node', ['scripts/setup.mjs', '--browser']) !== 0) process.exit(1);
 
+const layersStatus = step('npx', ['eslint', '--cache', '--cache-location', 'node_modules/.cache/eslint/', 'src']);
 const unitStatus = step('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/vitest.json']);
 const buildStatus = step('npx', ['vite', 'build']);
 const e2eStatus =
@@ -24,12 +26,12 @@ const e2eStatus =
 
 const unit = readJson('reports/vitest.json');
 const e2e = readJson('reports/playwright.json');
-const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0);
-const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0);
+const passed = (layersStatus === 0 ? 1 : 0) + (unit?.numPassedTests ?? 0) + (e2e?.stats?.expected ?? 0);
+const failed = (layersStatus === 0 ? 0 : 1) + (unit?.numFailedTests ?? 0) + (e2e?.stats?.unexpected ?? 0) + (e2e?.stats?.flaky ?? 0);
 const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (e2e?.stats?.skipped ?? 0);
-const broken = [unitStatus && 'vitest', buildStatus && 'vite build', e2eStatus && 'playwright'].filter(Boolean);
+const broken = [layersStatus && 'layers (eslint)', unitStatus && 'vitest', buildStatus && 'vite build', e2eStatus && 'playwright'].filter(Boolean);
 
-console.log(`\nvitest: ${unit?.numPassedTests ?? 0} passed, ${unit?.numFailedTests ?? 0} failed; playwright: ${e2e?.stats?.expected ?? 0} passed, ${e2e?.stats?.unexpected ?? 0} failed`);
+console.log(`\nlayers: ${layersStatus === 0 ? 'ok' : 'failed'}; vitest: ${unit?.numPassedTests ?? 0} passed, ${unit?.numFailedTests ?? 0} failed; playwright: ${e2e?.stats?.expected ?? 0} passed, ${e2e?.stats?.unexpected ?? 0} failed`);
 if (broken.length) console.log(`failing steps: ${broken.join(', ')}`);
 console.log(`${passed} passed, ${failed + (broken.length && !failed ? 1 : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(broken.length || failed ? 1 : 0);

@@ -58,10 +58,11 @@ export function Canvas() {
     const same = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
     return (shownRef.current = prev && same(prev.old, next.old) && same(prev.new, next.new) ? prev : next);
   }, [olds, news, planForShown, filters]);
-  // The old column's order is decided once per pair of inputs: it must not move under the person's hand.
+  // The old column's order is decided once per pair of inputs (not on every plan change, hence the plan through a
+  // ref): it must not move under the person's hand.
   const planRef = useRef(plan);
   planRef.current = plan;
-  const order = useMemo(() => oldGroupOrder(olds, planRef.current), [olds, recipeKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const order = useMemo(() => oldGroupOrder(olds, planRef.current), [olds, recipeKey]);
   const filtering = filtersActive(filters);
   // Positions once per inputs, filter and collapse state; colours and selection on top (cheap, per change).
   const arranged = useMemo(

@@ -39,10 +39,11 @@ export function Preview({ entry }: { entry: PlanEntry }) {
   const target = useMemo(() => previewable(entry, recipe, { slots }), [entry, recipe, slots]);
   const kernelView = useGraft((s) => s.view.kernel);
   const key = JSON.stringify([target.to, target.status, target.from, target.transforms, target.fill ?? '', kernelView]);
+  // Keyed on `key` alone, on purpose: asked again only when what the preview depends on changed, not each time
+  // `target` is a new object with the same content.
   useEffect(() => {
     request(target);
-    // Asked again only when what the preview depends on changed.
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key]);
   const result = preview.result;
   const olds = useGraft((s) => s.slots.old.data?.variables);
   const beforeShape = (i: number) => olds?.find((v) => v.name === target.from[i])?.shape ?? [];
