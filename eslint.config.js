@@ -7,7 +7,9 @@
  */
 import babelParser from '@babel/eslint-parser';
 
-const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/*.test-util.ts'];
+// Tests, test helpers, and the matcher's scenario suite (test tooling, run by its test and by `npm run bench`; its
+// modules would better be named *.test-util.ts).
+const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/*.test-util.ts', 'src/core/mapping/match/suite/**'];
 
 /** What each layer may not import, and the sentence the error gives. */
 const RULES = {
@@ -37,6 +39,9 @@ const RULES = {
   },
 };
 
+/** The test files under `dir`. */
+const testsIn = (dir) => TESTS.flatMap((t) => (!t.startsWith('src/') ? [`${dir}/${t}`] : t.startsWith(`${dir}/`) ? [t] : []));
+
 /** One block per group of files: ESLint keeps one `no-restricted-imports` per file, so each block lists all its rules. */
 const layer = (files, ignores, rules) => ({
   files,
@@ -60,10 +65,10 @@ export default [
   // deliberate use says so where it is).
   { files: ['src/**'], rules: { 'no-control-regex': 'error' } },
   layer(['src/core/formats/**'], TESTS, ['coreIsPure', 'uiPackages', 'noNode', 'formatsNotEngine', 'testHelpers']),
-  layer(TESTS.map((t) => `src/core/formats/${t}`), [], ['coreIsPure', 'uiPackages', 'formatsNotEngine']),
+  layer(testsIn('src/core/formats'), [], ['coreIsPure', 'uiPackages', 'formatsNotEngine']),
   layer(['src/core/**'], ['src/core/formats/**', ...TESTS], ['coreIsPure', 'uiPackages', 'noNode', 'testHelpers']),
-  layer(TESTS.map((t) => `src/core/${t}`), ['src/core/formats/**'], ['coreIsPure', 'uiPackages']),
+  layer(testsIn('src/core'), ['src/core/formats/**'], ['coreIsPure', 'uiPackages']),
   layer(['src/ui/**'], TESTS, ['uiThroughClient', 'testHelpers']),
-  layer(TESTS.map((t) => `src/ui/${t}`), [], ['uiThroughClient']),
+  layer(testsIn('src/ui'), [], ['uiThroughClient']),
   layer(['src/**'], ['src/core/**', 'src/ui/**', ...TESTS], ['testHelpers']),
 ];
