@@ -68,6 +68,20 @@ def differences(s, expected, values, widened_ok=False):
     return bad
 
 
+def out_of_bounds(s, values):
+    """The scenario's `bounds` [{id, low, high}]: a variable initialised at random must lie within its distribution's
+    bounds and not be constant (it was drawn, not zeroed)."""
+    bad = []
+    for b in s.get('bounds', []):
+        if b['id'] not in values:
+            bad.append(f'{b["id"]} missing')
+            continue
+        v = np.asarray(values[b['id']], np.float64)
+        if v.size and (v.min() < b['low'] or v.max() > b['high'] or v.min() == v.max()):
+            bad.append(f'{b["id"]} spans [{v.min():.4g}, {v.max():.4g}], expected values drawn within [{b["low"]:.4g}, {b["high"]:.4g}]')
+    return bad
+
+
 def model_inputs(d):
     """x.npy, or the list of arrays in x.npz for a model with several inputs."""
     if os.path.exists(os.path.join(d, 'x.npz')):
@@ -228,7 +242,7 @@ class Checker:
         else:
             _, values = read_tfjs(path)
             how = 'TF.js manifest decoded'
-        bad = differences(s, expected, values, widened_ok=fmt == 'tfjs')
+        bad = differences(s, expected, values, widened_ok=fmt == 'tfjs') + out_of_bounds(s, values)
         if bad:
             raise AssertionError('; '.join(bad[:4]))
         if fmt == 'tfjs':

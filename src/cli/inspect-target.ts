@@ -1,11 +1,23 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { GraftError } from '../core/errors';
+import { sniffMetaGraph } from '../core/formats/tf-meta/sniff';
+import { openMetaGraphTarget } from '../core/formats/tf-meta/target';
 import { humanBytes } from '../core/display';
 import type { InitializerSpec, TargetModel, TargetVariable } from '../core/model/target-model';
+import { fileSource } from './node-source';
 
 type Write = (line: string) => void;
 
+/** Whether `path` is a file holding a TF MetaGraph or SavedModel (by content). */
+export async function isMetaGraphFile(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) return false;
+  return (await sniffMetaGraph(await fileSource(resolve(path), path))) !== null;
+}
+
 export async function loadTarget(path: string): Promise<TargetModel> {
+  if (await isMetaGraphFile(path)) return openMetaGraphTarget(await fileSource(resolve(path), path));
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -43,6 +55,7 @@ function jsonLine(v: TargetVariable): string {
     byteLength: v.byteLength,
     kind: v.kind,
     trainable: v.trainable ?? null,
+    ...(v.consumerOp !== undefined && { consumerOp: v.consumerOp }),
     layer: v.layer ?? null,
     layerClass: v.layerClass ?? null,
     initializer: v.initializer,
@@ -71,11 +84,11 @@ export async function inspectTarget(path: string, opts: { json: boolean }, out: 
   const width = Math.min(60, Math.max(...target.variables.map((v) => v.name.length)));
   const shapes = target.variables.map((v) => `[${v.shape.join(',')}]`);
   const shapeWidth = Math.min(20, Math.max(...shapes.map((s) => s.length)));
-  const classWidth = Math.max(0, ...target.variables.map((v) => (v.layerClass ?? '').length));
+  const classWidth = Math.max(0, ...target.variables.map((v) => (v.layerClass ?? v.consumerOp ?? '').length));
   target.variables.forEach((v, i) => {
     const trainable = v.trainable === undefined ? '' : v.trainable ? 'trainable' : 'frozen';
     out(
-      `  ${v.name.padEnd(width)}  ${v.dtype.padEnd(8)} ${shapes[i]!.padEnd(shapeWidth)}  ${trainable.padEnd(9)}  ${(v.layerClass ?? '').padEnd(classWidth)}  ${describeInitializer(v.initializer)}`.trimEnd(),
+      `  ${v.name.padEnd(width)}  ${v.dtype.padEnd(8)} ${shapes[i]!.padEnd(shapeWidth)}  ${trainable.padEnd(9)}  ${(v.layerClass ?? v.consumerOp ?? '').padEnd(classWidth)}  ${describeInitializer(v.initializer)}`.trimEnd(),
     );
   });
 }

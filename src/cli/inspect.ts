@@ -8,7 +8,7 @@ import { explainFiles, listCandidates, openCheckpoint } from '../core/formats/re
 import { decodeStringTensor } from '../core/formats/tf-bundle';
 import { formatArray } from './format-array';
 import type { Command } from './main';
-import { inspectTarget } from './inspect-target';
+import { inspectTarget, isMetaGraphFile } from './inspect-target';
 import { resolveInput } from './resolve-input';
 
 export interface InspectOptions {
@@ -66,7 +66,12 @@ graft inspect --target MODEL_JSON [--json]
 };
 
 export async function inspect(path: string, opts: InspectOptions, out: Write): Promise<void> {
-  const ckpt = await openForCli(path, opts.prefix);
+  // A TF graph with no checkpoint beside it lists as the new model it describes.
+  const ckpt = await openForCli(path, opts.prefix).catch(async (e: unknown) => {
+    if (opts.tensor === undefined && (await isMetaGraphFile(path))) return null;
+    throw e;
+  });
+  if (!ckpt) return inspectTarget(path, { json: opts.json }, out);
   if (opts.tensor !== undefined) return printTensor(ckpt, opts.tensor, out);
   if (opts.json) {
     for (const t of ckpt.tensors) {
@@ -74,6 +79,8 @@ export async function inspect(path: string, opts: InspectOptions, out: Write): P
       if (t.path) line.path = t.path;
       if (t.originalName) line.originalName = t.originalName;
       line.kind = t.kind;
+      if (t.trainable !== undefined) line.trainable = t.trainable;
+      if (t.consumerOp) line.consumerOp = t.consumerOp;
       if (opts.sha256) line.sha256 = createHash('sha256').update(await ckpt.read(t.name)).digest('hex');
       out(JSON.stringify(line));
     }
@@ -110,7 +117,8 @@ function printListing(ckpt: Checkpoint, out: Write): void {
 function describe(t: TensorInfo, width: number): string {
   const shape = `[${t.shape.join(',')}]`;
   const extra = t.originalName ?? t.path;
-  return `${t.name.padEnd(width)}  ${t.dtype.padEnd(8)} ${shape.padEnd(16)} ${humanBytes(t.byteLength).padStart(9)}${extra && extra !== t.name ? `  (${extra})` : ''}`;
+  const graph = [t.consumerOp, t.trainable === undefined ? undefined : t.trainable ? 'trainable' : 'not trainable'].filter(Boolean);
+  return `${t.name.padEnd(width)}  ${t.dtype.padEnd(8)} ${shape.padEnd(16)} ${humanBytes(t.byteLength).padStart(9)}${extra && extra !== t.name ? `  (${extra})` : ''}${graph.length ? `  [${graph.join(', ')}]` : ''}`;
 }
 
 async function printTensor(ckpt: Checkpoint, name: string, out: Write): Promise<void> {

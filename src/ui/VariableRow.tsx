@@ -11,6 +11,13 @@ export const VariableRow = memo(function VariableRow({ slot, variable, selected 
   const group = variable.group;
   const prefix = group && variable.name.startsWith(`${group}/`) ? `${group}/` : '';
   const init = initializerText(variable.initializer);
+  // What a TF graph says about the variable: the op that computes with it, and whether training updates it.
+  const graph = (variable.consumerOp || variable.trainable === false) && (
+    <>
+      {variable.consumerOp && <span className="consumer-op" data-testid="consumer-op" title="The op that computes with it in the graph">{variable.consumerOp}</span>}
+      {variable.trainable === false && <span className="not-trainable" data-testid="not-trainable">not trainable</span>}
+    </>
+  );
   const choose = () => select({ slot, name: variable.name });
   return (
     <div
@@ -45,9 +52,15 @@ export const VariableRow = memo(function VariableRow({ slot, variable, selected 
                 {init}
               </span>
             )}
+            {graph}
           </span>
         ) : (
-          readable.length > 0 && <span className="readable">{readable.join(' · ')}</span>
+          (readable.length > 0 || graph) && (
+            <span className="readable">
+              {readable.join(' · ')}
+              {graph}
+            </span>
+          )
         )}
       </div>
       <div className="cell dtype mono">{variable.dtype}</div>

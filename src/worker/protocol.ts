@@ -40,7 +40,7 @@ export interface VariableData extends TensorInfo {
  */
 export interface SlotData {
   role: SlotId;
-  kind: 'checkpoint' | 'template' | ModelJsonKind;
+  kind: 'checkpoint' | 'template' | ModelJsonKind | 'tf-graph';
   /** The registry's format id (`tf-bundle`, `keras-h5`...) or the model JSON's kind. */
   format: string;
   /** The format for people: `Keras HDF5 weights`, `Keras model JSON`. */

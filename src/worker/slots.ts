@@ -24,6 +24,7 @@ const TARGET_NAMES: Record<TargetModel['source'], string> = {
   'tfjs-layers': 'TF.js layers model',
   'tfjs-graph': 'TF.js graph model',
   'keras-json': 'Keras model JSON',
+  'tf-graph': 'TensorFlow graph (MetaGraph)',
   list: 'list of variables',
   checkpoint: 'checkpoint',
 };
@@ -36,6 +37,7 @@ function tensorData(t: TensorInfo): VariableData {
     ...(t.path !== undefined && { path: t.path }),
     ...(t.originalName !== undefined && { originalName: t.originalName }),
     ...(t.trainable !== undefined && { trainable: t.trainable }),
+    ...(t.consumerOp !== undefined && { consumerOp: t.consumerOp }),
     ...(t.layer !== undefined && { layer: t.layer }),
     ...(t.weightIndex !== undefined && { weightIndex: t.weightIndex }),
   };

@@ -6,6 +6,7 @@
 import type { ByteSource } from '../io/byte-source';
 import { detectModelJson, type ModelJsonKind } from '../model/target/detect';
 import { type FormatId, listCandidates, openCheckpoint } from './registry';
+import { sniffMetaGraph } from './tf-meta/sniff';
 
 export interface DropCheckpoint {
   id: string;
@@ -20,9 +21,10 @@ export interface DropCheckpoint {
   alsoModel: boolean;
 }
 
+/** A new-model description: a model JSON, or a TF1 graph (a MetaGraph `.meta`, a SavedModel's `saved_model.pb`). */
 export interface DropModelJson {
   path: string;
-  kind: ModelJsonKind;
+  kind: ModelJsonKind | 'tf-graph';
 }
 
 export interface DropFacts {
@@ -80,6 +82,7 @@ export async function gatherDropFacts(files: readonly ByteSource[], opts: { also
     const text = await jsonText(f);
     const detected = text === null ? null : detectModelJson(text);
     if (detected) modelJsons.push({ path: f.path, kind: detected.kind });
+    else if (text === null && (await sniffMetaGraph(f))) modelJsons.push({ path: f.path, kind: 'tf-graph' });
   }
   return { files: files.map((f) => f.path), checkpoints, modelJsons };
 }

@@ -11,8 +11,9 @@ export function howToLoad(format: OutputFormat, target: TargetModel, file: strin
   const q = JSON.stringify(file);
   switch (format) {
     case 'tf':
-      return usesObjectLayout(target)
-        ? `tf.train.Checkpoint(model=model).restore(${q}).assert_existing_objects_matched()`
+      if (usesObjectLayout(target)) return `tf.train.Checkpoint(model=model).restore(${q}).assert_existing_objects_matched()`;
+      return target.source === 'tf-graph'
+        ? `saver = tf.compat.v1.train.import_meta_graph(${JSON.stringify(target.label)}); saver.restore(sess, ${q})`
         : `tf.compat.v1.train.Saver().restore(sess, ${q})  # in the new graph, after building it`;
     case 'tfjs':
       if (target.source === 'tfjs-graph') return `const model = await tf.loadGraphModel(${q});`;
@@ -26,5 +27,7 @@ export function howToLoad(format: OutputFormat, target: TargetModel, file: strin
       return target.topology !== undefined
         ? `weights = safetensors.numpy.load_file(${q}); [v.assign(weights[f"{l.name}/{v.name}"]) for l in model.layers for v in l.weights]`
         : `weights = safetensors.numpy.load_file(${q})  # or safetensors.torch.load_file(...) → model.load_state_dict(weights)`;
+    case 'pytorch':
+      return `model.load_state_dict(torch.load(${q}, weights_only=True))`;
   }
 }

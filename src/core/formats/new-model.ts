@@ -1,6 +1,7 @@
 /**
  * The new model, opened one way for the page's worker and the CLI: a model JSON (Keras `to_json()`, a TF.js
- * model.json without its weights, a list of variables) is built with its initializers; any checkpoint is a template
+ * model.json without its weights, a list of variables) or a TF1 graph (a MetaGraph `.meta`, a SavedModel's
+ * `saved_model.pb`, opened through the same `model-json` source) is built with its initializers; any checkpoint is a template
  * (its tensors are the variables, in storage order, and their stored values the defaults; the model config a `.keras`
  * or full-model `.h5` stores comes along as the topology the writers need). Which of the two the files are is decided
  * by content (`modelJsonIn`), never by a file name.
@@ -13,6 +14,8 @@ import { buildTarget } from '../model/target/build';
 import { targetFromCheckpoint } from '../model/target/from-checkpoint';
 import { type Candidate, listCandidates, openCheckpoint } from './registry';
 import type { TfBundleCheckpoint } from './tf-bundle/bundle';
+import { sniffMetaGraph } from './tf-meta/sniff';
+import { openMetaGraphTarget } from './tf-meta/target';
 
 /** How the new model opens: a model JSON among the files, or one of the checkpoints in them (default: the registry's). */
 export type NewModelSource = { as: 'model-json'; path: string } | { as: 'checkpoint'; candidateId?: string };
@@ -51,7 +54,8 @@ export async function openNewModel(files: readonly ByteSource[], source: NewMode
   if (source.as === 'model-json') {
     const file = files.find((f) => f.path === source.path);
     if (!file) throw new GraftError('missing-file', source.path, 'the model JSON is not among the files given for the new model');
-    return { target: await targetFromJsonFile(file), checkpoint: null, candidates: [], candidateId: '' };
+    const target = (await sniffMetaGraph(file)) ? await openMetaGraphTarget(file) : await targetFromJsonFile(file);
+    return { target, checkpoint: null, candidates: [], candidateId: '' };
   }
   const candidates = await listCandidates(files);
   const chosen = source.candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;

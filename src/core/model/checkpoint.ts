@@ -19,6 +19,8 @@ export interface TensorInfo {
   /** The variable's original full name where the file records it, e.g. `dense/kernel`. */
   originalName?: string;
   trainable?: boolean;
+  /** TF graphs only: the op that first computes with the variable (`MatMul`, `Conv2D`, `FusedBatchNormV3`…). */
+  consumerOp?: string;
   /**
    * TF.js only: the weight is stored quantized (tfjs-core `WeightsManifestEntry.quantization`). `dtype` above is
    * the dequantized dtype; `read` gives the quantized bytes, `readValue` the dequantized value.

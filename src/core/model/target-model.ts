@@ -32,8 +32,11 @@ export interface TargetVariable extends TensorInfo {
 
 /** The new model: the variables the merged checkpoint must contain, each able to produce its default value. */
 export interface TargetModel {
-  /** Where it came from: a TF.js layers/graph model.json, a Keras model JSON, a checkpoint used as template, or a plain list. */
-  source: 'tfjs-layers' | 'tfjs-graph' | 'keras-json' | 'checkpoint' | 'list';
+  /**
+   * Where it came from: a TF.js layers/graph model.json, a Keras model JSON, a TF1 graph (`.meta`, a SavedModel's
+   * `saved_model.pb`), a checkpoint used as template, or a plain list.
+   */
+  source: 'tfjs-layers' | 'tfjs-graph' | 'keras-json' | 'tf-graph' | 'checkpoint' | 'list';
   label: string;
   variables: TargetVariable[];
   /** The model's topology JSON where its input had one (TF.js `modelTopology`, a Keras model config): TF.js and Keras output write it. */
