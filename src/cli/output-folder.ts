@@ -4,7 +4,7 @@
  * `discard` (on an error or Ctrl-C) removes the temporary folder and everything in it. If the process dies
  * without either, an exit hook still removes it.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GraftError } from '../core/errors';
