@@ -63,7 +63,7 @@ const PROGRESS_EVERY_MS = 100;
 /** How long a finished export waits for the TF.js backend it started, to say which one it is. */
 const BACKEND_WAIT_MS = 20_000;
 
-const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, keras: true, 'keras-legacy': true, safetensors: true };
+const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, keras: true, 'keras-legacy': true, safetensors: true, pytorch: true };
 
 export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, req: ExportRequest, signal: AbortSignal, onProgress?: (p: ExportProgress) => void): Promise<ExportDone> {
   if (!old?.checkpoint) throw new GraftError('usage', '', 'there is no old checkpoint to export from — open one in the Old slot');

@@ -7,14 +7,15 @@ import type { CheckpointWriter, OutputFolder } from '../io/output';
 import type { TargetModel } from '../model/target-model';
 import { topologyModelConfig } from '../model/target/detect';
 import { createKerasWriter } from './keras-h5/write';
+import { createPytorchWriter } from './pytorch/write';
 import { createSafetensorsWriter } from './safetensors/write';
 import { createTfCheckpointWriter } from './tf-bundle/writer-adapter';
 import { tfjsWeightNames } from './tfjs/names';
 import { createTfjsWriter } from './tfjs/write';
 
-export type OutputFormat = 'tf' | 'tfjs' | 'keras' | 'keras-legacy' | 'safetensors';
+export type OutputFormat = 'tf' | 'tfjs' | 'keras' | 'keras-legacy' | 'safetensors' | 'pytorch';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['tf', 'tfjs', 'keras', 'keras-legacy', 'safetensors'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['tf', 'tfjs', 'keras', 'keras-legacy', 'safetensors', 'pytorch'];
 
 export interface WriterOptions {
   out: OutputFolder;
@@ -43,6 +44,8 @@ export function outputFileName(format: OutputFormat, name: string): string {
       return `${strip(name, '.weights.h5', '.h5')}.h5`;
     case 'safetensors':
       return `${strip(name, '.safetensors')}.safetensors`;
+    case 'pytorch':
+      return `${strip(name, '.pt', '.pth', '.bin')}.pt`;
   }
 }
 
@@ -76,5 +79,7 @@ export async function createWriter(format: OutputFormat, opts: WriterOptions): P
     }
     case 'safetensors':
       return createSafetensorsWriter(out, outputFileName(format, name), target.variables);
+    case 'pytorch':
+      return createPytorchWriter(out, outputFileName(format, name), target.variables);
   }
 }
