@@ -40,6 +40,25 @@ describe('graft match', () => {
     expect(again.slice(2)).toEqual(first.slice(2));
   });
 
+  it('--report: the missing / unexpected / mismatched report as Markdown, findings first', async () => {
+    const out = await lines(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'), { report: true });
+    expect(out[0]).toBe('# Graft match: model_longtrain.ckpt → model.ckpt');
+    expect(out).toContain('## Findings');
+    expect(out).toContain('## Missing (29): new variables no old value fills');
+    expect(out).toContain('| `Variable_8` | [10,1] | initializer | guess ← `Variable_6`: old 4th ↔ new 5th layer with weights (a layer was inserted before it), [1000,1] → [10,1]; keep the first 10 of 1000 on axis 0; 99% of the old tensor would be dropped |');
+    expect(out).toContain('## Unexpected (5): old variables nothing uses');
+    expect(out).toContain('| `Variable_4` | [100,1000] |');
+    expect(out).toContain('## Mismatched (0): linked through a shape or dtype change');
+  });
+
+  it('the text output ends with the findings before the summary line', async () => {
+    const out = await lines(join(HOUSE, 'model_longtrain.ckpt'), join(HOUSE, 'model.ckpt'));
+    const at = out.indexOf('findings:');
+    expect(at).toBeGreaterThan(0);
+    expect(out.slice(at + 1, -2).every((l) => l.startsWith('  - '))).toBe(true);
+    expect(out[out.length - 1]).toMatch(/^summary: /);
+  });
+
   it('a model JSON as NEW', async () => {
     const fixture = join(FIXTURES, 'keras3-weights-h5-diabetes');
     const out = await lines(join(fixture, 'model.weights.h5'), join(fixture, 'model.json'));

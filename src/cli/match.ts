@@ -2,6 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
 import { autoMatch, compile, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
+import { strictReport } from '../core/mapping/match/report';
+import { triage, type Finding } from '../core/mapping/match/triage';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import { gatherDropFacts, modelJsonIn } from '../core/formats/facts';
 import { openNewModel, templateTarget } from '../core/formats/new-model';
@@ -19,6 +21,8 @@ export interface MatchCliOptions {
   json: boolean;
   accept: Confidence;
   includeOptimizer: boolean;
+  /** Print the missing / unexpected / mismatched report (Markdown) instead of the table. */
+  report?: boolean;
 }
 
 /**
@@ -33,13 +37,14 @@ export async function openTarget(path: string): Promise<TargetModel> {
 }
 
 export const matchCommand: Command = {
-  usage: `graft match OLD NEW [--recipe IN.json] [--rule 'old/=new/' ...] [--out RECIPE.json] [--json]
+  usage: `graft match OLD NEW [--recipe IN.json] [--rule 'old/=new/' ...] [--out RECIPE.json] [--json | --report]
   OLD        the old checkpoint (prefix, .index, folder, or any readable file)
   NEW        the new model: a model JSON (TF.js model.json, Keras model JSON) or a checkpoint as template
   --recipe   start from this recipe: its links are kept, its rules applied, the rest matched
   --rule     a rename rule, first match wins: 'old_scope/=new_scope/' or 're:^(.*)/W$=$1/kernel'
   --out      write the resulting recipe here
   --json     one JSON object per new variable per line, then a summary line
+  --report   the missing / unexpected / mismatched report (like PyTorch's load_state_dict(strict=False)), as Markdown
   --accept   apply links at or above this confidence: sure, likely (default) or guess
   --include-optimizer  match optimizer slots and bookkeeping too`,
   async run(args, out) {
@@ -51,6 +56,7 @@ export const matchCommand: Command = {
         rule: { type: 'string', multiple: true, default: [] },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        report: { type: 'boolean', default: false },
         accept: { type: 'string', default: 'likely' },
         'include-optimizer': { type: 'boolean', default: false },
       },
@@ -62,6 +68,7 @@ export const matchCommand: Command = {
       rules: values.rule,
       ...(values.out ? { out: values.out } : {}),
       json: values.json,
+      report: values.report,
       accept: values.accept as Confidence,
       includeOptimizer: values['include-optimizer'],
     }, out);
@@ -80,15 +87,18 @@ export async function match(oldPath: string, newPath: string, opts: MatchCliOpti
   base = { ...base, rules, filters: { ...base.filters, includeOptimizer: base.filters.includeOptimizer || opts.includeOptimizer } };
   const old = await openForCli(oldPath);
   const target = await openTarget(newPath);
-  const { recipe, ruleCounts } = autoMatch(old, target, base, { accept: opts.accept });
+  const result = autoMatch(old, target, base, { accept: opts.accept });
+  const { recipe, ruleCounts } = result;
   const plan = compile(recipe, old, target);
-  if (opts.json) printJson(plan, recipe, ruleCounts, out);
-  else printText(plan, recipe, ruleCounts, old.label, target.label, out);
+  const findings = triage({ plan, result, old: old.tensors, variables: target.variables });
+  if (opts.report) strictReport({ plan, old: old.tensors, oldLabel: old.label, newLabel: target.label, findings }).trimEnd().split('\n').forEach((l) => out(l));
+  else if (opts.json) printJson(plan, recipe, ruleCounts, findings, out);
+  else printText(plan, recipe, ruleCounts, findings, old.label, target.label, out);
   if (opts.out) await writeFile(opts.out, JSON.stringify(recipe, null, 2) + '\n');
   return { recipe, plan };
 }
 
-function printJson(plan: Plan, recipe: Recipe, counts: number[], out: Write): void {
+function printJson(plan: Plan, recipe: Recipe, counts: number[], findings: readonly Finding[], out: Write): void {
   for (const e of plan.entries) {
     const line: Record<string, unknown> = {
       to: e.to,
@@ -109,12 +119,12 @@ function printJson(plan: Plan, recipe: Recipe, counts: number[], out: Write): vo
     out(JSON.stringify(line));
   }
   const rules = recipe.rules.map((r, i) => ({ ...r, moved: counts[i] ?? 0 }));
-  out(JSON.stringify({ summary: { ...plan.summary, unusedOld: plan.unused, rules, problems: plan.problems } }));
+  out(JSON.stringify({ summary: { ...plan.summary, unusedOld: plan.unused, rules, problems: plan.problems, findings } }));
 }
 
 const MARK: Record<PlanEntry['status'], string> = { exact: '=', transformed: '~', initialised: '+', incompatible: '!' };
 
-function printText(plan: Plan, recipe: Recipe, counts: number[], oldLabel: string, newLabel: string, out: Write): void {
+function printText(plan: Plan, recipe: Recipe, counts: number[], findings: readonly Finding[], oldLabel: string, newLabel: string, out: Write): void {
   out(`${oldLabel} → ${newLabel}: ${plan.entries.length} new variables`);
   recipe.rules.forEach((r, i) => out(`rule ${i + 1} ${describeRule(r)}: moved ${counts[i] ?? 0} name${counts[i] === 1 ? '' : 's'}`));
   const width = Math.min(60, Math.max(8, ...plan.entries.map((e) => e.to.length)));
@@ -133,6 +143,8 @@ function printText(plan: Plan, recipe: Recipe, counts: number[], oldLabel: strin
   }
   for (const name of plan.unused) out(`- unused       ${name}`);
   for (const p of plan.problems) out(`warning: ${p}`);
+  if (findings.length) out('findings:');
+  for (const f of findings) out(`  - ${f.sentence}. ${f.action[0]!.toUpperCase()}${f.action.slice(1)}.`);
   const s = plan.summary;
   out('');
   out(`summary: ${s.exact} exact, ${s.transformed} transformed, ${s.initialised} initialised, ${s.incompatible} incompatible; ${s.unused} unused old` +
