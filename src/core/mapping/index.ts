@@ -1,6 +1,9 @@
 /** The mapping core: recipe, auto-matching, transforms and the plan. Pure: no DOM, no I/O. */
 export { compile, canLink, type Plan, type PlanEntry, type PlanStatus, type PlanSummary, type OldSide, type NewSide } from './plan';
 export { autoMatch, type MatchOptions, type MatchResult } from './match';
+export { type DetectedRule, type Overlap } from './match';
+export { triage, ruleArg, type Finding, type FindingKind, type TriageInput } from './match/triage';
+export { strictReport, type ReportInput } from './match/report';
 export { linkGroups } from './group-link';
 export { proposeTransforms, type Proposal } from './propose';
 export {
