@@ -14,7 +14,7 @@ const VENV = '.venv-real';
 const PYTHON = join(VENV, 'bin', 'python');
 const PACKAGES = ['tensorflow-cpu', 'keras', 'torch', 'safetensors', 'h5py', 'numpy'];
 const WORK = join('.real', 'work');
-const OUT_NAMES = { tf: 'merged.ckpt', keras: 'merged.weights.h5', 'keras-legacy': 'merged.h5', safetensors: 'merged.safetensors', tfjs: '' };
+const OUT_NAMES = { tf: 'merged.ckpt', keras: 'merged.weights.h5', 'keras-legacy': 'merged.h5', safetensors: 'merged.safetensors', tfjs: '', pytorch: 'merged.pt' };
 export const PAGE_SCENARIO = 'keras-dense-widened';
 
 const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', PYTHONUNBUFFERED: '1' };

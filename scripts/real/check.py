@@ -25,7 +25,7 @@ import safetensors.torch  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from scenarios import keras_variables  # noqa: E402
 
-OUT_NAMES = {'tf': 'merged.ckpt', 'keras': 'merged.weights.h5', 'keras-legacy': 'merged.h5', 'safetensors': 'merged.safetensors', 'tfjs': ''}
+OUT_NAMES = {'tf': 'merged.ckpt', 'keras': 'merged.weights.h5', 'keras-legacy': 'merged.h5', 'safetensors': 'merged.safetensors', 'tfjs': '', 'pytorch': 'merged.pt'}
 TFJS_DTYPES = {'float32': np.float32, 'int32': np.int32, 'bool': np.bool_, 'uint8': np.uint8, 'float16': np.float16}
 SAFETENSORS_DTYPES = {'F64': np.float64, 'F32': np.float32, 'F16': np.float16, 'BF16': ml_dtypes.bfloat16, 'I64': np.int64,
                       'I32': np.int32, 'I16': np.int16, 'I8': np.int8, 'U8': np.uint8, 'BOOL': np.bool_}
