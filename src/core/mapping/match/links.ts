@@ -7,9 +7,23 @@ import type { TensorInfo } from '../../model/checkpoint';
 import type { TargetVariable } from '../../model/target-model';
 import { proposeTransforms } from '../propose';
 import { CONFIDENCES, type Confidence, type Link } from '../recipe';
+import type { Transform } from '../transforms';
 import { coverage, lossNote } from './coverage';
 import type { Overlap } from './overlap';
 import { sameShape, type Pair } from './place';
+
+// LSTM / GRU weights pack their gates along one axis (Keras: the last; PyTorch `weight_ih_l0`...: the first).
+const RECURRENT = /lstm|gru/i;
+const TORCH_GATES = /(^|\.)(weight|bias)_(ih|hh)_l\d+(_reverse)?$/;
+
+/** A pad or slice along a packed gate axis would put every gate but the first in the wrong place. */
+function gateNote(v: TargetVariable, transforms: readonly Transform[]): string | null {
+  const torch = TORCH_GATES.test(v.name);
+  if (!torch && !RECURRENT.test(`${v.layerClass ?? ''} ${v.name}`)) return null;
+  const axis = torch ? 0 : v.shape.length - 1;
+  const cut = transforms.some((t) => (t.op === 'pad' || t.op === 'slice') && t.axis === axis);
+  return cut ? `the gates are packed along axis ${axis}: padding or cutting its end would misplace them` : null;
+}
 
 export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariable[], pairs: readonly Pair[], overlap: Overlap, accept: Confidence): Link[] {
   const links: Link[] = [];
@@ -23,7 +37,7 @@ export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariab
     if (!proposal) return;
     let confidence = p.confidence;
     const notes = [proposal.summary];
-    const loss = lossNote(coverage(src.shape, proposal.transforms));
+    const loss = lossNote(coverage(src.shape, proposal.transforms)) ?? gateNote(v, proposal.transforms);
     if (loss) {
       confidence = 'guess';
       notes.push(loss);

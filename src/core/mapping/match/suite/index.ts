@@ -3,6 +3,7 @@ import { autoMatch, type MatchResult } from '../index';
 import { emptyRecipe } from '../../recipe';
 import { REAL_SCENARIOS } from './real';
 import { KERAS_SCENARIOS } from './scenarios-keras';
+import { MORE_SCENARIOS } from './scenarios-more';
 import { TORCH_SCENARIOS } from './scenarios-torch';
 import { TRANSFORMER_SCENARIOS } from './scenarios-transformer';
 import { UNRELATED_SCENARIOS } from './scenarios-unrelated';
@@ -10,7 +11,7 @@ import { score, type Scenario, type Score } from './types';
 
 export { score, type Scenario, type Score } from './types';
 
-export const SCENARIOS: Scenario[] = [...KERAS_SCENARIOS, ...TRANSFORMER_SCENARIOS, ...TORCH_SCENARIOS, ...UNRELATED_SCENARIOS, ...REAL_SCENARIOS];
+export const SCENARIOS: Scenario[] = [...KERAS_SCENARIOS, ...TRANSFORMER_SCENARIOS, ...TORCH_SCENARIOS, ...UNRELATED_SCENARIOS, ...MORE_SCENARIOS, ...REAL_SCENARIOS];
 
 export function runScenario(s: Scenario): { score: Score; result: MatchResult } {
   const result = autoMatch({ tensors: s.old }, s.target, emptyRecipe({ rules: s.rules ?? [] }));
