@@ -148,4 +148,29 @@ def meta_graph_autonamed(root):
     return s.done()
 
 
-SCENARIOS = [meta_graph_changed, meta_graph_autonamed]
+def meta_graph_partitioned(root):
+    """One embedding table in the old checkpoint; the new graph partitions it in three and adds a projection. Graft
+    writes the table whole under its full name: TF's restore reads each part's slice out of it."""
+    s = Scenario(root, 'meta-graph-partitioned', 'tf1')
+    table = np.random.default_rng(42).normal(size=(9, 4)).astype('float32')
+
+    def old():
+        v = tf1.get_variable('emb/table', [9, 4], initializer=tf1.constant_initializer(table))
+        return tf.reduce_sum(v * v)
+
+    def new():
+        v = tf1.get_variable('emb/table', [9, 4], initializer=tf1.zeros_initializer(), partitioner=tf1.fixed_size_partitioner(3))
+        w = tf1.get_variable('proj/w', [4, 2], initializer=tf1.ones_initializer(), use_resource=True)
+        return tf.reduce_sum(tf.matmul(tf.nn.embedding_lookup(v, [1, 7]), w))
+
+    ov, nv = old_and_new(s, old, new, steps=0)
+    assert 'emb/table/part_2' in nv, sorted(nv)
+    for i in range(3):
+        s.expect(f'emb/table/part_{i}', table[3 * i:3 * i + 3])
+    s.expect('proj/w', np.ones((4, 2), 'float32'))
+    # Graft's other formats hold the table whole, under the key the graph's Saver uses.
+    s.meta['formats'] = ['tf']
+    return s.done()
+
+
+SCENARIOS = [meta_graph_changed, meta_graph_autonamed, meta_graph_partitioned]

@@ -12,9 +12,10 @@ export function howToLoad(format: OutputFormat, target: TargetModel, file: strin
   switch (format) {
     case 'tf':
       if (usesObjectLayout(target)) return `tf.train.Checkpoint(model=model).restore(${q}).assert_existing_objects_matched()`;
-      return target.source === 'tf-graph'
-        ? `saver = tf.compat.v1.train.import_meta_graph(${JSON.stringify(target.label)}); saver.restore(sess, ${q})`
-        : `tf.compat.v1.train.Saver().restore(sess, ${q})  # in the new graph, after building it`;
+      if (target.source !== 'tf-graph') return `tf.compat.v1.train.Saver().restore(sess, ${q})  # in the new graph, after building it`;
+      return target.label === 'saved_model.pb'
+        ? `tf.compat.v1.saved_model.load(sess, ["serve"], SAVED_MODEL_DIR); tf.compat.v1.train.Saver().restore(sess, ${q})`
+        : `saver = tf.compat.v1.train.import_meta_graph(${JSON.stringify(target.label)}); saver.restore(sess, ${q})`;
     case 'tfjs':
       if (target.source === 'tfjs-graph') return `const model = await tf.loadGraphModel(${q});`;
       return target.topology !== undefined
