@@ -8,6 +8,7 @@ import { GraftError } from '../../errors';
 import type { VariableKind } from '../../model/checkpoint';
 import type { DType } from '../../model/dtypes';
 import { BOOKKEEPING_GROUP, OPTIMIZER_GROUP } from '../../model/naming';
+import { numpyValue } from './numpy-objects';
 import { isKind, typeName, type PyDict, type PyValue, type TorchTensor } from './values';
 
 export interface FlatEntry {
@@ -141,6 +142,11 @@ export function flatten(value: PyValue, file: string, pickleBytes: number): Flat
 
   const walkObject = (v: Extract<PyValue, { kind: 'object' }>, path: string[], kind: VariableKind) => {
     const here = path.join('.') || '(the saved object)';
+    const array = numpyValue(v);
+    if (array && path.length && inline + array.bytes.length <= MAX_INLINE_BYTES) {
+      inline += array.bytes.length;
+      return emit(path, kind === 'weight' ? 'bookkeeping' : kind, array.dtype, array.shape, array.bytes);
+    }
     const state = v.state !== undefined && isKind(v.state, 'tuple') ? v.state.items[0] ?? null : (v.state ?? null);
     const field = (name: string) => (isKind(state, 'dict') ? state.entries.get(`s${name}`)?.[1] : undefined);
     const params = field('_parameters');
@@ -163,8 +169,10 @@ export function flatten(value: PyValue, file: string, pickleBytes: number): Flat
       v.items.forEach((item, i) => (isKind(item, 'tuple') && item.items.length === 2 ? walk(item.items[1]!, [...path, segment(item.items[0]!)], kind) : walk(item, [...path, String(i)], kind)));
       return;
     }
+    // An object's attributes (a TorchScript module's): its tensors and containers; its flags and numbers are not checkpoint entries.
+    const held = (x: PyValue): boolean => isKind(x, 'tensor') || isKind(x, 'object') || isKind(x, 'dict') || ((isKind(x, 'list') || isKind(x, 'tuple')) && x.items.some(held));
     if (isKind(state, 'dict') && [...state.entries.values()].some(([, x]) => isKind(x, 'tensor') || isKind(x, 'object') || isKind(x, 'dict'))) {
-      for (const [k, item] of state.entries.values()) walk(item, [...path, segment(k)], kind);
+      for (const [k, item] of state.entries.values()) if (held(item)) walk(item, [...path, segment(k)], kind);
       return;
     }
     leftOut.push(`${here} (${v.cls})`);

@@ -149,6 +149,14 @@ function call(load: TorchLoad, callable: PyValue, args: PyValue[]): PyValue {
       if (encoding === 'latin1' || encoding === 'latin-1') return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
       return new TextEncoder().encode(text);
     }
+    case 'torch.jit._pickle.build_intlist':
+    case 'torch.jit._pickle.build_doublelist':
+    case 'torch.jit._pickle.build_boollist':
+    case 'torch.jit._pickle.build_tensorlist':
+    case 'torch.jit._pickle.build_genericlist':
+    case 'torch.jit._pickle.restore_type_tag':
+      // TorchScript's pickler wraps typed lists and tagged values: the value is the first argument.
+      return args[0] ?? null;
     case 'torch.Size':
       return isKind(args[0] ?? null, 'tuple') ? args[0]! : tuple([]);
     case 'copyreg._reconstructor':

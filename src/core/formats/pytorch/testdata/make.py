@@ -73,14 +73,19 @@ def flatten(obj, prefix, kind, out):
         else:
             for i, value in enumerate(obj):
                 flatten(value, f'{prefix}.{i}', kind, out)
+    elif isinstance(obj, np.ndarray):
+        a = np.array(obj, order='C').astype(obj.dtype.newbyteorder('<'))
+        out.append((prefix, a.dtype.name, list(a.shape), 'bookkeeping' if kind == 'weight' else kind, a.tobytes()))
+    elif isinstance(obj, np.generic):
+        flatten(np.asarray(obj), prefix, kind, out)
     elif isinstance(obj, (bool, int, float)):
         dtype, raw, shape = number(obj)
         out.append((prefix, dtype, shape, 'bookkeeping' if kind == 'weight' else kind, raw))
 
 
-def save(name, obj, legacy=False, expect=None):
+def save(name, obj, legacy=False, expect=None, weights_only=True):
     torch.save(obj, os.path.join(HERE, name), _use_new_zipfile_serialization=not legacy)
-    assert_loads(name)
+    assert_loads(name, weights_only)
     record(name, obj if expect is None else expect)
 
 
@@ -182,6 +187,15 @@ record('pytorch_model.bin.index.json', sd)
 torch.save(cnn, os.path.join(HERE, 'whole-model.pt'))
 record('whole-model.pt', cnn.state_dict())
 
+
+# NumPy values in a checkpoint: a scalar, a big-endian and a Fortran-order array, an RNG state tuple.
+save('numpy-values.pt', {'best_acc': np.float64(0.875), 'steps': np.int32(12), 'big_endian': np.arange(6, dtype='>i4').reshape(2, 3),
+                         'fortran': np.asfortranarray(np.arange(6.0).reshape(2, 3)), 'rng': np.random.RandomState(0).get_state()},
+     weights_only=False)
+
+# A TorchScript archive (torch.jit.save): modules pickled as __torch__ objects, weights as their attributes.
+torch.jit.save(torch.jit.script(cnn), os.path.join(HERE, 'torchscript.pt'))
+record('torchscript.pt', cnn.state_dict())
 
 # A pickle whose __reduce__ runs a command on load; torch.save writes it without running anything.
 class Payload:
