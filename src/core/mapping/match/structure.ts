@@ -95,6 +95,14 @@ function borrowOrder(oldW: readonly VarView[], newW: readonly VarView[], links: 
   return orderViews(placed, true);
 }
 
+/** Whether no other layer, on either side, has the pair's signature (or, for a changed layer, its coarse pattern). */
+function uniqueIn(olds: readonly Layer[], news: readonly Layer[]): (o: Layer, n: Layer) => boolean {
+  const tally = (ls: readonly Layer[], key: (l: Layer) => string) => ls.reduce((m, l) => m.set(key(l), (m.get(key(l)) ?? 0) + 1), new Map<string, number>());
+  const sig = [tally(olds, (l) => l.sig), tally(news, (l) => l.sig)];
+  const pat = [tally(olds, (l) => l.pattern), tally(news, (l) => l.pattern)];
+  return (o, n) => (o.sig === n.sig ? sig[0]!.get(o.sig) === 1 && sig[1]!.get(n.sig) === 1 : pat[0]!.get(o.pattern) === 1 && pat[1]!.get(n.pattern) === 1);
+}
+
 /**
  * `anchors`: variable pairs the names fixed. `links`: every name pair (fixed or not), which breaks ties
  * between equally good alignments inside a gap.
@@ -105,6 +113,8 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   const pseudo = isFlat(oldW) || isFlat(newW);
   const oldOrdered = hasOrder(oldW) ? orderViews(oldW, true) : hasOrder(newW) ? borrowOrder(oldW, newW, links) : orderViews(oldW, false);
   const oldLayers = buildLayers(oldOrdered, pseudo);
+  // Without the new model's order, both sides are in name order, which says nothing of where a renamed layer sits.
+  const ordered = hasOrder(newW);
   const newLayers = buildLayers(orderViews(newW, hasOrder(newW)), pseudo);
   const oldLayerOf = layerIndex(oldLayers);
   const newLayerOf = layerIndex(newLayers);
@@ -120,6 +130,9 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   }
   const aligned: AlignedPair[] = [];
   const run = chain(fixed);
+  // In name order only, a layer the names do not link is placed by order only where its signature is unique
+  // among all unanchored layers (name order says nothing of where a renamed layer sat).
+  const alone = ordered ? () => true : uniqueIn(oldLayers.filter((_, i) => !anchoredOld.has(i)), newLayers.filter((_, j) => !anchoredNew.has(j)));
   let from: [number, number] = [-1, -1];
   for (const to of [...run, [oldLayers.length, newLayers.length] as [number, number]]) {
     const olds: number[] = [];
@@ -133,7 +146,7 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
       return a === b || isLinked(i, j) ? 0 : numberless(a) === numberless(b) ? SHIFTED : RENAMED;
     };
     const gap = olds.length && news.length ? alignLayers(olds.map((i) => oldLayers[i]!), news.map((j) => newLayers[j]!), isLinked, nameCost) : [];
-    for (const a of gap) aligned.push({ ...a, old: olds[a.old]!, new: news[a.new]! });
+    for (const a of gap) aligned.push({ ...a, old: olds[a.old]!, new: news[a.new]!, forced: a.forced && (a.sameName || alone(oldLayers[olds[a.old]!]!, newLayers[news[a.new]!]!)) });
     if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], same: oldLayers[to[0]]!.sig === newLayers[to[1]]!.sig, forced: true, sameName: true });
     from = to;
   }

@@ -57,7 +57,24 @@ const gan = (s: string, w: number) => [
   tensor(`${s}/out/kernel`, [64, 3]), tensor(`${s}/out/bias`, [3]),
 ];
 
+const L = (s: string, i: number, o: number) => [tensor(`${s}/kernel`, [i, o]), tensor(`${s}/bias`, [o])];
+
 export const MORE_SCENARIOS: Scenario[] = [
+  {
+    name: 'renamed-same-shape-no-order', note: 'two [8,8] layers renamed (first, second → zeta, alpha) in checkpoints with no layer order: which is which is unknowable, so neither is linked by default',
+    old: [...L('first', 8, 8), ...L('second', 8, 8), ...L('head', 8, 2)], target: templateOf([...L('zeta', 8, 8), ...L('alpha', 8, 8), ...L('head', 8, 2)]),
+    truth: { 'head/kernel': 'head/kernel', 'head/bias': 'head/bias' },
+  },
+  {
+    name: 'one-of-three-renamed', note: 'one of three identical layers renamed (b → bb), checkpoints with no layer order',
+    old: [...L('a', 8, 8), ...L('b', 8, 8), ...L('c', 8, 8)], target: templateOf([...L('a', 8, 8), ...L('bb', 8, 8), ...L('c', 8, 8)]),
+    truth: Object.fromEntries(['a', 'bb', 'c'].flatMap((l) => ['kernel', 'bias'].map((w) => [`${l}/${w}`, `${l === 'bb' ? 'b' : l}/${w}`]))),
+  },
+  {
+    name: 'removed-and-renamed-same-shape', note: 'of three [8,8] layers one removed and one renamed, no layer order: the renamed one cannot be told from the removed one',
+    old: [...L('a', 8, 8), ...L('b', 8, 8), ...L('c', 8, 8), ...L('out', 8, 1)], target: templateOf([...L('a', 8, 8), ...L('x', 8, 8), ...L('out', 8, 1)]),
+    truth: { 'a/kernel': 'a/kernel', 'a/bias': 'a/bias', 'out/kernel': 'out/kernel', 'out/bias': 'out/bias' },
+  },
   pair('gpt2-distilled-12-to-6', 'GPT-2 names (transformer.h.N...), 12 → 6 layers (a distilled student takes the first six)', gpt('transformer.', 12), gpt('transformer.', 6)),
   pair('resnet-module-head-1000-to-10', 'DataParallel keys, the ImageNet head (1000 classes) replaced by a 10-class one: cutting it to a hundredth is not a default',
     resnet1000, resnet10, (x) => `module.${x}`, {
