@@ -18,6 +18,7 @@ const TORCH_GATES = /(^|\.)(weight|bias)_(ih|hh)_l\d+(_reverse)?$/;
 
 /** A pad or slice along a packed gate axis would put every gate but the first in the wrong place. */
 function gateNote(v: TargetVariable, transforms: readonly Transform[]): string | null {
+  if (transforms.length === 0) return null;
   const torch = TORCH_GATES.test(v.name);
   if (!torch && !RECURRENT.test(`${v.layerClass ?? ''} ${v.name}`)) return null;
   const axis = torch ? 0 : v.shape.length - 1;
