@@ -173,4 +173,35 @@ def meta_graph_partitioned(root):
     return s.done()
 
 
-SCENARIOS = [meta_graph_changed, meta_graph_autonamed, meta_graph_partitioned]
+def meta_graph_bn_removed(root):
+    """Auto-named conv → batch norm → conv → dense loses its batch norm: the new `Variable_3` (a conv bias) had the
+    name and shape of the old batch-norm offset. The op each variable feeds places them."""
+    s = Scenario(root, 'meta-graph-bn-removed', 'tf1')
+    x = np.random.default_rng(43).normal(size=(2, 4, 4, 2)).astype('float32')
+
+    def net(with_bn):
+        def build():
+            w = tf1.Variable(tf1.truncated_normal([3, 3, 2, 4], stddev=0.1))
+            b = tf1.Variable(tf.zeros([4]))
+            h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(tf.constant(x), w, [1, 1, 1, 1], 'SAME'), b))
+            if with_bn:
+                gamma, beta = tf1.Variable(tf.ones([4])), tf1.Variable(tf.zeros([4]))
+                mean, var = tf1.Variable(tf.zeros([4]), trainable=False), tf1.Variable(tf.ones([4]), trainable=False)
+                h, _, _ = tf1.nn.fused_batch_norm(h, gamma, beta, mean, var, is_training=False)
+            w2 = tf1.Variable(tf1.truncated_normal([3, 3, 4, 4], stddev=0.1))
+            b2 = tf1.Variable(tf.zeros([4]))
+            h = tf.reshape(tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(h, w2, [1, 1, 1, 1], 'SAME'), b2)), [2, 64])
+            w3, b3 = tf1.Variable(tf1.random_normal([64, 3], stddev=0.1)), tf1.Variable(tf.zeros([3]))
+            return tf.reduce_mean((tf.matmul(h, w3) + b3) ** 2)
+        return build
+
+    ov, nv = old_and_new(s, net(True), net(False), steps=2)
+    pairs = {'Variable': 'Variable', 'Variable_1': 'Variable_1', 'Variable_2': 'Variable_6', 'Variable_3': 'Variable_7',
+             'Variable_4': 'Variable_8', 'Variable_5': 'Variable_9'}
+    for new_id, old_id in pairs.items():
+        assert nv[new_id].shape == ov[old_id].shape, (new_id, old_id)
+        s.expect(new_id, ov[old_id])
+    return s.done()
+
+
+SCENARIOS = [meta_graph_changed, meta_graph_autonamed, meta_graph_partitioned, meta_graph_bn_removed]

@@ -35,9 +35,9 @@ describe('placing TF graph variables by the op that reads them', () => {
     });
   });
 
-  it('never links a bias to a batch-norm offset of the same name and shape', () => {
-    const r = autoMatch({ tensors: vars(OLD) }, target(vars(NEW)));
-    expect(r.links.find((l) => l.to === 'Variable_3')?.from).not.toEqual(['Variable_3']);
+  it('links a bias to the old bias, not to the batch-norm offset that had its name and shape', () => {
+    const r = autoMatch({ tensors: vars([['Variable', [4], 'FusedBatchNormV3'], ['Variable_1', [4], 'BiasAdd']]) }, target(vars([['Variable', [4], 'BiasAdd']])));
+    expect(accepted(r)).toEqual({ Variable: 'Variable_1' });
   });
 
   it('without graphs on both sides the stage says nothing', () => {
