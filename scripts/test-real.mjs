@@ -13,7 +13,8 @@ import { join } from 'node:path';
 const VENV = '.venv-real';
 const PYTHON = join(VENV, 'bin', 'python');
 const PACKAGES = ['tensorflow-cpu', 'keras', 'torch', 'safetensors', 'h5py', 'numpy'];
-const WORK = join('.real', 'work');
+// GRAFT_REAL_WORK: another work folder, so that two runs on one machine do not delete each other's files.
+const WORK = process.env.GRAFT_REAL_WORK ?? join('.real', 'work');
 const OUT_NAMES = { tf: 'merged.ckpt', keras: 'merged.weights.h5', 'keras-legacy': 'merged.h5', safetensors: 'merged.safetensors', tfjs: '', pytorch: 'merged.pt' };
 export const PAGE_SCENARIO = 'keras-dense-widened';
 
