@@ -14,7 +14,7 @@ import type { DType } from '../model/dtypes';
 import type { TargetModel, TargetVariable } from '../model/target-model';
 import { topologyModelConfig } from '../model/target/detect';
 import { pyLiteral, pyStr } from './python-literal';
-import { PY_WRITE_COMMON, PY_WRITE_KERAS, PY_WRITE_SAFETENSORS, PY_WRITE_TF_NAMES, PY_WRITE_TF_OBJECTS, PY_WRITE_TFJS } from './python-runtime-write';
+import { PY_WRITE_COMMON, PY_WRITE_KERAS, PY_WRITE_PYTORCH, PY_WRITE_SAFETENSORS, PY_WRITE_TF_NAMES, PY_WRITE_TF_OBJECTS, PY_WRITE_TFJS } from './python-runtime-write';
 
 export interface OutputLayout {
   /** The Python writer functions. */
@@ -156,6 +156,8 @@ export async function outputLayout(format: OutputFormat, target: TargetModel, va
         packages: ['h5py'],
       };
     }
+    case 'pytorch':
+      return { code: [PY_WRITE_PYTORCH], constants: [], write: 'write_pytorch(values, path)', outputPath: suffixed('.pt', '.pt', '.pth', '.bin'), usage: 'the output PyTorch state dict (.pt is added if missing)', packages: ['torch'] };
     case 'tfjs': {
       const layout = await tfjsLayout(target, variables);
       return {

@@ -268,6 +268,12 @@ def open_folder(path, role):
         fail("%s %s holds several TF checkpoints (%s): name the prefix" % (role, path, ", ".join(indexes)))
     if "model.json" in entries:
         return TfjsModel(os.path.join(path, "model.json"))
+    torch_index = [e for e in entries if re.search(r"\.(bin|pt|pth)\.index\.json$", e)]
+    if len(torch_index) == 1:
+        return TorchCheckpoint(os.path.join(path, torch_index[0]))
+    torch_files = [e for e in entries if re.search(r"\.(pt|pth|bin)$", e)]
+    if len(torch_files) == 1:
+        return open_checkpoint(os.path.join(path, torch_files[0]), role)
     shard_index = [e for e in entries if e.endswith(".safetensors.index.json")]
     if len(shard_index) == 1:
         return Safetensors(os.path.join(path, shard_index[0]))
@@ -293,11 +299,15 @@ def open_checkpoint(path, role):
         head = f.read(16)
     if hdf5_offset(path) is not None:
         return H5Weights(path)
+    if head.startswith(TORCH_LEGACY_MAGIC):
+        return TorchCheckpoint(path)
     if head[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(path) as z:
             names = z.namelist()
         if "model.weights.h5" in names:
             return keras_archive(path)
+        if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
+            return TorchCheckpoint(path)
         if names and all(n.endswith(".npy") for n in names):
             return NumpyArrays(path)
         fail("%s %s is a zip but neither a Keras archive (model.weights.h5) nor a .npz" % (role, path))
@@ -308,12 +318,15 @@ def open_checkpoint(path, role):
             doc = json.load(f)
         if isinstance(doc, dict) and "weightsManifest" in doc:
             return TfjsModel(path)
-        if isinstance(doc, dict) and "weight_map" in doc:
+        if isinstance(doc, dict) and isinstance(doc.get("weight_map"), dict):
+            shards = set(doc["weight_map"].values())
+            if shards and all(re.search(r"\.(bin|pt|pth)$", s) for s in shards):
+                return TorchCheckpoint(path)
             return Safetensors(path)
     if len(head) >= 9:
         (n,) = struct.unpack("<Q", head[:8])
         if head[8:9] == b"{" and 8 + n <= os.path.getsize(path):
             return Safetensors(path)
     fail("%s %s is not a checkpoint this script reads: expected a TF checkpoint (prefix, .index, or folder), "
-         "Keras weights (.h5, .weights.h5, .keras), safetensors, .npz/.npy, or a TF.js model.json" % (role, path))
+         "Keras weights (.h5, .weights.h5, .keras), safetensors, PyTorch (.pt, .pth, .bin), .npz/.npy, or a TF.js model.json" % (role, path))
 `;

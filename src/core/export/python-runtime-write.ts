@@ -123,3 +123,25 @@ def write_tfjs(values, folder):
         f.write(text)
     return os.path.join(folder, "model.json")
 `;
+
+export const PY_WRITE_PYTORCH = String.raw`def numpy_to_torch(x):
+    import torch
+    name = dtype_name(x)
+    x = np.require(x, requirements="C")
+    if name in TORCH_VIEWS:
+        return torch.from_numpy(x.view(TORCH_VIEWS[name])).view(getattr(torch, name))
+    return torch.from_numpy(x)
+
+
+def write_pytorch(values, path):
+    """A state dict as torch.save writes it: an OrderedDict of the tensors in Graft's order."""
+    import collections
+    import torch
+    folder = path + ".partial.d"
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, os.path.basename(path))
+    torch.save(collections.OrderedDict((name, numpy_to_torch(value)) for name, value in values), tmp)
+    os.replace(tmp, path)
+    os.rmdir(folder)
+    return path
+`;

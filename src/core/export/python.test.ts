@@ -144,8 +144,11 @@ describe('Python script output formats', () => {
     expect(keras).toContain('checkpoint.save_counter.assign(1)');
   });
 
-  it('safetensors, keras, keras-legacy and tfjs: their writer, layout and OUT naming', async () => {
+  it('pytorch, safetensors, keras, keras-legacy and tfjs: their writer, layout and OUT naming', async () => {
     const target = model([variable('dense/kernel', [2, 3], glorot, { layer: 'dense', weightIndex: 0, kerasPath: 'layers/dense/vars/0' })]);
+    const pt = await writerOf('pytorch', target);
+    expect(pt).toContain('print("wrote", write_pytorch(values, path))');
+    expect(pt).toContain('return out + ".pt"');
     const st = await writerOf('safetensors', target);
     expect(st).toContain('write_safetensors(values, path)');
     expect(st).toContain('return out + ".safetensors"');

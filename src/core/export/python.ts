@@ -15,6 +15,7 @@ import { outputLayout } from './python-layout';
 import { PY_LIBM } from './python-runtime-libm';
 import { PY_RANDOM } from './python-runtime-random';
 import { PY_READ } from './python-runtime-read';
+import { PY_READ_TORCH } from './python-runtime-read-torch';
 import { PY_MEAN, PY_NUMBERS, PY_RESIZE } from './python-runtime-values';
 import { entryExpression, noNeeds } from './python-steps';
 
@@ -110,9 +111,10 @@ const FORMAT_WORDS: Record<OutputFormat, string> = {
   keras: 'Keras 3 weights (.weights.h5)',
   'keras-legacy': 'legacy Keras weights (.h5)',
   safetensors: 'a safetensors file',
+  pytorch: 'a PyTorch state dict (.pt)',
 };
 
-const OLD_FORMATS = 'a TF checkpoint (prefix, .index, checkpoint folder, SavedModel folder), Keras weights (.h5, .weights.h5, .keras), safetensors (.safetensors or its .index.json), NumPy (.npz, .npy or a folder of them), or a TF.js model.json';
+const OLD_FORMATS = 'a TF checkpoint (prefix, .index, checkpoint folder, SavedModel folder), Keras weights (.h5, .weights.h5, .keras), safetensors (.safetensors or its .index.json), PyTorch (.pt, .pth, .bin or a sharded .bin.index.json; state dicts, read with torch.load(weights_only=True)), NumPy (.npz, .npy or a folder of them), or a TF.js model.json';
 
 /** The script's text. */
 export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetModel, oldTensors: readonly { name: string; shape: number[] }[], opts: PythonScriptOptions): Promise<string> {
@@ -161,7 +163,7 @@ export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetMod
   lines.push(`its order; initialised values come from a port of Graft's own seeded generator (seed ${seed}, one stream per variable`);
   lines.push('name) with Keras\' distributions and V8\'s log/sin/cos, not from Keras\' initializers, whose numbers would differ.');
   lines.push(`Needs ${packages.join(' and ')} to write it; reading OLD${template ? ' or TEMPLATE' : ''} needs h5py for Keras files, tensorflow for TF`);
-  lines.push('checkpoints, ml_dtypes for bfloat16. What to compute is at the top (merged); how, below it.');
+  lines.push('checkpoints, torch for PyTorch files, ml_dtypes for bfloat16. What to compute is at the top (merged); how, below it.');
   lines.push('"""');
   lines.push('import io', 'import json', 'import math', 'import os', 'import re', 'import struct', 'import sys', 'import zipfile', '', 'import numpy as np', '');
   lines.push(`USAGE = """${usage.join('\n').replace(/["\\]/g, "'")}\n"""`);
@@ -186,7 +188,7 @@ export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetMod
     lines.push('}');
   }
   lines.push('', '');
-  lines.push(PY_READ, '');
+  lines.push(PY_READ, '', PY_READ_TORCH, '');
   lines.push(PY_NUMBERS, '');
   if (needs.mean) lines.push(PY_MEAN, '');
   if (needs.resize) lines.push(PY_RESIZE, '');
