@@ -10,7 +10,7 @@ import { dtypeFromCode } from '../tf-bundle/protos';
 import { int64, type ShapeProto, type TensorProtoMsg } from './protos';
 
 /** Constants with more values than this are not expanded (an initializer that big is not recognised). */
-export const MAX_CONSTANT_VALUES = 1 << 16;
+export const MAX_CONSTANT_VALUES = 1 << 14;
 
 export interface ConstantValue {
   dtype: DType | undefined;

@@ -97,7 +97,12 @@ function savedBySaver(graph: GraphIndex, scope: string, file: string, warnings: 
     const keys = stringsOf(graph, save.input[1], file);
     const specs = save.op === 'Save' ? [] : stringsOf(graph, save.input[2], file);
     const tensors = save.input.filter((i) => !i.startsWith('^')).slice(first);
-    if (!keys || !specs || keys.length !== tensors.length) {
+    if (!keys || !specs) {
+      // Names fed some other way than a constant: the collections say what a default Saver would store.
+      warnings.push(`the saver's ${save.op} op "${save.name}" does not name its tensors with a constant; the keys come from the variables collection`);
+      return null;
+    }
+    if (keys.length !== tensors.length || (specs.length > 0 && specs.length !== keys.length)) {
       throw new GraftError('corrupt', file, `the saver's ${save.op} op "${save.name}" does not list one name per saved tensor — the file is damaged`);
     }
     tensors.forEach((t, i) => {
