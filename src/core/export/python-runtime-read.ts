@@ -242,9 +242,9 @@ class TfjsModel:
 
 
 def tf_prefix(path):
-    """A TF checkpoint prefix from a prefix, its .index or .data file, or None."""
-    m = re.match(r"^(.*)\.(index|data-\d{5}-of-\d{5})$", path)
-    if m and os.path.isfile(path):
+    """A TF checkpoint prefix from a prefix, its .index, .data or .meta file, or None."""
+    m = re.match(r"^(.*)\.(index|meta|data-\d{5}-of-\d{5})$", path)
+    if m and os.path.isfile(path) and os.path.isfile(m.group(1) + ".index"):
         return m.group(1)
     if os.path.isfile(path + ".index"):
         return path
