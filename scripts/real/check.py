@@ -137,9 +137,15 @@ def read_tf(prefix):
     return {k: r.get_tensor(k) for k, _ in tf.train.list_variables(prefix) if not k.startswith('_CHECKPOINTABLE')}
 
 
+def read_pytorch(path):
+    import torch
+    return {k: v.contiguous().view(torch.uint8).numpy().copy().view(v.numpy().dtype if v.dtype != torch.bfloat16 else ml_dtypes.bfloat16).reshape(tuple(v.shape))
+            for k, v in torch.load(path, weights_only=True).items()}
+
+
 def read_output(fmt, path):
     return {'tf': read_tf, 'keras': read_h5, 'keras-legacy': read_h5, 'safetensors': read_safetensors_raw,
-            'tfjs': lambda p: read_tfjs(p)[1]}[fmt](path)
+            'tfjs': lambda p: read_tfjs(p)[1], 'pytorch': read_pytorch}[fmt](path)
 
 
 class Checker:

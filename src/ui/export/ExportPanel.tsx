@@ -13,6 +13,7 @@ const FORMAT_NAMES: Record<OutputFormat, string> = {
   keras: 'Keras 3 weights (.weights.h5)',
   'keras-legacy': 'Keras 2 weights (.h5)',
   safetensors: 'safetensors (.safetensors)',
+  pytorch: 'PyTorch state dict (.pt)',
 };
 
 export function ExportPanel() {
