@@ -42,9 +42,10 @@ function index(views: readonly VarView[], keysOf: (v: VarView) => readonly strin
   return m;
 }
 
-function describe(o: VarView, n: VarView, key: string, rule: number, rules: readonly CompiledRule[], detected: string | undefined): string {
+function describe(o: VarView, n: VarView, key: string, weak: boolean, rule: number, rules: readonly CompiledRule[], detected: string | undefined): string {
+  if (rule < 0 && key === o.name && key === n.name) return 'same name';
+  if (weak) return `same position in both models (\`${key}\`)`;
   if (rule >= 0) return detected ? `same name once ${detected}` : `same name after rule ${describeRule(rules[rule]!.rule)}`;
-  if (key === o.name && key === n.name) return 'same name';
   if (key.includes('#')) return `same layer and weight index (\`${key}\`)`;
   return `same name once normalised (\`${key}\`)`;
 }
@@ -72,7 +73,7 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
       if (weak && pass !== 'positions') continue;
       takenOld.add(o.index);
       takenNew.add(n.index);
-      pairs.push({ old: o.index, new: n.index, key: k, weak, rule, how: describe(o, n, k, rule, rules, rule >= 0 ? detected?.(rule) : undefined) });
+      pairs.push({ old: o.index, new: n.index, key: k, weak, rule, how: describe(o, n, k, weak, rule, rules, rule >= 0 ? detected?.(rule) : undefined) });
       return;
     }
   };

@@ -63,6 +63,7 @@ const WEIGHT_ORDER: Record<string, string[]> = {
   p_re_lu: ['alpha'],
 };
 const DEFAULT_ORDER = ['kernel', 'bias'];
+const RNN_FAMILIES = new Set(['lstm', 'gru', 'simple_rnn']);
 
 const SLOT_ALIASES: Record<string, string> = {
   W: 'kernel', w: 'kernel', weights: 'kernel', weight: 'kernel', b: 'bias', biases: 'bias',
@@ -120,12 +121,16 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
   if (s.endsWith(VALUE_SUFFIX)) s = s.slice(0, -VALUE_SUFFIX.length);
   s = s.replace(/^\/+/, '');
   forms.push(s);
-  const k3 = /^(?:.*\/)?layers\/(?:.*\/)?([^/]+)\/vars\/(\d+)$/.exec(s);
+  const k3 = /^(?:.*\/)?layers\/([^/]+)((?:\/[^/]+)*?)\/vars\/(\d+)$/.exec(s);
   if (k3 && s.startsWith('layers/')) {
+    // `layers/<class-position>[/cell]/vars/<i>`: the weight's name follows from the class's weight order; under
+    // any other sub-object (`forward_layer/cell`) it does not.
     const layer = k3[1]!;
-    const index = Number(k3[2]);
-    const order = WEIGHT_ORDER[familyOf(layer) ?? ''] ?? DEFAULT_ORDER;
-    if (order[index]) forms.push(`${layer}/${order[index]}`);
+    const index = Number(k3[3]);
+    const family = familyOf(layer);
+    const order = WEIGHT_ORDER[family ?? ''] ?? DEFAULT_ORDER;
+    const direct = k3[2] === '' || (k3[2] === '/cell' && RNN_FAMILIES.has(family ?? ''));
+    if (direct && order[index]) forms.push(`${layer}/${order[index]}`);
     return { forms, keras3: { layer, index } };
   }
   // PyTorch / safetensors spell scopes with dots: `encoder.fc1.weight`.

@@ -68,7 +68,9 @@ export function claimAgreeing(named: readonly ClassifiedPair[], st: Structure, v
       continue;
     }
     const a = st.pairedOld.get(ol[0]);
-    if (!a || a.new !== nl[0] || (p.kind === 'weak' && ol[1] !== nl[1])) continue;
+    // A key that is only a creation number (TF1 `Variable_N`) must also sit at the same place in its layer; one that
+    // names the weight inside the layer (`layer_with_weights-3/kernel`, `…/cell/vars/1`) says that itself.
+    if (!a || a.new !== nl[0] || (p.kind === 'weak' && /^Variable(_\d+)?$/.test(p.key) && ol[1] !== nl[1])) continue;
     const same = sameShape(views.old.get(p.old)!.shape, views.new.get(p.new)!.shape);
     const confidence = same ? (p.kind === 'weak' && a.forced ? 'sure' : 'likely') : a.forced ? 'likely' : 'guess';
     claims.claim({ old: p.old, new: p.new, confidence: p.detected && confidence === 'sure' ? 'likely' : confidence, reason: p.how, byName: p.kind !== 'weak' });

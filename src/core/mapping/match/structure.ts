@@ -78,7 +78,7 @@ function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf:
 }
 
 /** Old views in the new side's order: a paired one where its partner sits, the others after the paired one before them. */
-function borrowOrder(oldW: readonly VarView[], newW: readonly VarView[], links: readonly { old: number; new: number }[]): VarView[] {
+function borrowOrder(oldW: readonly VarView[], newW: readonly VarView[], links: readonly { old: number; new: number; weak?: boolean }[]): VarView[] {
   const newPos = new Map(newW.map((v) => [v.index, v.position!]));
   const partner = new Map<number, number[]>();
   for (const p of links) {
@@ -107,7 +107,7 @@ function uniqueIn(olds: readonly Layer[], news: readonly Layer[]): (o: Layer, n:
  * `anchors`: variable pairs the names fixed. `links`: every name pair (fixed or not), which breaks ties
  * between equally good alignments inside a gap.
  */
-export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[], anchors: readonly { old: number; new: number }[], links: readonly { old: number; new: number }[]): Structure {
+export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[], anchors: readonly { old: number; new: number }[], links: readonly { old: number; new: number; weak?: boolean }[]): Structure {
   // Each side in its own model order where it knows it (creation order, a model JSON's layer order); an old side
   // that does not know it follows the new side's order through the name pairs.
   const pseudo = isFlat(oldW) || isFlat(newW);
@@ -123,10 +123,13 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   const anchoredNew = new Set(fixed.map((a) => a[1]));
   const width = newLayers.length;
   const linked = new Set<number>();
+  const named = new Set<number>();
   for (const p of links) {
     const ol = oldLayerOf.get(p.old)?.[0];
     const nl = newLayerOf.get(p.new)?.[0];
-    if (ol !== undefined && nl !== undefined) linked.add(ol * width + nl);
+    if (ol === undefined || nl === undefined) continue;
+    linked.add(ol * width + nl);
+    if (!p.weak) named.add(ol * width + nl);
   }
   const aligned: AlignedPair[] = [];
   const run = chain(fixed);
@@ -143,7 +146,8 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
     const nameCost = (i: number, j: number) => {
       const a = oldLayers[olds[i]!]!.id;
       const b = newLayers[news[j]!]!.id;
-      return a === b || isLinked(i, j) ? 0 : numberless(a) === numberless(b) ? SHIFTED : RENAMED;
+      // A position-only key (Keras 3 `layers/dense_1/vars/0`) links layers no more than shifted numbers do.
+      return a === b || named.has(olds[i]! * width + news[j]!) ? 0 : numberless(a) === numberless(b) || isLinked(i, j) ? SHIFTED : RENAMED;
     };
     const gap = olds.length && news.length ? alignLayers(olds.map((i) => oldLayers[i]!), news.map((j) => newLayers[j]!), isLinked, nameCost) : [];
     for (const a of gap) aligned.push({ ...a, old: olds[a.old]!, new: news[a.new]!, forced: a.forced && (a.sameName || alone(oldLayers[olds[a.old]!]!, newLayers[news[a.new]!]!)) });

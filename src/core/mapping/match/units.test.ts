@@ -63,6 +63,15 @@ describe('name forms', () => {
     expect(nameForms('layers/batch_normalization/vars/3')).toEqual({ forms: ['layers/batch_normalization/vars/3', 'batch_normalization/moving_variance'], keras3: { layer: 'batch_normalization', index: 3 } });
     expect(nameForms('layers/dense_2/vars/1').forms[1]).toBe('dense_2/bias');
   });
+  it('Keras 3 nested paths: a recurrent cell takes its class\'s weight order; other sub-objects get no weight name', () => {
+    expect(nameForms('layers/gru/cell/vars/1').forms).toEqual(['layers/gru/cell/vars/1', 'gru/recurrent_kernel']);
+    expect(nameForms('layers/bidirectional/forward_layer/cell/vars/0').forms).toEqual(['layers/bidirectional/forward_layer/cell/vars/0']);
+    const info = { dtype: 'float32' as const, shape: [5, 15], byteLength: 300, kind: 'weight' as const, group: 'my_gru' };
+    const v = viewOf({ ...info, name: 'layers/gru/cell/vars/1', layer: 'my_gru', weightIndex: 1 }, 0);
+    expect(v.keys).toContain('my_gru/recurrent_kernel');
+    expect(v.weak.has('layers/gru/cell/vars/1')).toBe(true);
+    expect(v.weak.has('my_gru#1')).toBe(false);
+  });
   it('snake-cases Keras class names', () => {
     expect(snakeClass('Conv2D')).toBe('conv2d');
     expect(snakeClass('BatchNormalization')).toBe('batch_normalization');

@@ -21,17 +21,21 @@ from keras import layers as L  # noqa: E402
 
 
 def variables(model):
-    """`layer/weight` → variable, nested models flattened."""
+    """`layer/weight` → variable, nested models flattened, a Bidirectional's as `bilstm/forward_lstm/kernel`."""
     out = {}
 
-    def walk(layer):
+    def walk(layer, scope=''):
         subs = getattr(layer, 'layers', None)
         if subs is not None and isinstance(layer, keras.Model):
             for s in subs:
                 walk(s)
             return
+        if isinstance(layer, L.Bidirectional):
+            walk(layer.forward_layer, f'{layer.name}/')
+            walk(layer.backward_layer, f'{layer.name}/')
+            return
         for v in layer.weights:
-            out[f'{layer.name}/{v.name}'] = v
+            out[f'{scope}{layer.name}/{v.name}'] = v
     walk(model)
     return out
 
@@ -284,9 +288,24 @@ def unrelated_cnn_text(root):
     return p.save_new(new, {})
 
 
+def h5_recurrent(root):
+    p = Pair(root, 'k3-h5-recurrent-dense-inserted', 'an embedding, a bidirectional LSTM and a GRU (nested cell paths in .weights.h5); a Dense inserted before the output')
+    rng = fresh(29)
+    def model(extra):
+        mid = [L.Dense(3, name='mid')] if extra else []
+        return seq(L.Embedding(50, 8, name='emb'), L.Bidirectional(L.LSTM(4, return_sequences=True), name='bilstm'), L.GRU(5, name='gru'), *mid, L.Dense(2, name='out'), shape=(7,))
+    old = model(False)
+    randomise(old, rng)
+    p.save_old(old, 'weights.h5')
+    fresh(30)
+    new = model(True)
+    ids = [k for k in variables(new) if k.startswith(('emb/', 'bilstm/', 'gru/'))] + ['out/bias']
+    return p.save_new(new, same_names(ids), same_names(['out/kernel']))
+
+
 PAIRS = [h5_layer_removed, h5_autonames_insert, tfckpt_renamed_layers, tfckpt_functional_head_added, tfckpt_autonames_insert,
          legacy_layer_added, keras_skip_added, h5_conv_widened, h5_head_classes, h5_embedding_grown, h5_all_renamed,
-         keras_branch_removed, unrelated_mlp_cnn, unrelated_cnn_text]
+         keras_branch_removed, h5_recurrent, unrelated_mlp_cnn, unrelated_cnn_text]
 
 
 if __name__ == '__main__':
