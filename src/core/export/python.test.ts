@@ -58,11 +58,21 @@ describe('Python script arguments', () => {
     expect(text).toContain('usage: python SCRIPT OLD TEMPLATE OUT\n');
     expect(text).toContain('NEEDS_TEMPLATE = True');
     expect(text).toContain('template = open_checkpoint(argv[1], "TEMPLATE") if NEEDS_TEMPLATE else None');
-    expect(text).toContain('    "b": ("float32", (3,), ("template",)),');
+    expect(text).toContain('    "b": ("float32", (3,), ("template", "b")),');
     expect(text).toContain('    yield checked("b", "float32", (3,), default(template, "b"))  # initialised');
     // Renames only, old checkpoint a TF bundle: the assignment map for init_from_checkpoint.
     expect(text).toContain('ASSIGNMENT_MAP = {\n    "a": "a",\n}');
     expect(text).not.toContain('def derive_seed'); // nothing is drawn
+  });
+
+  it('takes TEMPLATE for a model built from a .keras file, reading each stored weight under its key in that file', async () => {
+    const stored = (name: string, kerasPath: string, key?: string) => variable(name, [2], { kind: 'template', ...(key && { key }) }, { kerasPath });
+    const target = model([stored('dense/kernel', 'layers/dense/vars/0'), stored('dense/bias', 'layers/dense/vars/1', 'model_weights/dense/dense/bias:0'), variable('head/kernel', [2])]);
+    const { text } = await script([], target, []);
+    expect(text).toContain('NEEDS_TEMPLATE = True');
+    expect(text).toContain('    "dense/kernel": ("float32", (2,), ("template", "layers/dense/vars/0")),');
+    expect(text).toContain('    "dense/bias": ("float32", (2,), ("template", "model_weights/dense/dense/bias:0")),');
+    expect(text).toContain('    "head/kernel": ("float32", (2,), ("keras", "GlorotUniform", {"seed": None})),');
   });
 });
 

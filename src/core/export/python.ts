@@ -9,7 +9,7 @@
 import { targetForFormat } from '../engine/export';
 import type { OutputFormat } from '../formats/writers';
 import type { Plan, Recipe } from '../mapping';
-import type { InitializerSpec, TargetModel } from '../model/target-model';
+import type { TargetModel, TargetVariable } from '../model/target-model';
 import { pyLiteral, pyStr, pyTuple } from './python-literal';
 import { outputLayout } from './python-layout';
 import { PY_LIBM } from './python-runtime-libm';
@@ -39,9 +39,15 @@ export function isRenamesOnly(plan: Plan): boolean {
   return plan.entries.every((e) => e.status === 'exact' || e.status === 'initialised');
 }
 
-function specLiteral(spec: InitializerSpec | undefined): string {
+/**
+ * A variable's initializer as the script's VARIABLES hold it. A template value is read under the key Graft reads it
+ * by: `initializer.key`, else the variable's name in a checkpoint template, else (a model built from a `.keras` file's
+ * config) its Keras 3 path, which is how a `.keras` file stores it.
+ */
+function specLiteral(v: TargetVariable | undefined, source: TargetModel['source']): string {
+  const spec = v?.initializer;
   if (!spec || spec.kind === 'zeros') return '("zeros",)';
-  if (spec.kind === 'template') return '("template",)';
+  if (spec.kind === 'template') return `("template", ${pyStr(spec.key ?? (source === 'checkpoint' ? v!.name : (v!.kerasPath ?? v!.name)))})`;
   return `("keras", ${pyStr(spec.className)}, ${pyLiteral(spec.config)})`;
 }
 
@@ -60,7 +66,7 @@ def default(template, name):
     """The value an unlinked variable gets: the template's, or its initializer drawn as Graft draws it."""
     dtype, shape, spec = VARIABLES[name]
     if spec[0] == "template":
-        value = template.get(name)
+        value = template.get(spec[1])
         if tuple(value.shape) != shape or dtype_name(value) != dtype:
             fail("the template's %s is %s %s, not %s %s" % (name, dtype_name(value), value.shape, dtype, shape))
         return value
@@ -124,7 +130,9 @@ export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetMod
   const inPlan = new Set(plan.entries.map((e) => e.to));
   const layout = await outputLayout(opts.format, target, view.variables.filter((v) => inPlan.has(v.name)));
   const seed = opts.seed ?? recipe.seed;
-  const template = target.source === 'checkpoint';
+  // TEMPLATE is asked for where the new model takes values from a file: a checkpoint template, or a .keras / full-model
+  // .h5 whose stored weights are its variables' defaults.
+  const template = target.source === 'checkpoint' || view.variables.some((v) => v.initializer.kind === 'template');
   const needs = noNeeds();
 
   const values = plan.entries.map((e) => {
@@ -135,7 +143,7 @@ export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetMod
   });
   const variables = [...needs.defaults].map((name) => {
     const v = byName.get(name);
-    return `    ${pyStr(name)}: (${pyStr(v?.dtype ?? 'float32')}, ${pyTuple(v?.shape ?? [])}, ${specLiteral(v?.initializer)}),`;
+    return `    ${pyStr(name)}: (${pyStr(v?.dtype ?? 'float32')}, ${pyTuple(v?.shape ?? [])}, ${specLiteral(v, target.source)}),`;
   });
   const s = plan.summary;
   const packages = ['numpy', ...layout.packages];
@@ -143,7 +151,7 @@ export async function pythonScript(recipe: Recipe, plan: Plan, target: TargetMod
   const usage = [
     `usage: python SCRIPT ${args}`,
     `  OLD       the old checkpoint: ${OLD_FORMATS}`,
-    ...(template ? ['  TEMPLATE  the new model\'s checkpoint (any format OLD may be): unlinked variables take its values'] : []),
+    ...(template ? ['  TEMPLATE  the file Graft read as NEW (a checkpoint, a .keras or a full-model .h5): variables no link fills take its values'] : []),
     `  OUT       ${layout.usage}`,
   ];
 

@@ -6,7 +6,14 @@ import type { TensorInfo } from './checkpoint';
  */
 export type InitializerSpec =
   | { kind: 'keras'; className: string; config: Record<string, unknown> }
-  | { kind: 'template' }
+  | {
+      kind: 'template';
+      /**
+       * The template tensor holding the value where it is not the variable's own name (a `.keras` file's
+       * `layers/dense/vars/0` for the built model's `dense/kernel`): what the exported Python script reads.
+       */
+      key?: string;
+    }
   | { kind: 'zeros' };
 
 export interface TargetVariable extends TensorInfo {
