@@ -6,7 +6,7 @@ import { strictReport } from '../core/mapping/match/report';
 import { triage, type Finding } from '../core/mapping/match/triage';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import { gatherDropFacts, modelJsonIn } from '../core/formats/facts';
-import { openNewModel, templateTarget } from '../core/formats/new-model';
+import { checkpointTarget, openNewModel } from '../core/formats/new-model';
 import type { TargetModel } from '../core/model/target-model';
 import { openForCli } from './inspect';
 import type { Command } from './main';
@@ -33,7 +33,7 @@ export async function openTarget(path: string): Promise<TargetModel> {
   const { sources, wanted } = await resolveInput(path);
   const json = modelJsonIn(await gatherDropFacts(sources, { alsoModel: false }), wanted);
   if (json) return (await openNewModel(sources, { as: 'model-json', path: json.path })).target;
-  return templateTarget(await openForCli(path));
+  return checkpointTarget(await openForCli(path));
 }
 
 export const matchCommand: Command = {

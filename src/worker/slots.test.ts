@@ -38,19 +38,19 @@ describe('slots', () => {
   it('refuses a model JSON in the old slot, and swapping a model JSON into it', async () => {
     await expect(openSlotSource('old', diabetes, { as: 'model-json', files: ['model.json'], path: 'model.json' })).rejects.toThrow(/can only be the new model/);
     const neu = await openSlotSource('new', diabetes, { as: 'model-json', files: ['model.json'], path: 'model.json' });
-    expect(() => swapSlots(null, neu)).toThrow(/cannot become the old checkpoint/);
+    await expect(swapSlots(null, neu)).rejects.toThrow(/cannot become the old checkpoint/);
   });
 
   it('swaps a checkpoint into the new slot as a template whose values are its own', async () => {
     const titanic = fixtureFiles('keras2-h5-weights-titanic');
     const old = await openSlotSource('old', titanic, { as: 'checkpoint', files: ['weights.h5'] });
-    const swapped = swapSlots(old, null);
+    const swapped = await swapSlots(old, null);
     expect(swapped.old).toBeNull();
     expect(swapped.new!.data).toMatchObject({ role: 'new', kind: 'template', formatName: 'Keras HDF5 weights, as template' });
     expect(swapped.new!.data.variables.every((v) => v.initializer?.kind === 'template')).toBe(true);
     const name = 'dense/dense/kernel:0';
     expect(await inspectSlot(swapped.new!, name, flat, 0)).toEqual(await inspectSlot(old, name, flat, 0));
-    const back = swapSlots(null, swapped.new);
+    const back = await swapSlots(null, swapped.new);
     expect(back.old!.data).toMatchObject({ role: 'old', kind: 'checkpoint' });
     old.checkpoint?.close?.();
   });

@@ -4,7 +4,7 @@
  */
 import { GraftError, toErrorData } from '../core/errors';
 import { gatherDropFacts } from '../core/formats/facts';
-import { type NewModel, openNewModel, templateTarget } from '../core/formats/new-model';
+import { checkpointTarget, type NewModel, openNewModel } from '../core/formats/new-model';
 import { FORMATS, type Candidate, listCandidates, openCheckpoint } from '../core/formats/registry';
 import { basename, type ByteSource } from '../core/io/byte-source';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
@@ -76,9 +76,9 @@ function newSlot(opened: NewModel, candidates: SlotOpened['candidates'], jsonPat
   return { checkpoint, target, candidates, candidateId: opened.candidateId, data };
 }
 
-/** A checkpoint as the new model's template (after a swap): the same TargetModel `openNewModel` gives it. */
-function templateSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidates'], candidateId: string): OpenedSlot {
-  return newSlot({ target: templateTarget(checkpoint), checkpoint, candidates: [], candidateId }, candidates);
+/** A checkpoint as the new model (after a swap): the same TargetModel `openNewModel` gives it. */
+async function templateSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidates'], candidateId: string): Promise<OpenedSlot> {
+  return newSlot({ target: await checkpointTarget(checkpoint), checkpoint, candidates: [], candidateId }, candidates);
 }
 
 /** Opens a slot's files as its source says. The old slot needs weights: a model JSON there is refused with the reason. */
@@ -125,19 +125,20 @@ export async function routeFiles(files: readonly ByteSource[], occupancy: Record
 }
 
 /** The old checkpoint becomes the new model's template; the new slot's checkpoint becomes the old one. */
-export function swapSlots(old: OpenedSlot | null, neu: OpenedSlot | null): { old: OpenedSlot | null; new: OpenedSlot | null } {
+export async function swapSlots(old: OpenedSlot | null, neu: OpenedSlot | null): Promise<{ old: OpenedSlot | null; new: OpenedSlot | null }> {
   if (neu && !neu.checkpoint) {
     throw new GraftError('usage', neu.data.label, 'the new model is a model JSON without weights, so it cannot become the old checkpoint');
   }
   return {
     old: neu?.checkpoint ? checkpointSlot(neu.checkpoint, neu.candidates, neu.candidateId) : null,
-    new: old?.checkpoint ? templateSlot(old.checkpoint, old.candidates, old.candidateId) : null,
+    new: old?.checkpoint ? await templateSlot(old.checkpoint, old.candidates, old.candidateId) : null,
   };
 }
 
 /** Stored values in the old slot and for a template; a model JSON's variables show their initializer's values. */
 export async function inspectSlot(slot: OpenedSlot, name: string, view: ViewOptions, seed: number): Promise<InspectResult> {
-  if (slot.checkpoint) return inspectTensor(slot.checkpoint, name, view);
+  // A template's variables are the checkpoint's tensors; a `.keras` file's built model names its own.
+  if (slot.checkpoint && (!slot.target || slot.target.source === 'checkpoint')) return inspectTensor(slot.checkpoint, name, view);
   const target = slot.target!;
   const info = target.variables.find((v) => v.name === name);
   if (!info) throw new GraftError('not-found', target.label, `has no variable named "${name}"`);

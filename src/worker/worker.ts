@@ -50,7 +50,7 @@ const api: WorkerApi = {
   },
   swap: () =>
     attempt(async () => {
-      const swapped = swapSlots(slots.old, slots.new);
+      const swapped = await swapSlots(slots.old, slots.new);
       latest.old++;
       latest.new++;
       slots.old = swapped.old;

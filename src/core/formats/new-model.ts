@@ -4,7 +4,8 @@
  * `saved_model.pb`, opened through the same `model-json` source) is built with its initializers; any checkpoint is a template
  * (its tensors are the variables, in storage order, and their stored values the defaults; the model config a `.keras`
  * or full-model `.h5` stores comes along as the topology the writers need). Which of the two the files are is decided
- * by content (`modelJsonIn`), never by a file name.
+ * by content (`modelJsonIn`), never by a file name. A `.keras` or full-model `.h5` is the model its config describes,
+ * starting from the weights it stores (`checkpointTarget`).
  */
 import { GraftError } from '../errors';
 import { basename, type ByteSource } from '../io/byte-source';
@@ -12,6 +13,7 @@ import type { Checkpoint } from '../model/checkpoint';
 import type { TargetModel } from '../model/target-model';
 import { buildTarget } from '../model/target/build';
 import { targetFromCheckpoint } from '../model/target/from-checkpoint';
+import { kerasFileTarget } from '../model/target/from-keras-file';
 import { type Candidate, listCandidates, openCheckpoint } from './registry';
 import type { TfBundleCheckpoint } from './tf-bundle/bundle';
 import { sniffMetaGraph } from './tf-meta/sniff';
@@ -43,6 +45,14 @@ export function templateTarget(checkpoint: Checkpoint): TargetModel {
   return { ...target, variables };
 }
 
+/**
+ * The new model a checkpoint stands for: the model a `.keras` or full-model `.h5` describes (built from its config,
+ * starting from its stored weights), else the checkpoint itself as a template.
+ */
+export async function checkpointTarget(checkpoint: Checkpoint): Promise<TargetModel> {
+  return (await kerasFileTarget(checkpoint)) ?? templateTarget(checkpoint);
+}
+
 /** The new model from one model JSON file, named in every message by its base name. */
 export async function targetFromJsonFile(file: ByteSource): Promise<TargetModel> {
   const text = new TextDecoder().decode(await file.read(0, file.size));
@@ -60,5 +70,5 @@ export async function openNewModel(files: readonly ByteSource[], source: NewMode
   const candidates = await listCandidates(files);
   const chosen = source.candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;
   const checkpoint = await openCheckpoint(files, chosen);
-  return { target: templateTarget(checkpoint), checkpoint, candidates, candidateId: chosen ?? '' };
+  return { target: await checkpointTarget(checkpoint), checkpoint, candidates, candidateId: chosen ?? '' };
 }
