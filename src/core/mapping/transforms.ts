@@ -115,96 +115,105 @@ function checkAxis(a: number, rank: number, what: string): string | undefined {
   return a < rank ? undefined : `${what} axis ${a} is out of range for rank ${rank}`;
 }
 
+type Checker<O extends TransformOp> = (step: Extract<Transform, { op: O }>, x: Operand, inputs: readonly Operand[]) => StepCheck;
+
+function same(shape: number[], dtype: DType, note?: string): StepCheck {
+  return { ok: true, out: { shape, dtype }, ...(note ? { note } : {}) };
+}
+
+/** `shape` with axis `a` set to `size`. */
+function withAxis(shape: readonly number[], a: number, size: number): number[] {
+  const out = [...shape];
+  out[a] = size;
+  return out;
+}
+
+function checkJoin(step: Extract<Transform, { op: 'concat' | 'stack' }>, { shape, dtype }: Operand, inputs: readonly Operand[]): StepCheck {
+  const rank = shape.length;
+  const limit = step.op === 'concat' ? rank : rank + 1;
+  if (step.axis >= limit) return bad(`${step.op} axis ${step.axis} is out of range for rank ${rank}`);
+  for (const x of inputs) {
+    if (x.dtype !== dtype) return bad(`${step.op} needs one dtype, got ${dtype} and ${x.dtype}`);
+    const fits = x.shape.length === rank && x.shape.every((d, i) => d === shape[i] || (step.op === 'concat' && i === step.axis));
+    if (!fits) return bad(`${step.op} along axis ${step.axis} cannot join ${fmt(shape)} and ${fmt(x.shape)}`);
+  }
+  if (step.op === 'stack') return same([...shape.slice(0, step.axis), inputs.length, ...shape.slice(step.axis)], dtype);
+  return same(withAxis(shape, step.axis, inputs.reduce((n, x) => n + x.shape[step.axis]!, 0)), dtype);
+}
+
+function checkResize(step: Extract<Transform, { op: 'resize' }>, { shape, dtype }: Operand): StepCheck {
+  if (!FLOATS.has(dtype)) return bad(`resize interpolates, so it needs floats, not ${dtype} (cast first)`);
+  if (step.shape.length !== shape.length) return bad(`resize to ${fmt(step.shape)} must keep the rank of ${fmt(shape)}`);
+  const changed = step.shape.filter((d, i) => d !== shape[i]).length;
+  if (changed > 2) return bad(`resize changes ${changed} axes of ${fmt(shape)}; at most two (a 2-D grid) can be interpolated`);
+  if (step.shape.some((d, i) => d !== shape[i] && (d === 0 || shape[i] === 0))) return bad('resize cannot interpolate from or to an empty axis');
+  return same([...step.shape], dtype);
+}
+
+/** One checker per op: the step's output for input `x` (and all `inputs`, for concat/stack), or why it does not fit. */
+const CHECKERS: { [O in TransformOp]: Checker<O> } = {
+  reshape: (step, { shape, dtype }) => {
+    if (elementCount(step.shape) === elementCount(shape)) return same([...step.shape], dtype);
+    return bad(`reshape ${fmt(shape)} → ${fmt(step.shape)} changes the number of values (${elementCount(shape)} → ${elementCount(step.shape)})`);
+  },
+  transpose: (step, { shape, dtype }) => {
+    const sorted = [...step.perm].sort((a, b) => a - b);
+    if (step.perm.length !== shape.length || sorted.some((v, i) => v !== i)) {
+      return bad(`transpose perm [${step.perm.join(',')}] is not a permutation of the ${shape.length} axes of ${fmt(shape)}`);
+    }
+    return same(step.perm.map((p) => shape[p]!), dtype);
+  },
+  squeeze: (step, { shape, dtype }) => {
+    const err = checkAxis(step.axis, shape.length, 'squeeze');
+    if (err) return bad(err);
+    if (shape[step.axis] !== 1) return bad(`squeeze axis ${step.axis} of ${fmt(shape)} has size ${shape[step.axis]}, not 1`);
+    return same(shape.filter((_, i) => i !== step.axis), dtype);
+  },
+  expand: (step, { shape, dtype }) => {
+    if (step.axis > shape.length) return bad(`expand axis ${step.axis} is out of range for rank ${shape.length}`);
+    return same([...shape.slice(0, step.axis), 1, ...shape.slice(step.axis)], dtype);
+  },
+  pad: (step, { shape, dtype }) => {
+    const err = checkAxis(step.axis, shape.length, 'pad');
+    if (err) return bad(err);
+    if (step.fill === 'mean' && (!isNumeric(dtype) || dtype === 'bool')) return bad(`a mean fill needs numbers, not ${dtype}`);
+    if (step.fill === 'copy' && shape[step.axis] === 0 && step.before + step.after > 0) return bad('a copy fill needs at least one existing entry');
+    return same(withAxis(shape, step.axis, shape[step.axis]! + step.before + step.after), dtype);
+  },
+  slice: (step, { shape, dtype }) => {
+    const err = checkAxis(step.axis, shape.length, 'slice');
+    if (err) return bad(err);
+    if (step.start + step.size > shape[step.axis]!) {
+      return bad(`slice ${step.start}..${step.start + step.size} runs past axis ${step.axis} of ${fmt(shape)}`);
+    }
+    return same(withAxis(shape, step.axis, step.size), dtype);
+  },
+  resize: checkResize,
+  cast: (step, { shape, dtype }) => {
+    if (!isCastable(dtype) || !isCastable(step.dtype)) return bad(`cannot cast ${dtype} to ${step.dtype}`);
+    return same([...shape], step.dtype, lossyCastNote(dtype, step.dtype));
+  },
+  concat: checkJoin,
+  stack: checkJoin,
+  split: (step, { shape, dtype }) => {
+    const err = checkAxis(step.axis, shape.length, 'split');
+    if (err) return bad(err);
+    const total = step.sizes.reduce((a, b) => a + b, 0);
+    if (total !== shape[step.axis]) return bad(`split sizes [${step.sizes.join(',')}] add up to ${total}, not axis ${step.axis} of ${fmt(shape)}`);
+    if (step.index >= step.sizes.length) return bad(`split keeps piece ${step.index} of ${step.sizes.length}`);
+    return same(withAxis(shape, step.axis, step.sizes[step.index]!), dtype);
+  },
+};
+
 /** The output of one step given its inputs (several only for concat/stack), or why the step does not fit. */
 export function applyStep(step: Transform, inputs: readonly Operand[]): StepCheck {
   const multi = step.op === 'concat' || step.op === 'stack';
   if (!multi && inputs.length !== 1) return bad(`${step.op} takes one input, got ${inputs.length} (join several sources with concat or stack first)`);
   if (inputs.length === 0) return bad(`${step.op} needs at least one input`);
   const first = inputs[0]!;
-  const { shape, dtype } = first;
-  const rank = shape.length;
-  if (ELEMENT_SIZE[dtype] === 0) return bad(`${dtype} tensors can only be copied as they are`);
-  switch (step.op) {
-    case 'reshape': {
-      if (elementCount(step.shape) !== elementCount(shape)) {
-        return bad(`reshape ${fmt(shape)} → ${fmt(step.shape)} changes the number of values (${elementCount(shape)} → ${elementCount(step.shape)})`);
-      }
-      return { ok: true, out: { shape: [...step.shape], dtype } };
-    }
-    case 'transpose': {
-      const sorted = [...step.perm].sort((a, b) => a - b);
-      if (step.perm.length !== rank || sorted.some((v, i) => v !== i)) {
-        return bad(`transpose perm [${step.perm.join(',')}] is not a permutation of the ${rank} axes of ${fmt(shape)}`);
-      }
-      return { ok: true, out: { shape: step.perm.map((p) => shape[p]!), dtype } };
-    }
-    case 'squeeze': {
-      const err = checkAxis(step.axis, rank, 'squeeze');
-      if (err) return bad(err);
-      if (shape[step.axis] !== 1) return bad(`squeeze axis ${step.axis} of ${fmt(shape)} has size ${shape[step.axis]}, not 1`);
-      return { ok: true, out: { shape: shape.filter((_, i) => i !== step.axis), dtype } };
-    }
-    case 'expand': {
-      if (step.axis > rank) return bad(`expand axis ${step.axis} is out of range for rank ${rank}`);
-      return { ok: true, out: { shape: [...shape.slice(0, step.axis), 1, ...shape.slice(step.axis)], dtype } };
-    }
-    case 'pad': {
-      const err = checkAxis(step.axis, rank, 'pad');
-      if (err) return bad(err);
-      if (step.fill === 'mean' && (!isNumeric(dtype) || dtype === 'bool')) return bad(`a mean fill needs numbers, not ${dtype}`);
-      if (step.fill === 'copy' && shape[step.axis] === 0 && step.before + step.after > 0) return bad('a copy fill needs at least one existing entry');
-      const out = [...shape];
-      out[step.axis] = shape[step.axis]! + step.before + step.after;
-      return { ok: true, out: { shape: out, dtype } };
-    }
-    case 'slice': {
-      const err = checkAxis(step.axis, rank, 'slice');
-      if (err) return bad(err);
-      if (step.start + step.size > shape[step.axis]!) {
-        return bad(`slice ${step.start}..${step.start + step.size} runs past axis ${step.axis} of ${fmt(shape)}`);
-      }
-      const out = [...shape];
-      out[step.axis] = step.size;
-      return { ok: true, out: { shape: out, dtype } };
-    }
-    case 'resize': {
-      if (!FLOATS.has(dtype)) return bad(`resize interpolates, so it needs floats, not ${dtype} (cast first)`);
-      if (step.shape.length !== rank) return bad(`resize to ${fmt(step.shape)} must keep the rank of ${fmt(shape)}`);
-      const changed = step.shape.filter((d, i) => d !== shape[i]).length;
-      if (changed > 2) return bad(`resize changes ${changed} axes of ${fmt(shape)}; at most two (a 2-D grid) can be interpolated`);
-      if (step.shape.some((d, i) => d !== shape[i] && (d === 0 || shape[i] === 0))) return bad('resize cannot interpolate from or to an empty axis');
-      return { ok: true, out: { shape: [...step.shape], dtype } };
-    }
-    case 'cast': {
-      if (!isCastable(dtype) || !isCastable(step.dtype)) return bad(`cannot cast ${dtype} to ${step.dtype}`);
-      const note = lossyCastNote(dtype, step.dtype);
-      return { ok: true, out: { shape: [...shape], dtype: step.dtype }, ...(note ? { note } : {}) };
-    }
-    case 'concat':
-    case 'stack': {
-      const limit = step.op === 'concat' ? rank : rank + 1;
-      if (step.axis >= limit) return bad(`${step.op} axis ${step.axis} is out of range for rank ${rank}`);
-      for (const x of inputs) {
-        if (x.dtype !== dtype) return bad(`${step.op} needs one dtype, got ${dtype} and ${x.dtype}`);
-        const same = x.shape.length === rank && x.shape.every((d, i) => d === shape[i] || (step.op === 'concat' && i === step.axis));
-        if (!same) return bad(`${step.op} along axis ${step.axis} cannot join ${fmt(shape)} and ${fmt(x.shape)}`);
-      }
-      if (step.op === 'stack') return { ok: true, out: { shape: [...shape.slice(0, step.axis), inputs.length, ...shape.slice(step.axis)], dtype } };
-      const out = [...shape];
-      out[step.axis] = inputs.reduce((n, x) => n + x.shape[step.axis]!, 0);
-      return { ok: true, out: { shape: out, dtype } };
-    }
-    case 'split': {
-      const err = checkAxis(step.axis, rank, 'split');
-      if (err) return bad(err);
-      const total = step.sizes.reduce((a, b) => a + b, 0);
-      if (total !== shape[step.axis]) return bad(`split sizes [${step.sizes.join(',')}] add up to ${total}, not axis ${step.axis} of ${fmt(shape)}`);
-      if (step.index >= step.sizes.length) return bad(`split keeps piece ${step.index} of ${step.sizes.length}`);
-      const out = [...shape];
-      out[step.axis] = step.sizes[step.index]!;
-      return { ok: true, out: { shape: out, dtype } };
-    }
-  }
+  if (ELEMENT_SIZE[first.dtype] === 0) return bad(`${first.dtype} tensors can only be copied as they are`);
+  const check = CHECKERS[step.op] as Checker<TransformOp>;
+  return check(step, first, inputs);
 }
 
 /** Runs the chain over the sources' shapes and dtypes: every step's output, or the first step that does not fit. */
