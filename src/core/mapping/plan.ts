@@ -63,6 +63,8 @@ export interface Plan {
 
 export interface OldSide {
   tensors: readonly TensorInfo[];
+  /** `Checkpoint.unreadable`: why a tensor's bytes cannot be read; a link from it is then incompatible. */
+  unreadable?(name: string): string | undefined;
 }
 
 export interface NewSide {
@@ -137,6 +139,8 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
     for (const name of link.from) {
       const t = oldByName.get(name);
       if (!t) return incompatible(`the old checkpoint has no variable named ${name}`);
+      const unreadable = old.unreadable?.(name);
+      if (unreadable) return incompatible(`${name} cannot be read: ${unreadable}`);
       const ok = canLink(t, v);
       if (!ok.ok) return incompatible(ok.reason);
       sources.push(t);

@@ -75,6 +75,12 @@ export interface Checkpoint {
   readValue(name: string, into?: Uint8Array): Promise<TensorValue>;
   /** Releases what the reader holds open (h5wasm's file handle); reads fail afterwards. Absent: nothing to release. */
   close?(): void;
+  /**
+   * Why a listed tensor's bytes cannot be read, found without reading them (its data file missing, its byte range
+   * past the end of its file), as a clause ("its data file … was not dropped"); undefined when nothing stands in the
+   * way. Absent: the reader refuses such files when opening them, so every listed tensor can be read.
+   */
+  unreadable?(name: string): string | undefined;
   /** Problems that did not stop listing (e.g. a missing data shard), one sentence each. */
   warnings: string[];
   /**

@@ -16,6 +16,7 @@ import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeNam
 import { copySliceInto, encodeTensorNameSlice, sliceShape } from './slices';
 import { decodeStringTensor, parseStringTensor } from './strings';
 import { readTable, type TableEntry } from './table';
+import { unreadableReason } from './unreadable';
 import { bundleValue } from './value';
 
 // tensor_bundle.cc: kTensorBundleVersion; a bundle whose min_consumer is newer cannot be read.
@@ -295,6 +296,11 @@ export async function openTfBundle(
       return bundleValue(read, info, entry, header.littleEndian, file, into);
     },
     entry: (name) => entries.get(name),
+    unreadable(name) {
+      const entry = entries.get(name);
+      if (!entry) return undefined;
+      return unreadableReason({ shards, numShards: header.numShards, shardPath: b.shardPath }, listed.sliceEntries.get(name) ?? [entry]);
+    },
   };
 }
 

@@ -215,6 +215,12 @@ export async function openTfjs(modelPath: string, model: ModelJson, groups: Byte
     files: [modelPath, ...groups.flat().map((s) => s.path)],
     tensors,
     warnings,
+    unreadable(name) {
+      const p = placed.get(name);
+      if (!p || p.offset + p.byteLength <= p.group.size) return undefined;
+      const files = p.group.files.map((f) => basename(f.path)).join(', ') || 'its weight files';
+      return `its bytes ${p.offset}..${p.offset + p.byteLength} lie past the end of ${files}, which ${p.group.files.length === 1 ? 'has' : 'hold'} only ${p.group.size} bytes — a weight file is truncated`;
+    },
     async read(name) {
       const p = get(name);
       return p.group.read(p.offset, p.byteLength, `weight ${name}`);
