@@ -105,79 +105,67 @@ interface Emscripten {
 const parentOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 let files = 0;
 
-export async function createKerasWriter(opts: KerasWriterOptions): Promise<CheckpointWriter> {
-  const { path: file, layout } = opts;
-  const placements = layout === 'keras3' ? keras3Placements(opts.tensors) : legacyPlacements(opts.tensors, opts.modelTopology);
-  const byName = new Map<string, { spec: KerasTensorSpec; place: KerasPlacement; type: Storage }>();
-  const datasets = new Set<string>();
-  opts.tensors.forEach((spec, i) => {
-    const place = placements[i]!;
-    if (byName.has(spec.name)) throw new GraftError('corrupt', file, `tensor ${spec.name} is listed twice`);
-    if (datasets.has(place.dataset)) throw new GraftError('corrupt', file, `two variables would both be stored at ${place.dataset}`);
-    datasets.add(place.dataset);
-    byName.set(spec.name, { spec, place, type: storageOf(file, layout, spec) });
-  });
-  const widened = opts.tensors.filter((t) => t.dtype === 'bfloat16' && layout === 'legacy').length;
-  const notes: string[] = [];
-  if (widened > 0) {
-    notes.push(`${file}: ${widened} bfloat16 tensor(s) stored as float32 (exact): Keras' legacy .h5 loader cannot read bfloat16 datasets, and casts float32 back to bfloat16 on load`);
-  }
-  const markers = standInMarkers();
-  const halves: Record<HalfType, number> = { float16: 0, bfloat16: 0 };
-  const halfPaths: [string, HalfType][] = [];
+type H5wasm = typeof import('h5wasm').default;
+interface Entry { spec: KerasTensorSpec; place: KerasPlacement; type: Storage }
+interface HalfState { markers: ReturnType<typeof standInMarkers>; counts: Record<HalfType, number>; paths: [string, HalfType][] }
 
-  const h5wasm = (await import('h5wasm')).default;
-  const module = (await h5wasm.ready) as unknown as Emscripten;
-  const fsPath = `/graft-write-${++files}.h5`;
-  const h5: H5File = new h5wasm.File(fsPath, 'w');
-  let open = true;
-  const discard = () => {
-    if (open) {
-      open = false;
+/** The HDF5 file being built in h5wasm's in-memory file system, with the groups created so far. */
+class ScratchFile {
+  private open = true;
+  private readonly groups = new Set<string>();
+
+  private constructor(readonly h5wasm: H5wasm, readonly module: Emscripten, readonly h5: H5File, readonly fsPath: string) {}
+
+  static async create(): Promise<ScratchFile> {
+    const h5wasm = (await import('h5wasm')).default;
+    const module = (await h5wasm.ready) as unknown as Emscripten;
+    const fsPath = `/graft-write-${++files}.h5`;
+    return new ScratchFile(h5wasm, module, new h5wasm.File(fsPath, 'w'), fsPath);
+  }
+
+  group(p: string): Group {
+    if (p === '') return this.h5;
+    if (!this.groups.has(p)) {
+      this.group(parentOf(p));
+      this.h5.create_group(p);
+      this.groups.add(p);
+    }
+    return this.h5.get(p) as Group;
+  }
+
+  close(): void {
+    this.h5.close();
+    this.open = false;
+  }
+
+  discard(): void {
+    if (this.open) {
+      this.open = false;
       try {
-        h5.close();
+        this.h5.close();
       } catch {
         // closing a half-written file may fail; the file is deleted anyway
       }
     }
     try {
-      module.FS.unlink(fsPath);
+      this.module.FS.unlink(this.fsPath);
     } catch {
       // already gone
     }
-  };
-  const groups = new Set<string>();
-  const ensureGroup = (p: string): Group => {
-    if (p === '') return h5;
-    if (!groups.has(p)) {
-      ensureGroup(parentOf(p));
-      h5.create_group(p);
-      groups.add(p);
-    }
-    return h5.get(p) as Group;
-  };
+  }
+}
 
+export async function createKerasWriter(opts: KerasWriterOptions): Promise<CheckpointWriter> {
+  const { path: file } = opts;
+  const { placements, byName } = planTensors(opts);
+  const notes = widenedNotes(opts);
+  const half: HalfState = { markers: standInMarkers(), counts: { float16: 0, bfloat16: 0 }, paths: [] };
+  const scratch = await ScratchFile.create();
   try {
-    if (layout === 'keras3') {
-      const varsNames = new Map<string, string>();
-      for (const p of placements) varsNames.set(parentOf(p.dataset), p.layer);
-      const config = topologyModelConfig(opts.modelTopology);
-      const configName = config && typeof (config.config as { name?: unknown } | undefined)?.name === 'string' ? ((config.config as { name: string }).name) : undefined;
-      if (!varsNames.has('vars')) varsNames.set('vars', opts.modelName ?? configName ?? 'model');
-      const owners = new Set(opts.tensors.map((t) => t.layer));
-      for (const w of weightlessSlots(opts.modelTopology)) if (!owners.has(w.name) && !varsNames.has(`${w.slot}/vars`)) varsNames.set(`${w.slot}/vars`, w.name);
-      for (const [vars, name] of varsNames) ensureGroup(vars).create_attribute('name', name, null, 'S');
-    } else {
-      const entries = legacyLayers(placements, opts.tensors);
-      const layers = entries.map((e) => e.layer).filter((l) => l !== 'optimizer_weights');
-      const fixed = (names: string[]) => `A${Math.max(1, ...names.map((n) => new TextEncoder().encode(n).length))}`;
-      h5.create_attribute('backend', opts.backend ?? 'tensorflow', null, 'A');
-      h5.create_attribute('keras_version', opts.kerasVersion ?? '2.15.0', null, 'A');
-      h5.create_attribute('layer_names', layers, [layers.length], fixed(layers) as 'A');
-      for (const { layer, weightNames } of entries) ensureGroup(layer).create_attribute('weight_names', weightNames, [weightNames.length], fixed(weightNames) as 'A');
-    }
+    if (opts.layout === 'keras3') writeKeras3Groups(scratch, opts, placements);
+    else writeLegacyAttributes(scratch, opts, placements);
   } catch (e) {
-    discard();
+    scratch.discard();
     throw e;
   }
 
@@ -188,82 +176,146 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
       const entry = byName.get(t.name);
       if (!entry) throw new GraftError('not-found', file, `tensor ${t.name} is not a variable of the new model`);
       if (added.has(t.name)) throw new GraftError('corrupt', file, `tensor ${t.name} is added twice`);
-      const { spec, place, type } = entry;
-      const need = elementCount(spec.shape) * ELEMENT_SIZE[spec.dtype];
-      if (t.dtype !== spec.dtype || t.shape.join(',') !== spec.shape.join(',') || t.bytes.byteLength !== need) {
-        throw new GraftError('corrupt', file, `tensor ${t.name} was declared ${spec.dtype} [${spec.shape.join(', ')}] (${need} bytes) but is ${t.dtype} [${t.shape.join(', ')}] with ${t.bytes.byteLength} bytes`);
-      }
-      const name = place.dataset.slice(place.dataset.lastIndexOf('/') + 1);
+      checkTensor(file, entry.spec, t);
       try {
-        const g = ensureGroup(parentOf(place.dataset));
-        let ds;
-        if ('half' in type) {
-          createStandIn(module, h5.file_id, `/${place.dataset}`, markers[type.half], spec.shape, t.bytes);
-          ds = g.get(name) as Dataset;
-          halves[type.half]++;
-          halfPaths.push([place.dataset, type.half]);
-        } else {
-          const Ctor = ARRAYS[type.dtype];
-          const aligned = t.bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? t.bytes : t.bytes.slice();
-          const data = type.widen ? widenBfloat16(t.bytes) : new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / Ctor.BYTES_PER_ELEMENT);
-          ds = g.create_dataset({ name, data, shape: spec.shape, dtype: type.dtype });
-        }
-        if (type.declared) ds.create_attribute('dtype', type.declared, null, 'S');
+        writeDataset(scratch, entry, t, half);
       } catch (e) {
-        discard();
-        throw new GraftError('corrupt', file, `HDF5 could not write ${place.dataset}`, { cause: e });
+        scratch.discard();
+        throw new GraftError('corrupt', file, `HDF5 could not write ${entry.place.dataset}`, { cause: e });
       }
       added.add(t.name);
     },
     async finish() {
       if (added.size !== byName.size) {
         const missing = [...byName.keys()].filter((n) => !added.has(n));
-        discard();
+        scratch.discard();
         throw new GraftError('corrupt', file, `${missing.length} tensor(s) were never added, e.g. ${missing.slice(0, 3).join(', ')}`);
       }
       try {
-        h5.close();
-        open = false;
-        const size = module.FS.stat(fsPath).size;
-        if (halfPaths.length > 0) {
-          const stream = module.FS.open(fsPath, 'r+');
-          try {
-            patchHalfTypes({
-              size,
-              read: (offset, length) => {
-                const b = new Uint8Array(length);
-                module.FS.read(stream, b, 0, length, offset);
-                return b;
-              },
-              write: (offset, bytes) => void module.FS.write(stream, bytes, 0, bytes.length, offset),
-            }, file, markers, halves);
-          } finally {
-            module.FS.close(stream);
-          }
-          checkHalfTypes(h5wasm, fsPath, file, halfPaths);
+        scratch.close();
+        const size = scratch.module.FS.stat(scratch.fsPath).size;
+        if (half.paths.length > 0) {
+          patchHalves(scratch, size, file, half);
+          checkHalfTypes(scratch.h5wasm, scratch.fsPath, file, half.paths);
         }
-        const sink = await opts.out.create(file);
-        const stream = module.FS.open(fsPath, 'r');
-        try {
-          const CHUNK = 1 << 20;
-          for (let at = 0; at < size; at += CHUNK) {
-            const chunk = new Uint8Array(Math.min(CHUNK, size - at));
-            module.FS.read(stream, chunk, 0, chunk.length, at);
-            await sink.write(chunk);
-          }
-        } finally {
-          module.FS.close(stream);
-        }
-        await sink.close();
+        await copyToSink(scratch, size, opts.out, file);
       } finally {
-        discard();
+        scratch.discard();
       }
     },
   };
 }
 
+/** Each tensor's place and storage type; refuses a tensor listed twice or two tensors at one dataset. */
+function planTensors(opts: KerasWriterOptions): { placements: KerasPlacement[]; byName: Map<string, Entry> } {
+  const { path: file, layout } = opts;
+  const placements = layout === 'keras3' ? keras3Placements(opts.tensors) : legacyPlacements(opts.tensors, opts.modelTopology);
+  const byName = new Map<string, Entry>();
+  const datasets = new Set<string>();
+  opts.tensors.forEach((spec, i) => {
+    const place = placements[i]!;
+    if (byName.has(spec.name)) throw new GraftError('corrupt', file, `tensor ${spec.name} is listed twice`);
+    if (datasets.has(place.dataset)) throw new GraftError('corrupt', file, `two variables would both be stored at ${place.dataset}`);
+    datasets.add(place.dataset);
+    byName.set(spec.name, { spec, place, type: storageOf(file, layout, spec) });
+  });
+  return { placements, byName };
+}
+
+function widenedNotes(opts: KerasWriterOptions): string[] {
+  const widened = opts.tensors.filter((t) => t.dtype === 'bfloat16' && opts.layout === 'legacy').length;
+  if (widened === 0) return [];
+  return [`${opts.path}: ${widened} bfloat16 tensor(s) stored as float32 (exact): Keras' legacy .h5 loader cannot read bfloat16 datasets, and casts float32 back to bfloat16 on load`];
+}
+
+/** Keras 3: every `vars` group named (layers with weights, the model's root, weightless top-level layers). */
+function writeKeras3Groups(scratch: ScratchFile, opts: KerasWriterOptions, placements: readonly KerasPlacement[]): void {
+  const varsNames = new Map<string, string>();
+  for (const p of placements) varsNames.set(parentOf(p.dataset), p.layer);
+  const config = topologyModelConfig(opts.modelTopology);
+  const configName = config && typeof (config.config as { name?: unknown } | undefined)?.name === 'string' ? ((config.config as { name: string }).name) : undefined;
+  if (!varsNames.has('vars')) varsNames.set('vars', opts.modelName ?? configName ?? 'model');
+  const owners = new Set(opts.tensors.map((t) => t.layer));
+  for (const w of weightlessSlots(opts.modelTopology)) if (!owners.has(w.name) && !varsNames.has(`${w.slot}/vars`)) varsNames.set(`${w.slot}/vars`, w.name);
+  for (const [vars, name] of varsNames) scratch.group(vars).create_attribute('name', name, null, 'S');
+}
+
+/** Legacy: root `backend`, `keras_version`, `layer_names`; each layer group's `weight_names`. */
+function writeLegacyAttributes(scratch: ScratchFile, opts: KerasWriterOptions, placements: readonly KerasPlacement[]): void {
+  const h5 = scratch.h5;
+  const entries = legacyLayers(placements, opts.tensors);
+  const layers = entries.map((e) => e.layer).filter((l) => l !== 'optimizer_weights');
+  const fixed = (names: string[]) => `A${Math.max(1, ...names.map((n) => new TextEncoder().encode(n).length))}`;
+  h5.create_attribute('backend', opts.backend ?? 'tensorflow', null, 'A');
+  h5.create_attribute('keras_version', opts.kerasVersion ?? '2.15.0', null, 'A');
+  h5.create_attribute('layer_names', layers, [layers.length], fixed(layers) as 'A');
+  for (const { layer, weightNames } of entries) scratch.group(layer).create_attribute('weight_names', weightNames, [weightNames.length], fixed(weightNames) as 'A');
+}
+
+function checkTensor(file: string, spec: KerasTensorSpec, t: OutputTensor): void {
+  const need = elementCount(spec.shape) * ELEMENT_SIZE[spec.dtype];
+  if (t.dtype !== spec.dtype || t.shape.join(',') !== spec.shape.join(',') || t.bytes.byteLength !== need) {
+    throw new GraftError('corrupt', file, `tensor ${t.name} was declared ${spec.dtype} [${spec.shape.join(', ')}] (${need} bytes) but is ${t.dtype} [${t.shape.join(', ')}] with ${t.bytes.byteLength} bytes`);
+  }
+}
+
+/** One dataset: a stand-in for a half type (finished after close), else the native array; `dtype` attribute if declared. */
+function writeDataset(scratch: ScratchFile, { spec, place, type }: Entry, t: OutputTensor, half: HalfState): void {
+  const name = place.dataset.slice(place.dataset.lastIndexOf('/') + 1);
+  const g = scratch.group(parentOf(place.dataset));
+  let ds;
+  if ('half' in type) {
+    createStandIn(scratch.module, scratch.h5.file_id, `/${place.dataset}`, half.markers[type.half], spec.shape, t.bytes);
+    ds = g.get(name) as Dataset;
+    half.counts[type.half]++;
+    half.paths.push([place.dataset, type.half]);
+  } else {
+    const Ctor = ARRAYS[type.dtype];
+    const aligned = t.bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? t.bytes : t.bytes.slice();
+    const data = type.widen ? widenBfloat16(t.bytes) : new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / Ctor.BYTES_PER_ELEMENT);
+    ds = g.create_dataset({ name, data, shape: spec.shape, dtype: type.dtype });
+  }
+  if (type.declared) ds.create_attribute('dtype', type.declared, null, 'S');
+}
+
+/** Gives the closed file's stand-in datasets their real half types, in place. */
+function patchHalves(scratch: ScratchFile, size: number, file: string, half: HalfState): void {
+  const { FS } = scratch.module;
+  const stream = FS.open(scratch.fsPath, 'r+');
+  try {
+    patchHalfTypes({
+      size,
+      read: (offset, length) => {
+        const b = new Uint8Array(length);
+        FS.read(stream, b, 0, length, offset);
+        return b;
+      },
+      write: (offset, bytes) => void FS.write(stream, bytes, 0, bytes.length, offset),
+    }, file, half.markers, half.counts);
+  } finally {
+    FS.close(stream);
+  }
+}
+
+async function copyToSink(scratch: ScratchFile, size: number, out: OutputFolder, file: string): Promise<void> {
+  const { FS } = scratch.module;
+  const sink = await out.create(file);
+  const stream = FS.open(scratch.fsPath, 'r');
+  try {
+    const CHUNK = 1 << 20;
+    for (let at = 0; at < size; at += CHUNK) {
+      const chunk = new Uint8Array(Math.min(CHUNK, size - at));
+      FS.read(stream, chunk, 0, chunk.length, at);
+      await sink.write(chunk);
+    }
+  } finally {
+    FS.close(stream);
+  }
+  await sink.close();
+}
+
 /** Reopens the finished file: every 2-byte dataset must now have its real HDF5 class. */
-function checkHalfTypes(h5wasm: typeof import('h5wasm').default, fsPath: string, file: string, paths: readonly [string, HalfType][]): void {
+function checkHalfTypes(h5wasm: H5wasm, fsPath: string, file: string, paths: readonly [string, HalfType][]): void {
   const f = new h5wasm.File(fsPath, 'r');
   try {
     for (const [path, type] of paths) {
