@@ -5,10 +5,23 @@
  * much as compiling it (measured: see bench/canvas.bench.ts).
  */
 import { exportPlan } from '../core/engine/export-plan';
-import { compile, type Plan, type PlanEntry } from '../core/mapping';
+import { compile, type OldSide, type Plan, type PlanEntry } from '../core/mapping';
 import type { TargetVariable } from '../core/model/target-model';
 import type { VariableData } from '../worker/client';
 import type { GraftState } from './types';
+
+const sides = new WeakMap<readonly VariableData[], OldSide>();
+
+/** The old slot's variables as `compile` takes them, with each one's reason it cannot be read. */
+function oldSide(old: readonly VariableData[]): OldSide {
+  let side = sides.get(old);
+  if (!side) {
+    const why = new Map(old.filter((v) => v.unreadable).map((v) => [v.name, v.unreadable!]));
+    side = why.size ? { tensors: old, unreadable: (name) => why.get(name) } : { tensors: old };
+    sides.set(old, side);
+  }
+  return side;
+}
 
 let last: { recipe: unknown; old: unknown; neu: unknown; format: unknown; plan: Plan | null } = { recipe: null, old: null, neu: null, format: null, plan: null };
 
@@ -18,7 +31,7 @@ export function selectPlan(s: Pick<GraftState, 'recipe' | 'slots' | 'exporting'>
   const format = s.exporting.format;
   if (!s.recipe || !old || !neu) return null;
   if (last.recipe === s.recipe && last.old === old && last.neu === neu && last.format === format) return last.plan;
-  const plan = exportPlan(s.recipe, { tensors: old }, { variables: neu as (VariableData & Pick<TargetVariable, 'initializer'>)[] }, format);
+  const plan = exportPlan(s.recipe, oldSide(old), { variables: neu as (VariableData & Pick<TargetVariable, 'initializer'>)[] }, format);
   last = { recipe: s.recipe, old, neu, format, plan };
   return plan;
 }
@@ -46,6 +59,6 @@ export function previewable(entry: PlanEntry, recipe: GraftState['recipe'], s: P
   if (!link) return entry;
   const old = s.slots.old.data?.variables ?? [];
   const neu = (s.slots.new.data?.variables ?? []).filter((v) => v.name === entry.to);
-  const one = compile({ ...recipe, links: [{ ...link, accepted: true }] }, { tensors: old }, { variables: neu as TargetVariable[] });
+  const one = compile({ ...recipe, links: [{ ...link, accepted: true }] }, oldSide(old), { variables: neu as TargetVariable[] });
   return one.entries[0] ?? entry;
 }

@@ -29,6 +29,8 @@ export interface CandidateData {
 
 /** A variable of either slot; the new slot's also say how they are initialised and which layer class owns them. */
 export interface VariableData extends TensorInfo {
+  /** Old slot: why its bytes cannot be read (`Checkpoint.unreadable`); a link from it is incompatible. */
+  unreadable?: string;
   initializer?: InitializerSpec;
   layerClass?: string;
   kerasPath?: string;

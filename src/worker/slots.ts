@@ -43,6 +43,11 @@ function tensorData(t: TensorInfo): VariableData {
   };
 }
 
+function oldVariableData(checkpoint: Checkpoint, t: TensorInfo): VariableData {
+  const unreadable = checkpoint.unreadable?.(t.name);
+  return unreadable ? { ...tensorData(t), unreadable } : tensorData(t);
+}
+
 function targetVariableData(v: TargetVariable): VariableData {
   return {
     ...tensorData(v),
@@ -55,7 +60,7 @@ function targetVariableData(v: TargetVariable): VariableData {
 function checkpointSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidates'], candidateId: string): OpenedSlot {
   const data: SlotData = {
     role: 'old', kind: 'checkpoint', format: checkpoint.format, formatName: formatName(checkpoint.format),
-    label: checkpoint.label, files: [...checkpoint.files], variables: checkpoint.tensors.map(tensorData), warnings: [...checkpoint.warnings],
+    label: checkpoint.label, files: [...checkpoint.files], variables: checkpoint.tensors.map((t) => oldVariableData(checkpoint, t)), warnings: [...checkpoint.warnings],
   };
   return { checkpoint, target: null, candidates, candidateId, data };
 }
