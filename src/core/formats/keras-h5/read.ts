@@ -166,53 +166,9 @@ export async function openKerasH5(source: ByteSource, label = source.path): Prom
 function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Checkpoint {
   const file = source.path;
   const root = opened.file;
-  const all: string[] = [];
-  walk(root, '', all);
-  const present = new Set(all);
   const warnings: string[] = [];
-
-  const modelWeights = root.get('model_weights');
-  const legacy = [...legacyOrder(root, ''), ...(isGroup(modelWeights) ? legacyOrder(modelWeights, 'model_weights/') : [])];
-  const optimizerWeights = root.get('optimizer_weights');
-  if (isGroup(optimizerWeights)) {
-    for (const w of splitAttr(optimizerWeights, 'weight_names') ?? []) legacy.push({ path: `optimizer_weights/${w}` });
-  }
-  const listed: Listed[] = [];
-  const seen = new Set<string>();
-  for (const l of legacy) {
-    if (seen.has(l.path)) continue;
-    if (!present.has(l.path)) {
-      warnings.push(`${basename(file)}: the weight_names attribute names ${l.path}, but there is no such dataset`);
-      continue;
-    }
-    seen.add(l.path);
-    listed.push(l);
-  }
-  const keras3 = legacy.length === 0 && all.some((p) => /(^|\/)vars\/\d+$/.test(p));
-  for (const p of all.filter((p) => !seen.has(p)).sort(naturalPathCompare)) listed.push({ path: p, ...(keras3 ? keras3Layer(root, p) : {}) });
-
-  const stored = new Map<string, Stored>();
-  const tensors: TensorInfo[] = [];
-  for (const l of listed) {
-    const ds = root.get(l.path) as Dataset;
-    const t = graftDtype(basename(file), l.path, ds);
-    if ('skip' in t) {
-      warnings.push(t.skip);
-      continue;
-    }
-    const shape = ds.shape ?? [];
-    const nbytes = elementCount(shape) * t.elementSize;
-    // An opaque type has no byte order (h5wasm says big-endian): its bytes are as stored, little-endian from h5py.
-    stored.set(l.path, { dataset: ds, elementSize: t.elementSize, littleEndian: ds.metadata.littleEndian || ds.metadata.type === H5T.OPAQUE, nbytes });
-    const { kind, group } = classifyVariable(l.path, l.layer !== undefined ? { layer: l.layer } : {});
-    const info: TensorInfo = { name: l.path, dtype: t.dtype, shape, byteLength: nbytes, kind, group };
-    if (l.layer !== undefined) info.layer = l.layer;
-    if (l.weightIndex !== undefined) info.weightIndex = l.weightIndex;
-    tensors.push(info);
-  }
-
-  const config = attrStrings(root, 'model_config');
-  const layout = legacy.length > 0 ? 'keras-legacy' : keras3 ? 'keras3-weights' : 'hdf5';
+  const { listed, layout } = listDatasets(root, file, warnings);
+  const { tensors, stored } = describeTensors(root, file, listed, warnings);
   const get = (name: string): Stored => {
     const s = stored.get(name);
     if (!s) throw new GraftError('not-found', file, `no dataset named ${name}`);
@@ -245,6 +201,61 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
     },
     close: () => opened.close(),
   };
+  const config = attrStrings(root, 'model_config');
   if (config && config.length === 1) checkpoint.modelConfig = config[0]!;
   return checkpoint;
+}
+
+/**
+ * Every dataset in Keras' order: those the legacy attributes name (a named dataset that is missing is a warning),
+ * then the rest in natural order, each with its Keras 3 layer when the file is a `.weights.h5`.
+ */
+function listDatasets(root: Group, file: string, warnings: string[]): { listed: Listed[]; layout: KerasH5Checkpoint['layout'] } {
+  const all: string[] = [];
+  walk(root, '', all);
+  const present = new Set(all);
+  const modelWeights = root.get('model_weights');
+  const legacy = [...legacyOrder(root, ''), ...(isGroup(modelWeights) ? legacyOrder(modelWeights, 'model_weights/') : [])];
+  const optimizerWeights = root.get('optimizer_weights');
+  if (isGroup(optimizerWeights)) {
+    for (const w of splitAttr(optimizerWeights, 'weight_names') ?? []) legacy.push({ path: `optimizer_weights/${w}` });
+  }
+  const listed: Listed[] = [];
+  const seen = new Set<string>();
+  for (const l of legacy) {
+    if (seen.has(l.path)) continue;
+    if (!present.has(l.path)) {
+      warnings.push(`${basename(file)}: the weight_names attribute names ${l.path}, but there is no such dataset`);
+      continue;
+    }
+    seen.add(l.path);
+    listed.push(l);
+  }
+  const keras3 = legacy.length === 0 && all.some((p) => /(^|\/)vars\/\d+$/.test(p));
+  for (const p of all.filter((p) => !seen.has(p)).sort(naturalPathCompare)) listed.push({ path: p, ...(keras3 ? keras3Layer(root, p) : {}) });
+  return { listed, layout: legacy.length > 0 ? 'keras-legacy' : keras3 ? 'keras3-weights' : 'hdf5' };
+}
+
+/** Each listed dataset Graft can read as a tensor, with how it is stored; the others are warnings. */
+function describeTensors(root: Group, file: string, listed: readonly Listed[], warnings: string[]): { tensors: TensorInfo[]; stored: Map<string, Stored> } {
+  const stored = new Map<string, Stored>();
+  const tensors: TensorInfo[] = [];
+  for (const l of listed) {
+    const ds = root.get(l.path) as Dataset;
+    const t = graftDtype(basename(file), l.path, ds);
+    if ('skip' in t) {
+      warnings.push(t.skip);
+      continue;
+    }
+    const shape = ds.shape ?? [];
+    const nbytes = elementCount(shape) * t.elementSize;
+    // An opaque type has no byte order (h5wasm says big-endian): its bytes are as stored, little-endian from h5py.
+    stored.set(l.path, { dataset: ds, elementSize: t.elementSize, littleEndian: ds.metadata.littleEndian || ds.metadata.type === H5T.OPAQUE, nbytes });
+    const { kind, group } = classifyVariable(l.path, l.layer !== undefined ? { layer: l.layer } : {});
+    const info: TensorInfo = { name: l.path, dtype: t.dtype, shape, byteLength: nbytes, kind, group };
+    if (l.layer !== undefined) info.layer = l.layer;
+    if (l.weightIndex !== undefined) info.weightIndex = l.weightIndex;
+    tensors.push(info);
+  }
+  return { tensors, stored };
 }
