@@ -101,19 +101,26 @@ export interface TfjsWriter extends CheckpointWriter {
   readonly paths: readonly string[];
 }
 
-export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWriter> {
-  const modelPath = opts.modelPath ?? 'model.json';
-  const shardBytes = opts.shardBytes ?? TFJS_SHARD_BYTES;
-  const declared = new Map<string, TfjsTensorSpec>();
-  const storage = new Map<string, TfjsStorage & { name: string }>();
+type Stored = TfjsStorage & { name: string };
+
+/** Each declared weight, how it is stored and under which manifest name; changes TF.js forces, by kind. */
+interface StoragePlan {
+  declared: Map<string, TfjsTensorSpec>;
+  /** Only the weights that are written. */
+  storage: Map<string, Stored>;
+  changes: Map<string, string[]>;
+  /** Bytes of the non-string weights. */
+  total: number;
+  hasStrings: boolean;
+}
+
+function planStorage(opts: TfjsWriterOptions, modelPath: string): StoragePlan {
+  const plan: StoragePlan = { declared: new Map(), storage: new Map(), changes: new Map(), total: 0, hasStrings: false };
   const manifestNames = new Map<string, string>();
-  const changes = new Map<string, string[]>();
-  const change = (what: string, name: string) => changes.set(what, [...(changes.get(what) ?? []), name]);
-  let total = 0;
-  let hasStrings = false;
+  const change = (what: string, name: string) => plan.changes.set(what, [...(plan.changes.get(what) ?? []), name]);
   for (const t of opts.tensors) {
-    if (declared.has(t.name)) throw new GraftError('corrupt', modelPath, `weight ${t.name} is listed twice`);
-    declared.set(t.name, t);
+    if (plan.declared.has(t.name)) throw new GraftError('corrupt', modelPath, `weight ${t.name} is listed twice`);
+    plan.declared.set(t.name, t);
     const name = opts.names?.has(t.name) ? opts.names.get(t.name)! : t.name;
     const stored = tfjsStorage(t.dtype, t.name, modelPath);
     if (!stored || name === null) {
@@ -122,57 +129,88 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
     }
     if (manifestNames.has(name)) throw new GraftError('corrupt', modelPath, `two weights would both be stored as ${name}`);
     manifestNames.set(name, t.name);
-    storage.set(t.name, { ...stored, name });
+    plan.storage.set(t.name, { ...stored, name });
     if (stored.change) change(stored.change, t.name);
-    if (stored.dtype === 'string') hasStrings = true;
-    else total += elementCount(t.shape) * stored.size;
+    if (stored.dtype === 'string') plan.hasStrings = true;
+    else plan.total += elementCount(t.shape) * stored.size;
   }
+  return plan;
+}
+
+/** The topology in the form TF.js reads (kept inside a whole model.json when one was given), and its notes. */
+function topologyFor(opts: TfjsWriterOptions, modelPath: string): { modelTopology: unknown; notes: string[] } {
   const given = opts.modelTopology;
   const whole = isObject(given) && ('modelTopology' in given || 'weightsManifest' in given) ? given : null;
   const topology = tfjsTopology(whole ? whole.modelTopology : given, modelPath);
-  const modelTopology = whole ? { ...whole, modelTopology: topology.topology } : topology.topology;
-  const notes = [...topology.notes, ...changeNotes(changes)];
-  const dir = modelPath.includes('/') ? modelPath.slice(0, modelPath.lastIndexOf('/') + 1) : '';
-  const shardName = (i: number, n: number) => `group1-shard${i + 1}of${n}.bin`;
-  let paths: string[] = hasStrings ? [] : Array.from({ length: Math.ceil(total / shardBytes) }, (_, i) => shardName(i, Math.ceil(total / shardBytes)));
+  return { modelTopology: whole ? { ...whole, modelTopology: topology.topology } : topology.topology, notes: topology.notes };
+}
 
+const shardNames = (n: number) => Array.from({ length: n }, (_, i) => `group1-shard${i + 1}of${n}.bin`);
+
+/** The byte stream of the weight group, cut into shard files at `shardBytes`. */
+class ShardStream {
+  private written = 0;
+  private shard = -1;
+  private sink: FileSink | null = null;
+
+  constructor(private readonly out: OutputFolder, private readonly dir: string, private readonly shardBytes: number, public paths: string[]) {}
+
+  /** Appends `bytes`, opening and closing shard files at their boundaries. */
+  async append(bytes: Uint8Array): Promise<void> {
+    let p = 0;
+    while (p < bytes.byteLength) {
+      const index = Math.floor(this.written / this.shardBytes);
+      if (index !== this.shard) {
+        if (this.sink) await this.sink.close();
+        this.shard = index;
+        this.sink = await this.out.create(this.dir + this.paths[index]!);
+      }
+      const room = (index + 1) * this.shardBytes - this.written;
+      const n = Math.min(room, bytes.byteLength - p);
+      await this.sink!.write(p === 0 && n === bytes.byteLength ? bytes : bytes.subarray(p, p + n));
+      p += n;
+      this.written += n;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.sink) await this.sink.close();
+  }
+}
+
+/** The weight's bytes checked against its declaration; strings in TF.js encoding. */
+function storedBytes(modelPath: string, spec: TfjsTensorSpec, t: OutputTensor): Uint8Array {
+  const count = elementCount(spec.shape);
+  let bytes = t.bytes;
+  if (spec.dtype === 'string') bytes = toTfjsStrings(bytes, count, t.name, modelPath);
+  else if (bytes.byteLength !== count * ELEMENT_SIZE[spec.dtype]) {
+    throw new GraftError('corrupt', modelPath, `weight ${t.name} (${spec.dtype} [${spec.shape.join(', ')}]) needs ${count * ELEMENT_SIZE[spec.dtype]} bytes but ${bytes.byteLength} were given`);
+  }
+  return bytes;
+}
+
+export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWriter> {
+  const modelPath = opts.modelPath ?? 'model.json';
+  const shardBytes = opts.shardBytes ?? TFJS_SHARD_BYTES;
+  const { declared, storage, changes, total, hasStrings } = planStorage(opts, modelPath);
+  const { modelTopology, notes: topologyNotes } = topologyFor(opts, modelPath);
+  const notes = [...topologyNotes, ...changeNotes(changes)];
+  const dir = modelPath.includes('/') ? modelPath.slice(0, modelPath.lastIndexOf('/') + 1) : '';
+  const shards = new ShardStream(opts.out, dir, shardBytes, hasStrings ? [] : shardNames(Math.ceil(total / shardBytes)));
   const entries: ManifestEntry[] = [];
   const added = new Set<string>();
   /** Held bytes, only for a model with strings. */
   const held: Uint8Array[] = [];
-  let written = 0;
-  let shard = -1;
-  let sink: FileSink | null = null;
-
-  /** Appends `bytes` to the shard stream, opening and closing shard files at their boundaries. */
-  const append = async (bytes: Uint8Array) => {
-    let p = 0;
-    while (p < bytes.byteLength) {
-      const index = Math.floor(written / shardBytes);
-      if (index !== shard) {
-        if (sink) await sink.close();
-        shard = index;
-        sink = await opts.out.create(dir + paths[index]!);
-      }
-      const room = (index + 1) * shardBytes - written;
-      const n = Math.min(room, bytes.byteLength - p);
-      await sink!.write(p === 0 && n === bytes.byteLength ? bytes : bytes.subarray(p, p + n));
-      p += n;
-      written += n;
-    }
-  };
 
   return {
     get paths() {
-      return paths;
+      return shards.paths;
     },
     notes,
     async add(t: OutputTensor) {
       const spec = declared.get(t.name);
       if (!spec) throw new GraftError('not-found', modelPath, `weight ${t.name} is not a variable of the new model`);
       if (added.has(t.name)) throw new GraftError('corrupt', modelPath, `weight ${t.name} is added twice`);
-      const count = elementCount(spec.shape);
-      let bytes = t.bytes;
       if (t.dtype !== spec.dtype || t.shape.join(',') !== spec.shape.join(',')) {
         throw new GraftError('corrupt', modelPath, `weight ${t.name} was declared ${spec.dtype} [${spec.shape.join(', ')}] but is ${t.dtype} [${t.shape.join(', ')}]`);
       }
@@ -181,15 +219,12 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
         added.add(t.name);
         return;
       }
-      if (spec.dtype === 'string') bytes = toTfjsStrings(bytes, count, t.name, modelPath);
-      else if (bytes.byteLength !== count * ELEMENT_SIZE[spec.dtype]) {
-        throw new GraftError('corrupt', modelPath, `weight ${t.name} (${spec.dtype} [${spec.shape.join(', ')}]) needs ${count * ELEMENT_SIZE[spec.dtype]} bytes but ${bytes.byteLength} were given`);
-      }
+      let bytes = storedBytes(modelPath, spec, t);
       added.add(t.name);
       if (stored.convert) bytes = stored.convert(bytes, t.name, modelPath);
       entries.push(manifestEntry(stored.name, spec, stored));
       if (hasStrings) held.push(stored.convert ? bytes : bytes.slice());
-      else await append(bytes);
+      else await shards.append(bytes);
     },
     async finish() {
       if (added.size !== declared.size) {
@@ -197,13 +232,11 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
         throw new GraftError('corrupt', modelPath, `${missing.length} weight(s) were never added, e.g. ${missing.slice(0, 3).join(', ')}`);
       }
       if (hasStrings) {
-        const size = held.reduce((n, b) => n + b.byteLength, 0);
-        const n = Math.ceil(size / shardBytes);
-        paths = Array.from({ length: n }, (_, i) => shardName(i, n));
-        for (const b of held.splice(0)) await append(b);
+        shards.paths = shardNames(Math.ceil(held.reduce((n, b) => n + b.byteLength, 0) / shardBytes));
+        for (const b of held.splice(0)) await shards.append(b);
       }
-      if (sink) await (sink as FileSink).close();
-      const model = modelJson({ ...opts, modelTopology }, paths, entries);
+      await shards.close();
+      const model = modelJson({ ...opts, modelTopology }, shards.paths, entries);
       const out = await opts.out.create(modelPath);
       await out.write(new TextEncoder().encode(JSON.stringify(model)));
       await out.close();
