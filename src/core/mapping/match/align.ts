@@ -31,20 +31,28 @@ function keysLinked(olds: readonly Layer[], news: readonly Layer[]): (i: number,
   return (i, j) => named[j]!.has(i);
 }
 
-/**
- * `linked(i, j)`: the names link old layer i and new layer j (the tie-break). `nameCost(i, j)`: an extra cost of
- * pairing them that their names give (see structure.ts), part of the cost that decides what is forced.
- */
-export function alignLayers(olds: readonly Layer[], news: readonly Layer[], linked: (i: number, j: number) => boolean = keysLinked(olds, news), nameCost: (i: number, j: number) => number = () => 0): AlignedPair[] {
+type Table = Int32Array | Float64Array;
+
+/** The DP's inputs and tables: S structural and T tie-break cost per pair, F best cost of prefixes, B of suffixes. */
+interface Grid {
+  n: number;
+  m: number;
+  /** The tie-break part of a cost stays below K, so floor(cost / K) is the structural part. */
+  K: number;
+  /** Row width of F and B. */
+  W: number;
+  /** Cost of a gap, tie-break included. */
+  G: number;
+  S: Uint8Array;
+  T: Uint8Array;
+  F: Table;
+  B: Table;
+}
+
+/** Structural (S) and tie-break (T) cost of pairing each old layer i with each new layer j, at i * m + j. */
+function pairCosts(olds: readonly Layer[], news: readonly Layer[], linked: (i: number, j: number) => boolean, nameCost: (i: number, j: number) => number): { S: Uint8Array; T: Uint8Array } {
   const n = olds.length;
   const m = news.length;
-  if (n === 0 || m === 0) return [];
-  // The tie-break part of a cost stays below K, so floor(cost / K) is the structural part.
-  const K = n + m + 1;
-  const W = m + 1;
-  const big = (n + m) * NEVER * K > 2 ** 31 - 1;
-  const F = big ? new Float64Array((n + 1) * W) : new Int32Array((n + 1) * W);
-  const B = big ? new Float64Array((n + 1) * W) : new Int32Array((n + 1) * W);
   const S = new Uint8Array(n * m);
   const T = new Uint8Array(n * m);
   // Layer signatures compared once per distinct pair of strings, not once per cell.
@@ -67,7 +75,11 @@ export function alignLayers(olds: readonly Layer[], news: readonly Layer[], link
       T[i * m + j] = linked(i, j) ? 0 : 1;
     }
   }
-  const G = GAP * K + 1;
+  return { S, T };
+}
+
+/** F[i][j]: least cost of aligning the first i old with the first j new layers. */
+function fillForward({ n, m, K, W, G, S, T, F }: Grid): void {
   for (let j = 0; j <= m; j++) F[j] = j * G;
   for (let i = 1; i <= n; i++) {
     F[i * W] = i * G;
@@ -76,6 +88,10 @@ export function alignLayers(olds: readonly Layer[], news: readonly Layer[], link
       F[i * W + j] = Math.min(F[(i - 1) * W + j - 1]! + c, F[(i - 1) * W + j]! + G, F[i * W + j - 1]! + G);
     }
   }
+}
+
+/** B[i][j]: least cost of aligning old layers from i on with new layers from j on. */
+function fillBackward({ n, m, K, W, G, S, T, B }: Grid): void {
   for (let j = m; j >= 0; j--) B[n * W + j] = (m - j) * G;
   for (let i = n - 1; i >= 0; i--) {
     B[i * W + m] = (n - i) * G;
@@ -84,11 +100,12 @@ export function alignLayers(olds: readonly Layer[], news: readonly Layer[], link
       B[i * W + j] = Math.min(B[(i + 1) * W + j + 1]! + c, B[(i + 1) * W + j]! + G, B[i * W + j + 1]! + G);
     }
   }
-  const total = F[n * W + m]!;
-  const optS = Math.floor(total / K);
-  const st = (x: number) => Math.floor(x / K);
+}
 
-  // Old layer i is forced onto new layer j when no structurally optimal alignment pairs it elsewhere or drops it.
+/** Old layer i is forced onto new layer j when no structurally optimal alignment pairs it elsewhere or drops it; -1 otherwise. */
+function forcedPartners({ n, m, K, W, S, F, B }: Grid): Int32Array {
+  const optS = Math.floor(F[n * W + m]! / K);
+  const st = (x: number) => Math.floor(x / K);
   const forcedTo = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     let partner = -1;
@@ -102,7 +119,11 @@ export function alignLayers(olds: readonly Layer[], news: readonly Layer[], link
     }
     if (!many) forcedTo[i] = partner;
   }
+  return forcedTo;
+}
 
+/** Walks F back from the end: the pairs of one least-cost alignment, in order. */
+function traceBack({ n, m, K, W, G, S, T, F }: Grid, forcedTo: Int32Array): AlignedPair[] {
   const pairs: AlignedPair[] = [];
   let i = n;
   let j = m;
@@ -119,4 +140,22 @@ export function alignLayers(olds: readonly Layer[], news: readonly Layer[], link
     else j--;
   }
   return pairs.reverse();
+}
+
+/**
+ * `linked(i, j)`: the names link old layer i and new layer j (the tie-break). `nameCost(i, j)`: an extra cost of
+ * pairing them that their names give (see structure.ts), part of the cost that decides what is forced.
+ */
+export function alignLayers(olds: readonly Layer[], news: readonly Layer[], linked: (i: number, j: number) => boolean = keysLinked(olds, news), nameCost: (i: number, j: number) => number = () => 0): AlignedPair[] {
+  const n = olds.length;
+  const m = news.length;
+  if (n === 0 || m === 0) return [];
+  const K = n + m + 1;
+  const W = m + 1;
+  const big = (n + m) * NEVER * K > 2 ** 31 - 1;
+  const table = (): Table => (big ? new Float64Array((n + 1) * W) : new Int32Array((n + 1) * W));
+  const grid: Grid = { n, m, K, W, G: GAP * K + 1, ...pairCosts(olds, news, linked, nameCost), F: table(), B: table() };
+  fillForward(grid);
+  fillBackward(grid);
+  return traceBack(grid, forcedPartners(grid));
 }
