@@ -65,6 +65,17 @@ function isNonNegInt(v: unknown): v is number {
 
 /** Reads and validates the header; reads nothing else. */
 export async function readSafetensorsHeader(source: ByteSource): Promise<SafetensorsHeader> {
+  const { headerLength, json } = await readHeaderJson(source);
+  const { entries, metadata } = parseEntries(source.path, json, headerLength);
+  checkDataLayout(source, headerLength, entries);
+  return { headerLength, entries: entries.map(({ s: _s, e: _e, ...rest }) => rest), metadata };
+}
+
+/** An entry with its data offsets relative to the data section. */
+type RawEntry = SafetensorsEntry & { s: number; e: number };
+
+/** The length prefix and the header's JSON object. */
+async function readHeaderJson(source: ByteSource): Promise<{ headerLength: number; json: Record<string, unknown> }> {
   const file = source.path;
   if (source.size < 8) throw new GraftError('truncated', file, `a safetensors file starts with an 8-byte header length, but the file is only ${source.size} bytes long`);
   const lenBytes = await source.read(0, 8);
@@ -91,9 +102,13 @@ export async function readSafetensorsHeader(source: ByteSource): Promise<Safeten
     throw new GraftError('corrupt', file, `safetensors header is not valid JSON (${(e as Error).message})`, { cause: e });
   }
   if (!isPlainObject(json)) throw new GraftError('corrupt', file, 'safetensors header must be a JSON object of tensors');
+  return { headerLength, json };
+}
 
+/** `__metadata__` and each tensor's dtype, shape and offsets, each checked for its JSON type. */
+function parseEntries(file: string, json: Record<string, unknown>, headerLength: number): { entries: RawEntry[]; metadata: Record<string, string> } {
   const metadata: Record<string, string> = {};
-  const entries: (SafetensorsEntry & { s: number; e: number })[] = [];
+  const entries: RawEntry[] = [];
   for (const [name, value] of Object.entries(json)) {
     if (name === '__metadata__') {
       if (!isPlainObject(value)) throw new GraftError('corrupt', file, '__metadata__ must be an object of strings');
@@ -115,7 +130,12 @@ export async function readSafetensorsHeader(source: ByteSource): Promise<Safeten
     const [s, e] = offsets as [number, number];
     entries.push({ name, stDtype: dtype, dtype: SAFETENSORS_DTYPES[dtype]!.dtype, shape: shape as number[], begin: 8 + headerLength + s, end: 8 + headerLength + e, s, e });
   }
+  return { entries, metadata };
+}
 
+/** Sorts `entries` by offset, then checks they tile the data section with no hole or overlap up to the file's end. */
+function checkDataLayout(source: ByteSource, headerLength: number, entries: RawEntry[]): void {
+  const file = source.path;
   entries.sort((a, b) => a.s - b.s || a.e - b.e);
   let cursor = 0;
   for (const t of entries) {
@@ -139,7 +159,6 @@ export async function readSafetensorsHeader(source: ByteSource): Promise<Safeten
   if (expected !== source.size) {
     throw new GraftError('corrupt', file, `the header describes ${cursor} bytes of tensor data but ${source.size - 8 - headerLength} follow it — the file is damaged or has trailing bytes`);
   }
-  return { headerLength, entries: entries.map(({ s: _s, e: _e, ...rest }) => rest), metadata };
 }
 
 export interface SafetensorsCheckpoint extends Checkpoint {
