@@ -42,6 +42,27 @@ function u64(view: DataView, offset: number): number {
 
 /** The archive's members in central-directory order. */
 export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> {
+  const { count, cdirSize, cdirOffset, eocdAbs } = await readEndRecord(source);
+  if (cdirSize > MAX_CDIR_BYTES || cdirOffset + cdirSize > eocdAbs) {
+    throw new GraftError('corrupt', source.path, `zip central directory (${cdirSize} bytes at offset ${cdirOffset}) does not fit before its end record`);
+  }
+  const dir = await source.read(cdirOffset, cdirSize);
+  const dv = new DataView(dir.buffer, dir.byteOffset, dir.byteLength);
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > dir.length || dv.getUint32(p, true) !== CDIR_SIG) {
+      throw new GraftError('corrupt', source.path, `zip central directory entry ${i} at offset ${cdirOffset + p} is damaged`);
+    }
+    const { entry, length } = directoryEntry(source, dir, dv, p, i);
+    entries.push(entry);
+    p += length;
+  }
+  return entries;
+}
+
+/** The central directory's entry count, size and offset (from the zip64 end record where the EOCD defers to it). */
+async function readEndRecord(source: ByteSource): Promise<{ count: number; cdirSize: number; cdirOffset: number; eocdAbs: number }> {
   const tailLength = Math.min(source.size, MAX_EOCD_SEARCH);
   const tail = await source.read(source.size - tailLength, tailLength);
   const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
@@ -67,47 +88,38 @@ export async function readZipDirectory(source: ByteSource): Promise<ZipEntry[]> 
     cdirSize = u64(rv, 40);
     cdirOffset = u64(rv, 48);
   }
-  if (cdirSize > MAX_CDIR_BYTES || cdirOffset + cdirSize > eocdAbs) {
-    throw new GraftError('corrupt', source.path, `zip central directory (${cdirSize} bytes at offset ${cdirOffset}) does not fit before its end record`);
+  return { count, cdirSize, cdirOffset, eocdAbs };
+}
+
+/** Central directory entry `i`, whose signature at `p` was checked, and its length in the directory. */
+function directoryEntry(source: ByteSource, dir: Uint8Array, dv: DataView, p: number, i: number): { entry: ZipEntry; length: number } {
+  const method = dv.getUint16(p + 10, true);
+  const crc32 = dv.getUint32(p + 16, true);
+  let compressedSize = dv.getUint32(p + 20, true);
+  let size = dv.getUint32(p + 24, true);
+  const nameLength = dv.getUint16(p + 28, true);
+  const extraLength = dv.getUint16(p + 30, true);
+  const commentLength = dv.getUint16(p + 32, true);
+  let localHeaderOffset = dv.getUint32(p + 42, true);
+  if (p + 46 + nameLength + extraLength + commentLength > dir.length) {
+    throw new GraftError('corrupt', source.path, `zip central directory entry ${i} runs past the directory`);
   }
-  const dir = await source.read(cdirOffset, cdirSize);
-  const dv = new DataView(dir.buffer, dir.byteOffset, dir.byteLength);
-  const entries: ZipEntry[] = [];
-  let p = 0;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > dir.length || dv.getUint32(p, true) !== CDIR_SIG) {
-      throw new GraftError('corrupt', source.path, `zip central directory entry ${i} at offset ${cdirOffset + p} is damaged`);
+  const name = new TextDecoder().decode(dir.subarray(p + 46, p + 46 + nameLength));
+  // Zip64 extended information (header id 1): the fields that are 0xffffffff above, in this order.
+  let e = p + 46 + nameLength;
+  const extraEnd = e + extraLength;
+  while (e + 4 <= extraEnd) {
+    const id = dv.getUint16(e, true);
+    const len = dv.getUint16(e + 2, true);
+    if (id === 1) {
+      let q = e + 4;
+      if (size === 0xffffffff && q + 8 <= e + 4 + len) (size = u64(dv, q)), (q += 8);
+      if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(dv, q)), (q += 8);
+      if (localHeaderOffset === 0xffffffff && q + 8 <= e + 4 + len) localHeaderOffset = u64(dv, q);
     }
-    const method = dv.getUint16(p + 10, true);
-    const crc32 = dv.getUint32(p + 16, true);
-    let compressedSize = dv.getUint32(p + 20, true);
-    let size = dv.getUint32(p + 24, true);
-    const nameLength = dv.getUint16(p + 28, true);
-    const extraLength = dv.getUint16(p + 30, true);
-    const commentLength = dv.getUint16(p + 32, true);
-    let localHeaderOffset = dv.getUint32(p + 42, true);
-    if (p + 46 + nameLength + extraLength + commentLength > dir.length) {
-      throw new GraftError('corrupt', source.path, `zip central directory entry ${i} runs past the directory`);
-    }
-    const name = new TextDecoder().decode(dir.subarray(p + 46, p + 46 + nameLength));
-    // Zip64 extended information (header id 1): the fields that are 0xffffffff above, in this order.
-    let e = p + 46 + nameLength;
-    const extraEnd = e + extraLength;
-    while (e + 4 <= extraEnd) {
-      const id = dv.getUint16(e, true);
-      const len = dv.getUint16(e + 2, true);
-      if (id === 1) {
-        let q = e + 4;
-        if (size === 0xffffffff && q + 8 <= e + 4 + len) (size = u64(dv, q)), (q += 8);
-        if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(dv, q)), (q += 8);
-        if (localHeaderOffset === 0xffffffff && q + 8 <= e + 4 + len) localHeaderOffset = u64(dv, q);
-      }
-      e += 4 + len;
-    }
-    entries.push({ name, method, compressedSize, size, crc32, localHeaderOffset });
-    p += 46 + nameLength + extraLength + commentLength;
+    e += 4 + len;
   }
-  return entries;
+  return { entry: { name, method, compressedSize, size, crc32, localHeaderOffset }, length: 46 + nameLength + extraLength + commentLength };
 }
 
 /** Offset of the member's first data byte (after its local header), checked against the file. */
