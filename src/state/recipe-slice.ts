@@ -39,7 +39,7 @@ export const recipeSlice =
       try {
         const matched = await client.match(base);
         if (mine !== generation) return;
-        set({ recipe: matched, recipeStatus: 'ready', recipeError: null });
+        set({ recipe: matched.recipe, matchFacts: matched.facts, recipeStatus: 'ready', recipeError: null });
       } catch (e) {
         if (mine === generation) set({ recipeStatus: 'error', recipeError: errorData(e) });
       }
@@ -51,12 +51,13 @@ export const recipeSlice =
       restored: false,
       savedRecipe: null,
       recipeError: null,
+      matchFacts: null,
       importError: null,
       async syncRecipe() {
         const { old, new: neu } = get().slots;
         const mine = ++generation;
         if (!old.data || !neu.data || old.status !== 'ready' || neu.status !== 'ready') {
-          if (get().recipe) replace(null, { recipeKey: null, recipeStatus: 'none', restored: false });
+          if (get().recipe) replace(null, { recipeKey: null, recipeStatus: 'none', restored: false, matchFacts: null });
           return;
         }
         set({ recipeStatus: 'matching', recipeError: null });
@@ -74,9 +75,9 @@ export const recipeSlice =
           } catch {
             saved = null; // a saved recipe this version cannot read: match afresh
           }
-          const recipe = saved ?? (await client.match(emptyRecipe()));
+          const matched = saved ? null : await client.match(emptyRecipe());
           if (mine !== generation) return;
-          replace(recipe, { recipeKey: key, recipeStatus: 'ready', restored: saved !== null });
+          replace(saved ?? matched!.recipe, { recipeKey: key, recipeStatus: 'ready', restored: saved !== null, matchFacts: matched?.facts ?? null });
         } catch (e) {
           if (mine === generation) set({ recipeStatus: 'error', recipeError: errorData(e) });
         }

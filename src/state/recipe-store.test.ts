@@ -22,7 +22,8 @@ function client(): GraftClient & { matches: number } {
     inspect: async () => ({ kind: 'opaque' as const, name: '', reason: '' }),
     match: async (recipe: Parameters<GraftClient['match']>[0]) => {
       c.matches++;
-      return autoMatch({ tensors: OLD }, { variables: NEW }, recipe).recipe;
+      const { recipe: matched, detected, overlap } = autoMatch({ tensors: OLD }, { variables: NEW }, recipe);
+      return { recipe: matched, facts: { detected, overlap } };
     },
     preview: async () => ({ id: 0, before: [], after: null }),
     runExport: async () => {

@@ -52,7 +52,7 @@ function fakeClient(opts: { route?: (paths: string[]) => RouteResult; open?: Gra
     },
     swap: opts.swap ?? (async () => ({ old: null, new: null })),
     inspect: async (_slot, name) => numbers(name),
-    match: async (recipe) => recipe,
+    match: async (recipe) => ({ recipe, facts: { detected: [], overlap: { related: true, byName: 1, sameNameAndShape: 0, byStructure: 0, newWeights: 0, sentence: '' } } }),
     preview: async () => ({ id: 0, before: [], after: null }),
     runExport: async () => {
       throw new Error('no export in this test');

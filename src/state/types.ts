@@ -3,7 +3,7 @@ import type { Confidence, FillPolicy, Link, PlanEntry, PlanStatus, Recipe, Renam
 import type { KernelView } from '../core/analysis/stats';
 import type { ExportSlice } from './export-slice';
 import type {
-  CandidateData, Choice, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, SlotData, SlotId, SlotSource, ViewOptions,
+  CandidateData, Choice, FileRef, InspectResult, MatchFacts, Occupancy, PreviewResult, RoutePlan, SlotData, SlotId, SlotSource, ViewOptions,
 } from '../worker/client';
 
 export type Origin = 'example' | 'files';
@@ -105,6 +105,8 @@ export interface RecipeSlice {
   /** The recipe last written to storage: `recipe` itself once its latest edit is saved (a reload then restores it). */
   savedRecipe: Recipe | null;
   recipeError: GraftErrorData | null;
+  /** What the latest auto-match found besides its links (detected rules, overlap), for the triage; null for a restored recipe. */
+  matchFacts: MatchFacts | null;
   /** A recipe file that failed to import: the sentence that says why. */
   importError: GraftErrorData | null;
   /** Called when the slots change: restores the saved recipe for these inputs, or auto-matches in the worker. */

@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { useStore } from 'zustand';
 import type { FillPolicy } from '../core/mapping';
 import { recipeHistory, useGraft } from '../state/store';
+import { ReportLink } from './ReportLink';
 
 function UndoRedo() {
   const past = useStore(recipeHistory, (t) => t.pastStates.length);
@@ -40,6 +41,7 @@ function RecipeFile() {
       >
         Export recipe
       </a>
+      <ReportLink />
       <button type="button" className="button small" data-testid="import-recipe" onClick={() => input.current?.click()}>
         Import recipe…
       </button>

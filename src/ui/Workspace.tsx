@@ -10,6 +10,7 @@ import { SlotCard } from './SlotCard';
 import { SummaryBar } from './SummaryBar';
 import { TensorPanel } from './TensorPanel';
 import { Toolbar } from './Toolbar';
+import { TriagePanel } from './TriagePanel';
 import { VariableTable } from './VariableTable';
 
 function SwapButton() {
@@ -80,6 +81,7 @@ export function Workspace() {
         <div className="work-bar">
           <Toolbar rulesOpen={rulesOpen} toggleRules={() => setRulesOpen((o) => !o)} />
           <SummaryBar />
+          <TriagePanel />
           <ImportError />
           {rulesOpen && <RulesPanel />}
         </div>

@@ -4,11 +4,11 @@ import type { GraftErrorData } from '../core/errors';
 import type { PlanEntry, Recipe } from '../core/mapping';
 import type { ExportDone, ExportProgress, ExportRequest } from './export';
 import type {
-  FileRef, InspectResult, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
+  FileRef, InspectResult, Matched, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
 } from './protocol';
 
 export type {
-  CandidateData, Choice, ExportDone, ExportProgress, ExportRequest, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
+  CandidateData, Choice, ExportDone, MatchFacts, Matched, ExportProgress, ExportRequest, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
   VariableData, ViewOptions,
 } from './protocol';
 
@@ -27,7 +27,7 @@ export interface GraftClient {
   open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<SlotOpened>;
   swap(): Promise<Swapped>;
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<InspectResult>;
-  match(recipe: Recipe): Promise<Recipe>;
+  match(recipe: Recipe): Promise<Matched>;
   preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<PreviewResult>;
   /** Writes the merged checkpoint in the worker; progress comes back through `onProgress`. */
   runExport(req: ExportRequest, onProgress?: (p: ExportProgress) => void): Promise<ExportDone>;

@@ -11,7 +11,7 @@ import { ELEMENT_SIZE, elementCount } from '../core/model/dtypes';
 import type { TargetModel } from '../core/model/target-model';
 import { inspectSlot, type OpenedSlot } from './slots';
 import { summariseNumbers } from './inspect-tensor';
-import type { InspectResult, PreviewResult, ViewOptions } from './protocol';
+import type { InspectResult, Matched, PreviewResult, ViewOptions } from './protocol';
 
 function both(old: OpenedSlot | null, neu: OpenedSlot | null): { old: OpenedSlot & { checkpoint: NonNullable<OpenedSlot['checkpoint']> }; target: TargetModel } {
   if (!old?.checkpoint) throw new GraftError('usage', '', 'open the old checkpoint first');
@@ -19,10 +19,11 @@ function both(old: OpenedSlot | null, neu: OpenedSlot | null): { old: OpenedSlot
   return { old: old as OpenedSlot & { checkpoint: NonNullable<OpenedSlot['checkpoint']> }, target: neu.target };
 }
 
-/** The matcher's links added to the person's recipe. */
-export function matchSlots(old: OpenedSlot | null, neu: OpenedSlot | null, recipe: Recipe): Recipe {
+/** The matcher's links added to the person's recipe, with the rules it detected and how much the models share. */
+export function matchSlots(old: OpenedSlot | null, neu: OpenedSlot | null, recipe: Recipe): Matched {
   const { old: o, target } = both(old, neu);
-  return autoMatch(o.checkpoint, target, recipe).recipe;
+  const { recipe: matched, detected, overlap } = autoMatch(o.checkpoint, target, recipe);
+  return { recipe: matched, facts: { detected, overlap } };
 }
 
 /**
@@ -30,14 +31,14 @@ export function matchSlots(old: OpenedSlot | null, neu: OpenedSlot | null, recip
  * the opened slots and looking for a saved recipe (≈ 0.5 s with 5,000 variables a side), and by then the answer is
  * ready or on its way. Kept for exactly these two slots and the empty recipe the page starts from.
  */
-let ahead: { old: OpenedSlot; neu: OpenedSlot; recipe: string; result: Promise<Recipe> } | null = null;
+let ahead: { old: OpenedSlot; neu: OpenedSlot; recipe: string; result: Promise<Matched> } | null = null;
 
 /** Starts the first match of `old` and `neu` after the current call has answered (a task later). */
 export function matchAhead(old: OpenedSlot | null, neu: OpenedSlot | null): void {
   ahead = null;
   if (!old?.checkpoint || !neu?.target) return;
   const recipe = emptyRecipe();
-  const result = new Promise<Recipe>((resolve, reject) =>
+  const result = new Promise<Matched>((resolve, reject) =>
     setTimeout(() => {
       try {
         resolve(matchSlots(old, neu, recipe));
@@ -51,7 +52,7 @@ export function matchAhead(old: OpenedSlot | null, neu: OpenedSlot | null): void
 }
 
 /** `matchSlots`, answered from the match started ahead when it is the same question. */
-export function matchSlotsAhead(old: OpenedSlot | null, neu: OpenedSlot | null, recipe: Recipe): Promise<Recipe> | Recipe {
+export function matchSlotsAhead(old: OpenedSlot | null, neu: OpenedSlot | null, recipe: Recipe): Promise<Matched> | Matched {
   const a = ahead;
   if (a && a.old === old && a.neu === neu && JSON.stringify(recipe) === a.recipe) return a.result;
   return matchSlots(old, neu, recipe);

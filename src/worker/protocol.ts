@@ -4,7 +4,7 @@
  * (comlink would flatten a thrown GraftError into a bare Error and lose its code and file).
  */
 import type { GraftErrorData } from '../core/errors';
-import type { PlanEntry, Recipe } from '../core/mapping';
+import type { DetectedRule, Overlap, PlanEntry, Recipe } from '../core/mapping';
 import type { TensorInfo } from '../core/model/checkpoint';
 import type { InitializerSpec } from '../core/model/target-model';
 import type { ModelJsonKind } from '../core/model/target/detect';
@@ -103,6 +103,18 @@ export interface PreviewResult {
   after: InspectResult | null;
 }
 
+/** What the matcher found besides its links, for the page's triage: the rules names suggest, how much the models share. */
+export interface MatchFacts {
+  detected: DetectedRule[];
+  overlap: Overlap;
+}
+
+/** A match's answer: the recipe with the matcher's links, and its facts. */
+export interface Matched {
+  recipe: Recipe;
+  facts: MatchFacts;
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: GraftErrorData };
 
 // Export (src/worker/export.ts): run and cancel.
@@ -119,8 +131,8 @@ export interface WorkerApi extends ExportMethods {
   swap(): Promise<Outcome<Swapped>>;
   /** A variable's statistics: stored values in the old slot, default values (seeded) in the new one. */
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<Outcome<InspectResult>>;
-  /** autoMatch over the open old checkpoint and new model: the recipe with the matcher's links added. */
-  match(recipe: Recipe): Promise<Outcome<Recipe>>;
+  /** autoMatch over the open old checkpoint and new model: the recipe with the matcher's links added, and its facts. */
+  match(recipe: Recipe): Promise<Outcome<Matched>>;
   /** Before/after values of one plan entry from the real bytes; a later request (higher id) cancels this one. */
   preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<Outcome<PreviewResult>>;
 }

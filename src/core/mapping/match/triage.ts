@@ -23,6 +23,8 @@ export interface Finding {
   action: string;
   /** The variables it is about (new names; old names for `removed`). */
   names: string[];
+  /** `renamed-scope`: the rename rule that resolves it (the page's "Add rule"). */
+  rule?: RenameRule;
 }
 
 export interface TriageInput {
@@ -171,7 +173,7 @@ export function triage(input: TriageInput): Finding[] {
     return [{ kind: 'share-little', sentence: overlap.sentence, action: 'check that these are the checkpoint and the model you meant; links the names stand behind are kept, any other is yours to draw', names: [] }];
   }
   const out: Finding[] = detected.map((d) => ({
-    kind: 'renamed-scope', names: [],
+    kind: 'renamed-scope', names: [], rule: d.rule,
     sentence: `${d.description}: ${plural(d.moved, 'a variable', 'variables')} linked through it (as likely)`,
     action: `add the rule to make these links sure: --rule '${ruleArg(d.rule)}'`,
   }));
