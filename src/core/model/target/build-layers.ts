@@ -160,8 +160,8 @@ function kerasShape(ownerClass: string, weight: string, shape: number[], config:
 
 const weightName = (v: TfVariable) => v.originalName.slice(v.originalName.lastIndexOf('/') + 1);
 
-/** Builds one (non-model) layer from its input shapes; records its variables; returns its output shapes. */
-async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: Place, ctx: BuildContext): Promise<Shape[]> {
+/** A functional model holding only `spec`, fed by one InputLayer per input shape. */
+function oneLayerModel(spec: LayerSpec, inputs: Shape[]): Config {
   const inputLayers = inputs.map((shape, i) => ({
     class_name: 'InputLayer',
     name: `${INPUT_PREFIX}${i}`,
@@ -173,7 +173,7 @@ async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, 
     name: spec.name,
     inbound_nodes: [inputLayers.map((l) => [l.name, 0, 0, {}])],
   };
-  const json = {
+  return {
     class_name: 'Model',
     config: {
       name: `${INPUT_PREFIX}model`,
@@ -182,46 +182,55 @@ async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, 
       output_layers: [[spec.name, 0, 0]],
     },
   };
-  const { model, recorded } = await deserializeRecorded(json);
+}
+
+/** What every variable of one built layer shares. */
+interface LayerBuilt {
+  spec: LayerSpec;
+  place: Place;
+  /** The variables that are trainable: in the layer, and the layer in the model. */
+  trainable: ReadonlySet<TfVariable>;
+  /** The config's dtype for float32 variables, if it sets one. */
+  varDtype: DType | null;
+}
+
+/** One variable tfjs built for the layer, as a TargetVariable with its Keras names and paths. */
+function layerVariable(v: TfVariable, rec: Recorded, { spec, place, trainable, varDtype }: LayerBuilt): TargetVariable {
+  const owner = rec.owner as unknown as { _trainableWeights: TfVariable[]; _nonTrainableWeights: TfVariable[]; getClassName(): string };
+  // Keras 3 numbers a layer's own variables trainable-first, each group in creation order (`vars/<i>`).
+  const ti = owner._trainableWeights.indexOf(v);
+  const weightIndex = ti >= 0 ? ti : owner._trainableWeights.length + owner._nonTrainableWeights.indexOf(v);
+  const dtype: DType = v.dtype === 'float32' && varDtype ? varDtype : (v.dtype as DType);
+  const shape = kerasShape(owner.getClassName(), weightName(v), [...v.shape] as number[], spec.config);
+  const side = v.originalName.slice(spec.name.length + 1).startsWith('backward_') ? 'backward' : 'forward';
+  const sub = kerasSubPath(spec.className, spec.config, side);
+  const trackableSub = trackableSubPath(spec.className, spec.config, side);
+  const attribute = trackableAttribute(owner.getClassName(), weightName(v));
+  return {
+    name: v.originalName,
+    dtype,
+    shape,
+    byteLength: elementCount(shape) * ELEMENT_SIZE[dtype],
+    ...classifyVariable(v.originalName),
+    trainable: trainable.has(v),
+    initializer: initializerOf(rec, spec.config),
+    layer: spec.name,
+    layerClass: spec.className,
+    weightIndex,
+    ...(sub !== null && { kerasPath: `${place.slot}/${sub}vars/${weightIndex}` }),
+    ...(place.trackable !== undefined && trackableSub !== null && attribute !== null && { trackablePath: `${place.trackable}/${trackableSub}${attribute}` }),
+  };
+}
+
+/** Builds one (non-model) layer from its input shapes; records its variables; returns its output shapes. */
+async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: Place, ctx: BuildContext): Promise<Shape[]> {
+  const { model, recorded } = await deserializeRecorded(oneLayerModel(spec, inputs));
   try {
     const layer = model.getLayer(spec.name);
-    const trainableSet = new Set(layer.trainableWeights);
-    const varDtype = variableDtype(spec.config);
-    const perOwner = new Map<TfLayer, TfVariable[]>();
+    const built: LayerBuilt = { spec, place, trainable: new Set(trainable ? layer.trainableWeights : []), varDtype: variableDtype(spec.config) };
     for (const v of layer.weights) {
       const rec = recorded.get(v);
-      if (!rec) continue;
-      const list = perOwner.get(rec.owner) ?? [];
-      list.push(v);
-      perOwner.set(rec.owner, list);
-    }
-    for (const v of layer.weights) {
-      const rec = recorded.get(v);
-      if (!rec) continue;
-      const owner = rec.owner as unknown as { _trainableWeights: TfVariable[]; _nonTrainableWeights: TfVariable[]; getClassName(): string };
-      // Keras 3 numbers a layer's own variables trainable-first, each group in creation order (`vars/<i>`).
-      const ti = owner._trainableWeights.indexOf(v);
-      const weightIndex = ti >= 0 ? ti : owner._trainableWeights.length + owner._nonTrainableWeights.indexOf(v);
-      const dtype: DType = v.dtype === 'float32' && varDtype ? varDtype : (v.dtype as DType);
-      const shape = kerasShape(owner.getClassName(), weightName(v), [...v.shape] as number[], spec.config);
-      const side = v.originalName.slice(spec.name.length + 1).startsWith('backward_') ? 'backward' : 'forward';
-      const sub = kerasSubPath(spec.className, spec.config, side);
-      const trackableSub = trackableSubPath(spec.className, spec.config, side);
-      const attribute = trackableAttribute(owner.getClassName(), weightName(v));
-      addVariable(ctx, {
-        name: v.originalName,
-        dtype,
-        shape,
-        byteLength: elementCount(shape) * ELEMENT_SIZE[dtype],
-        ...classifyVariable(v.originalName),
-        trainable: trainable && trainableSet.has(v),
-        initializer: initializerOf(rec, spec.config),
-        layer: spec.name,
-        layerClass: spec.className,
-        weightIndex,
-        ...(sub !== null && { kerasPath: `${place.slot}/${sub}vars/${weightIndex}` }),
-        ...(place.trackable !== undefined && trackableSub !== null && attribute !== null && { trackablePath: `${place.trackable}/${trackableSub}${attribute}` }),
-      });
+      if (rec) addVariable(ctx, layerVariable(v, rec, built));
     }
     const out = layer.getOutputAt(0);
     return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);

@@ -152,6 +152,59 @@ function orthogonal(shape: readonly number[], gain: number, rng: Rng, out: Float
   }
 }
 
+/** What a filler gets: the spec's config, the variable's shape and seed, and a generator seeded with it. */
+interface Draw {
+  c: Config;
+  shape: readonly number[];
+  seed: number;
+  rng: Rng;
+}
+
+/** LSTM with unit_forget_bias: [bias_initializer(units), ones(units), bias_initializer(2 * units)]. */
+function unitForgetBias({ c, seed }: Draw, out: Float64Array): void {
+  const units = num(c.units, out.length / 4);
+  const inner = initializerFromConfig(c.bias_initializer) ?? { kind: 'zeros' as const };
+  const head = initializerValues(inner, [units], seed);
+  const tail = initializerValues(inner, [units * 2], seed ^ 0x5bd1e995);
+  out.set(head, 0);
+  out.fill(1, units, units * 2);
+  out.set(tail, units * 2);
+}
+
+/** One filler per canonical class name (the VarianceScaling presets come from NAMED_SCALINGS); `out` starts as zeros. */
+const FILLERS: Record<string, (d: Draw, out: Float64Array) => void> = {
+  Zeros: () => {},
+  Ones: (_, out) => out.fill(1),
+  Constant: ({ c }, out) => (Array.isArray(c.value) ? out.set(flatten(c.value)) : out.fill(num(c.value, 0))),
+  RandomNormal: ({ c, rng }, out) => {
+    const mean = num(c.mean, 0);
+    const std = num(c.stddev, 0.05);
+    for (let i = 0; i < out.length; i++) out[i] = mean + rng.normal() * std;
+  },
+  RandomUniform: ({ c, rng }, out) => {
+    const lo = num(c.minval, -0.05);
+    const hi = num(c.maxval, 0.05);
+    for (let i = 0; i < out.length; i++) out[i] = lo + rng.uniform() * (hi - lo);
+  },
+  TruncatedNormal: ({ c, rng }, out) => {
+    const mean = num(c.mean, 0);
+    const std = num(c.stddev, 0.05);
+    for (let i = 0; i < out.length; i++) out[i] = mean + rng.truncatedNormal() * std;
+  },
+  VarianceScaling: ({ c, shape, rng }, out) => {
+    const mode = typeof c.mode === 'string' ? c.mode : 'fan_in';
+    const distribution = typeof c.distribution === 'string' ? c.distribution : 'truncated_normal';
+    varianceScaling({ scale: num(c.scale, 1), mode, distribution }, shape, rng, out);
+  },
+  Orthogonal: ({ c, shape, rng }, out) => orthogonal(shape, num(c.gain, 1), rng, out),
+  Identity: ({ c, shape }, out) => {
+    const [r, k] = shape as [number, number];
+    const gain = num(c.gain, 1);
+    for (let i = 0; i < Math.min(r, k); i++) out[i * k + i] = gain;
+  },
+  UnitForgetBias: unitForgetBias,
+};
+
 /**
  * The initializer's values for `shape` as float64 numbers, drawn from a generator seeded with `seed` (already
  * derived from the recipe's seed and the variable's name). Unknown initializers give zeros; the caller warns
@@ -161,73 +214,10 @@ export function initializerValues(spec: InitializerSpec, shape: readonly number[
   const out = new Float64Array(elementCount(shape));
   if (spec.kind !== 'keras' || initializerProblem(spec, shape)) return out;
   const cls = canonicalInitializer(spec.className)!;
-  const c = spec.config;
-  const rng = new Rng(seed);
-  switch (cls) {
-    case 'Zeros':
-      break;
-    case 'Ones':
-      out.fill(1);
-      break;
-    case 'Constant':
-      if (Array.isArray(c.value)) out.set(flatten(c.value));
-      else out.fill(num(c.value, 0));
-      break;
-    case 'RandomNormal': {
-      const mean = num(c.mean, 0);
-      const std = num(c.stddev, 0.05);
-      for (let i = 0; i < out.length; i++) out[i] = mean + rng.normal() * std;
-      break;
-    }
-    case 'RandomUniform': {
-      const lo = num(c.minval, -0.05);
-      const hi = num(c.maxval, 0.05);
-      for (let i = 0; i < out.length; i++) out[i] = lo + rng.uniform() * (hi - lo);
-      break;
-    }
-    case 'TruncatedNormal': {
-      const mean = num(c.mean, 0);
-      const std = num(c.stddev, 0.05);
-      for (let i = 0; i < out.length; i++) out[i] = mean + rng.truncatedNormal() * std;
-      break;
-    }
-    case 'VarianceScaling':
-      varianceScaling(
-        {
-          scale: num(c.scale, 1),
-          mode: typeof c.mode === 'string' ? c.mode : 'fan_in',
-          distribution: typeof c.distribution === 'string' ? c.distribution : 'truncated_normal',
-        },
-        shape,
-        rng,
-        out,
-      );
-      break;
-    case 'Orthogonal':
-      orthogonal(shape, num(c.gain, 1), rng, out);
-      break;
-    case 'Identity': {
-      const [r, k] = shape as [number, number];
-      const gain = num(c.gain, 1);
-      for (let i = 0; i < Math.min(r, k); i++) out[i * k + i] = gain;
-      break;
-    }
-    case 'UnitForgetBias': {
-      // LSTM with unit_forget_bias: [bias_initializer(units), ones(units), bias_initializer(2 * units)].
-      const units = num(c.units, out.length / 4);
-      const inner = initializerFromConfig(c.bias_initializer) ?? { kind: 'zeros' as const };
-      const head = initializerValues(inner, [units], seed);
-      const tail = initializerValues(inner, [units * 2], seed ^ 0x5bd1e995);
-      out.set(head, 0);
-      out.fill(1, units, units * 2);
-      out.set(tail, units * 2);
-      break;
-    }
-    default: {
-      const named = NAMED_SCALINGS[cls];
-      if (named) varianceScaling(named, shape, rng, out);
-    }
-  }
+  const draw: Draw = { c: spec.config, shape, seed, rng: new Rng(seed) };
+  const fill = FILLERS[cls];
+  if (fill) fill(draw, out);
+  else if (NAMED_SCALINGS[cls]) varianceScaling(NAMED_SCALINGS[cls], shape, draw.rng, out);
   return out;
 }
 
