@@ -4,9 +4,10 @@ import type { Finding, RenameRule } from '../core/mapping';
 import { useGraft } from '../state/store';
 import { hasRule, selectFindings } from '../state/triage';
 
-/** A sentence with `code` spans, as triage writes names. */
+/** A sentence, capitalised, with `code` spans where triage quotes names. */
 function Words({ text }: { text: string }) {
-  return <>{text.split('`').map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>;
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return <>{capital.split('`').map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>;
 }
 
 function AddRule({ rule, index }: { rule: RenameRule; index: number }) {
@@ -17,7 +18,7 @@ function AddRule({ rule, index }: { rule: RenameRule; index: number }) {
   const shown = rule.kind === 'prefix' ? `${rule.from || '(start)'} → ${rule.to || '(nothing)'}` : `/${rule.from}/ → ${rule.to}`;
   return (
     <span className="triage-action">
-      the rule <code>{shown}</code> makes these links sure{' '}
+      The rule <code>{shown}</code> makes these links sure.{' '}
       {added ? (
         <span className="muted small" data-testid={`triage-${index}-added`}>added</span>
       ) : (
