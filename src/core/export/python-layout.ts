@@ -110,73 +110,80 @@ export async function tfjsLayout(target: TargetModel, variables: readonly Target
 const suffixed = (suffix: string, ...strip: string[]) =>
   `def output_path(out):\n    for ending in ${pyLiteral(strip)}:\n        if out.endswith(ending):\n            out = out[:-len(ending)]\n            break\n    return out + ${pyStr(suffix)}`;
 
+const AS_IS = 'def output_path(out):\n    return out';
+
+function tfOutput(target: TargetModel, variables: readonly TargetVariable[]): OutputLayout {
+  const usage = 'the output checkpoint prefix (writes OUT.index and OUT.data-00000-of-00001)';
+  if (!usesObjectLayout(target)) {
+    return { code: [PY_WRITE_TF_NAMES], constants: [], write: 'write_tf_names(values, path)', outputPath: AS_IS, usage, packages: ['tensorflow'] };
+  }
+  const paths = variables.map((v) => `    ${pyStr(v.name)}: ${pyStr(v.trackablePath!)},`);
+  return {
+    code: [PY_WRITE_TF_OBJECTS],
+    constants: ['# Where Keras 3 keeps each variable in the model\'s object graph: the checkpoint keys are model/<path>/.ATTRIBUTES/VARIABLE_VALUE.', 'TRACKABLE_PATHS = {', ...paths, '}'],
+    write: 'write_tf_objects(values, path)',
+    outputPath: AS_IS,
+    usage: `${usage}, object-based: tf.train.Checkpoint(model=model).restore(OUT)`,
+    packages: ['tensorflow'],
+  };
+}
+
+function kerasOutput(format: 'keras' | 'keras-legacy', target: TargetModel, variables: readonly TargetVariable[]): OutputLayout {
+  const layout = kerasLayout(variables, format === 'keras' ? 'keras3' : 'legacy', target.topology);
+  const datasets = Object.entries(layout.datasets).map(([name, d]) => `        ${pyStr(name)}: ${pyLiteral(d)},`);
+  return {
+    code: [PY_WRITE_COMMON, PY_WRITE_KERAS],
+    constants: [
+      '# Where Graft\'s Keras writer puts each variable: name -> (dataset path, storage, the "dtype" attribute written beside it).',
+      'KERAS_LAYOUT = {',
+      `    "root_attrs": ${pyLiteral(layout.rootAttrs)},`,
+      `    "group_attrs": ${pyLiteral(layout.groupAttrs)},`,
+      '    "datasets": {',
+      ...datasets,
+      '    },',
+      '}',
+    ],
+    write: 'write_keras(values, path)',
+    outputPath: format === 'keras' ? suffixed('.weights.h5', '.weights.h5', '.h5') : suffixed('.h5', '.weights.h5', '.h5'),
+    usage: format === 'keras' ? 'the output Keras 3 weights file (.weights.h5 is added if missing)' : 'the output legacy Keras weights file (.h5)',
+    packages: ['h5py'],
+  };
+}
+
+async function tfjsOutput(target: TargetModel, variables: readonly TargetVariable[]): Promise<OutputLayout> {
+  const layout = await tfjsLayout(target, variables);
+  return {
+    code: [PY_WRITE_TFJS],
+    constants: [
+      '# How each variable is stored in the TF.js weights: name -> (manifest dtype, float16-quantized), or None where',
+      '# TF.js cannot hold it (left out, as Graft leaves it out).',
+      'TFJS_WEIGHTS = {',
+      ...Object.entries(layout.stored).map(([name, s]) => `    ${pyStr(name)}: ${pyLiteral(s)},`),
+      '}',
+      `TFJS_SHARD_BYTES = ${TFJS_SHARD_BYTES}`,
+      '# model.json exactly as Graft wrote it, but for the shard names (they depend on the total size).',
+      `TFJS_MODEL_JSON = ${pyStr(layout.modelJson)}`,
+    ],
+    write: 'write_tfjs(values, path)',
+    outputPath: AS_IS,
+    usage: 'the output folder (model.json and group1-shard*.bin)',
+    packages: [],
+  };
+}
+
+const OUTPUTS: Record<OutputFormat, (target: TargetModel, variables: readonly TargetVariable[]) => OutputLayout | Promise<OutputLayout>> = {
+  tf: tfOutput,
+  safetensors: () => ({ code: [PY_WRITE_COMMON, PY_WRITE_SAFETENSORS], constants: [], write: 'write_safetensors(values, path)', outputPath: suffixed('.safetensors', '.safetensors'), usage: 'the output .safetensors file', packages: ['safetensors'] }),
+  keras: (target, variables) => kerasOutput('keras', target, variables),
+  'keras-legacy': (target, variables) => kerasOutput('keras-legacy', target, variables),
+  pytorch: () => ({ code: [PY_WRITE_PYTORCH], constants: [], write: 'write_pytorch(values, path)', outputPath: suffixed('.pt', '.pt', '.pth', '.bin'), usage: 'the output PyTorch state dict (.pt is added if missing)', packages: ['torch'] }),
+  tfjs: tfjsOutput,
+};
+
 /**
  * The output side of the script for `format`. `variables` are the new model's variables as the export wrote them
  * (the format's view of the target, in the plan's order).
  */
 export async function outputLayout(format: OutputFormat, target: TargetModel, variables: readonly TargetVariable[]): Promise<OutputLayout> {
-  switch (format) {
-    case 'tf': {
-      const asIs = 'def output_path(out):\n    return out';
-      const usage = 'the output checkpoint prefix (writes OUT.index and OUT.data-00000-of-00001)';
-      if (!usesObjectLayout(target)) {
-        return { code: [PY_WRITE_TF_NAMES], constants: [], write: 'write_tf_names(values, path)', outputPath: asIs, usage, packages: ['tensorflow'] };
-      }
-      const paths = variables.map((v) => `    ${pyStr(v.name)}: ${pyStr(v.trackablePath!)},`);
-      return {
-        code: [PY_WRITE_TF_OBJECTS],
-        constants: ['# Where Keras 3 keeps each variable in the model\'s object graph: the checkpoint keys are model/<path>/.ATTRIBUTES/VARIABLE_VALUE.', 'TRACKABLE_PATHS = {', ...paths, '}'],
-        write: 'write_tf_objects(values, path)',
-        outputPath: asIs,
-        usage: `${usage}, object-based: tf.train.Checkpoint(model=model).restore(OUT)`,
-        packages: ['tensorflow'],
-      };
-    }
-    case 'safetensors':
-      return { code: [PY_WRITE_COMMON, PY_WRITE_SAFETENSORS], constants: [], write: 'write_safetensors(values, path)', outputPath: suffixed('.safetensors', '.safetensors'), usage: 'the output .safetensors file', packages: ['safetensors'] };
-    case 'keras':
-    case 'keras-legacy': {
-      const layout = kerasLayout(variables, format === 'keras' ? 'keras3' : 'legacy', target.topology);
-      const datasets = Object.entries(layout.datasets).map(([name, d]) => `        ${pyStr(name)}: ${pyLiteral(d)},`);
-      return {
-        code: [PY_WRITE_COMMON, PY_WRITE_KERAS],
-        constants: [
-          '# Where Graft\'s Keras writer puts each variable: name -> (dataset path, storage, the "dtype" attribute written beside it).',
-          'KERAS_LAYOUT = {',
-          `    "root_attrs": ${pyLiteral(layout.rootAttrs)},`,
-          `    "group_attrs": ${pyLiteral(layout.groupAttrs)},`,
-          '    "datasets": {',
-          ...datasets,
-          '    },',
-          '}',
-        ],
-        write: 'write_keras(values, path)',
-        outputPath: format === 'keras' ? suffixed('.weights.h5', '.weights.h5', '.h5') : suffixed('.h5', '.weights.h5', '.h5'),
-        usage: format === 'keras' ? 'the output Keras 3 weights file (.weights.h5 is added if missing)' : 'the output legacy Keras weights file (.h5)',
-        packages: ['h5py'],
-      };
-    }
-    case 'pytorch':
-      return { code: [PY_WRITE_PYTORCH], constants: [], write: 'write_pytorch(values, path)', outputPath: suffixed('.pt', '.pt', '.pth', '.bin'), usage: 'the output PyTorch state dict (.pt is added if missing)', packages: ['torch'] };
-    case 'tfjs': {
-      const layout = await tfjsLayout(target, variables);
-      return {
-        code: [PY_WRITE_TFJS],
-        constants: [
-          '# How each variable is stored in the TF.js weights: name -> (manifest dtype, float16-quantized), or None where',
-          '# TF.js cannot hold it (left out, as Graft leaves it out).',
-          'TFJS_WEIGHTS = {',
-          ...Object.entries(layout.stored).map(([name, s]) => `    ${pyStr(name)}: ${pyLiteral(s)},`),
-          '}',
-          `TFJS_SHARD_BYTES = ${TFJS_SHARD_BYTES}`,
-          '# model.json exactly as Graft wrote it, but for the shard names (they depend on the total size).',
-          `TFJS_MODEL_JSON = ${pyStr(layout.modelJson)}`,
-        ],
-        write: 'write_tfjs(values, path)',
-        outputPath: 'def output_path(out):\n    return out',
-        usage: 'the output folder (model.json and group1-shard*.bin)',
-        packages: [],
-      };
-    }
-  }
+  return OUTPUTS[format](target, variables);
 }
