@@ -9,7 +9,7 @@ import type { VariableKind } from '../../model/checkpoint';
 import type { DType } from '../../model/dtypes';
 import { BOOKKEEPING_GROUP, OPTIMIZER_GROUP } from '../../model/naming';
 import { numpyValue } from './numpy-objects';
-import { isKind, typeName, type PyDict, type PyValue, type TorchTensor } from './values';
+import { isKind, typeName, type PyDict, type PyObject, type PyValue, type TorchTensor } from './values';
 
 export interface FlatEntry {
   name: string;
@@ -64,125 +64,147 @@ const isStateDict = (d: PyDict) => d.ordered || [...d.entries.values()].some(([k
 
 /** `file` names the checkpoint in errors; `value` is what the pickle of `pickleBytes` bytes gave. */
 export function flatten(value: PyValue, file: string, pickleBytes: number): Flattened {
-  const maxVisits = Math.max(MIN_VISITS, VISITS_PER_BYTE * pickleBytes);
-  const entries: FlatEntry[] = [];
-  const seenNames = new Set<string>();
-  const leftOut: string[] = [];
-  const notes: string[] = [];
-  const onPath = new Set<object>();
-  let visits = 0;
-  let inline = 0;
-  let modules = false;
+  const walker = new Flattener(file, Math.max(MIN_VISITS, VISITS_PER_BYTE * pickleBytes));
+  walker.walk(value, [], 'weight');
+  return walker.result();
+}
 
-  const emit = (path: string[], kind: VariableKind, dtype: DType, shape: number[], v: TorchTensor | Uint8Array, original?: string) => {
+/** One walk over a saved object: the entries it lists, what it leaves out, and its guards against hostile pickles. */
+class Flattener {
+  private readonly entries: FlatEntry[] = [];
+  private readonly seenNames = new Set<string>();
+  private readonly leftOut: string[] = [];
+  private readonly notes: string[] = [];
+  /** The containers from the root to the value being walked: a cycle back to one is left out. */
+  private readonly onPath = new Set<object>();
+  private visits = 0;
+  /** Bytes of Python numbers kept as values so far. */
+  private inline = 0;
+  /** Whether a whole nn.Module was walked. */
+  private modules = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly maxVisits: number,
+  ) {}
+
+  result(): Flattened {
+    const { notes, leftOut } = this;
+    if (this.modules) notes.push('the file holds a whole pickled model (torch.save(model)); its weights are listed by the names its state_dict() gives them, and its code is not run');
+    if (leftOut.length > 0) {
+      const shown = leftOut.slice(0, 12).join(', ');
+      notes.push(`not tensors, so not listed: ${shown}${leftOut.length > 12 ? ` and ${leftOut.length - 12} more` : ''}`);
+    }
+    return { entries: this.entries, notes };
+  }
+
+  private emit(path: string[], kind: VariableKind, dtype: DType, shape: number[], v: TorchTensor | Uint8Array, original?: string): void {
     const name = path.join('.');
-    if (seenNames.has(name)) {
-      notes.push(`two values are named ${name} (a key with a dot in it and a nested one); the first is listed`);
+    if (this.seenNames.has(name)) {
+      this.notes.push(`two values are named ${name} (a key with a dot in it and a nested one); the first is listed`);
       return;
     }
-    seenNames.add(name);
+    this.seenNames.add(name);
     const dot = name.lastIndexOf('.');
     const k: VariableKind = kind === 'weight' && name.slice(dot + 1) === 'num_batches_tracked' ? 'bookkeeping' : kind;
     const group = k === 'optimizer' ? OPTIMIZER_GROUP : k === 'bookkeeping' ? BOOKKEEPING_GROUP : dot < 0 ? '' : name.slice(0, dot);
-    entries.push({ name, kind: k, group, dtype, shape, value: v, ...(original !== undefined && original !== name ? { originalName: original } : {}) });
-  };
+    this.entries.push({ name, kind: k, group, dtype, shape, value: v, ...(original !== undefined && original !== name ? { originalName: original } : {}) });
+  }
 
-  const number = (path: string[], kind: VariableKind, v: boolean | bigint | number) => {
+  /** Python numbers (one, a list, a NumPy array) kept as one bookkeeping value, while under MAX_INLINE_BYTES in all. */
+  private emitInline(path: string[], kind: VariableKind, dtype: DType, shape: number[], bytes: Uint8Array): boolean {
+    if (!path.length || this.inline + bytes.length > MAX_INLINE_BYTES) return false;
+    this.inline += bytes.length;
+    this.emit(path, kind === 'weight' ? 'bookkeeping' : kind, dtype, shape, bytes);
+    return true;
+  }
+
+  private number(path: string[], kind: VariableKind, v: boolean | bigint | number): void {
     const n = numbers([v]);
-    if (!n) return leftOut.push(`${path.join('.')} (an int beyond 64 bits)`);
-    emit(path, kind === 'weight' ? 'bookkeeping' : kind, n.dtype, [], n.bytes);
-  };
+    if (!n) return void this.leftOut.push(`${path.join('.')} (an int beyond 64 bits)`);
+    this.emit(path, kind === 'weight' ? 'bookkeeping' : kind, n.dtype, [], n.bytes);
+  }
 
-  const walk = (v: PyValue, path: string[], kind: VariableKind, stateKey?: string): void => {
-    if (++visits > maxVisits) throw new GraftError('too-large', file, `the pickle's containers refer to each other more than ${maxVisits} times — the file is damaged or built to exhaust memory`);
+  walk(v: PyValue, path: string[], kind: VariableKind, stateKey?: string): void {
+    if (++this.visits > this.maxVisits) throw new GraftError('too-large', this.file, `the pickle's containers refer to each other more than ${this.maxVisits} times — the file is damaged or built to exhaust memory`);
     const here = path.join('.') || '(the saved object)';
-    if (path.length > MAX_DEPTH) return void leftOut.push(`${here} (nested deeper than ${MAX_DEPTH})`);
-    if (v === null || typeof v === 'string' || v instanceof Uint8Array) return void (path.length && leftOut.push(`${here} (${typeName(v)})`));
-    if (typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number') return void (path.length ? number(path, kind, v) : leftOut.push(`${here} (${typeName(v)})`));
+    if (path.length > MAX_DEPTH) return void this.leftOut.push(`${here} (nested deeper than ${MAX_DEPTH})`);
+    if (v === null || typeof v === 'string' || v instanceof Uint8Array) return void (path.length && this.leftOut.push(`${here} (${typeName(v)})`));
+    if (typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number') return void (path.length ? this.number(path, kind, v) : this.leftOut.push(`${here} (${typeName(v)})`));
     if (v.kind === 'tensor') {
-      if (v.dtype === null) return void leftOut.push(`${here} (a ${v.torchDtype} tensor, a dtype Graft does not hold)`);
-      return emit(path.length ? path : ['tensor'], kind, v.dtype, [...v.shape], v, stateKey?.replace(PREFIXES, ''));
+      if (v.dtype === null) return void this.leftOut.push(`${here} (a ${v.torchDtype} tensor, a dtype Graft does not hold)`);
+      return this.emit(path.length ? path : ['tensor'], kind, v.dtype, [...v.shape], v, stateKey?.replace(PREFIXES, ''));
     }
-    if (onPath.has(v)) return void leftOut.push(`${here} (refers to a container that holds it)`);
-    onPath.add(v);
+    if (this.onPath.has(v)) return void this.leftOut.push(`${here} (refers to a container that holds it)`);
+    this.onPath.add(v);
     try {
       switch (v.kind) {
-        case 'dict': {
-          const optimizer = v.entries.size > 0 && [...v.entries.values()].some(([k]) => k === 'param_groups') && [...v.entries.values()].some(([k]) => k === 'state');
-          const stateDict = isStateDict(v);
-          for (const [k, item] of v.entries.values()) {
-            const s = segment(k);
-            const childKind: VariableKind = optimizer || OPTIMIZER_KEYS.test(s) ? 'optimizer' : kind === 'weight' && BOOKKEEPING_KEYS.test(s) ? 'bookkeeping' : kind;
-            walk(item, [...path, s], childKind, stateDict ? s : undefined);
-          }
-          return;
-        }
+        case 'dict':
+          return this.walkDict(v, path, kind);
         case 'list':
         case 'tuple': {
           const n = numbers(v.items);
-          if (n && path.length && inline + n.bytes.length <= MAX_INLINE_BYTES) {
-            inline += n.bytes.length;
-            return emit(path, kind === 'weight' ? 'bookkeeping' : kind, n.dtype, [v.items.length], n.bytes);
-          }
-          v.items.forEach((item, i) => walk(item, [...path, String(i)], kind));
+          if (n && this.emitInline(path, kind, n.dtype, [v.items.length], n.bytes)) return;
+          v.items.forEach((item, i) => this.walk(item, [...path, String(i)], kind));
           return;
         }
         case 'object':
-          return walkObject(v, path, kind);
+          return this.walkObject(v, path, kind);
         case 'set':
         case 'global':
         case 'storage':
         case 'dtype':
-          return void leftOut.push(`${here} (${typeName(v)})`);
+          return void this.leftOut.push(`${here} (${typeName(v)})`);
       }
     } finally {
-      onPath.delete(v);
+      this.onPath.delete(v);
     }
-  };
+  }
 
-  const walkObject = (v: Extract<PyValue, { kind: 'object' }>, path: string[], kind: VariableKind) => {
-    const here = path.join('.') || '(the saved object)';
+  private walkDict(v: PyDict, path: string[], kind: VariableKind): void {
+    const optimizer = v.entries.size > 0 && [...v.entries.values()].some(([k]) => k === 'param_groups') && [...v.entries.values()].some(([k]) => k === 'state');
+    const stateDict = isStateDict(v);
+    for (const [k, item] of v.entries.values()) {
+      const s = segment(k);
+      const childKind: VariableKind = optimizer || OPTIMIZER_KEYS.test(s) ? 'optimizer' : kind === 'weight' && BOOKKEEPING_KEYS.test(s) ? 'bookkeeping' : kind;
+      this.walk(item, [...path, s], childKind, stateDict ? s : undefined);
+    }
+  }
+
+  private walkObject(v: PyObject, path: string[], kind: VariableKind): void {
     const array = numpyValue(v);
-    if (array && path.length && inline + array.bytes.length <= MAX_INLINE_BYTES) {
-      inline += array.bytes.length;
-      return emit(path, kind === 'weight' ? 'bookkeeping' : kind, array.dtype, array.shape, array.bytes);
-    }
+    if (array && this.emitInline(path, kind, array.dtype, array.shape, array.bytes)) return;
     const state = v.state !== undefined && isKind(v.state, 'tuple') ? v.state.items[0] ?? null : (v.state ?? null);
-    const field = (name: string) => (isKind(state, 'dict') ? state.entries.get(`s${name}`)?.[1] : undefined);
-    const params = field('_parameters');
-    const buffers = field('_buffers');
-    const children = field('_modules');
-    if (params !== undefined || children !== undefined) {
-      // A whole nn.Module (torch.save(model)): named as its state_dict() would name its weights.
-      modules = true;
-      const skip = field('_non_persistent_buffers_set');
-      const hidden = new Set(skip && isKind(skip, 'set') ? skip.items.filter((x) => typeof x === 'string') : []);
-      for (const group of [params, buffers]) {
-        if (!group || !isKind(group, 'dict')) continue;
-        for (const [k, item] of group.entries.values()) if (item !== null && !hidden.has(k as string)) walk(item, [...path, segment(k)], kind);
-      }
-      if (children && isKind(children, 'dict')) for (const [k, item] of children.entries.values()) if (item !== null) walk(item, [...path, segment(k)], kind);
-      return;
-    }
+    if (this.walkModule(state, path, kind)) return;
     if (v.items.length > 0) {
       // A list or dict subclass (Lightning's AttributeDict, an OmegaConf container): its items.
-      v.items.forEach((item, i) => (isKind(item, 'tuple') && item.items.length === 2 ? walk(item.items[1]!, [...path, segment(item.items[0]!)], kind) : walk(item, [...path, String(i)], kind)));
+      v.items.forEach((item, i) => (isKind(item, 'tuple') && item.items.length === 2 ? this.walk(item.items[1]!, [...path, segment(item.items[0]!)], kind) : this.walk(item, [...path, String(i)], kind)));
       return;
     }
     // An object's attributes (a TorchScript module's): its tensors and containers; its flags and numbers are not checkpoint entries.
     const held = (x: PyValue): boolean => isKind(x, 'tensor') || isKind(x, 'object') || isKind(x, 'dict') || ((isKind(x, 'list') || isKind(x, 'tuple')) && x.items.some(held));
     if (isKind(state, 'dict') && [...state.entries.values()].some(([, x]) => isKind(x, 'tensor') || isKind(x, 'object') || isKind(x, 'dict'))) {
-      for (const [k, item] of state.entries.values()) if (held(item)) walk(item, [...path, segment(k)], kind);
+      for (const [k, item] of state.entries.values()) if (held(item)) this.walk(item, [...path, segment(k)], kind);
       return;
     }
-    leftOut.push(`${here} (${v.cls})`);
-  };
-
-  walk(value, [], 'weight');
-  if (modules) notes.push('the file holds a whole pickled model (torch.save(model)); its weights are listed by the names its state_dict() gives them, and its code is not run');
-  if (leftOut.length > 0) {
-    const shown = leftOut.slice(0, 12).join(', ');
-    notes.push(`not tensors, so not listed: ${shown}${leftOut.length > 12 ? ` and ${leftOut.length - 12} more` : ''}`);
+    this.leftOut.push(`${path.join('.') || '(the saved object)'} (${v.cls})`);
   }
-  return { entries, notes };
+
+  /** A whole nn.Module (torch.save(model)), named as its state_dict() would name its weights; false if `state` is not one. */
+  private walkModule(state: PyValue, path: string[], kind: VariableKind): boolean {
+    const field = (name: string) => (isKind(state, 'dict') ? state.entries.get(`s${name}`)?.[1] : undefined);
+    const params = field('_parameters');
+    const buffers = field('_buffers');
+    const children = field('_modules');
+    if (params === undefined && children === undefined) return false;
+    this.modules = true;
+    const skip = field('_non_persistent_buffers_set');
+    const hidden = new Set(skip && isKind(skip, 'set') ? skip.items.filter((x) => typeof x === 'string') : []);
+    for (const group of [params, buffers]) {
+      if (!group || !isKind(group, 'dict')) continue;
+      for (const [k, item] of group.entries.values()) if (item !== null && !hidden.has(k as string)) this.walk(item, [...path, segment(k)], kind);
+    }
+    if (children && isKind(children, 'dict')) for (const [k, item] of children.entries.values()) if (item !== null) this.walk(item, [...path, segment(k)], kind);
+    return true;
+  }
 }
