@@ -114,71 +114,71 @@ function tensor(load: TorchLoad, args: PyValue[], dtypeArg?: PyValue): TorchTens
   return { kind: 'tensor', storage: s, offset: int(load, offset!, 'a tensor offset'), shape, stride: strides, dtype: type.dtype, torchDtype: type.name, parameter: false };
 }
 
+/** `name(*args)` for a global that makes data; `name` is the one it was called by, where several share a handler. */
+type DataCall = (load: TorchLoad, args: PyValue[], name: string) => PyValue;
+
+function dictCall(_load: TorchLoad, args: PyValue[], name: string): PyValue {
+  const d = dict(name !== 'builtins.dict');
+  const pairs = args[0];
+  if (name !== 'collections.defaultdict' && pairs && (isKind(pairs, 'list') || isKind(pairs, 'tuple'))) {
+    for (const p of pairs.items) if (isKind(p, 'tuple') && p.items.length === 2) setItem(d, p.items[0]!, p.items[1]!);
+  } else if (name !== 'collections.defaultdict' && pairs && isKind(pairs, 'dict')) {
+    for (const [k, v] of pairs.entries.values()) setItem(d, k, v);
+  }
+  return d;
+}
+
+function sequenceCall(_load: TorchLoad, args: PyValue[], name: string): PyValue {
+  const from = args[0];
+  const items = from && (isKind(from, 'list') || isKind(from, 'tuple') || isKind(from, 'set')) ? [...from.items] : [];
+  return name === 'builtins.list' ? { kind: 'list', items } : name === 'builtins.tuple' ? tuple(items) : { kind: 'set', items };
+}
+
+function bytesCall(_load: TorchLoad, args: PyValue[]): PyValue {
+  const [text, encoding] = args;
+  if (text instanceof Uint8Array) return text;
+  if (typeof text !== 'string') return new Uint8Array(0);
+  // Python 3 pickles bytes at protocol 2 as _codecs.encode(text, 'latin1').
+  if (encoding === 'latin1' || encoding === 'latin-1') return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+  return new TextEncoder().encode(text);
+}
+
+/** TorchScript's pickler wraps typed lists and tagged values: the value is the first argument. */
+const firstArgument: DataCall = (_load, args) => args[0] ?? null;
+
+const parameterCall: DataCall = (_load, args) => {
+  const data = args[0] ?? null;
+  return isKind(data, 'tensor') ? { ...data, parameter: true } : data;
+};
+
+/** (func, new_type, args, state): a tensor subclass; the data is func(*args). */
+const fromTypeCall: DataCall = (load, args) => {
+  const [func, , inner] = args;
+  if (!isKind(inner ?? null, 'tuple')) bad(load, '_rebuild_from_type_v2 takes a tuple of arguments');
+  return call(load, func ?? null, [...(inner as { items: PyValue[] }).items]);
+};
+
+const DATA_MAKERS = new Map<string, DataCall>([
+  ...['collections.OrderedDict', 'collections.Counter', 'collections.defaultdict', 'builtins.dict'].map((n) => [n, dictCall] as const),
+  ...['builtins.list', 'builtins.tuple', 'builtins.set', 'builtins.frozenset'].map((n) => [n, sequenceCall] as const),
+  ...['builtins.bytearray', 'builtins.bytes', '_codecs.encode'].map((n) => [n, bytesCall] as const),
+  ...['build_intlist', 'build_doublelist', 'build_boollist', 'build_tensorlist', 'build_genericlist', 'restore_type_tag'].map((n) => [`torch.jit._pickle.${n}`, firstArgument] as const),
+  ['torch.Size', (_load, args) => (isKind(args[0] ?? null, 'tuple') ? args[0]! : tuple([]))],
+  ['copyreg._reconstructor', (load, args) => instantiate(load, args[0] ?? null, args.slice(2))],
+  ['copyreg.__newobj__', (load, args) => instantiate(load, args[0] ?? null, args.slice(1))],
+  ['torch._utils._rebuild_tensor', (load, args) => tensor(load, args)],
+  ['torch._utils._rebuild_tensor_v2', (load, args) => tensor(load, args)],
+  ['torch._utils._rebuild_tensor_v3', (load, args) => tensor(load, args, args[6] ?? null)],
+  ['torch._utils._rebuild_parameter', parameterCall],
+  ['torch._utils._rebuild_parameter_with_state', parameterCall],
+  ['torch._tensor._rebuild_from_type_v2', fromTypeCall],
+]);
+
 function call(load: TorchLoad, callable: PyValue, args: PyValue[]): PyValue {
   const name = fullName(callable);
   if (!isKind(callable, 'global')) bad(load, `the pickle calls a ${name}, which is not a function`);
-  switch (name) {
-    case 'collections.OrderedDict':
-    case 'collections.Counter':
-    case 'collections.defaultdict':
-    case 'builtins.dict': {
-      const d = dict(name !== 'builtins.dict');
-      const pairs = args[0];
-      if (name !== 'collections.defaultdict' && pairs && (isKind(pairs, 'list') || isKind(pairs, 'tuple'))) {
-        for (const p of pairs.items) if (isKind(p, 'tuple') && p.items.length === 2) setItem(d, p.items[0]!, p.items[1]!);
-      } else if (name !== 'collections.defaultdict' && pairs && isKind(pairs, 'dict')) {
-        for (const [k, v] of pairs.entries.values()) setItem(d, k, v);
-      }
-      return d;
-    }
-    case 'builtins.list':
-    case 'builtins.tuple':
-    case 'builtins.set':
-    case 'builtins.frozenset': {
-      const from = args[0];
-      const items = from && (isKind(from, 'list') || isKind(from, 'tuple') || isKind(from, 'set')) ? [...from.items] : [];
-      return name === 'builtins.list' ? { kind: 'list', items } : name === 'builtins.tuple' ? tuple(items) : { kind: 'set', items };
-    }
-    case 'builtins.bytearray':
-    case 'builtins.bytes':
-    case '_codecs.encode': {
-      const [text, encoding] = args;
-      if (text instanceof Uint8Array) return text;
-      if (typeof text !== 'string') return new Uint8Array(0);
-      // Python 3 pickles bytes at protocol 2 as _codecs.encode(text, 'latin1').
-      if (encoding === 'latin1' || encoding === 'latin-1') return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
-      return new TextEncoder().encode(text);
-    }
-    case 'torch.jit._pickle.build_intlist':
-    case 'torch.jit._pickle.build_doublelist':
-    case 'torch.jit._pickle.build_boollist':
-    case 'torch.jit._pickle.build_tensorlist':
-    case 'torch.jit._pickle.build_genericlist':
-    case 'torch.jit._pickle.restore_type_tag':
-      // TorchScript's pickler wraps typed lists and tagged values: the value is the first argument.
-      return args[0] ?? null;
-    case 'torch.Size':
-      return isKind(args[0] ?? null, 'tuple') ? args[0]! : tuple([]);
-    case 'copyreg._reconstructor':
-    case 'copyreg.__newobj__':
-      return instantiate(load, args[0] ?? null, args.slice(name === 'copyreg.__newobj__' ? 1 : 2));
-    case 'torch._utils._rebuild_tensor':
-    case 'torch._utils._rebuild_tensor_v2':
-      return tensor(load, args);
-    case 'torch._utils._rebuild_tensor_v3':
-      return tensor(load, args, args[6] ?? null);
-    case 'torch._utils._rebuild_parameter':
-    case 'torch._utils._rebuild_parameter_with_state': {
-      const data = args[0] ?? null;
-      return isKind(data, 'tensor') ? { ...data, parameter: true } : data;
-    }
-    case 'torch._tensor._rebuild_from_type_v2': {
-      // (func, new_type, args, state): a tensor subclass; the data is func(*args).
-      const [func, , inner] = args;
-      if (!isKind(inner ?? null, 'tuple')) bad(load, '_rebuild_from_type_v2 takes a tuple of arguments');
-      return call(load, func ?? null, [...(inner as { items: PyValue[] }).items]);
-    }
-  }
+  const maker = DATA_MAKERS.get(name);
+  if (maker) return maker(load, args, name);
   if (DATA_CALLS.has(name)) return standIn(load, name, args);
   refuse(load, 'calls', name);
 }
