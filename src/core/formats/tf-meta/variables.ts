@@ -9,7 +9,7 @@ import type { VariableKind } from '../../model/checkpoint';
 import type { DType } from '../../model/dtypes';
 import { dtypeFromCode } from '../tf-bundle/protos';
 import { GraphIndex, nonModelScopes, parseInput, VARIABLE_OPS } from './graph';
-import { decodeVariableDef, int64, type MetaGraphMsg, type VariableDefMsg } from './protos';
+import { decodeVariableDef, int64, type MetaGraphMsg, type NodeDefMsg, type VariableDefMsg } from './protos';
 import { constantValue, elementCountOf, shapeOf } from './tensor';
 
 export interface GraphSlice {
@@ -80,6 +80,9 @@ interface Saved {
   spec: string;
 }
 
+/** The VariableDefs of the variable collections, by variable node, with the collections that list each. */
+type VariableDefs = Map<string, { def: VariableDefMsg; collections: string[] }>;
+
 function stringsOf(graph: GraphIndex, input: string | undefined, file: string): string[] | null {
   const node = input === undefined ? undefined : graph.node(opName(input));
   if (!node || node.op !== 'Const' || !node.attr.value?.tensor) return null;
@@ -114,8 +117,8 @@ function savedBySaver(graph: GraphIndex, scope: string, file: string, warnings: 
   return out;
 }
 
-function variableDefs(meta: MetaGraphMsg, file: string): Map<string, { def: VariableDefMsg; collections: string[] }> {
-  const byNode = new Map<string, { def: VariableDefMsg; collections: string[] }>();
+function variableDefs(meta: MetaGraphMsg, file: string): VariableDefs {
+  const byNode: VariableDefs = new Map();
   for (const [name, c] of Object.entries(meta.collection_def)) {
     if (!VARIABLE_COLLECTIONS.has(name) || !c.bytes_list) continue;
     for (const bytes of c.bytes_list.value) {
@@ -129,87 +132,118 @@ function variableDefs(meta: MetaGraphMsg, file: string): Map<string, { def: Vari
   return byNode;
 }
 
-/** Every variable the graph's Saver stores, in the order the graph creates them. */
-export function graphVariables(meta: MetaGraphMsg, graph: GraphIndex, file: string, warnings: string[]): GraphVariable[] {
-  const defs = variableDefs(meta, file);
-  const saverScope = meta.saver_def?.save_tensor_name ? opName(meta.saver_def.save_tensor_name).split('/')[0] : undefined;
-  let saved = saverScope ? savedBySaver(graph, saverScope, file, warnings) : null;
-  if (!saved) {
-    const listed = [...defs.entries()].filter(([, d]) => d.collections.includes('variables'));
-    saved = listed.length
-      ? listed.map(([node, { def }]) => {
-          const s = def.save_slice_info_def;
-          if (!s) return { key: node, node, spec: '' };
-          const full = s.full_shape.map((d) => int64(d, file, `the full shape of "${s.full_name}"`));
-          const ext = s.var_offset.map((o, i) => `${int64(o, file, 'a slice offset')},${int64(s.var_shape[i], file, 'a slice length')}`);
-          return { key: s.full_name, node, spec: `${full.join(' ')} ${ext.join(':')}` };
-        })
-      : graph.nodes.filter((n) => VARIABLE_OPS.has(n.op)).map((n) => ({ key: n.name, node: n.name, spec: '' }));
-  }
+/** The `variables` collection as a default Saver stores it: a partitioned variable's parts under its full name. */
+function savedByCollection(defs: VariableDefs, file: string): Saved[] {
+  return [...defs.entries()]
+    .filter(([, d]) => d.collections.includes('variables'))
+    .map(([node, { def }]) => {
+      const s = def.save_slice_info_def;
+      if (!s) return { key: node, node, spec: '' };
+      const full = s.full_shape.map((d) => int64(d, file, `the full shape of "${s.full_name}"`));
+      const ext = s.var_offset.map((o, i) => `${int64(o, file, 'a slice offset')},${int64(s.var_shape[i], file, 'a slice length')}`);
+      return { key: s.full_name, node, spec: `${full.join(' ')} ${ext.join(':')}` };
+    });
+}
 
+/** What the saver stores, as its save ops say; else as the `variables` collection says; else every variable node. */
+function savedTensors(graph: GraphIndex, defs: VariableDefs, saverScope: string | undefined, file: string, warnings: string[]): Saved[] {
+  const bySaver = saverScope ? savedBySaver(graph, saverScope, file, warnings) : null;
+  if (bySaver) return bySaver;
+  const byCollection = savedByCollection(defs, file);
+  if (byCollection.length) return byCollection;
+  return graph.nodes.filter((n) => VARIABLE_OPS.has(n.op)).map((n) => ({ key: n.name, node: n.name, spec: '' }));
+}
+
+function groupByKey(saved: Saved[]): Map<string, Saved[]> {
   const byKey = new Map<string, Saved[]>();
   for (const s of saved) {
     const list = byKey.get(s.key);
     if (list) list.push(s);
     else byKey.set(s.key, [s]);
   }
-  const skip = nonModelScopes(graph, saverScope);
+  return byKey;
+}
+
+/** What one `graphVariables` call knows while it describes each saved key. */
+interface VariableContext {
+  graph: GraphIndex;
+  defs: VariableDefs;
+  file: string;
+  warnings: string[];
+  /** Scopes whose readers are not the model (the saver's, summaries'): passed to `readersOf`. */
+  skip: readonly string[];
+  trainableNodes: Set<string>;
+}
+
+/** Every variable the graph's Saver stores, in the order the graph creates them. */
+export function graphVariables(meta: MetaGraphMsg, graph: GraphIndex, file: string, warnings: string[]): GraphVariable[] {
+  const defs = variableDefs(meta, file);
+  const saverScope = meta.saver_def?.save_tensor_name ? opName(meta.saver_def.save_tensor_name).split('/')[0] : undefined;
+  const byKey = groupByKey(savedTensors(graph, defs, saverScope, file, warnings));
   const trainableNodes = new Set([...defs.entries()].filter(([, d]) => d.collections.includes('trainable_variables') || d.def.trainable).map(([n]) => n));
+  const ctx: VariableContext = { graph, defs, file, warnings, skip: nonModelScopes(graph, saverScope), trainableNodes };
   const out: GraphVariable[] = [];
   for (const [key, parts] of byKey) {
-    const first = graph.node(parts[0]!.node)!;
-    const dtype = dtypeFromCode(Number(first.attr.dtype?.type ?? 0));
-    if (!dtype) {
-      warnings.push(`variable "${key}" has a dtype Graft does not know; it is left out`);
-      continue;
-    }
-    let shape: number[] | null;
-    let slices: GraphSlice[] | undefined;
-    if (parts.some((p) => p.spec)) {
-      slices = [];
-      shape = null;
-      for (const p of parts) {
-        const spec = parseSliceSpec(p.spec, file, key);
-        if (!spec) continue;
-        shape = spec.full;
-        slices.push({ node: p.node, start: spec.start, shape: spec.shape });
-      }
-    } else {
-      shape = shapeOf(first.attr.shape?.shape, file, `variable "${key}"`);
-    }
-    if (!shape) {
-      warnings.push(`variable "${key}" has no static shape in the graph; it is left out`);
-      continue;
-    }
-    elementCountOf(shape, file, `variable "${key}"`);
-    const nodes = parts.map((p) => p.node);
-    const index = graph.byName.get(nodes[0]!)!;
-    const readers = graph.readersOf(nodes, skip);
-    const collections = [...new Set(nodes.flatMap((n) => defs.get(n)?.collections ?? []))];
-    const trainable = nodes.some((n) => trainableNodes.has(n));
-    const consumer = readers.consumer === undefined ? undefined : graph.nodes[readers.consumer]!;
-    const kind: VariableKind | undefined = collections.includes('global_step')
-      ? 'bookkeeping'
-      : readers.optimizerState && !trainable
-        ? 'optimizer'
-        : trainable
-          ? 'weight'
-          : undefined;
-    out.push({
-      name: key,
-      nodes,
-      dtype,
-      shape,
-      trainable,
-      ...(kind ? { kind } : {}),
-      ...(consumer ? { consumerOp: consumer.op, consumerNode: consumer.name, consumerOrder: readers.consumer! } : {}),
-      order: index,
-      ...(slices ? { slices } : {}),
-      initialValues: nodes.map((n) => initialValueOf(graph, n, defs.get(n)?.def)),
-      collections,
-    });
+    const variable = describeVariable(key, parts, ctx);
+    if (variable) out.push(variable);
   }
   return out.sort((a, b) => a.order - b.order);
+}
+
+/** The full shape of the variable `key` and, for a partitioned one, its parts; null shape if the graph has none. */
+function shapeAndSlices(key: string, parts: Saved[], first: NodeDefMsg, file: string): { shape: number[] | null; slices?: GraphSlice[] } {
+  if (!parts.some((p) => p.spec)) return { shape: shapeOf(first.attr.shape?.shape, file, `variable "${key}"`) };
+  const slices: GraphSlice[] = [];
+  let shape: number[] | null = null;
+  for (const p of parts) {
+    const spec = parseSliceSpec(p.spec, file, key);
+    if (!spec) continue;
+    shape = spec.full;
+    slices.push({ node: p.node, start: spec.start, shape: spec.shape });
+  }
+  return { shape, slices };
+}
+
+function kindOf(collections: string[], optimizerState: boolean, trainable: boolean): VariableKind | undefined {
+  if (collections.includes('global_step')) return 'bookkeeping';
+  if (optimizerState && !trainable) return 'optimizer';
+  return trainable ? 'weight' : undefined;
+}
+
+/** The saved key `key` as a variable; null (with a warning) where Graft cannot hold it. */
+function describeVariable(key: string, parts: Saved[], ctx: VariableContext): GraphVariable | null {
+  const { graph, defs, file, warnings } = ctx;
+  const first = graph.node(parts[0]!.node)!;
+  const dtype = dtypeFromCode(Number(first.attr.dtype?.type ?? 0));
+  if (!dtype) {
+    warnings.push(`variable "${key}" has a dtype Graft does not know; it is left out`);
+    return null;
+  }
+  const { shape, slices } = shapeAndSlices(key, parts, first, file);
+  if (!shape) {
+    warnings.push(`variable "${key}" has no static shape in the graph; it is left out`);
+    return null;
+  }
+  elementCountOf(shape, file, `variable "${key}"`);
+  const nodes = parts.map((p) => p.node);
+  const readers = graph.readersOf(nodes, ctx.skip);
+  const collections = [...new Set(nodes.flatMap((n) => defs.get(n)?.collections ?? []))];
+  const trainable = nodes.some((n) => ctx.trainableNodes.has(n));
+  const consumer = readers.consumer === undefined ? undefined : graph.nodes[readers.consumer]!;
+  const kind = kindOf(collections, readers.optimizerState, trainable);
+  return {
+    name: key,
+    nodes,
+    dtype,
+    shape,
+    trainable,
+    ...(kind ? { kind } : {}),
+    ...(consumer ? { consumerOp: consumer.op, consumerNode: consumer.name, consumerOrder: readers.consumer! } : {}),
+    order: graph.byName.get(nodes[0]!)!,
+    ...(slices ? { slices } : {}),
+    initialValues: nodes.map((n) => initialValueOf(graph, n, defs.get(n)?.def)),
+    collections,
+  };
 }
 
 /** The tensor a variable's initializer assigns: the VariableDef says, else the `Assign` op beside it does. */
