@@ -8,8 +8,8 @@
  */
 import type { InitializerSpec } from '../../model/target-model';
 import { computeFans } from '../../model/target/initializers';
-import type { GraphIndex } from './graph';
-import { parseInput } from './graph';
+import { parseInput, type GraphIndex } from './graph';
+import type { NodeDefMsg } from './protos';
 import { constantValue } from './tensor';
 
 type Abstract =
@@ -19,11 +19,6 @@ type Abstract =
   | { t: 'orthogonal'; gain: number }
   | { t: 'sign' }
   | { t: 'unknown'; why: string };
-
-const UNIFORM = /^(RandomUniform|StatelessRandomUniform|StatelessRandomUniformV2)$/;
-const NORMAL = /^(RandomStandardNormal|StatelessRandomNormal|StatelessRandomNormalV2)$/;
-const TRUNCATED = /^(TruncatedNormal|StatelessTruncatedNormal|StatelessTruncatedNormalV2)$/;
-const SAME_VALUE = new Set(['Identity', 'Snapshot', 'Reshape', 'Cast', 'StopGradient', 'ExpandDims', 'Squeeze']);
 
 const unknown = (why: string): Abstract => ({ t: 'unknown', why });
 
@@ -48,6 +43,90 @@ function affine(a: Abstract, k: number, b: number): Abstract {
   }
 }
 
+/** `a op b`, where one side is a constant scalar (or an orthogonal matrix times its signs). */
+function binary(op: string, a: Abstract, b: Abstract): Abstract {
+  if (a.t === 'unknown') return a;
+  if (b.t === 'unknown') return b;
+  const ka = scalar(a);
+  const kb = scalar(b);
+  if (op === 'Mul') {
+    if (a.t === 'orthogonal' && b.t === 'sign') return a;
+    if (b.t === 'orthogonal' && a.t === 'sign') return b;
+    if (kb !== undefined) return affine(a, kb, 0);
+    if (ka !== undefined) return affine(b, ka, 0);
+  } else if (op === 'AddV2' || op === 'Add') {
+    if (kb !== undefined) return affine(a, 1, kb);
+    if (ka !== undefined) return affine(b, 1, ka);
+  } else if (op === 'Sub') {
+    if (kb !== undefined) return affine(a, 1, -kb);
+    if (ka !== undefined) return affine(b, -1, ka);
+  } else if (kb !== undefined && kb !== 0) {
+    return affine(a, 1 / kb, 0);
+  }
+  return unknown(`${op} of two values that are not constants`);
+}
+
+/** One node being interpreted: its data inputs, and their values on demand. */
+interface Step {
+  node: NodeDefMsg;
+  /** Which output of `node` is wanted. */
+  output: number;
+  data: string[];
+  arg(i: number): Abstract;
+  graph: GraphIndex;
+  file: string;
+}
+
+/** What an op computes from its inputs; undefined where this use of it is not understood. */
+type OpRule = (s: Step) => Abstract | undefined;
+
+function constantRule({ node, file }: Step): Abstract {
+  const tensorValue = node.attr.value?.tensor;
+  const c = tensorValue ? constantValue(tensorValue, file, `constant "${node.name}"`) : null;
+  if (!c || c.strings) return unknown(`constant "${node.name}" holds no numbers`);
+  if (c.splat !== undefined) return { t: 'const', splat: c.splat };
+  return c.values ? { t: 'const', values: c.values } : unknown(`constant "${node.name}" is too large to read`);
+}
+
+/** The orthogonal initializer: Q of the QR of a normal matrix; its other output feeds the sign correction. */
+function qrRule({ output, arg }: Step): Abstract {
+  if (output !== 0) return { t: 'sign' };
+  const m = arg(0);
+  return m.t === 'normal' && m.mean === 0 ? { t: 'orthogonal', gain: 1 } : unknown('Qr of something other than a normal matrix');
+}
+
+/** ExponentialMovingAverage's guard: If(IsVariableInitialized(v), v, initial value) starts from the initial value. */
+function guardRule({ data, graph, arg }: Step): Abstract | undefined {
+  if (data.length !== 3) return undefined;
+  const cond = graph.node(parseInput(data[0]!)?.node ?? '');
+  return cond?.op === 'IsVariableInitialized' || cond?.op === 'VarIsInitializedOp' ? arg(2) : undefined;
+}
+
+const ops = (names: string[], rule: OpRule) => names.map((n) => [n, rule] as const);
+
+const OP_RULES = new Map<string, OpRule>([
+  ['Const', constantRule],
+  ...ops(['Identity', 'Snapshot', 'Reshape', 'Cast', 'StopGradient', 'ExpandDims', 'Squeeze'], ({ arg }) => arg(0)),
+  ['Fill', ({ arg }) => {
+    const v = scalar(arg(1));
+    return v === undefined ? unknown('Fill with a value that is not a constant') : { t: 'const', splat: v };
+  }],
+  ['ZerosLike', () => ({ t: 'const', splat: 0 })],
+  ['OnesLike', () => ({ t: 'const', splat: 1 })],
+  ...ops(['RandomUniform', 'StatelessRandomUniform', 'StatelessRandomUniformV2'], () => ({ t: 'uniform', lo: 0, hi: 1 })),
+  ...ops(['RandomStandardNormal', 'StatelessRandomNormal', 'StatelessRandomNormalV2'], () => ({ t: 'normal', mean: 0, std: 1 })),
+  ...ops(['TruncatedNormal', 'StatelessTruncatedNormal', 'StatelessTruncatedNormalV2'], () => ({ t: 'truncated', mean: 0, std: 1 })),
+  ['Qr', qrRule],
+  ...ops(['Sign', 'DiagPart', 'MatrixDiagPartV3'], () => ({ t: 'sign' })),
+  ...ops(['Transpose', 'MatrixTranspose'], ({ node, arg }) => {
+    const m = arg(0);
+    return m.t === 'orthogonal' ? m : unknown(`${node.op} in an initializer`);
+  }),
+  ['Neg', ({ arg }) => affine(arg(0), -1, 0)],
+  ...ops(['Mul', 'AddV2', 'Add', 'Sub', 'RealDiv', 'Div'], ({ node, arg }) => binary(node.op, arg(0), arg(1))),
+  ...ops(['If', 'StatelessIf'], guardRule),
+]);
+
 class Interpreter {
   private readonly seen = new Map<string, Abstract>();
   constructor(
@@ -69,64 +148,8 @@ class Interpreter {
     if (!ref || !node) return unknown(`${tensor} is not in the graph`);
     const data = node.input.filter((i) => !i.startsWith('^'));
     const arg = (i: number) => (data[i] === undefined ? unknown(`${node.op} without input ${i}`) : this.value(data[i]!, depth + 1));
-    const op = node.op;
-    if (op === 'Const') {
-      const tensorValue = node.attr.value?.tensor;
-      const c = tensorValue ? constantValue(tensorValue, this.file, `constant "${node.name}"`) : null;
-      if (!c || c.strings) return unknown(`constant "${node.name}" holds no numbers`);
-      if (c.splat !== undefined) return { t: 'const', splat: c.splat };
-      return c.values ? { t: 'const', values: c.values } : unknown(`constant "${node.name}" is too large to read`);
-    }
-    if (SAME_VALUE.has(op)) return arg(0);
-    if (op === 'Fill') {
-      const v = scalar(arg(1));
-      return v === undefined ? unknown('Fill with a value that is not a constant') : { t: 'const', splat: v };
-    }
-    if (op === 'ZerosLike') return { t: 'const', splat: 0 };
-    if (op === 'OnesLike') return { t: 'const', splat: 1 };
-    if (UNIFORM.test(op)) return { t: 'uniform', lo: 0, hi: 1 };
-    if (NORMAL.test(op)) return { t: 'normal', mean: 0, std: 1 };
-    if (TRUNCATED.test(op)) return { t: 'truncated', mean: 0, std: 1 };
-    if (op === 'Qr') {
-      if (ref.output !== 0) return { t: 'sign' };
-      const m = arg(0);
-      return m.t === 'normal' && m.mean === 0 ? { t: 'orthogonal', gain: 1 } : unknown('Qr of something other than a normal matrix');
-    }
-    if (op === 'Sign' || op === 'DiagPart' || op === 'MatrixDiagPartV3') return { t: 'sign' };
-    if (op === 'Transpose' || op === 'MatrixTranspose') {
-      const m = arg(0);
-      return m.t === 'orthogonal' ? m : unknown(`${op} in an initializer`);
-    }
-    if (op === 'Neg') return affine(arg(0), -1, 0);
-    if (op === 'Mul' || op === 'AddV2' || op === 'Add' || op === 'Sub' || op === 'RealDiv' || op === 'Div') return this.binary(op, arg(0), arg(1));
-    // ExponentialMovingAverage's guard: If(IsVariableInitialized(v), v, initial value) starts from the initial value.
-    if ((op === 'If' || op === 'StatelessIf') && data.length === 3) {
-      const cond = this.graph.node(parseInput(data[0]!)?.node ?? '');
-      if (cond?.op === 'IsVariableInitialized' || cond?.op === 'VarIsInitializedOp') return arg(2);
-    }
-    return unknown(`${op} ("${node.name}")`);
-  }
-
-  private binary(op: string, a: Abstract, b: Abstract): Abstract {
-    if (a.t === 'unknown') return a;
-    if (b.t === 'unknown') return b;
-    const ka = scalar(a);
-    const kb = scalar(b);
-    if (op === 'Mul') {
-      if (a.t === 'orthogonal' && b.t === 'sign') return a;
-      if (b.t === 'orthogonal' && a.t === 'sign') return b;
-      if (kb !== undefined) return affine(a, kb, 0);
-      if (ka !== undefined) return affine(b, ka, 0);
-    } else if (op === 'AddV2' || op === 'Add') {
-      if (kb !== undefined) return affine(a, 1, kb);
-      if (ka !== undefined) return affine(b, 1, ka);
-    } else if (op === 'Sub') {
-      if (kb !== undefined) return affine(a, 1, -kb);
-      if (ka !== undefined) return affine(b, -1, ka);
-    } else if (kb !== undefined && kb !== 0) {
-      return affine(a, 1 / kb, 0);
-    }
-    return unknown(`${op} of two values that are not constants`);
+    const step: Step = { node, output: ref.output, data, arg, graph: this.graph, file: this.file };
+    return OP_RULES.get(node.op)?.(step) ?? unknown(`${node.op} ("${node.name}")`);
   }
 }
 
