@@ -101,8 +101,13 @@ def read_tfjs(folder):
         for w in group['weights']:
             dtype = np.dtype(TFJS_DTYPES[w['dtype']])
             n = int(np.prod(w['shape'], dtype=np.int64))
-            if 'quantization' in w:
-                raise ValueError(f'{w["name"]} is quantized; Graft does not quantize')
+            q = w.get('quantization')
+            if q and q['dtype'] == 'float16' and w['dtype'] == 'float32':  # TF.js' lossless way to store half floats
+                out[w['name']] = np.frombuffer(data, np.float16, n, at).astype(np.float32).reshape(w['shape'])
+                at += n * 2
+                continue
+            if q:
+                raise ValueError(f'{w["name"]} is quantized to {q["dtype"]}; Graft does not quantize')
             out[w['name']] = np.frombuffer(data, dtype, n, at).reshape(w['shape'])
             at += n * dtype.itemsize
     return model, out
@@ -139,7 +144,7 @@ def read_tf(prefix):
 
 def read_pytorch(path):
     import torch
-    return {k: v.contiguous().view(torch.uint8).numpy().copy().view(v.numpy().dtype if v.dtype != torch.bfloat16 else ml_dtypes.bfloat16).reshape(tuple(v.shape))
+    return {k: v.view(torch.int16).numpy().view(ml_dtypes.bfloat16) if v.dtype == torch.bfloat16 else v.numpy()
             for k, v in torch.load(path, weights_only=True).items()}
 
 
@@ -226,7 +231,11 @@ class Checker:
         if model is not None and len(model.inputs) == 1 and model.inputs[0].dtype == 'float32':
             x = np.load(os.path.join(d, 'x.npy')) if s['predict'] else np.random.default_rng(1).normal(size=(2, *model.inputs[0].shape[1:])).astype('float32')
             result = model.predict(x, verbose=0)
-            out.update(x=x.tolist(), inputShape=list(x.shape), y=[np.asarray(o).tolist() for o in (result if isinstance(result, list) else [result])])
+            ys = [np.asarray(o, dtype=np.float32) for o in (result if isinstance(result, list) else [result])]
+            # TF.js computes in float32; a Keras model computing in float16/bfloat16 is only that close to it.
+            half = model.dtype_policy.compute_dtype in ('float16', 'bfloat16')
+            tolerance = (2e-2 if half else 1e-4) * max(1.0, max(float(np.max(np.abs(y))) for y in ys))
+            out.update(x=x.tolist(), inputShape=list(x.shape), y=[y.tolist() for y in ys], tolerance=tolerance)
         with open(os.path.join(folder, 'expect-tfjs.json'), 'w') as f:
             json.dump(out, f)
 

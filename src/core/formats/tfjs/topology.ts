@@ -13,11 +13,16 @@ import { type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Tensor
 /** Written as tfjs-layers writes `keras_version` / `backend` when it saves a model itself. */
 export const TFJS_KERAS_VERSION = 'tfjs-layers 4.22.0';
 
-/** Keras 3 serialisation marks: `module` / `registered_name` beside class names, `{args, kwargs}` call nodes. */
+/**
+ * Keras 3 serialisation marks: `module` / `registered_name` beside class names, `{args, kwargs}` call nodes, and in
+ * the legacy form Keras 3 writes into a full-model `.h5` (no `module` on layers), DTypePolicy objects and `batch_shape`.
+ */
 export function isKeras3Config(v: unknown): boolean {
   if (Array.isArray(v)) return v.some(isKeras3Config);
   if (!isObject(v)) return false;
   if ('registered_name' in v || (typeof v.module === 'string' && typeof v.class_name === 'string')) return true;
+  const config = isObject(v.config) ? v.config : undefined;
+  if (config && ('batch_shape' in config || (isObject(config.dtype) && 'registered_name' in config.dtype))) return true;
   if (Array.isArray(v.inbound_nodes) && v.inbound_nodes.some((n) => isObject(n))) return true;
   return isKeras3Config(isObject(v.config) ? v.config.layers : undefined);
 }
