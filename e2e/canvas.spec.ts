@@ -94,6 +94,22 @@ test('canvas: auto-links and summary, a link dragged by mouse with its colour an
   await expect(page.getByTestId('edge-Variable_7')).toHaveAttribute('data-status', 'transformed');
   await page.getByTestId('search').fill('');
 
+  // Proposals (guesses) wait to be accepted: one from the inspector, then all the others; each is one undo step.
+  await page.getByTestId('search').fill('Variable_2');
+  await expect(page.getByTestId('edge-Variable_2')).toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('node-new-Variable_2').click();
+  await page.getByTestId('accept-link').click();
+  await expect(page.getByTestId('edge-Variable_2')).not.toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('search').fill('Variable_3');
+  await expect(page.getByTestId('edge-Variable_3')).toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('accept-all').click();
+  await expect(page.getByTestId('edge-Variable_3')).not.toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('edge-Variable_3')).toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('redo').click();
+  await expect(page.getByTestId('edge-Variable_3')).not.toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('search').fill('');
+
   // Only problems: exact links go, what needs attention stays.
   await page.getByTestId('toggle-problems').check();
   await expect(page.getByTestId('node-new-Variable')).toHaveCount(0);
@@ -131,28 +147,30 @@ test('canvas: auto-links and summary, a link dragged by mouse with its colour an
   await expect(page.getByTestId('edge-Variable_7')).toHaveAttribute('data-status', 'transformed');
 });
 
-test('the built-in example opens on the canvas: exact links, proposals to accept, a widened layer and a new one', async ({ page }) => {
+test('the built-in example opens on the canvas: exact links, a renamed scope placed by structure, a widened layer and a new one', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('canvas')).toBeVisible(FIRST_LOAD);
   await expect(page.getByTestId('summary')).toContainText('exact', FIRST_LOAD);
   await page.locator('.react-flow__controls-fitview').click();
   await expect(page.getByTestId('edge-conv1/kernel')).toHaveAttribute('data-status', 'exact');
   await expect(page.getByTestId('node-new-hidden/kernel')).toHaveAttribute('data-status', 'initialised');
-  await expect(page.getByTestId('edge-bn1/gamma')).toHaveAttribute('data-status', 'pending');
-  await expect(page.getByTestId('readiness')).toContainText('need attention');
+  // The renamed batch-norm scope (conv1/BatchNorm → bn1) sits where the old one did, with the same shapes: linked.
+  await expect(page.getByTestId('edge-bn1/gamma')).toHaveAttribute('data-status', 'exact');
+  await expect(page.getByTestId('edge-dense/kernel')).toHaveAttribute('data-status', 'transformed');
+  await expect(page.getByTestId('readiness')).toHaveText('Ready to export');
 
-  // One proposal accepted from the inspector, then all the others at once: one undo step each.
+  // Unlink one from the inspector: one undo step brings it back, redo takes it away again.
   await page.getByTestId('node-new-bn1/gamma').click();
   await expect(page.getByTestId('tensor-name')).toHaveText('bn1/gamma');
   await expect(page.getByTestId('preview-after').getByTestId('heatmap')).toBeVisible();
-  await page.getByTestId('accept-link').click();
-  await expect(page.getByTestId('edge-bn1/gamma')).toHaveAttribute('data-status', 'exact');
-  await page.getByTestId('accept-all').click();
-  await expect(page.getByTestId('edge-dense/kernel')).toHaveAttribute('data-status', 'transformed');
-  await expect(page.getByTestId('readiness')).toHaveText('Ready to export');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('edge-bn1/gamma')).toHaveCount(0);
   await page.getByTestId('undo').click();
-  await expect(page.getByTestId('edge-dense/kernel')).toHaveAttribute('data-status', 'pending');
+  await expect(page.getByTestId('edge-bn1/gamma')).toHaveAttribute('data-status', 'exact');
   await page.getByTestId('redo').click();
+  await expect(page.getByTestId('edge-bn1/gamma')).toHaveCount(0);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('edge-bn1/gamma')).toHaveAttribute('data-status', 'exact');
 
   // A collapsed group shows its count; the list view is one click away.
   await page.getByTestId('toggle-newgroup-conv1').click();
