@@ -233,7 +233,7 @@ class Checker:
             result = model.predict(x, verbose=0)
             ys = [np.asarray(o, dtype=np.float32) for o in (result if isinstance(result, list) else [result])]
             # TF.js computes in float32; a Keras model computing in float16/bfloat16 is only that close to it.
-            half = model.dtype_policy.compute_dtype in ('float16', 'bfloat16')
+            half = any(getattr(layer, 'compute_dtype', 'float32') in ('float16', 'bfloat16') for layer in model.layers)
             tolerance = (2e-2 if half else 1e-4) * max(1.0, max(float(np.max(np.abs(y))) for y in ys))
             out.update(x=x.tolist(), inputShape=list(x.shape), y=[y.tolist() for y in ys], tolerance=tolerance)
         with open(os.path.join(folder, 'expect-tfjs.json'), 'w') as f:
