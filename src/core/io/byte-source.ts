@@ -113,6 +113,16 @@ export function dirname(path: string): string {
   return i < 0 ? '' : path.slice(0, i);
 }
 
+/** The files among `byPath` that a sharded index at `indexPath` names (relative to its folder), by the name it uses. */
+export function shardsBeside(indexPath: string, names: Iterable<string>, byPath: ReadonlyMap<string, ByteSource>): Map<string, ByteSource> {
+  const shards = new Map<string, ByteSource>();
+  for (const name of new Set(names)) {
+    const s = byPath.get(joinPath(dirname(indexPath), name));
+    if (s) shards.set(name, s);
+  }
+  return shards;
+}
+
 /** `rel` resolved against the folder `dir` (`.` and `..` segments handled), as manifests name their files. */
 export function joinPath(dir: string, rel: string): string {
   const out: string[] = dir ? dir.split('/') : [];

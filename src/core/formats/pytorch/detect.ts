@@ -3,7 +3,7 @@
  * torch's legacy magic number; a sharded one by its `*.bin.index.json` (a `weight_map` naming `.bin`/`.pt` shards).
  * Explains the files people get by mistake under a checkpoint's name. Never throws.
  */
-import { basename, dirname, joinPath, type ByteSource } from '../../io/byte-source';
+import { basename, shardsBeside, type ByteSource } from '../../io/byte-source';
 import { hasZipMagic, readZipDirectory } from '../../io/zip';
 import { parseSafetensorsIndex, type SafetensorsIndex } from '../safetensors/read';
 import { findDataPkl, LEGACY_MAGIC, startsWithMagic } from './archive';
@@ -61,14 +61,8 @@ export async function detectPytorch(files: readonly ByteSource[]): Promise<Pytor
     for (const f of files) {
       const index = await torchIndex(f);
       if (!index) continue;
-      const shards = new Map<string, ByteSource>();
-      for (const name of new Set(index.weightMap.values())) {
-        const s = byPath.get(joinPath(dirname(f.path), name));
-        if (s) {
-          shards.set(name, s);
-          claimed.add(s.path);
-        }
-      }
+      const shards = shardsBeside(f.path, index.weightMap.values(), byPath);
+      for (const s of shards.values()) claimed.add(s.path);
       matches.push({ id: f.path, kind: 'sharded', source: f, index, shards, files: [f.path, ...[...shards.values()].map((s) => s.path)] });
     }
     for (const f of files) {

@@ -3,7 +3,7 @@
  * object with a `weight_map`), single files by content (8-byte header length that fits the file, then `{`) or by
  * a `.safetensors` name (so a damaged file gets its specific error rather than "not recognised"). Never throws.
  */
-import { basename, dirname, joinPath, type ByteSource } from '../../io/byte-source';
+import { basename, shardsBeside, type ByteSource } from '../../io/byte-source';
 import { MAX_HEADER_SIZE, parseSafetensorsIndex, type SafetensorsIndex } from './read';
 
 export interface SafetensorsMatch {
@@ -47,14 +47,8 @@ export async function detectSafetensors(files: readonly ByteSource[]): Promise<S
       }
       // pytorch_model.bin.index.json has the same shape; its shards are PyTorch files.
       if ([...index.weightMap.values()].every((s) => /\.(bin|pt|pth)$/i.test(s))) continue;
-      const shards = new Map<string, ByteSource>();
-      for (const name of new Set(index.weightMap.values())) {
-        const s = byPath.get(joinPath(dirname(f.path), name));
-        if (s) {
-          shards.set(name, s);
-          claimed.add(s.path);
-        }
-      }
+      const shards = shardsBeside(f.path, index.weightMap.values(), byPath);
+      for (const s of shards.values()) claimed.add(s.path);
       matches.push({ id: f.path, label: f.path, kind: 'sharded', source: f, index, shards, files: [f.path, ...[...shards.values()].map((s) => s.path)] });
     }
     for (const f of files) {
