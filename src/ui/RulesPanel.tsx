@@ -1,16 +1,10 @@
 /** Rename rules (scope prefix or regex) with a live count of the old names each moves; saving re-matches. */
 import { useMemo, useState } from 'react';
-import { ruleCounts, type RenameRule } from '../core/mapping';
+import { regexProblem, ruleCounts, type RenameRule } from '../core/mapping';
 import { useGraft } from '../state/store';
 
-const validRegex = (s: string) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// Rules run on RE2 (core/mapping/safe-regex.ts): a pattern it refuses would make ruleCounts throw.
+const validRegex = (s: string) => regexProblem(s) === undefined;
 
 export function RulesPanel() {
   const saved = useGraft((s) => s.recipe?.rules);

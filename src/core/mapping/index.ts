@@ -15,3 +15,4 @@ export {
   type Recipe, type Link, type RenameRule, type FillPolicy, type Confidence, type RecipeFilters,
 } from './recipe';
 export { applyRules, compileRules, parseRuleArg, ruleCounts, describeRule } from './match/rules';
+export { regexProblem, RULE_TIME_BUDGET_MS } from './safe-regex';

@@ -6,6 +6,8 @@
 import type { TensorInfo, VariableKind } from '../model/checkpoint';
 import { ELEMENT_SIZE, type DType } from '../model/dtypes';
 import type { TargetVariable } from '../model/target-model';
+import { chainSizeProblem } from './chain-size';
+import { GENERATOR_OPS } from './grow-steps';
 import { proposeTransforms } from './propose';
 import type { Confidence, FillPolicy, Link, Recipe } from './recipe';
 import { chainShapes, fmt, type StepOutput, type Transform } from './transforms';
@@ -94,8 +96,11 @@ function effectiveFill(policy: FillPolicy, v: TargetVariable): FillPolicy {
   return policy;
 }
 
+/** A link that gives a value: from old variables, or made by a first identity/constant step (an inserted layer). */
+const hasSource = (link: Link) => link.from.length > 0 || GENERATOR_OPS.has(link.transforms[0]?.op ?? '');
+
 function isActive(link: Link): boolean {
-  return link.accepted !== false && link.from.length > 0;
+  return link.accepted !== false && hasSource(link);
 }
 
 export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
@@ -125,7 +130,7 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
     const link = index === undefined ? undefined : recipe.links[index]!;
     const meta = link ? { ...(link.confidence ? { confidence: link.confidence } : {}), ...(link.reason ? { reason: link.reason } : {}), link: index! } : {};
     if (!link || !isActive(link)) {
-      const pending = link && link.from.length > 0
+      const pending = link && hasSource(link)
         ? { pending: { from: link.from, transforms: link.transforms, ...(link.confidence ? { confidence: link.confidence } : {}), ...(link.reason ? { reason: link.reason } : {}), link: index! } }
         : {};
       return { ...base, status: 'initialised', from: [], transforms: [], steps: [], fill: effectiveFill(recipe.fill, v), ...pending };
@@ -147,6 +152,8 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
     }
     const chain = chainShapes(link.transforms, sources);
     if (!chain.ok) return incompatible(`step ${chain.stepIndex + 1}: ${chain.reason}`, chain.steps);
+    const tooLarge = chainSizeProblem(v, sources, link.transforms, chain.steps);
+    if (tooLarge) return incompatible(tooLarge, chain.steps);
     const { shape, dtype } = chain.out;
     if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i]) || dtype !== v.dtype) {
       const got = `${fmt(shape)} ${dtype}`;

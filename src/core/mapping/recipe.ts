@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { GraftError } from '../errors';
+import { regexProblem } from './safe-regex';
 import { transformSchema, type Transform } from './transforms';
 
 export const RECIPE_VERSION = 1;
@@ -55,11 +56,8 @@ const ruleSchema = z
   .object({ kind: z.enum(['prefix', 'regex']), from: z.string().min(1), to: z.string() })
   .superRefine((rule, ctx) => {
     if (rule.kind !== 'regex') return;
-    try {
-      new RegExp(rule.from);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: `not a regular expression: ${(e as Error).message}` });
-    }
+    const problem = regexProblem(rule.from);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['from'], message: problem });
   });
 
 export const recipeSchema = z.object({

@@ -1,10 +1,11 @@
 /**
  * Rename rules: `init_from_checkpoint`-style prefix maps (`old_scope/` → `new_scope/`) and regexes with
  * capture groups (`^(.*)/W$` → `$1/kernel`). The first rule that matches a name moves it; later ones are not
- * tried. Deterministic: the same names and rules always give the same result.
+ * tried. Deterministic: the same names and rules always give the same result. Regexes run on RE2 (safe-regex.ts).
  */
 import { GraftError } from '../../errors';
 import type { RenameRule } from '../recipe';
+import { regexRenamer } from '../safe-regex';
 
 export interface CompiledRule {
   rule: RenameRule;
@@ -16,13 +17,7 @@ export function compileRules(rules: readonly RenameRule[]): CompiledRule[] {
     if (rule.kind === 'prefix') {
       return { rule, apply: (name) => (name.startsWith(rule.from) ? rule.to + name.slice(rule.from.length) : null) };
     }
-    let re: RegExp;
-    try {
-      re = new RegExp(rule.from);
-    } catch (e) {
-      throw new GraftError('usage', '', `rule ${i + 1}: ${rule.from} is not a regular expression (${(e as Error).message})`, { cause: e });
-    }
-    return { rule, apply: (name) => (re.test(name) ? name.replace(re, rule.to) : null) };
+    return { rule, apply: regexRenamer(rule.from, rule.to, `rule ${i + 1}`) };
   });
 }
 

@@ -1,0 +1,57 @@
+/**
+ * Rename-rule regexes run on RE2 (re2js), whose matching time is linear in the name: a pattern such as
+ * `^([a-z_/0-9]+)+!$` backtracks catastrophically in JavaScript's own engine and never returns on long names.
+ * RE2 refuses what it cannot match in linear time (lookarounds, backreferences) and large repeat counts; those
+ * patterns are refused with a sentence. Replacements keep JavaScript's `$1`, `$<name>`, `$&`, `$$` meaning.
+ */
+import { RE2JS } from 're2js';
+import { GraftError } from '../errors';
+
+/** Time one rule may spend over all the names of one matching run (RE2 needs ~1 µs per name). */
+export const RULE_TIME_BUDGET_MS = 1000;
+/** Longer patterns are no rename rule a person wrote; RE2 compiles them into large programs. */
+const MAX_PATTERN_LENGTH = 4096;
+
+const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
+
+/** Why `pattern` cannot be a rename rule, or undefined when it compiles under RE2. */
+export function regexProblem(pattern: string): string | undefined {
+  try {
+    compileSafeRegex(pattern);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export function compileSafeRegex(pattern: string): RE2JS {
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new Error(`the pattern is ${pattern.length} characters long; a rename rule may have at most ${MAX_PATTERN_LENGTH}`);
+  }
+  try {
+    return RE2JS.compile(pattern);
+  } catch (e) {
+    const why = (e as Error).message.replace(/^error parsing regexp: /, '');
+    throw new Error(`not a regular expression Graft can run in linear time (RE2 syntax: no lookarounds or backreferences, repeats up to {1000}): ${clip(why)}`, { cause: e });
+  }
+}
+
+/** A compiled regex rule: the renamed name or null, refused with a GraftError once it has used up its time budget. */
+export function regexRenamer(pattern: string, replacement: string, label: string, budgetMs = RULE_TIME_BUDGET_MS): (name: string) => string | null {
+  let re: RE2JS;
+  try {
+    re = compileSafeRegex(pattern);
+  } catch (e) {
+    throw new GraftError('usage', '', `${label}: /${clip(pattern)}/ is ${(e as Error).message}`, { cause: e });
+  }
+  let spent = 0;
+  return (name) => {
+    const t0 = performance.now();
+    const out = re.test(name) ? re.matcher(name).replaceFirst(replacement) : null;
+    spent += performance.now() - t0;
+    if (spent > budgetMs) {
+      throw new GraftError('usage', '', `${label}: /${clip(pattern)}/ took more than ${budgetMs} ms over the names; simplify the pattern`);
+    }
+    return out;
+  };
+}
