@@ -8,6 +8,7 @@
  */
 import { GraftError } from '../../errors';
 import { topologyModelConfig } from '../../model/target/detect';
+import { checkJsonDepth } from '../../model/target/limits';
 import { type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type TensorRef, isObject, parseModel, toTfjs } from '../../model/target/keras-config';
 
 /** Written as tfjs-layers writes `keras_version` / `backend` when it saves a model itself. */
@@ -101,6 +102,8 @@ class Converter {
  * convolutions, an activation TF.js lacks).
  */
 export function tfjsTopology(topology: unknown, file: string): { topology: unknown; notes: string[] } {
+  // Every walk below recurses, and the writer serialises the result again: depth is bounded before any of them.
+  checkJsonDepth(topology, file, 'the model topology');
   const config = topologyModelConfig(topology);
   if (!config || !isObject(topology) || !isKeras3Config(config)) return { topology, notes: [] };
   const spec = parseModel(config);

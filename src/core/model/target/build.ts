@@ -12,6 +12,7 @@ import { encodeValues } from './encode';
 import { initializerFromConfig, initializerProblem, valuesFor } from './initializers';
 import { locateJsonError } from './json-error';
 import { type Config, findKey, isObject, looksLikeKeras1, parseModel, variableDtype } from './keras-config';
+import { checkJsonDepth, shapeProblem } from './limits';
 import { deriveSeed } from './random';
 
 export interface TargetInput {
@@ -52,10 +53,9 @@ function manifestDtype(d: unknown, file: string, name: string): DType {
   return s as DType;
 }
 
-function checkShape(shape: unknown, file: string, name: string): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new GraftError('corrupt', file, `variable ${name} has shape ${JSON.stringify(shape)}; expected a list of non-negative integers`);
-  }
+function checkShape(shape: unknown, dtype: DType, file: string, name: string): number[] {
+  const problem = shapeProblem(shape, dtype);
+  if (problem) throw new GraftError('corrupt', file, `variable ${name} ${problem}`);
   return shape as number[];
 }
 
@@ -74,7 +74,8 @@ function readManifest(manifest: unknown, file: string): ManifestEntry[] {
     if (!Array.isArray(weights)) throw new GraftError('corrupt', file, 'a weightsManifest group has no weights list');
     for (const w of weights) {
       if (!isObject(w) || typeof w.name !== 'string') throw new GraftError('corrupt', file, 'a weightsManifest entry has no name');
-      out.push({ name: w.name, shape: checkShape(w.shape, file, w.name), dtype: manifestDtype(w.dtype, file, w.name) });
+      const dtype = manifestDtype(w.dtype, file, w.name);
+      out.push({ name: w.name, shape: checkShape(w.shape, dtype, file, w.name), dtype });
     }
   }
   return out;
@@ -171,13 +172,17 @@ function fromList(json: unknown[], file: string): TargetVariable[] {
     if (seen.has(e.name)) throw new GraftError('corrupt', file, `lists ${e.name} twice`);
     seen.add(e.name);
     const extra: Partial<TargetVariable> = typeof e.trainable === 'boolean' ? { trainable: e.trainable } : {};
-    return variable(e.name, manifestDtype(e.dtype, file, e.name), checkShape(e.shape, file, e.name), { kind: 'zeros' }, extra);
+    const dtype = manifestDtype(e.dtype, file, e.name);
+    return variable(e.name, dtype, checkShape(e.shape, dtype, file, e.name), { kind: 'zeros' }, extra);
   });
 }
 
 function makeTarget(source: TargetModel['source'], label: string, variables: TargetVariable[], warnings: string[]): TargetModel {
   const byName = new Map(variables.map((v) => [v.name, v]));
   for (const v of variables) {
+    // Layers built from a config get their shapes from it (units=1e12); refused before any value is made.
+    const bad = shapeProblem(v.shape, v.dtype);
+    if (bad) throw new GraftError('unsupported', label, `variable ${v.name} ${bad}`);
     const problem = initializerProblem(v.initializer, v.shape);
     if (problem) warnings.push(`${v.name}: ${problem}; it starts as zeros`);
     if (ELEMENT_SIZE[v.dtype] === 0) warnings.push(`${v.name}: dtype ${v.dtype} has no default value; link it to an old variable`);
@@ -191,8 +196,13 @@ function makeTarget(source: TargetModel['source'], label: string, variables: Tar
       const v = byName.get(name);
       if (!v) throw new GraftError('not-found', label, `the new model has no variable named ${name}`);
       if (ELEMENT_SIZE[v.dtype] === 0) throw new GraftError('unsupported', label, `${name} has dtype ${v.dtype}, which has no default value; link it to an old variable`);
-      const values = valuesFor(v.initializer, v.dtype, v.shape, deriveSeed(seed, name));
-      return encodeValues(values, v.dtype, label, name);
+      try {
+        const values = valuesFor(v.initializer, v.dtype, v.shape, deriveSeed(seed, name));
+        return encodeValues(values, v.dtype, label, name);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        throw new GraftError('unsupported', label, `${name} (${v.shape.join('×')} ${v.dtype}) is too large to make its default value in memory (${e.message}); link it to an old variable`, { cause: e });
+      }
     },
   };
 }
@@ -227,6 +237,7 @@ async function build(json: unknown, detected: DetectedModelJson, file: string): 
  */
 export async function buildTarget(input: TargetInput): Promise<TargetModel> {
   const json = parseJson(input.text, input.fileName);
+  checkJsonDepth(json, input.fileName);
   const detected = detectParsed(json);
   if (!detected) {
     throw new GraftError(
