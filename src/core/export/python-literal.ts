@@ -2,6 +2,7 @@
  * JSON-like values as Python source: None/True/False, numbers that read back as the same double, strings with
  * every character that could end or bend the literal escaped. JSON text is not Python (`null`, `true`, `NaN`).
  */
+import { GraftError } from '../errors';
 
 /** A Python str literal (double-quoted) for any JS string, lone surrogates included. */
 export function pyStr(s: string): string {
@@ -29,8 +30,10 @@ export function pyNumber(n: number): string {
   return String(n);
 }
 
-/** A Python tuple of ints: `(3,)`, `(2, 4)`, `()`. */
+/** A Python tuple of ints: `(3,)`, `(2, 4)`, `()`. Anything but a whole number (a shape a reader got wrong) throws. */
 export function pyTuple(xs: readonly number[]): string {
+  const bad = xs.find((x) => typeof x !== 'number' || !Number.isSafeInteger(x));
+  if (bad !== undefined) throw new GraftError('corrupt', '', `a shape or axis list holds ${pyStr(String(bad)).slice(0, 60)}, not a whole number; the script cannot be written`);
   return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`;
 }
 

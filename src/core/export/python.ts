@@ -122,8 +122,11 @@ const FORMAT_WORDS: Record<OutputFormat, string> = {
 
 const OLD_FORMATS = 'a TF checkpoint (prefix, .index, checkpoint folder, SavedModel folder), Keras weights (.h5, .weights.h5, .keras), safetensors (.safetensors or its .index.json), PyTorch (.pt, .pth, .bin or a sharded .bin.index.json; state dicts, read with torch.load(weights_only=True)), NumPy (.npz, .npy or a folder of them), or a TF.js model.json';
 
-/** Quotes become apostrophes: the text goes inside a """ docstring. */
-const doc = (s: string) => s.replace(/["\\]/g, "'");
+/**
+ * Text inside a non-raw """ docstring, escaped as a str literal's body: quotes, backslashes (`C:\\Users`), newlines
+ * and control characters (a NUL is a SyntaxError anywhere in Python source) cannot end or bend it.
+ */
+const doc = (s: string) => pyStr(s).slice(1, -1);
 
 /** What the script's text is made of, computed from the plan before any line is written. */
 interface ScriptParts {
