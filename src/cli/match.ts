@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
-import { autoMatch, compile, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
+import { autoMatch, compile, keepFunction, withKeepFunction, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type KeepFunctionOptions, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
+import type { TensorInfo } from '../core/model/checkpoint';
 import { strictReport } from '../core/mapping/match/report';
 import { triage, type Finding } from '../core/mapping/match/triage';
 import { CONFIDENCES } from '../core/mapping/recipe';
@@ -23,6 +24,8 @@ export interface MatchCliOptions {
   includeOptimizer: boolean;
   /** Print the missing / unexpected / mismatched report (Markdown) instead of the table. */
   report?: boolean;
+  /** Rewrite widened and inserted layers' links so the new model computes what the old one did (Net2Net). */
+  keepFunction?: KeepFunctionOptions;
 }
 
 /**
@@ -46,7 +49,11 @@ export const matchCommand: Command = {
   --json     one JSON object per new variable per line, then a summary line
   --report   the missing / unexpected / mismatched report (like PyTorch's load_state_dict(strict=False)), as Markdown
   --accept   apply links at or above this confidence: sure, likely (default) or guess
-  --include-optimizer  match optimizer slots and bookkeeping too`,
+  --include-optimizer  match optimizer slots and bookkeeping too
+  --keep-function  widened and inserted layers keep what the old model computes (Net2Net): new units copy old ones
+             and the layers reading them divide by the copy count; inserted layers start as identity
+  --widen-mapping  which old unit a new unit copies: random (seeded, default) or cycle
+  --widen-noise    noise (standard deviation) on copied units to break their symmetry; the function is then kept only approximately`,
   async run(args, out) {
     const { values, positionals } = parseArgs({
       args,
@@ -59,6 +66,9 @@ export const matchCommand: Command = {
         report: { type: 'boolean', default: false },
         accept: { type: 'string', default: 'likely' },
         'include-optimizer': { type: 'boolean', default: false },
+        'keep-function': { type: 'boolean', default: false },
+        'widen-mapping': { type: 'string', default: 'random' },
+        'widen-noise': { type: 'string', default: '0' },
       },
     });
     if (positionals.length !== 2) throw new GraftError('usage', '', `match takes OLD and NEW\n${matchCommand.usage}`);
@@ -71,6 +81,7 @@ export const matchCommand: Command = {
       report: values.report,
       accept: values.accept as Confidence,
       includeOptimizer: values['include-optimizer'],
+      ...(values['keep-function'] ? { keepFunction: keepFunctionArgs(values['widen-mapping'], values['widen-noise']) } : {}),
     }, out);
   },
 };
@@ -88,7 +99,8 @@ export async function match(oldPath: string, newPath: string, opts: MatchCliOpti
   const old = await openForCli(oldPath);
   const target = await openTarget(newPath);
   const result = autoMatch(old, target, base, { accept: opts.accept });
-  const { recipe, ruleCounts } = result;
+  const { ruleCounts } = result;
+  const recipe = opts.keepFunction ? keptFunction(result.recipe, old, target, opts.keepFunction, newPath, out, !opts.json && !opts.report) : result.recipe;
   const plan = compile(recipe, old, target);
   const findings = triage({ plan, result, old: old.tensors, variables: target.variables });
   if (opts.report) strictReport({ plan, old: old.tensors, oldLabel: old.label, newLabel: target.label, findings }).trimEnd().split('\n').forEach((l) => out(l));
@@ -96,6 +108,25 @@ export async function match(oldPath: string, newPath: string, opts: MatchCliOpti
   else printText(plan, recipe, ruleCounts, findings, old.label, target.label, out);
   if (opts.out) await writeFile(opts.out, JSON.stringify(recipe, null, 2) + '\n');
   return { recipe, plan };
+}
+
+function keepFunctionArgs(mapping: string | undefined, noise: string | undefined): KeepFunctionOptions {
+  if (mapping !== 'random' && mapping !== 'cycle') throw new GraftError('usage', '', `--widen-mapping takes random or cycle, not ${mapping}`);
+  const std = Number(noise);
+  if (!Number.isFinite(std) || std < 0) throw new GraftError('usage', '', `--widen-noise takes a standard deviation (a number ≥ 0), not ${noise}`);
+  return { mapping, noise: std };
+}
+
+/** The matched recipe with the keep-function links; refuses (non-zero exit) when widening cannot keep the function. */
+function keptFunction(recipe: Recipe, old: { tensors: readonly TensorInfo[] }, target: TargetModel, opts: KeepFunctionOptions, newPath: string, out: Write, say: boolean): Recipe {
+  const kept = keepFunction(recipe, old, target, opts);
+  if (kept.refused.length) throw new GraftError('unsupported', newPath, `--keep-function: ${kept.refused[0]}${kept.refused.length > 1 ? ` (and ${kept.refused.length - 1} more)` : ''}`);
+  if (say) {
+    for (const w of kept.widened) out(`keep-function: ${w.layer} widened ${w.from} → ${w.to}, new units copy [${w.mapping.slice(w.from).join(', ')}]`);
+    if (kept.deepened.length) out(`keep-function: inserted as identity: ${kept.deepened.join(', ')}`);
+    for (const n of kept.notes) out(`keep-function: ${n}`);
+  }
+  return withKeepFunction(recipe, kept);
 }
 
 function printJson(plan: Plan, recipe: Recipe, counts: number[], findings: readonly Finding[], out: Write): void {

@@ -12,6 +12,7 @@ import { valuesFor } from '../model/target/initializers';
 import { castBytes, encodeNumbers } from '../model/numbers';
 import { meanAlongBytes, resizeBytes, type ArithmeticOps } from './arithmetic';
 import { concatBytes, padBytes, sliceBytes, transposeBytes } from './byte-ops';
+import { constantBytes, divideReplicatedBytes, identityBytes, net2widerBytes } from './grow';
 
 export interface Value {
   bytes: Uint8Array;
@@ -107,6 +108,10 @@ export async function runChain(sources: Value[], ctx: ChainContext): Promise<Val
     ctx.check();
     const t = entry.transforms[i]!;
     const step = entry.steps[i]!;
+    if (t.op === 'identity' || t.op === 'constant') {
+      inputs = [{ bytes: t.op === 'identity' ? identityBytes(t) : constantBytes(t), shape: step.shape, dtype: step.dtype }];
+      continue;
+    }
     const v = inputs[0]!;
     const elem = ELEMENT_SIZE[v.dtype];
     let bytes: Uint8Array;
@@ -141,6 +146,12 @@ export async function runChain(sources: Value[], ctx: ChainContext): Promise<Val
         break;
       case 'resize':
         bytes = await resizeBytes(v.bytes, v.shape, v.dtype, t.method, t.shape, await ctx.ops(), ctx.check);
+        break;
+      case 'net2wider':
+        bytes = net2widerBytes(v, t, ctx.seed, entry.to);
+        break;
+      case 'divide-replicated':
+        bytes = divideReplicatedBytes(v, t);
         break;
     }
     const expected = elementCount(step.shape) * ELEMENT_SIZE[step.dtype];

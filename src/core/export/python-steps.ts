@@ -13,11 +13,13 @@ export interface Needs {
   random: boolean;
   mean: boolean;
   resize: boolean;
+  /** The growth steps' helpers (net2wider, divide_replicated, identity, constant). */
+  grow: boolean;
   /** Variables whose default value or initializer the script must know. */
   defaults: Set<string>;
 }
 
-export const noNeeds = (): Needs => ({ random: false, mean: false, resize: false, defaults: new Set() });
+export const noNeeds = (): Needs => ({ random: false, mean: false, resize: false, grow: false, defaults: new Set() });
 
 /** Python index expression selecting `start:start+size` on `axis`. */
 function sliceExpr(axis: number, start: number, size: number): string {
@@ -75,6 +77,19 @@ export function numpyStep(entry: PlanEntry, stepIndex: number, x: string, inputs
     case 'resize':
       needs.resize = true;
       return `resize(${x}, ${pyTuple(t.shape)}, ${pyStr(t.method)})`;
+    case 'net2wider':
+      needs.grow = true;
+      if (t.noise) needs.random = true;
+      return `net2wider(${x}, ${t.axis}, ${pyTuple(t.mapping)}, ${t.noise ?? 0}, ${pyStr(entry.to)})`;
+    case 'divide-replicated':
+      needs.grow = true;
+      return `divide_replicated(${x}, ${t.axis}, ${pyTuple(t.mapping)})`;
+    case 'identity':
+      needs.grow = true;
+      return `identity(${pyTuple(t.shape)}, ${pyStr(t.dtype)})`;
+    case 'constant':
+      needs.grow = true;
+      return `constant(${pyTuple(t.shape)}, ${pyStr(t.dtype)}, ${t.value})`;
     case 'pad':
       switch (t.fill) {
         case 'zeros': return `np.pad(${x}, ${padWidths(rank, t.axis, t.before, t.after)}, mode="constant")`;

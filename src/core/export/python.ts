@@ -17,6 +17,7 @@ import { PY_RANDOM } from './python-runtime-random';
 import { PY_READ } from './python-runtime-read';
 import { PY_READ_TORCH } from './python-runtime-read-torch';
 import { PY_MEAN, PY_NUMBERS, PY_RESIZE } from './python-runtime-values';
+import { PY_GROW } from './python-runtime-grow';
 import { type Needs, entryExpression, noNeeds } from './python-steps';
 
 export interface PythonScriptOptions {
@@ -213,6 +214,7 @@ function runtime({ needs, layout }: ScriptParts): string[] {
   const lines = [PY_READ, '', PY_READ_TORCH, '', PY_NUMBERS, ''];
   if (needs.mean) lines.push(PY_MEAN, '');
   if (needs.resize) lines.push(PY_RESIZE, '');
+  if (needs.grow) lines.push(PY_GROW, '');
   if (needs.random) lines.push(PY_LIBM, '', PY_RANDOM, '');
   for (const code of layout.code) lines.push(code, '');
   lines.push(layout.outputPath, '', '');

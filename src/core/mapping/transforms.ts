@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ELEMENT_SIZE, elementCount, isNumeric, type DType } from '../model/dtypes';
+import { GENERATOR_OPS, checkGrowStep, describeGrowStep, growSchemas, type GrowOp, type GrowTransform } from './grow-steps';
 
 export type PadFill = 'zeros' | 'initializer' | 'mean' | 'copy';
 export type ResizeMethod = 'bilinear' | 'bicubic';
@@ -25,7 +26,9 @@ export type Transform =
   /** Stacks all sources along a new axis; only as the first step of a link with several sources. */
   | { op: 'stack'; axis: number }
   /** Cuts `axis` into pieces of `sizes` and keeps piece `index` (one fused source into several targets). */
-  | { op: 'split'; axis: number; sizes: number[]; index: number };
+  | { op: 'split'; axis: number; sizes: number[]; index: number }
+  /** Function-preserving growth (grow-steps.ts). */
+  | GrowTransform;
 
 export type TransformOp = Transform['op'];
 
@@ -62,6 +65,7 @@ export const transformSchema: z.ZodType<Transform> = z.discriminatedUnion('op', 
   z.object({ op: z.literal('concat'), axis }),
   z.object({ op: z.literal('stack'), axis }),
   z.object({ op: z.literal('split'), axis, sizes: z.array(dim).min(1), index: z.number().int().nonnegative() }),
+  ...growSchemas,
 ]);
 
 const FLOATS = new Set<DType>(['float16', 'bfloat16', 'float32', 'float64']);
@@ -115,7 +119,7 @@ function checkAxis(a: number, rank: number, what: string): string | undefined {
   return a < rank ? undefined : `${what} axis ${a} is out of range for rank ${rank}`;
 }
 
-type Checker<O extends TransformOp> = (step: Extract<Transform, { op: O }>, x: Operand, inputs: readonly Operand[]) => StepCheck;
+type Checker<O extends Exclude<TransformOp, GrowOp>> = (step: Extract<Transform, { op: O }>, x: Operand, inputs: readonly Operand[]) => StepCheck;
 
 function same(shape: number[], dtype: DType, note?: string): StepCheck {
   return { ok: true, out: { shape, dtype }, ...(note ? { note } : {}) };
@@ -151,7 +155,7 @@ function checkResize(step: Extract<Transform, { op: 'resize' }>, { shape, dtype 
 }
 
 /** One checker per op: the step's output for input `x` (and all `inputs`, for concat/stack), or why it does not fit. */
-const CHECKERS: { [O in TransformOp]: Checker<O> } = {
+const CHECKERS: { [O in Exclude<TransformOp, GrowOp>]: Checker<O> } = {
   reshape: (step, { shape, dtype }) => {
     if (elementCount(step.shape) === elementCount(shape)) return same([...step.shape], dtype);
     return bad(`reshape ${fmt(shape)} → ${fmt(step.shape)} changes the number of values (${elementCount(shape)} → ${elementCount(step.shape)})`);
@@ -205,14 +209,18 @@ const CHECKERS: { [O in TransformOp]: Checker<O> } = {
   },
 };
 
+const GROW_OPS: ReadonlySet<string> = new Set<GrowOp>(['net2wider', 'divide-replicated', 'identity', 'constant']);
+const isGrowStep = (t: Transform): t is GrowTransform => GROW_OPS.has(t.op);
+
 /** The output of one step given its inputs (several only for concat/stack), or why the step does not fit. */
 export function applyStep(step: Transform, inputs: readonly Operand[]): StepCheck {
+  if (isGrowStep(step)) return checkGrowStep(step, inputs);
   const multi = step.op === 'concat' || step.op === 'stack';
   if (!multi && inputs.length !== 1) return bad(`${step.op} takes one input, got ${inputs.length} (join several sources with concat or stack first)`);
   if (inputs.length === 0) return bad(`${step.op} needs at least one input`);
   const first = inputs[0]!;
   if (ELEMENT_SIZE[first.dtype] === 0) return bad(`${first.dtype} tensors can only be copied as they are`);
-  const check = CHECKERS[step.op] as Checker<TransformOp>;
+  const check = CHECKERS[step.op] as Checker<Exclude<TransformOp, GrowOp>>;
   return check(step, first, inputs);
 }
 
@@ -220,7 +228,7 @@ export function applyStep(step: Transform, inputs: readonly Operand[]): StepChec
 export function chainShapes(chain: readonly Transform[], inputs: readonly Operand[]): ChainResult {
   const steps: StepOutput[] = [];
   const notes: string[] = [];
-  if (inputs.length === 0) return { ok: false, reason: 'no source', stepIndex: -1, steps };
+  if (inputs.length === 0 && !GENERATOR_OPS.has(chain[0]?.op ?? '')) return { ok: false, reason: 'no source', stepIndex: -1, steps };
   let current: Operand[] = inputs.map((x) => ({ shape: [...x.shape], dtype: x.dtype }));
   for (let i = 0; i < chain.length; i++) {
     const step = chain[i]!;
@@ -251,5 +259,6 @@ export function describeTransform(t: Transform): string {
     case 'concat': return `concat axis ${t.axis}`;
     case 'stack': return `stack axis ${t.axis}`;
     case 'split': return `split axis ${t.axis} [${t.sizes.join(',')}] #${t.index}`;
+    default: return describeGrowStep(t);
   }
 }
