@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { contentSecurityPolicy, cspPlugin } from './scripts/csp';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), cspPlugin()],
   // The worker's entry keeps `worker` in its name now that export code splits it into lazy chunks.
   worker: { format: 'es', rollupOptions: { output: { entryFileNames: 'assets/worker-[hash].js' } } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
@@ -11,10 +12,10 @@ export default defineConfig({
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fflate', 'hash-wasm', 'h5wasm'],
   },
-  server: { port: 5173 },
-  preview: { port: 4173 },
+  server: { port: 5173, headers: { 'Content-Security-Policy': contentSecurityPolicy(true) } },
+  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy(false) } },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'fuzz/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
   },
