@@ -1,9 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
-import { contentSecurityPolicy, cspPlugin } from './scripts/csp';
 
 export default defineConfig({
-  plugins: [react(), cspPlugin()],
+  plugins: [react()],
   // The worker's entry keeps `worker` in its name now that export code splits it into lazy chunks.
   worker: { format: 'es', rollupOptions: { output: { entryFileNames: 'assets/worker-[hash].js' } } },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
@@ -12,8 +11,8 @@ export default defineConfig({
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fflate', 'hash-wasm', 'h5wasm'],
   },
-  server: { port: 5173, headers: { 'Content-Security-Policy': contentSecurityPolicy(true) } },
-  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy(false) } },
+  server: { port: 5173 },
+  preview: { port: 4173 },
   test: {
     include: ['src/**/*.test.ts', 'fuzz/**/*.test.ts'],
     environment: 'node',
