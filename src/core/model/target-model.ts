@@ -35,6 +35,8 @@ export interface TargetVariable extends TensorInfo {
    * is keyed and restored by. Set for models built from a Keras/TF.js layers config.
    */
   trackablePath?: string;
+  /** Keras 3's readable `variable.path` (`seq/dense/kernel`, `bi/forward_lstm/lstm_cell/kernel`). Set for built Keras models. */
+  kerasName?: string;
 }
 
 /** The new model: the variables the merged checkpoint must contain, each able to produce its default value. */

@@ -18,7 +18,9 @@ import {
   type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Shape, type TensorRef,
   declaredInputShape, findKey, isObject, kerasSubPath, parseModel, toTfjs, variableDtype,
 } from './keras-config';
-import { type Place, places } from './places';
+import { type TablePlace, kerasNameBelow, tableLayer, variableFreeOutputs } from './build-table';
+import { tableFirst } from './keras-layer-weights';
+import { places } from './places';
 import { trackableAttribute, trackableSubPath } from './trackable';
 
 type TfLayer = InstanceType<typeof tf.layers.Layer>;
@@ -187,7 +189,7 @@ function oneLayerModel(spec: LayerSpec, inputs: Shape[]): Config {
 /** What every variable of one built layer shares. */
 interface LayerBuilt {
   spec: LayerSpec;
-  place: Place;
+  place: TablePlace;
   /** The variables that are trainable: in the layer, and the layer in the model. */
   trainable: ReadonlySet<TfVariable>;
   /** The config's dtype for float32 variables, if it sets one. */
@@ -206,6 +208,7 @@ function layerVariable(v: TfVariable, rec: Recorded, { spec, place, trainable, v
   const sub = kerasSubPath(spec.className, spec.config, side);
   const trackableSub = trackableSubPath(spec.className, spec.config, side);
   const attribute = trackableAttribute(owner.getClassName(), weightName(v));
+  const kerasName = `${place.scope}${spec.name}/${kerasNameBelow(spec.className, spec.config, v.originalName.slice(spec.name.length + 1))}`;
   return {
     name: v.originalName,
     dtype,
@@ -218,12 +221,13 @@ function layerVariable(v: TfVariable, rec: Recorded, { spec, place, trainable, v
     layerClass: spec.className,
     weightIndex,
     ...(sub !== null && { kerasPath: `${place.slot}/${sub}vars/${weightIndex}` }),
+    kerasName,
     ...(place.trackable !== undefined && trackableSub !== null && attribute !== null && { trackablePath: `${place.trackable}/${trackableSub}${attribute}` }),
   };
 }
 
 /** Builds one (non-model) layer from its input shapes; records its variables; returns its output shapes. */
-async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: Place, ctx: BuildContext): Promise<Shape[]> {
+async function buildLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: TablePlace, ctx: BuildContext): Promise<Shape[]> {
   const { model, recorded } = await deserializeRecorded(oneLayerModel(spec, inputs));
   try {
     const layer = model.getLayer(spec.name);
@@ -253,7 +257,7 @@ function failLayer(ctx: BuildContext, spec: LayerSpec, why: string): void {
 }
 
 /** Builds any layer, nested models included; null output shapes when it could not be built. */
-async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: Place, ctx: BuildContext): Promise<Shape[] | null> {
+async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: TablePlace, ctx: BuildContext): Promise<Shape[] | null> {
   const layerTrainable = trainable && spec.config.trainable !== false;
   if (MODEL_CLASSES.has(spec.className)) {
     const nested = parseModel({ class_name: spec.className, config: spec.config });
@@ -261,9 +265,22 @@ async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, pl
       failLayer(ctx, spec, 'its config lists no layers');
       return null;
     }
-    return buildModel(nested, inputs, layerTrainable, ctx, `${place.slot}/`, place.trackable === undefined ? undefined : `${place.trackable}/`);
+    return buildModel(nested, inputs, layerTrainable, ctx, `${place.slot}/`, place.trackable === undefined ? undefined : `${place.trackable}/`, place.scope);
   }
-  if (!knownToTfjs(spec.className)) {
+  if (!knownToTfjs(spec.className) || tableFirst(spec.className, spec.config)) {
+    try {
+      const table = tableLayer(spec, inputs, layerTrainable, place);
+      if (table) {
+        for (const v of table.variables) addVariable(ctx, v);
+        return table.outputs;
+      }
+    } catch (e) {
+      failLayer(ctx, spec, `its config does not build as Keras builds a ${spec.className}: ${firstSentence(e)}`);
+      return null;
+    }
+    const free = variableFreeOutputs(spec.className, inputs);
+    if (free === 'unknown') return null;
+    if (free) return free;
     failLayer(ctx, spec, `TensorFlow.js has no layer class ${spec.className} (a custom layer, or one tfjs-layers does not implement)`);
     return null;
   }
@@ -275,14 +292,19 @@ async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, pl
   }
 }
 
+function placesIn(model: ModelSpec, prefix: string, trackablePrefix: string | undefined, scope: string): (name: string) => TablePlace {
+  const at = places(model, prefix, trackablePrefix);
+  return (name) => ({ ...at.get(name)!, scope });
+}
+
 function specShapes(spec: LayerSpec): Shape[] | null {
   const b = spec.buildShape;
   if (!b) return null;
   return b.length > 0 && b.every((d) => Array.isArray(d)) ? (b as Shape[]) : [b as Shape];
 }
 
-async function buildSequential(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string, trackablePrefix: string | undefined): Promise<Shape[] | null> {
-  const at = places(model, prefix, trackablePrefix);
+async function buildSequential(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string, trackablePrefix: string | undefined, scope: string): Promise<Shape[] | null> {
+  const at = placesIn(model, prefix, trackablePrefix, scope);
   let shape: Shape | null = model.inputShape ?? given?.[0] ?? null;
   let blame: string | null = null;
   for (const [i, layer] of model.layers.entries()) {
@@ -297,7 +319,7 @@ async function buildSequential(model: ModelSpec, given: Shape[] | null, trainabl
       shape = null;
       continue;
     }
-    const out = await buildAny(layer, inputs, trainable, at.get(layer.name)!, ctx);
+    const out = await buildAny(layer, inputs, trainable, at(layer.name), ctx);
     shape = out?.[0] ?? null;
     if (!out) blame = `layer ${layer.name}`;
   }
@@ -306,8 +328,8 @@ async function buildSequential(model: ModelSpec, given: Shape[] | null, trainabl
 
 const key = (r: { layer: string; node: number; tensor: number }) => `${r.layer}:${r.node}:${r.tensor}`;
 
-async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string, trackablePrefix: string | undefined): Promise<Shape[] | null> {
-  const at = places(model, prefix, trackablePrefix);
+async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix: string, trackablePrefix: string | undefined, scope: string): Promise<Shape[] | null> {
+  const at = placesIn(model, prefix, trackablePrefix, scope);
   const known = new Map<string, Shape | null>();
   const failedNodes = new Set<string>();
   const inputNames = new Set(model.inputs.map((r) => r.layer));
@@ -345,7 +367,7 @@ async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainabl
           const missing = refs.find((r, i) => !shapes[i]);
           failLayer(ctx, l, missing ? `its input comes from layer ${missing.layer}, whose output shape is unknown` : 'it has no inputs Graft can follow');
         } else {
-          out = await buildAny(l, inputs, trainable, at.get(l.name)!, ctx);
+          out = await buildAny(l, inputs, trainable, at(l.name), ctx);
         }
         built.set(l.name, out !== null);
       } else if (built.get(l.name) && inputs) {
@@ -368,16 +390,18 @@ async function buildFunctional(model: ModelSpec, given: Shape[] | null, trainabl
 /** Output shapes of a shared layer's later call: rebuild it aside (recording nothing) for those input shapes. */
 async function reapply(spec: LayerSpec, inputs: Shape[]): Promise<Shape[] | null> {
   const scratch: BuildContext = { variables: [], warnings: [], failed: new Map() };
-  return MODEL_CLASSES.has(spec.className) ? null : buildAny(spec, inputs, true, { slot: '' }, scratch);
+  return MODEL_CLASSES.has(spec.className) ? null : buildAny(spec, inputs, true, { slot: '', scope: '' }, scratch);
 }
 
 /**
  * Builds every layer of `model`. `prefix`: the model's slot in a Keras 3 weights file (`layers/sequential/`);
  * `trackablePrefix`: its object's path in a TF checkpoint (`_operations/2/`), `` for the outermost model.
  */
-export function buildModel(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix = '', trackablePrefix: string | undefined = ''): Promise<Shape[] | null> {
+export function buildModel(model: ModelSpec, given: Shape[] | null, trainable: boolean, ctx: BuildContext, prefix = '', trackablePrefix: string | undefined = '', scope = ''): Promise<Shape[] | null> {
   const t = trainable && model.trainable;
-  return model.kind === 'sequential' ? buildSequential(model, given, t, ctx, prefix, trackablePrefix) : buildFunctional(model, given, t, ctx, prefix, trackablePrefix);
+  // A Sequential builds its layers inside its name scope (`seq/dense/kernel`); a Functional's are built outside it.
+  if (model.kind === 'sequential') return buildSequential(model, given, t, ctx, prefix, trackablePrefix, `${scope}${model.name}/`);
+  return buildFunctional(model, given, t, ctx, prefix, trackablePrefix, scope);
 }
 
 export { isObject };

@@ -11,6 +11,9 @@ export interface Place {
   trackable?: string;
 }
 
+/** Exported names whose class is named otherwise (the slot follows the class). */
+const CLASS_ALIASES: Record<string, string> = { GroupQueryAttention: 'GroupedQueryAttention' };
+
 /**
  * Each layer's slot in a Keras 3 weights file: `layers/<snake_case class>`, numbered `_1`, `_2`... among layers of
  * the same class in the model's layer order (saving_lib `_save_container_state`), which for a Functional is
@@ -23,7 +26,7 @@ function kerasSlots(model: ModelSpec, prefix: string): Map<string, string> {
   const used = new Map<string, number>();
   const slots = new Map<string, string>();
   for (const l of layers) {
-    const base = kerasSnakeCase(l.className);
+    const base = kerasSnakeCase(CLASS_ALIASES[l.className] ?? l.className);
     const n = used.get(base);
     used.set(base, n === undefined ? 0 : n + 1);
     slots.set(l.name, `${prefix}layers/${n === undefined ? base : `${base}_${n + 1}`}`);

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildTarget } from './index';
+
+interface TrueVariable {
+  key: string;
+  alsoKeys?: string[];
+  path: string;
+  shape: number[];
+  dtype: string;
+  trainable: boolean;
+  trackable: string | null;
+}
+
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+// Written by testdata/make-keras-layers.py with Keras 3.15.1: every weighted layer class of keras.layers.
+const truth = JSON.parse(readFileSync(path.join(HERE, 'testdata', 'keras-layers.json'), 'utf8')) as {
+  keras_version: string;
+  models: { name: string; config: unknown; variables: TrueVariable[] }[];
+};
+
+describe(`the new model is built with exactly the variables Keras ${truth.keras_version} creates`, () => {
+  for (const m of truth.models) {
+    it(m.name, async () => {
+      const t = await buildTarget({ text: JSON.stringify(m.config), fileName: `${m.name}.json` });
+      expect(t.warnings.filter((w) => /could not be built/.test(w))).toEqual([]);
+      const got = t.variables.map((v) => ({ key: v.kerasPath, path: v.kerasName, shape: v.shape, dtype: v.dtype, trainable: v.trainable, trackable: v.trackablePath ?? null }));
+      const want = m.variables.map((v) => ({ key: v.key, path: v.path, shape: v.shape, dtype: v.dtype, trainable: v.trainable, trackable: v.trackable }));
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('covers the classes TensorFlow.js lacks', () => {
+    const classes = new Set(truth.models.flatMap((m) => JSON.stringify(m.config).match(/"class_name":\s*"[A-Za-z0-9]+"/g) ?? []).map((s) => s.split('"')[3]));
+    for (const c of ['MultiHeadAttention', 'GroupQueryAttention', 'EinsumDense', 'GroupNormalization', 'RMSNormalization', 'Normalization', 'SpectralNormalization', 'ConvLSTM3D']) {
+      expect(classes).toContain(c);
+    }
+  });
+});
