@@ -3,9 +3,10 @@
  * member's bytes on demand. Stored members are read by range; deflated ones are inflated with fflate.
  * Used by `.npz` (numpy.savez) and `.keras` (Keras 3). Spec: PKWARE APPNOTE.TXT, sections 4.3.6–4.3.16.
  */
-import { Inflate, inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { GraftError } from '../errors';
 import type { ByteSource } from './byte-source';
+import { clip } from './untrusted';
 
 export interface ZipEntry {
   name: string;
@@ -125,40 +126,79 @@ function directoryEntry(source: ByteSource, dir: Uint8Array, dv: DataView, p: nu
 /** Offset of the member's first data byte (after its local header), checked against the file. */
 export async function entryDataOffset(source: ByteSource, entry: ZipEntry): Promise<number> {
   if (entry.localHeaderOffset + 30 > source.size) {
-    throw new GraftError('truncated', source.path, `zip member ${entry.name}: local header at offset ${entry.localHeaderOffset} lies past the end of the file`);
+    throw new GraftError('truncated', source.path, `zip member ${clip(entry.name)}: local header at offset ${entry.localHeaderOffset} lies past the end of the file`);
   }
   const h = await source.read(entry.localHeaderOffset, 30);
   const hv = new DataView(h.buffer, h.byteOffset, h.byteLength);
   if (hv.getUint32(0, true) !== LOCAL_SIG) {
-    throw new GraftError('corrupt', source.path, `zip member ${entry.name}: no local header at offset ${entry.localHeaderOffset}`);
+    throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)}: no local header at offset ${entry.localHeaderOffset}`);
   }
   const start = entry.localHeaderOffset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
   if (start + entry.compressedSize > source.size) {
-    throw new GraftError('truncated', source.path, `zip member ${entry.name}: ${entry.compressedSize} bytes at offset ${start} run past the end of the file (${source.size} bytes)`);
+    throw new GraftError('truncated', source.path, `zip member ${clip(entry.name)}: ${entry.compressedSize} bytes at offset ${start} run past the end of the file (${source.size} bytes)`);
   }
   return start;
 }
 
-function checkMethod(source: ByteSource, entry: ZipEntry): void {
+/** The member's compression is one Graft reads, and a stored member's two sizes agree. */
+export function checkMethod(source: ByteSource, entry: ZipEntry): void {
   if (entry.method !== 0 && entry.method !== 8) {
-    throw new GraftError('unsupported', source.path, `zip member ${entry.name} uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
+    throw new GraftError('unsupported', source.path, `zip member ${clip(entry.name)} uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
+  }
+  if (entry.method === 0 && entry.size !== entry.compressedSize) {
+    throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)} is stored uncompressed but its directory entry gives ${entry.compressedSize} stored and ${entry.size} uncompressed bytes — the zip directory is damaged`);
   }
 }
+
+/**
+ * Deflate's best ratio is 1032:1 (258-byte matches of one bit each, RFC 1951): a member whose directory entry claims
+ * more than this times its compressed size is damaged, and is refused before anything is allocated.
+ */
+const DEFLATE_MAX_RATIO = 1032;
+/** Compressed bytes handed to the inflater at a time; its output is collected piece by piece. */
+const INFLATE_STEP = 64 << 10;
 
 /** The member's whole uncompressed bytes. */
 export async function readEntry(source: ByteSource, entry: ZipEntry): Promise<Uint8Array> {
   checkMethod(source, entry);
   const start = await entryDataOffset(source, entry);
-  const raw = await source.read(start, entry.compressedSize);
-  if (entry.method === 0) return raw;
-  if (entry.size > MAX_ENTRY_BYTES_INFLATED) throw new GraftError('too-large', source.path, `zip member ${entry.name} inflates to ${entry.size} bytes, more than Graft holds in memory`);
-  let out: Uint8Array;
-  try {
-    out = inflateSync(raw, { out: new Uint8Array(entry.size) });
-  } catch (e) {
-    throw new GraftError('corrupt', source.path, `zip member ${entry.name}: deflate stream is damaged`, { cause: e });
+  if (entry.method === 0) return source.read(start, entry.compressedSize);
+  if (entry.size > MAX_ENTRY_BYTES_INFLATED) throw new GraftError('too-large', source.path, `zip member ${clip(entry.name)} inflates to ${entry.size} bytes, more than Graft holds in memory`);
+  if (entry.size > entry.compressedSize * DEFLATE_MAX_RATIO + 64) {
+    throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)} claims ${entry.size} bytes from ${entry.compressedSize} compressed bytes, more than deflate can produce — the zip directory is damaged`);
   }
-  if (out.length !== entry.size) throw new GraftError('corrupt', source.path, `zip member ${entry.name} inflated to ${out.length} bytes, the directory says ${entry.size}`);
+  // Inflated piece by piece: memory follows what the stream really produces, and stops at what the directory says.
+  const pieces: Uint8Array[] = [];
+  let have = 0;
+  let overrun = false;
+  const inflater = new Inflate((chunk) => {
+    if (overrun) return;
+    have += chunk.length;
+    if (have > entry.size) overrun = true;
+    else pieces.push(chunk);
+  });
+  for (let at = 0; at < entry.compressedSize && !overrun; at += INFLATE_STEP) {
+    const n = Math.min(INFLATE_STEP, entry.compressedSize - at);
+    const raw = await source.read(start + at, n);
+    try {
+      inflater.push(raw, at + n >= entry.compressedSize);
+    } catch (e) {
+      throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)}: deflate stream is damaged`, { cause: e });
+    }
+  }
+  if (entry.compressedSize === 0) {
+    try {
+      inflater.push(new Uint8Array(0), true);
+    } catch (e) {
+      throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)}: deflate stream is damaged`, { cause: e });
+    }
+  }
+  if (overrun) throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)} inflates to more than the ${entry.size} bytes its directory entry says`);
+  if (have !== entry.size) throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)} inflated to ${have} bytes, the directory says ${entry.size}`);
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(have);
+  let o = 0;
+  for (const p of pieces) (out.set(p, o), (o += p.length));
   return out;
 }
 
@@ -185,7 +225,7 @@ export async function readEntryPrefix(source: ByteSource, entry: ZipEntry, lengt
       break;
     }
   }
-  if (failed !== undefined && have < want) throw new GraftError('corrupt', source.path, `zip member ${entry.name}: deflate stream is damaged`, { cause: failed });
+  if (failed !== undefined && have < want) throw new GraftError('corrupt', source.path, `zip member ${clip(entry.name)}: deflate stream is damaged`, { cause: failed });
   const out = new Uint8Array(Math.min(have, want));
   let o = 0;
   for (const c of chunks) {

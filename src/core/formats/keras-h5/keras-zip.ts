@@ -5,7 +5,8 @@
  */
 import { GraftError } from '../../errors';
 import { memorySource, type ByteSource } from '../../io/byte-source';
-import { entryDataOffset, readEntry, readZipDirectory, type ZipEntry } from '../../io/zip';
+import { listSome } from '../../io/untrusted';
+import { checkMethod, entryDataOffset, readEntry, readZipDirectory, type ZipEntry } from '../../io/zip';
 import { openKerasH5, type KerasH5Checkpoint } from './read';
 
 export const KERAS_WEIGHTS_MEMBER = 'model.weights.h5';
@@ -48,11 +49,12 @@ export async function openKerasZip(source: ByteSource): Promise<KerasH5Checkpoin
     throw new GraftError(
       npz ? 'unsupported' : 'corrupt',
       source.path,
-      npz ? 'this .keras archive keeps its weights in model.weights.npz; Graft reads .keras archives with model.weights.h5' : `a .keras archive holds ${KERAS_WEIGHTS_MEMBER}, this one holds ${entries.map((e) => e.name).join(', ') || 'nothing'}`,
+      npz ? 'this .keras archive keeps its weights in model.weights.npz; Graft reads .keras archives with model.weights.h5' : `a .keras archive holds ${KERAS_WEIGHTS_MEMBER}, this one holds ${listSome(entries.map((e) => e.name)) || 'nothing'}`,
     );
   }
   const memberPath = `${source.path}/${KERAS_WEIGHTS_MEMBER}`;
   let h5: ByteSource;
+  checkMethod(source, weights);
   if (weights.method === 0) h5 = subSource(source, memberPath, await entryDataOffset(source, weights), weights.size);
   else h5 = memorySource(memberPath, await readEntry(source, weights));
   const checkpoint = await openKerasH5(h5, source.path);

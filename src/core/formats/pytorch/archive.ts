@@ -9,7 +9,7 @@
  */
 import { GraftError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
-import { entryDataOffset, readEntry, readZipDirectory, type ZipEntry } from '../../io/zip';
+import { checkMethod, entryDataOffset, readEntry, readZipDirectory, type ZipEntry } from '../../io/zip';
 import { torchHooks, type TorchLoad } from './globals';
 import { unpickle } from './pickle';
 import { isKind, type PyValue } from './values';
@@ -84,7 +84,7 @@ export async function readZipTorch(source: ByteSource): Promise<TorchFile> {
     if (records.has(s.rootKey)) continue;
     const entry = byName.get(`${archive}data/${s.rootKey}`);
     if (!entry) throw new GraftError('corrupt', file, `${pkl.name} refers to storage ${s.rootKey} but the archive has no ${archive}data/${s.rootKey} — the file is incomplete`);
-    if (entry.method !== 0 && entry.method !== 8) throw new GraftError('unsupported', file, `zip member ${entry.name} uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
+    checkMethod(source, entry);
     if (entry.localHeaderOffset + 30 + entry.compressedSize > source.size) {
       throw new GraftError('truncated', file, `zip member ${entry.name} (${entry.compressedSize} bytes at offset ${entry.localHeaderOffset}) runs past the end of the file (${source.size} bytes) — the download is incomplete`);
     }

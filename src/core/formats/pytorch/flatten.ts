@@ -43,12 +43,24 @@ const MAX_DEPTH = 200;
 /** Python numbers kept as values: a log of millions of floats is not worth listing. */
 const MAX_INLINE_BYTES = 64 << 20;
 
-function segment(k: PyValue): string {
+/** A tuple key named past this many characters is named `tuple` (a pickle can nest or share tuples without end). */
+const MAX_TUPLE_SEGMENT = 1024;
+
+function segment(k: PyValue, budget = { left: MAX_TUPLE_SEGMENT }): string {
   if (typeof k === 'string') return k;
   if (typeof k === 'bigint' || typeof k === 'number') return String(k);
   if (typeof k === 'boolean') return k ? 'True' : 'False';
   if (k === null) return 'None';
-  if (isKind(k, 'tuple')) return k.items.map(segment).join(',');
+  if (isKind(k, 'tuple')) {
+    const parts: string[] = [];
+    for (const item of k.items) {
+      if ((budget.left -= 1) < 0) return 'tuple';
+      const part = segment(item, budget);
+      budget.left -= part.length;
+      parts.push(part);
+    }
+    return budget.left < 0 ? 'tuple' : parts.join(',');
+  }
   return typeName(k);
 }
 

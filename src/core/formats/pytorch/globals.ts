@@ -10,6 +10,7 @@ import { GraftError } from '../../errors';
 import { STORAGE_TYPES, TORCH_DTYPES } from './dtypes';
 import type { PickleHooks } from './pickle';
 import { dict, isKind, setItem, tuple, typeName, type PyObject, type PyValue, type TorchStorage, type TorchTensor } from './values';
+import { own } from '../../io/untrusted';
 
 export interface TorchLoad {
   file: string;
@@ -80,7 +81,7 @@ function storage(load: TorchLoad, pid: PyValue): TorchStorage {
   const key = typeof keyValue === 'string' ? keyValue : typeof keyValue === 'bigint' ? String(keyValue) : bad(load, `storage key must be a string, found ${typeName(keyValue!)}`);
   if (!isKind(type!, 'global')) bad(load, `storage type must be a class, found ${typeName(type!)}`);
   const typeName_ = `${type.module}.${type.name}`;
-  const spec = /^torch(\.cuda|\.storage)?$/.test(type.module) ? STORAGE_TYPES[type.name] : undefined;
+  const spec = /^torch(\.cuda|\.storage)?$/.test(type.module) ? own(STORAGE_TYPES, type.name) : undefined;
   if (!spec) bad(load, `storage ${key} has type ${typeName_}, which is not a torch storage class`);
   const numel = int(load, numelValue!, `storage ${key}'s size`);
   let root: TorchStorage = load.storages.get(key) ?? { kind: 'storage', key, type: typeName_, dtype: spec.dtype, elementSize: spec.size, numel, offset: 0, rootKey: key };
@@ -105,10 +106,10 @@ function tensor(load: TorchLoad, args: PyValue[], dtypeArg?: PyValue): TorchTens
   if (shape.length !== strides.length) bad(load, `a tensor has size (${shape.join(', ')}) but stride (${strides.join(', ')})`);
   let type = { dtype: s.dtype, name: s.type.replace(/^.*\./, '').replace(/Storage$/, '').toLowerCase() };
   if (dtypeArg !== undefined) {
-    if (!isKind(dtypeArg, 'global') || dtypeArg.module !== 'torch' || !TORCH_DTYPES[dtypeArg.name]) bad(load, `a tensor's dtype is ${fullName(dtypeArg)}, not a torch dtype`);
-    type = TORCH_DTYPES[dtypeArg.name]!;
+    if (!isKind(dtypeArg, 'global') || dtypeArg.module !== 'torch' || !own(TORCH_DTYPES, dtypeArg.name)) bad(load, `a tensor's dtype is ${fullName(dtypeArg)}, not a torch dtype`);
+    type = own(TORCH_DTYPES, dtypeArg.name)!;
   } else {
-    const spec = STORAGE_TYPES[s.type.replace(/^.*\./, '')];
+    const spec = own(STORAGE_TYPES, s.type.replace(/^.*\./, ''));
     if (spec) type = spec;
   }
   return { kind: 'tensor', storage: s, offset: int(load, offset!, 'a tensor offset'), shape, stride: strides, dtype: type.dtype, torchDtype: type.name, parameter: false };

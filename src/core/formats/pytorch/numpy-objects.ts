@@ -8,6 +8,7 @@ import type { DType } from '../../model/dtypes';
 import { byteOrderUnit, swapByteOrder } from '../../model/numbers';
 import { fortranToC } from '../numpy/npy';
 import { isKind, type PyObject, type PyValue } from './values';
+import { own } from '../../io/untrusted';
 
 export interface NumpyValue {
   dtype: DType;
@@ -26,7 +27,7 @@ const isScalar = (cls: string) => /^numpy\.(_?core\.)?multiarray\.scalar$/.test(
 
 function dtypeOf(v: PyValue | undefined): { dtype: DType; bigEndian: boolean } | null {
   if (!v || !isKind(v, 'object') || v.cls !== 'numpy.dtype' || typeof v.args[0] !== 'string') return null;
-  const dtype = KINDS[v.args[0]];
+  const dtype = own(KINDS, v.args[0]);
   if (!dtype) return null;
   const order = v.state && isKind(v.state, 'tuple') ? v.state.items[1] : '<';
   return { dtype, bigEndian: order === '>' };

@@ -4,6 +4,7 @@
  */
 import type { Reader } from './pickle-reader';
 import { isKind, setItem, tuple, typeName, type PyGlobal, type PyValue } from './values';
+import { own } from '../../io/untrusted';
 
 export interface PickleHooks {
   /** BINPERSID / PERSID. */
@@ -20,7 +21,7 @@ export interface PickleHooks {
 const MODULE_RENAMES: Record<string, string> = { __builtin__: 'builtins', copy_reg: 'copyreg' };
 
 export function globalOf(module: string, name: string): PyGlobal {
-  return { kind: 'global', module: MODULE_RENAMES[module] ?? module, name };
+  return { kind: 'global', module: own(MODULE_RENAMES, module) ?? module, name };
 }
 
 const MARK = Symbol('mark');

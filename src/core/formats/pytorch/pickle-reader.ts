@@ -97,7 +97,7 @@ export function unquote(text: string, r: Reader): Uint8Array {
       const m = /^[0-7]{1,3}/.exec(body.slice(i))![0];
       out.push(parseInt(m, 8) & 0xff);
       i += m.length - 1;
-    } else if (e !== undefined && e in simple) out.push(simple[e]!);
+    } else if (e !== undefined && Object.hasOwn(simple, e)) out.push(simple[e]!);
     else out.push(92, (e ?? '').charCodeAt(0) & 0xff);
   }
   return new Uint8Array(out);

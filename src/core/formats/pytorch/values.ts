@@ -109,17 +109,41 @@ let unique = 0;
 
 /** Identity of a dict key as Python would hash it: 1 and True and 1.0 are one key, '1' another. */
 export function keyId(k: PyValue): string {
+  if (k !== null && typeof k === 'object' && !(k instanceof Uint8Array) && k.kind === 'tuple') return tupleId(k.items, { left: MAX_TUPLE_ID }) ?? `o${++unique}`;
+  return plainId(k);
+}
+
+function plainId(k: PyValue): string {
   if (typeof k === 'string') return `s${k}`;
   if (typeof k === 'bigint') return `n${k}`;
   if (typeof k === 'boolean') return `n${k ? 1 : 0}`;
   if (typeof k === 'number') return Number.isInteger(k) ? `n${k}` : `f${k}`;
   if (k === null) return 'None';
   if (k instanceof Uint8Array) return `b${Array.from(k).join(',')}`;
-  if (k.kind === 'tuple') return `(${k.items.map(keyId).join('|')})`;
   if (k.kind === 'global') return `g${k.module}.${k.name}`;
   if (k.kind === 'dtype') return `d${k.name}`;
   // Unhashable in Python, or an object hashed by identity: unique.
   return `o${++unique}`;
+}
+
+/**
+ * A tuple key's id is built from its items' ids; a pickle can nest tuples deeply or share one tuple many times over
+ * (memo), so a tuple whose id would pass this many characters is taken as hashed by identity (unique).
+ */
+const MAX_TUPLE_ID = 4096;
+
+function tupleId(items: readonly PyValue[], budget: { left: number }): string | null {
+  budget.left -= 2;
+  const parts: string[] = [];
+  for (const item of items) {
+    if (budget.left < 0) return null;
+    const isTuple = item !== null && typeof item === 'object' && !(item instanceof Uint8Array) && item.kind === 'tuple';
+    const part = isTuple ? tupleId(item.items, budget) : plainId(item);
+    if (part === null) return null;
+    if (!isTuple) budget.left -= part.length + 1;
+    parts.push(part);
+  }
+  return budget.left < 0 ? null : `(${parts.join('|')})`;
 }
 
 export function setItem(d: PyDict, k: PyValue, v: PyValue): void {

@@ -9,6 +9,7 @@ import { basename, type ByteSource } from '../../io/byte-source';
 import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import type { DType } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
+import { clip, describeJson, listSome, own, setOwn } from '../../io/untrusted';
 
 /** `MAX_HEADER_SIZE` in tensor.rs. */
 export const MAX_HEADER_SIZE = 100_000_000;
@@ -113,22 +114,23 @@ function parseEntries(file: string, json: Record<string, unknown>, headerLength:
     if (name === '__metadata__') {
       if (!isPlainObject(value)) throw new GraftError('corrupt', file, '__metadata__ must be an object of strings');
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v !== 'string') throw new GraftError('corrupt', file, `__metadata__.${k} must be a string, found ${typeof v}`);
-        metadata[k] = v;
+        if (typeof v !== 'string') throw new GraftError('corrupt', file, `__metadata__.${clip(k)} must be a string, found ${typeof v}`);
+        setOwn(metadata, k, v);
       }
       continue;
     }
-    if (!isPlainObject(value)) throw new GraftError('corrupt', file, `tensor ${name}: expected {dtype, shape, data_offsets}`);
+    if (!isPlainObject(value)) throw new GraftError('corrupt', file, `tensor ${clip(name)}: expected {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = value;
-    if (typeof dtype !== 'string' || !(dtype in SAFETENSORS_DTYPES)) {
-      throw new GraftError('corrupt', file, `tensor ${name}: unknown dtype ${JSON.stringify(dtype)}; the safetensors spec names ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`);
+    const known = typeof dtype === 'string' ? own(SAFETENSORS_DTYPES, dtype) : undefined;
+    if (typeof dtype !== 'string' || !known) {
+      throw new GraftError('corrupt', file, `tensor ${clip(name)}: unknown dtype ${describeJson(dtype)}; the safetensors spec names ${Object.keys(SAFETENSORS_DTYPES).join(', ')}`);
     }
-    if (!Array.isArray(shape) || !shape.every(isNonNegInt)) throw new GraftError('corrupt', file, `tensor ${name}: shape must be a list of non-negative integers, found ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every(isNonNegInt)) throw new GraftError('corrupt', file, `tensor ${clip(name)}: shape must be a list of non-negative integers, found ${describeJson(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegInt)) {
-      throw new GraftError('corrupt', file, `tensor ${name}: data_offsets must be [begin, end], found ${JSON.stringify(offsets)}`);
+      throw new GraftError('corrupt', file, `tensor ${clip(name)}: data_offsets must be [begin, end], found ${describeJson(offsets)}`);
     }
     const [s, e] = offsets as [number, number];
-    entries.push({ name, stDtype: dtype, dtype: SAFETENSORS_DTYPES[dtype]!.dtype, shape: shape as number[], begin: 8 + headerLength + s, end: 8 + headerLength + e, s, e });
+    entries.push({ name, stDtype: dtype, dtype: known.dtype, shape: shape as number[], begin: 8 + headerLength + s, end: 8 + headerLength + e, s, e });
   }
   return { entries, metadata };
 }
@@ -141,15 +143,15 @@ function checkDataLayout(source: ByteSource, headerLength: number, entries: RawE
   for (const t of entries) {
     if (t.s !== cursor || t.e < t.s) {
       const what = t.s < cursor ? `overlaps the previous tensor (which ends at ${cursor})` : t.e < t.s ? 'ends before it begins' : `leaves a hole (previous data ends at ${cursor})`;
-      throw new GraftError('corrupt', file, `tensor ${t.name}: data_offsets [${t.s}, ${t.e}] ${what} — the header is damaged`);
+      throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: data_offsets [${t.s}, ${t.e}] ${what} — the header is damaged`);
     }
     cursor = t.e;
     let elements = 1n;
     for (const d of t.shape) elements *= BigInt(d);
-    const bits = elements * BigInt(SAFETENSORS_DTYPES[t.stDtype]!.bits);
-    if (bits % 8n !== 0n) throw new GraftError('corrupt', file, `tensor ${t.name}: ${elements} elements of ${t.stDtype} do not fill whole bytes`);
+    const bits = elements * BigInt(own(SAFETENSORS_DTYPES, t.stDtype)!.bits);
+    if (bits % 8n !== 0n) throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: ${elements} elements of ${t.stDtype} do not fill whole bytes`);
     if (bits / 8n !== BigInt(t.e - t.s)) {
-      throw new GraftError('corrupt', file, `tensor ${t.name}: shape [${t.shape.join(', ')}] of ${t.stDtype} needs ${bits / 8n} bytes but data_offsets give ${t.e - t.s}`);
+      throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: shape ${describeJson(t.shape)} of ${t.stDtype} needs ${bits / 8n} bytes but data_offsets give ${t.e - t.s}`);
     }
   }
   const expected = 8 + headerLength + cursor;
@@ -180,21 +182,28 @@ function toInfo(entry: SafetensorsEntry): TensorInfo {
 function build(label: string, files: string[], located: Located[], metadata: Record<string, string>, warnings: string[]): SafetensorsCheckpoint {
   const byName = new Map<string, Located>();
   const tensors: TensorInfo[] = [];
+  const unhandled: SafetensorsEntry[] = [];
+  const twice: string[] = [];
   for (const l of located) {
     if (l.entry.dtype === null) {
-      warnings.push(`${basename(l.source.path)}: tensor ${l.entry.name} has dtype ${l.entry.stDtype}, which Graft does not handle yet; it is left out`);
+      unhandled.push(l.entry);
       continue;
     }
     if (byName.has(l.entry.name)) {
-      warnings.push(`tensor ${l.entry.name} appears in both ${byName.get(l.entry.name)!.source.path} and ${l.source.path}; the first is used`);
+      twice.push(`${clip(l.entry.name)} (in ${byName.get(l.entry.name)!.source.path} and ${l.source.path})`);
       continue;
     }
     byName.set(l.entry.name, l);
     tensors.push(toInfo(l.entry));
   }
+  if (unhandled.length > 0) {
+    const [one] = unhandled;
+    warnings.push(unhandled.length === 1 ? `tensor ${clip(one!.name)} has dtype ${one!.stDtype}, which Graft does not handle yet; it is left out` : `${unhandled.length} tensors have dtypes Graft does not handle yet and are left out: ${listSome(unhandled.map((e) => `${e.name} (${e.stDtype})`))}`);
+  }
+  if (twice.length > 0) warnings.push(`tensor${twice.length > 1 ? 's' : ''} ${listSome(twice)} appear${twice.length > 1 ? '' : 's'} in two shards; the first is used`);
   const read = async (name: string): Promise<Uint8Array> => {
     const l = byName.get(name);
-    if (!l) throw new GraftError('not-found', label, `no tensor named ${name}`);
+    if (!l) throw new GraftError('not-found', label, `no tensor named ${clip(name)}`);
     return l.source.read(l.entry.begin, l.entry.end - l.entry.begin);
   };
   return {
@@ -231,7 +240,7 @@ export function parseSafetensorsIndex(path: string, text: string): SafetensorsIn
   if (!isPlainObject(json) || !isPlainObject(json.weight_map)) throw new GraftError('corrupt', path, 'a safetensors index must be a JSON object with a weight_map object');
   const weightMap = new Map<string, string>();
   for (const [k, v] of Object.entries(json.weight_map)) {
-    if (typeof v !== 'string') throw new GraftError('corrupt', path, `weight_map.${k} must be a shard file name`);
+    if (typeof v !== 'string') throw new GraftError('corrupt', path, `weight_map.${clip(k)} must be a shard file name`);
     weightMap.set(k, v);
   }
   return { weightMap, metadata: isPlainObject(json.metadata) ? json.metadata : {} };
@@ -246,27 +255,29 @@ export async function openShardedSafetensors(
   const shardNames = [...new Set(index.weightMap.values())];
   const missing = shardNames.filter((s) => !shards.has(s));
   if (missing.length > 0) {
-    throw new GraftError('missing-file', indexPath, `the index names shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not dropped with it`);
+    throw new GraftError('missing-file', indexPath, `the index names shard${missing.length > 1 ? 's' : ''} ${listSome(missing)}, which ${missing.length > 1 ? 'were' : 'was'} not dropped with it`);
   }
   const located: Located[] = [];
   const warnings: string[] = [];
   const metadata: Record<string, string> = {};
+  const unindexed: string[] = [];
   for (const shardName of shardNames) {
     const source = shards.get(shardName)!;
     const header = await readSafetensorsHeader(source);
-    Object.assign(metadata, header.metadata);
+    for (const [k, v] of Object.entries(header.metadata)) setOwn(metadata, k, v);
     for (const entry of header.entries) {
       const named = index.weightMap.get(entry.name);
-      if (named === undefined) warnings.push(`${shardName}: tensor ${entry.name} is not in the index's weight_map`);
+      if (named === undefined) unindexed.push(`${clip(entry.name)} (in ${clip(shardName)})`);
       else if (named !== shardName) continue; // the index places it in another shard; that one is authoritative
       located.push({ source, entry });
     }
     const listed = new Set(header.entries.map((e) => e.name));
     for (const [tensor, shard] of index.weightMap) {
       if (shard === shardName && !listed.has(tensor)) {
-        throw new GraftError('corrupt', source.path, `the index places tensor ${tensor} in this shard, but its header does not list it`);
+        throw new GraftError('corrupt', source.path, `the index places tensor ${clip(tensor)} in this shard, but its header does not list it`);
       }
     }
   }
+  if (unindexed.length > 0) warnings.push(`tensor${unindexed.length > 1 ? 's' : ''} ${listSome(unindexed)} ${unindexed.length > 1 ? 'are' : 'is'} not in the index's weight_map`);
   return build(basename(indexPath), [indexPath, ...shardNames.map((s) => shards.get(s)!.path)], located, metadata, warnings);
 }

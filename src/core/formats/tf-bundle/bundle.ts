@@ -4,14 +4,15 @@
  * checked against their CRC32C. Format: tensorflow/core/util/tensor_bundle/tensor_bundle.cc.
  */
 import { GraftError } from '../../errors';
-import { basename, type ByteSource } from '../../io/byte-source';
+import { basename, checkRange, type ByteSource } from '../../io/byte-source';
+import { clip, listSome } from '../../io/untrusted';
 import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { ELEMENT_SIZE, type DType } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
 import { Cursor } from './cursor';
 import { crc32c, unmaskCrc, u32le } from './crc32c';
 import { dataFileName } from './naming';
-import { namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
+import { MAX_GRAPH_PATH, namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
 import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry, type BundleHeader } from './protos';
 import { copySliceInto, encodeTensorNameSlice, sliceShape } from './slices';
 import { decodeStringTensor, parseStringTensor } from './strings';
@@ -43,11 +44,11 @@ const utf8 = new TextDecoder('utf-8');
 function elementCountChecked(shape: readonly number[], file: string, name: string): number {
   let n = 1;
   for (const d of shape) {
-    if (d < 0) throw new GraftError('corrupt', file, `tensor "${name}" has a dimension of size ${d} in [${shape.join(', ')}]`);
+    if (d < 0) throw new GraftError('corrupt', file, `tensor "${clip(name)}" has a dimension of size ${d} in [${clip(shape.join(', '))}]`);
     n *= d;
   }
   if (!Number.isSafeInteger(n)) {
-    throw new GraftError('too-large', file, `tensor "${name}" has shape [${shape.join(', ')}], more elements than Graft can address`);
+    throw new GraftError('too-large', file, `tensor "${clip(name)}" has shape [${clip(shape.join(', '))}], more elements than Graft can address`);
   }
   return n;
 }
@@ -109,7 +110,7 @@ function listEntries(table: readonly TableEntry[], file: string): Listed {
       const key = latin1(encodeTensorNameSlice(name, slice));
       const part = byKey.get(key);
       if (!part) {
-        throw new GraftError('corrupt', file, `partitioned variable "${name}" lists a slice whose entry is missing from the index`);
+        throw new GraftError('corrupt', file, `partitioned variable "${clip(name)}" lists a slice whose entry is missing from the index`);
       }
       sliceKeys.add(key);
       parts.push(part);
@@ -130,7 +131,7 @@ function checkStored(b: Bundle, truncated: Set<string>, label: string, entry: Bu
   }
   const elem = ELEMENT_SIZE[dtype];
   if (elem > 0 && entry.size !== count * elem) {
-    throw new GraftError('corrupt', file, `${label} (${tfDtypeName(entry.dtypeCode)}, shape [${entry.shape.join(', ')}]) should take ${count * elem} bytes but its entry says ${entry.size} — the index is damaged`);
+    throw new GraftError('corrupt', file, `${label} (${tfDtypeName(entry.dtypeCode)}, shape [${clip(entry.shape.join(', '))}]) should take ${count * elem} bytes but its entry says ${entry.size} — the index is damaged`);
   }
   if (dtype === 'string' && entry.size < count + 4 && !(entry.size === 0 && count === 0)) {
     throw new GraftError('corrupt', file, `${label} is a string tensor with ${count} elements but its entry says only ${entry.size} bytes (at least ${count + 4} needed)`);
@@ -147,15 +148,15 @@ function checkPartitioned(b: Bundle, truncated: Set<string>, name: string, entry
   const { file } = b;
   const covered = entry.slices.reduce((sum, slice) => sum + elementCountChecked(sliceShape(slice, entry.shape, file, name), file, name), 0);
   if (covered !== count) {
-    throw new GraftError('corrupt', file, `the slices of partitioned variable "${name}" hold ${covered} elements but the variable has ${count}`);
+    throw new GraftError('corrupt', file, `the slices of partitioned variable "${clip(name)}" hold ${covered} elements but the variable has ${count}`);
   }
   entry.slices.forEach((slice, s) => {
     const part = parts[s]!;
     const shape = sliceShape(slice, entry.shape, file, name);
     if (part.dtypeCode !== entry.dtypeCode || part.shape.join() !== shape.join()) {
-      throw new GraftError('corrupt', file, `a slice of partitioned variable "${name}" is stored as ${tfDtypeName(part.dtypeCode)} [${part.shape.join(', ')}] but should be ${tfDtypeName(entry.dtypeCode)} [${shape.join(', ')}]`);
+      throw new GraftError('corrupt', file, `a slice of partitioned variable "${clip(name)}" is stored as ${tfDtypeName(part.dtypeCode)} [${clip(part.shape.join(', '))}] but should be ${tfDtypeName(entry.dtypeCode)} [${clip(shape.join(', '))}]`);
     }
-    checkStored(b, truncated, `slice ${s} of partitioned variable "${name}"`, part, dtype, elementCountChecked(shape, file, name));
+    checkStored(b, truncated, `slice ${s} of partitioned variable "${clip(name)}"`, part, dtype, elementCountChecked(shape, file, name));
   });
 }
 
@@ -170,13 +171,13 @@ function tensorsOf(b: Bundle, listed: Listed): { infos: Map<string, TensorInfo>;
     const dtype = dtypeFromCode(entry.dtypeCode);
     if (!dtype) {
       const code = entry.dtypeCode === 0 ? 'corrupt' : 'unsupported';
-      throw new GraftError(code, file, `tensor "${name}" has dtype ${tfDtypeName(entry.dtypeCode)}, which Graft does not know`);
+      throw new GraftError(code, file, `tensor "${clip(name)}" has dtype ${tfDtypeName(entry.dtypeCode)}, which Graft does not know`);
     }
-    if (entry.unknownRank) throw new GraftError('corrupt', file, `tensor "${name}" is stored with an unknown rank`);
+    if (entry.unknownRank) throw new GraftError('corrupt', file, `tensor "${clip(name)}" is stored with an unknown rank`);
     const count = elementCountChecked(entry.shape, file, name);
     const parts = listed.sliceEntries.get(name);
     if (parts) checkPartitioned(b, truncated, name, entry, parts, dtype, count);
-    else checkStored(b, truncated, `tensor "${name}"`, entry, dtype, count);
+    else checkStored(b, truncated, `tensor "${clip(name)}"`, entry, dtype, count);
     const byteLength = parts ? count * ELEMENT_SIZE[dtype] : entry.size;
     infos.set(name, { name, dtype, shape: entry.shape, byteLength, kind: 'weight', group: '' });
     entries.set(name, entry);
@@ -188,7 +189,7 @@ function tensorsOf(b: Bundle, listed: Listed): { infos: Map<string, TensorInfo>;
 async function readStored(b: Bundle, name: string, entry: BundleEntry, dtype: DType, count: number, into?: Uint8Array): Promise<Uint8Array> {
   const shard = b.shards.get(entry.shardId);
   if (!shard) {
-    throw new GraftError('missing-file', b.shardPath(entry.shardId), `data file not found — tensor "${name}" is stored there (shard ${entry.shardId} of ${b.header.numShards}); drop it together with ${basename(b.file)}`);
+    throw new GraftError('missing-file', b.shardPath(entry.shardId), `data file not found — tensor "${clip(name)}" is stored there (shard ${entry.shardId} of ${b.header.numShards}); drop it together with ${basename(b.file)}`);
   }
   let bytes: Uint8Array;
   let actual: number;
@@ -201,7 +202,7 @@ async function readStored(b: Bundle, name: string, entry: BundleEntry, dtype: DT
   }
   const stored = unmaskCrc(entry.crc32c);
   if (actual !== stored) {
-    throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${name}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
+    throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${clip(name)}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
   }
   return bytes;
 }
@@ -214,13 +215,14 @@ function storedReader(b: Bundle, infos: ReadonlyMap<string, TensorInfo>, entries
   return async (name, into) => {
     const info = infos.get(name);
     const entry = entries.get(name);
-    if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${name}" in this checkpoint`);
+    if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${clip(name)}" in this checkpoint`);
     const parts = sliceEntries.get(name);
     if (!parts) return readStored(b, name, entry, info.dtype, elementCountChecked(info.shape, file, name), into);
     const elem = ELEMENT_SIZE[info.dtype];
     if (elem === 0) {
-      throw new GraftError('unsupported', file, `partitioned variable "${name}" has dtype ${info.dtype}; Graft reassembles only fixed-size dtypes`);
+      throw new GraftError('unsupported', file, `partitioned variable "${clip(name)}" has dtype ${info.dtype}; Graft reassembles only fixed-size dtypes`);
     }
+    checkPartsBacked(b, name, parts, info.byteLength);
     const full = new Uint8Array(info.byteLength);
     for (const [s, slice] of entry.slices.entries()) {
       const shape = sliceShape(slice, info.shape, file, name);
@@ -231,6 +233,26 @@ function storedReader(b: Bundle, infos: ReadonlyMap<string, TensorInfo>, entries
   };
 }
 
+/**
+ * Before a partitioned variable is allocated: each slice's bytes lie inside its dropped shard, and the whole is no
+ * larger than those shards together (slices that claim the same bytes could otherwise ask for any size).
+ */
+function checkPartsBacked(b: Bundle, name: string, parts: readonly BundleEntry[], byteLength: number): void {
+  const used = new Map<number, ByteSource>();
+  for (const part of parts) {
+    const shard = b.shards.get(part.shardId);
+    if (!shard) {
+      throw new GraftError('missing-file', b.shardPath(part.shardId), `data file not found — a slice of partitioned variable "${clip(name)}" is stored there (shard ${part.shardId} of ${b.header.numShards}); drop it together with ${basename(b.file)}`);
+    }
+    checkRange(shard, part.offset, part.size);
+    used.set(part.shardId, shard);
+  }
+  const backed = [...used.values()].reduce((sum, s) => sum + s.size, 0);
+  if (byteLength > backed) {
+    throw new GraftError('corrupt', b.file, `partitioned variable "${clip(name)}" claims ${byteLength} bytes but its slices lie in data files of ${backed} bytes together — the index is damaged`);
+  }
+}
+
 /** TF2: readable names from the object graph, a small string tensor in a data shard; none when it cannot be read (a warning says why). */
 async function objectGraphNames(b: Bundle, read: ReadFn, infos: ReadonlyMap<string, TensorInfo>, entries: ReadonlyMap<string, BundleEntry>): Promise<Map<string, GraphName>> {
   const graphInfo = infos.get(OBJECT_GRAPH_KEY);
@@ -238,7 +260,12 @@ async function objectGraphNames(b: Bundle, read: ReadFn, infos: ReadonlyMap<stri
   try {
     const bytes = await read(OBJECT_GRAPH_KEY);
     const [serialized] = decodeStringTensor(bytes, 1, b.file, OBJECT_GRAPH_KEY, b.header.littleEndian);
-    return namesFromObjectGraph(decodeObjectGraph(serialized ?? new Uint8Array(0), b.file));
+    const report = { tooLong: 0 };
+    const names = namesFromObjectGraph(decodeObjectGraph(serialized ?? new Uint8Array(0), b.file), report);
+    if (report.tooLong > 0) {
+      b.warnings.push(`the object graph gives ${report.tooLong} variable${report.tooLong > 1 ? 's' : ''} a path longer than ${MAX_GRAPH_PATH} characters (or all paths together too long to keep); they are listed by their keys only`);
+    }
+    return names;
   } catch (e) {
     b.warnings.push(`the object graph could not be read, so readable names are missing: ${e instanceof Error ? e.message : String(e)}`);
     return new Map();
@@ -275,9 +302,13 @@ export async function openTfBundle(
   const listed = listEntries(table, file);
   const { infos, entries } = tensorsOf(b, listed);
   b.warnings.push(...overlaps(entries, listed.sliceEntries, b.shardPath));
+  // One line however many are missing (a 123-byte index can claim a million shards).
+  let missing = 0;
+  const firstMissing: string[] = [];
   for (let id = 0; id < header.numShards; id++) {
-    if (!shards.has(id)) b.warnings.push(`${b.shardPath(id)} is missing: the variables can be listed but their values cannot be read`);
+    if (!shards.has(id) && ++missing <= 3) firstMissing.push(b.shardPath(id));
   }
+  if (missing > 0) b.warnings.push(`${listSome(firstMissing, missing)} ${missing > 1 ? 'are' : 'is'} missing: the variables can be listed but their values cannot be read`);
   const read = storedReader(b, infos, entries, listed.sliceEntries);
   const tensors = named(infos, await objectGraphNames(b, read, infos, entries));
   return {
@@ -292,7 +323,7 @@ export async function openTfBundle(
     async readValue(name, into) {
       const info = infos.get(name);
       const entry = entries.get(name);
-      if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${name}" in this checkpoint`);
+      if (!info || !entry) throw new GraftError('not-found', file, `no tensor named "${clip(name)}" in this checkpoint`);
       return bundleValue(read, info, entry, header.littleEndian, file, into);
     },
     entry: (name) => entries.get(name),
@@ -351,19 +382,21 @@ function overlaps(entries: Map<string, BundleEntry>, sliceEntries: Map<string, B
   }
   ranges.sort((a, b) => a.shard - b.shard || a.start - b.start);
   const out: string[] = [];
+  let count = 0;
   for (let i = 1; i < ranges.length; i++) {
     const a = ranges[i - 1]!;
     const b = ranges[i]!;
-    if (a.shard === b.shard && b.start < a.end) {
-      out.push(`${shardPath(b.shard)}: tensors "${a.name}" and "${b.name}" overlap at bytes ${b.start}..${Math.min(a.end, b.end)} — the index may be damaged`);
+    if (a.shard === b.shard && b.start < a.end && ++count <= 3) {
+      out.push(`${shardPath(b.shard)}: tensors "${clip(a.name)}" and "${clip(b.name)}" overlap at bytes ${b.start}..${Math.min(a.end, b.end)} — the index may be damaged`);
     }
   }
+  if (count > 3) out.push(`${count - 3} more pairs of tensors overlap`);
   return out;
 }
 
 /** The CRC TF computes over a DT_VARIANT tensor (tensor_bundle.cc, ReadVariantTensor). */
 function variantCrc(bytes: Uint8Array, count: number, file: string, name: string, offset: number): number {
-  const c = new Cursor(bytes, file, offset, `variant tensor "${name}"`);
+  const c = new Cursor(bytes, file, offset, `variant tensor "${clip(name)}"`);
   let crc = 0;
   for (let i = 0; i < count; i++) {
     const len = c.varint(64, `the length of element ${i}`);
@@ -373,7 +406,7 @@ function variantCrc(bytes: Uint8Array, count: number, file: string, name: string
     crc = crc32c(c.take(len, `element ${i}`), crc);
     const check = c.fixed32(`the checksum after element ${i}`);
     if (unmaskCrc(check) !== crc) {
-      throw new GraftError('tensor-checksum', file, `variant tensor "${name}" at offset ${offset}: the checksum after element ${i} does not match — the data file is damaged`);
+      throw new GraftError('tensor-checksum', file, `variant tensor "${clip(name)}" at offset ${offset}: the checksum after element ${i} does not match — the data file is damaged`);
     }
     crc = crc32c(u32le(check), crc);
   }

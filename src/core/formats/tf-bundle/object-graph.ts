@@ -15,54 +15,107 @@ export interface GraphName {
   optimizer: boolean;
 }
 
-export function namesFromObjectGraph(graph: ObjectGraph): Map<string, GraphName> {
+/**
+ * A path is built only when its length (plus its depth) stays under this: every node of a chain has a path as
+ * long as its depth, so a hostile graph could otherwise ask for quadratic memory and time. Real Keras paths are
+ * a few hundred characters at most.
+ */
+export const MAX_GRAPH_PATH = 4096;
+/** All paths built for one graph together (characters plus depths). */
+const MAX_GRAPH_PATHS_TOTAL = 32 << 20;
+
+export interface GraphNamesReport {
+  /** Checkpoint keys left without a readable name because their path was longer than `MAX_GRAPH_PATH` (or all paths together too long). */
+  tooLong: number;
+}
+
+/**
+ * Linear in the graph's size: each node gets its parent and the length of its path first (numbers only); the
+ * path strings themselves are built only for nodes that carry checkpoint keys, within the bounds above.
+ */
+export function namesFromObjectGraph(graph: ObjectGraph, report?: GraphNamesReport): Map<string, GraphName> {
   const nodes = graph.nodes;
-  const paths = new Map<number, string>();
-  const optimizer = new Set<number>();
-  if (nodes.length === 0) return new Map();
+  const n = nodes.length;
+  if (n === 0) return new Map();
+  const parent = new Int32Array(n).fill(-1);
+  const local: string[] = new Array<string>(n).fill('');
+  // cost: path length plus depth (the work of building the path); -1: no path yet.
+  const cost = new Float64Array(n).fill(-1);
+  const optimizer = new Uint8Array(n);
 
   // Breadth first, as TF's own traversal does, so each node gets its shortest path.
-  paths.set(0, '');
-  const queue = [0];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    const base = paths.get(id)!;
+  cost[0] = 0;
+  const queue = new Int32Array(n);
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const id = queue[head]!;
     for (const child of nodes[id]?.children ?? []) {
-      if (child.node_id < 0 || child.node_id >= nodes.length || paths.has(child.node_id)) continue;
-      const path = base ? `${base}/${child.local_name}` : child.local_name;
-      paths.set(child.node_id, path);
-      if (path.split('/')[0] === 'optimizer' || optimizer.has(id)) optimizer.add(child.node_id);
-      queue.push(child.node_id);
+      const c = child.node_id;
+      if (!Number.isInteger(c) || c < 0 || c >= n || cost[c]! >= 0) continue;
+      const name = child.local_name ?? '';
+      parent[c] = id;
+      local[c] = name;
+      cost[c] = cost[id]! + 1 + name.length + 1;
+      if ((id === 0 && name.split('/')[0] === 'optimizer') || optimizer[id]) optimizer[c] = 1;
+      queue[tail++] = c;
     }
   }
 
-  // Slot variables hang off their optimizer, not the object tree.
+  // Slot variables hang off their optimizer, not the object tree: their path is composed of two others.
+  // The owner's path as it was when the slot was met (none yet: no owner segment), so compositions form no cycle.
+  const slots = new Map<number, { original: number; owner: number; name: string }>();
   nodes.forEach((node, id) => {
     for (const slot of node.slot_variables ?? []) {
-      const original = paths.get(slot.original_variable_node_id);
+      const original = slot.original_variable_node_id;
       const target = slot.slot_variable_node_id;
-      if (original === undefined || target < 0 || target >= nodes.length) continue;
-      optimizer.add(target);
-      if (!paths.has(target)) {
-        const owner = paths.get(id);
-        paths.set(target, `${original}/.OPTIMIZER_SLOT/${owner ? `${owner}/` : ''}${slot.slot_name}`);
+      if (!Number.isInteger(original) || original < 0 || original >= n || cost[original]! < 0) continue;
+      if (!Number.isInteger(target) || target < 0 || target >= n) continue;
+      optimizer[target] = 1;
+      if (cost[target]! < 0) {
+        const owner = cost[id]! >= 0 ? id : -1;
+        slots.set(target, { original, owner, name: slot.slot_name ?? '' });
+        cost[target] = cost[original]! + (owner >= 0 ? cost[owner]! : 0) + (slot.slot_name ?? '').length + 20;
       }
     }
   });
 
+  const treePath = (id: number): string => {
+    const parts: string[] = [];
+    for (let at = id; at > 0; at = parent[at]!) parts.push(local[at]!);
+    let path = '';
+    for (let i = parts.length - 1; i >= 0; i--) path = path ? `${path}/${parts[i]}` : parts[i]!;
+    return path;
+  };
+  // Recursion only through slot compositions, each at least 16 characters longer than the one it holds: its
+  // depth is bounded by MAX_GRAPH_PATH / 16.
+  const pathOf = (id: number): string => {
+    const slot = slots.get(id);
+    if (!slot) return treePath(id);
+    const owner = slot.owner >= 0 ? pathOf(slot.owner) : '';
+    return `${pathOf(slot.original)}/.OPTIMIZER_SLOT/${owner ? `${owner}/` : ''}${slot.name}`;
+  };
+
   const names = new Map<string, GraphName>();
+  let spent = 0;
+  let tooLong = 0;
   nodes.forEach((node, id) => {
-    const path = paths.get(id);
-    if (path === undefined) return;
-    for (const attr of node.attributes ?? []) {
-      if (!attr.checkpoint_key) continue;
+    const keyed = (node.attributes ?? []).filter((a) => a.checkpoint_key);
+    if (keyed.length === 0 || cost[id]! < 0) return;
+    if (cost[id]! > MAX_GRAPH_PATH || spent + cost[id]! > MAX_GRAPH_PATHS_TOTAL) {
+      tooLong += keyed.length;
+      return;
+    }
+    spent += cost[id]!;
+    const path = pathOf(id);
+    for (const attr of keyed) {
       const attrPath = attr.name === 'VARIABLE_VALUE' ? path : path ? `${path}/${attr.name}` : attr.name;
       names.set(attr.checkpoint_key, {
         path: attrPath,
         ...(attr.full_name ? { originalName: attr.full_name } : {}),
-        optimizer: optimizer.has(id),
+        optimizer: optimizer[id] === 1,
       });
     }
   });
+  if (report) report.tooLong = tooLong;
   return names;
 }

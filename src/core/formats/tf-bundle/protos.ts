@@ -5,6 +5,7 @@
  */
 import protobuf from 'protobufjs';
 import { GraftError } from '../../errors';
+import { clip } from '../../io/untrusted';
 import type { DType } from '../../model/dtypes';
 
 const PROTO = `
@@ -151,7 +152,7 @@ export function decodeHeader(bytes: Uint8Array, file: string): BundleHeader {
 }
 
 export function decodeEntry(bytes: Uint8Array, file: string, key: string): BundleEntry {
-  const what = `the entry for "${key}"`;
+  const what = `the entry for "${clip(key)}"`;
   const o = decode(EntryType, bytes, file, what);
   const shape = (o.shape ?? { dim: [], unknown_rank: false }) as { dim: { size: unknown }[]; unknown_rank: boolean };
   const slices = (o.slices as { extent: { start: unknown; length?: unknown }[] }[]).map((s) =>

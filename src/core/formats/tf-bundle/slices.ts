@@ -4,6 +4,7 @@
  * built with OrderedCode (tensorflow/core/lib/strings/ordered_code.cc).
  */
 import { GraftError } from '../../errors';
+import { clip } from '../../io/untrusted';
 import type { SliceExtent } from './protos';
 
 const utf8 = new TextEncoder();
@@ -73,7 +74,7 @@ export function sliceShape(slice: readonly SliceExtent[], full: readonly number[
     throw new GraftError(
       'corrupt',
       file,
-      `a slice of partitioned variable "${name}" has rank ${slice.length} but the variable has rank ${full.length}`,
+      `a slice of partitioned variable "${clip(name)}" has rank ${slice.length} but the variable has rank ${full.length}`,
     );
   }
   return slice.map((e, d) => {
@@ -84,7 +85,7 @@ export function sliceShape(slice: readonly SliceExtent[], full: readonly number[
       throw new GraftError(
         'corrupt',
         file,
-        `a slice of partitioned variable "${name}" covers [${start}, ${start + length}) of dimension ${d}, which has size ${dim}`,
+        `a slice of partitioned variable "${clip(name)}" covers [${start}, ${start + length}) of dimension ${d}, which has size ${dim}`,
       );
     }
     return length;

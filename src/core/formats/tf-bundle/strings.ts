@@ -6,6 +6,7 @@
  * element bytes.
  */
 import { GraftError } from '../../errors';
+import { clip } from '../../io/untrusted';
 import { Cursor, concatBytes, putVarint } from './cursor';
 import { crc32c, maskCrc, unmaskCrc } from './crc32c';
 
@@ -33,12 +34,12 @@ function lengthBytes(length: number, littleEndian: boolean): Uint8Array {
 export function parseStringTensor(bytes: Uint8Array, count: number, file: string, name: string, offset = 0, littleEndian = true): StringLayout {
   // TF's ReadStringTensor reads an entry of size 0 as nothing, with CRC 0.
   if (bytes.byteLength === 0 && count === 0) return { lengths: [], dataStart: 0, crc: 0 };
-  const c = new Cursor(bytes, file, offset, `string tensor "${name}"`);
+  const c = new Cursor(bytes, file, offset, `string tensor "${clip(name)}"`);
   if (count > bytes.byteLength) {
     throw new GraftError(
       'corrupt',
       file,
-      `string tensor "${name}" at offset ${offset} claims ${count} elements but has only ${bytes.byteLength} bytes`,
+      `string tensor "${clip(name)}" at offset ${offset} claims ${count} elements but has only ${bytes.byteLength} bytes`,
     );
   }
   const lengths: number[] = [];
@@ -56,7 +57,7 @@ export function parseStringTensor(bytes: Uint8Array, count: number, file: string
     throw new GraftError(
       'tensor-checksum',
       file,
-      `string tensor "${name}" at offset ${offset}: the checksum of its element lengths does not match — the data file is damaged`,
+      `string tensor "${clip(name)}" at offset ${offset}: the checksum of its element lengths does not match — the data file is damaged`,
     );
   }
   crc = crc32c(raw, crc);
@@ -64,7 +65,7 @@ export function parseStringTensor(bytes: Uint8Array, count: number, file: string
     throw new GraftError(
       'corrupt',
       file,
-      `string tensor "${name}" at offset ${offset}: its element lengths add up to ${total} bytes but ${c.remaining} bytes follow them`,
+      `string tensor "${clip(name)}" at offset ${offset}: its element lengths add up to ${total} bytes but ${c.remaining} bytes follow them`,
     );
   }
   crc = crc32c(bytes.subarray(c.pos), crc);

@@ -4,6 +4,7 @@
  * that `read` has just verified them against.
  */
 import { GraftError } from '../../errors';
+import { clip } from '../../io/untrusted';
 import type { TensorInfo, TensorValue } from '../../model/checkpoint';
 import { ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { byteOrderUnit, swapByteOrder } from '../../model/numbers';
@@ -19,7 +20,7 @@ export async function bundleValue(read: Read, info: TensorInfo, entry: BundleEnt
     if (littleEndian) return { bytes: raw };
     return { bytes: encodeStringTensor(decodeStringTensor(raw, elementCount(info.shape), file, info.name, false)).bytes };
   }
-  if (ELEMENT_SIZE[info.dtype] === 0) throw new GraftError('unsupported', file, `${info.name} has dtype ${info.dtype}, whose values Graft cannot copy`);
+  if (ELEMENT_SIZE[info.dtype] === 0) throw new GraftError('unsupported', file, `${clip(info.name)} has dtype ${info.dtype}, whose values Graft cannot copy`);
   const bytes = await read(info.name, into);
   if (!littleEndian) return { bytes: swapByteOrder(bytes, byteOrderUnit(info.dtype)) };
   // A partitioned variable's bytes are its slices', each with its own CRC.

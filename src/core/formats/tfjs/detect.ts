@@ -5,6 +5,7 @@
  */
 import { basename, dirname, joinPath, type ByteSource } from '../../io/byte-source';
 import { parseModelJson, type ModelJson } from './manifest';
+import { listSome } from '../../io/untrusted';
 
 export interface TfjsMatch {
   modelPath: string;
@@ -97,7 +98,7 @@ export async function explainTfjs(files: readonly ByteSource[]): Promise<string[
       .map((m) => {
         const kind = m.model.format === 'graph-model' ? 'graph model' : 'layers model';
         const n = m.missing.length;
-        return `${m.modelPath} is a TF.js ${kind} whose weight file${n > 1 ? 's' : ''} ${m.missing.join(', ')} ${n > 1 ? 'were' : 'was'} not dropped with it — drop the model.json together with its .bin files`;
+        return `${m.modelPath} is a TF.js ${kind} whose weight file${n > 1 ? 's' : ''} ${listSome(m.missing)} ${n > 1 ? 'were' : 'was'} not dropped with it — drop the model.json together with its .bin files`;
       });
     return [...(await topologyOnly(files)), ...missing];
   } catch {

@@ -4,6 +4,8 @@
  * Shapes follow tfjs-core `io/types.ts` (WeightsManifestConfig, WeightsManifestEntry).
  */
 import { GraftError } from '../../errors';
+import { clip, describeJson } from '../../io/untrusted';
+import { checkJsonDepth } from '../../model/target/limits';
 
 export interface TfjsQuantization {
   dtype: 'uint8' | 'uint16' | 'float16';
@@ -58,7 +60,7 @@ export function parseModelJson(path: string, text: string): ModelJson | null {
       if (w.quantization !== undefined && w.quantization !== null) {
         const q = w.quantization;
         if (!isObject(q) || (q.dtype !== 'uint8' && q.dtype !== 'uint16' && q.dtype !== 'float16')) {
-          throw new GraftError('unsupported', path, `weight ${w.name}: quantization ${JSON.stringify(q)} — TF.js quantizes to uint8, uint16 or float16`);
+          throw new GraftError('unsupported', path, `weight ${clip(w.name)}: quantization ${describeJson(q)} — TF.js quantizes to uint8, uint16 or float16`);
         }
         entry.quantization = { dtype: q.dtype };
         if (typeof q.scale === 'number') entry.quantization.scale = q.scale;
@@ -82,17 +84,28 @@ export function parseModelJson(path: string, text: string): ModelJson | null {
  */
 export function trainableLayers(topology: unknown): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  const visit = (layer: unknown, parentTrainable: boolean): void => {
-    if (!isObject(layer)) return;
+  if (!isObject(topology)) return out;
+  // An explicit stack: a file can nest models deeper than the call stack goes.
+  const stack: [unknown, boolean][] = [[isObject(topology.model_config) ? topology.model_config : topology, true]];
+  while (stack.length > 0) {
+    const [layer, parentTrainable] = stack.pop()!;
+    if (!isObject(layer)) continue;
     const config = isObject(layer.config) ? layer.config : undefined;
-    if (!config) return;
+    if (!config) continue;
     const trainable = parentTrainable && config.trainable !== false;
     if (typeof config.name === 'string') out.set(config.name, trainable);
-    if (Array.isArray(config.layers)) for (const l of config.layers) visit(l, trainable);
-    if (isObject(config.layer)) visit(config.layer, trainable); // wrappers: TimeDistributed, Bidirectional
-  };
-  if (isObject(topology)) visit(isObject(topology.model_config) ? topology.model_config : topology, true);
+    const inner: unknown[] = [];
+    if (Array.isArray(config.layers)) inner.push(...config.layers);
+    if (isObject(config.layer)) inner.push(config.layer); // wrappers: TimeDistributed, Bidirectional
+    for (let i = inner.length - 1; i >= 0; i--) stack.push([inner[i], trainable]);
+  }
   return out;
+}
+
+/** `JSON.stringify(value)`, refusing a value nested deeper than any model first (JSON.stringify recurses). */
+export function stringifyBounded(value: unknown, file: string): string {
+  checkJsonDepth(value, file, 'the model topology');
+  return JSON.stringify(value);
 }
 
 const NON_TRAINABLE = new Set(['moving_mean', 'moving_variance']);

@@ -9,10 +9,11 @@ import { GraftError } from '../../errors';
 import { basename, type ByteSource } from '../../io/byte-source';
 import type { Checkpoint, TensorInfo, TensorValue } from '../../model/checkpoint';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
+import { clip, listSome } from '../../io/untrusted';
 import { classifyVariable } from '../../model/naming';
 import { float16ToFloat32Bits } from '../../model/numbers';
 import { encodeStringTensor } from '../tf-bundle/strings';
-import { type ManifestEntry, type ModelJson, trainableLayers, weightTrainable } from './manifest';
+import { type ManifestEntry, type ModelJson, stringifyBounded, trainableLayers, weightTrainable } from './manifest';
 
 export interface TfjsCheckpoint extends Checkpoint {
   /** `layers-model` or `graph-model` (from `format`, or inferred from the topology). */
@@ -63,8 +64,8 @@ export class GroupBytes {
 
 function graftDtype(path: string, entry: ManifestEntry): DType {
   const d = entry.dtype as DType;
-  if (!(d in ELEMENT_SIZE) || d === 'resource' || d === 'variant') {
-    throw new GraftError('unsupported', path, `weight ${entry.name} has dtype ${entry.dtype}, which TF.js weights do not use`);
+  if (!Object.hasOwn(ELEMENT_SIZE, d) || d === 'resource' || d === 'variant') {
+    throw new GraftError('unsupported', path, `weight ${clip(entry.name)} has dtype ${clip(entry.dtype, 40)}, which TF.js weights do not use`);
   }
   return d;
 }
@@ -88,6 +89,7 @@ async function stringByteLength(group: GroupBytes, offset: number, count: number
     return (win[o]! | (win[o + 1]! << 8) | (win[o + 2]! << 16) | (win[o + 3]! << 24)) >>> 0;
   };
   let cursor = offset;
+  // Each element takes at least 4 bytes: the loop ends at the files' end whatever the shape claims.
   for (let i = 0; i < count; i++) {
     if (cursor + NUM_BYTES_STRING_LENGTH > group.size) break;
     cursor += NUM_BYTES_STRING_LENGTH + (await u32At(cursor));
@@ -169,6 +171,8 @@ export async function openTfjs(modelPath: string, model: ModelJson, groups: Byte
   const placed = new Map<string, Placed>();
   const tensors: TensorInfo[] = [];
   const warnings: string[] = [];
+  const short: string[] = [];
+  const twice: string[] = [];
   const layers = model.format === 'graph-model' ? new Map<string, boolean>() : trainableLayers(model.modelTopology);
   for (let gi = 0; gi < model.weightsManifest.length; gi++) {
     const g = model.weightsManifest[gi]!;
@@ -180,12 +184,10 @@ export async function openTfjs(modelPath: string, model: ModelJson, groups: Byte
       const count = elementCount(entry.shape);
       const byteLength = dtype === 'string' && !entry.quantization ? await stringByteLength(bytes, offset, count, entry.name) : count * storedElementSize(entry, dtype);
       if (offset + byteLength > bytes.size) {
-        warnings.push(
-          `weight ${entry.name} needs bytes ${offset}..${offset + byteLength} of ${g.paths.join(', ')}, which hold only ${bytes.size} bytes — reading it will fail`,
-        );
+        short.push(`${clip(entry.name)} needs bytes ${offset}..${offset + byteLength} of ${listSome(g.paths)}, which hold only ${bytes.size} bytes`);
       }
       if (placed.has(entry.name)) {
-        warnings.push(`weight ${entry.name} is listed twice in the manifest; the first is used`);
+        twice.push(clip(entry.name));
       } else {
         placed.set(entry.name, { entry, group: bytes, offset, byteLength });
         const { kind, group } = classifyVariable(entry.name, { optimizer: entry.group === 'optimizer' });
@@ -197,13 +199,17 @@ export async function openTfjs(modelPath: string, model: ModelJson, groups: Byte
       }
       offset += byteLength;
     }
-    if (offset < bytes.size) warnings.push(`${g.paths.join(', ')}: ${bytes.size - offset} bytes after the last weight of the group are not described by the manifest`);
+    if (offset < bytes.size) warnings.push(`${listSome(g.paths)}: ${bytes.size - offset} bytes after the last weight of the group are not described by the manifest`);
   }
+  // One line per kind, however many weights a manifest lists.
+  if (short.length === 1) warnings.push(`weight ${short[0]} — reading it will fail`);
+  else if (short.length > 1) warnings.push(`${short.length} weights lie past the end of their weight files — reading them will fail: ${listSome(short, short.length, 2)}`);
+  if (twice.length > 0) warnings.push(`weight${twice.length > 1 ? 's' : ''} ${listSome(twice)} ${twice.length > 1 ? 'are' : 'is'} listed twice in the manifest; the first is used`);
   const topology = model.modelTopology as { node?: unknown } | undefined;
   const modelFormat = model.format === 'graph-model' || model.format === 'layers-model' ? model.format : topology && Array.isArray(topology.node) ? 'graph-model' : topology ? 'layers-model' : 'unknown';
   const get = (name: string): Placed => {
     const p = placed.get(name);
-    if (!p) throw new GraftError('not-found', modelPath, `no weight named ${name} in the manifest`);
+    if (!p) throw new GraftError('not-found', modelPath, `no weight named ${clip(name)} in the manifest`);
     return p;
   };
   return {
@@ -211,7 +217,7 @@ export async function openTfjs(modelPath: string, model: ModelJson, groups: Byte
     label: modelPath,
     modelFormat,
     // A layers model's topology is the Keras model the weights belong to: a template keeps it for the writers.
-    ...(modelFormat === 'layers-model' && topology ? { modelConfig: JSON.stringify(topology) } : {}),
+    ...(modelFormat === 'layers-model' && topology ? { modelConfig: stringifyBounded(topology, modelPath) } : {}),
     files: [modelPath, ...groups.flat().map((s) => s.path)],
     tensors,
     warnings,

@@ -19,6 +19,7 @@ import { type TfjsStorage, tfjsStorage } from './dtypes';
 import type { ManifestEntry } from './manifest';
 import type { TfjsNames } from './names';
 import { tfjsTopology } from './topology';
+import { setOwn } from '../../io/untrusted';
 
 export const TFJS_SHARD_BYTES = 4 * 1024 * 1024;
 
@@ -256,7 +257,7 @@ function modelJson(opts: TfjsWriterOptions, paths: string[], weights: ManifestEn
   };
   if (topology !== undefined) model.modelTopology = topology;
   if (whole) {
-    for (const [k, v] of Object.entries(whole)) if (!(k in model) && k !== 'weightsManifest' && k !== 'modelTopology') model[k] = v;
+    for (const [k, v] of Object.entries(whole)) if (!Object.hasOwn(model, k) && k !== 'weightsManifest' && k !== 'modelTopology') setOwn(model, k, v);
   }
   model.weightsManifest = [{ paths, weights }];
   return model;
