@@ -7,6 +7,7 @@
 import type { Dataset, Entity, File as H5File, Group } from 'h5wasm';
 import { GraftError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
+import { guardGlobalHeaps } from './heap-check';
 
 /** `Metadata.type`: H5T_class_t values (hdf5_util_helpers.d.ts). */
 export const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, OPAQUE: 5, COMPOUND: 6, ENUM: 8 } as const;
@@ -25,6 +26,7 @@ interface WorkerFsLike {
 }
 
 interface FsLike {
+  ErrnoError?: new (errno: number) => Error;
   filesystems: Record<string, unknown>;
   mkdir(path: string): void;
   rmdir(path: string): void;
@@ -37,7 +39,10 @@ interface ModuleLike {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
   _free(ptr: number): void;
-  get_dataset_data(fileId: bigint, path: string, count: null, offset: null, strides: null, ptr: bigint): number;
+  get_dataset_data(fileId: bigint, path: string, count: bigint[] | null, offset: bigint[] | null, strides: bigint[] | null, ptr: bigint): number;
+  get_names(fileId: bigint, path: string, recursive: boolean): string[];
+  get_type(fileId: bigint, path: string): number;
+  H5G_DATASET: number;
   activate_throwing_error_handler(): number;
 }
 
@@ -91,7 +96,50 @@ async function init(): Promise<{ module: ModuleLike; lazyFs: unknown }> {
 export interface OpenedH5 {
   file: H5File;
   module: ModuleLike;
+  /** What a check on the bytes HDF5 read found damaged (every read fails from then on); undefined while none. */
+  damage(): GraftError | undefined;
   close(): void;
+}
+
+/**
+ * Keeps the page or the CLI told whether HDF5 work runs, so a hang inside WebAssembly (which no JavaScript on this
+ * thread can interrupt) is ended from outside: the worker is terminated, the CLI exits, with `h5TimeoutSentence`.
+ */
+export interface H5Watchdog {
+  /** HDF5 work on `file` starts or goes on: the time limit counts from now. */
+  busy(file: string): void;
+  /** No HDF5 work runs. */
+  idle(): void;
+}
+
+/** How long one HDF5 call may run before the watchdog ends it; listings and large reads report progress between calls. */
+export const H5_TIME_LIMIT_MS = 20_000;
+let watchdog: H5Watchdog | null = null;
+let depth = 0;
+
+/** Installed by the worker (page) and the CLI; null removes it. */
+export function setH5Watchdog(w: H5Watchdog | null): void {
+  watchdog = w;
+}
+
+/** The sentence a watchdog gives (with the file as GraftError's `file`). */
+export function h5TimeoutSentence(limitMs = H5_TIME_LIMIT_MS): string {
+  return `reading took longer than ${Math.round(limitMs / 1000)} s inside the HDF5 library and was stopped; the file is probably damaged`;
+}
+
+/** Runs HDF5 work under the watchdog. Nested calls share the outer one's watch. */
+export function watched<T>(file: string, work: () => T): T {
+  if (depth++ === 0) watchdog?.busy(file);
+  try {
+    return work();
+  } finally {
+    if (--depth === 0) watchdog?.idle();
+  }
+}
+
+/** Inside `watched`: the work goes on, the time limit starts again (between the steps of a listing or a long read). */
+export function h5Progress(file: string): void {
+  if (depth > 0) watchdog?.busy(file);
 }
 
 /** Opens `source` read-only. Throws GraftError('corrupt') when HDF5 cannot open it. */
@@ -106,9 +154,21 @@ export async function openH5(source: ByteSource): Promise<OpenedH5> {
     const whole = await source.read(0, source.size);
     readAt = (offset, length) => whole.subarray(offset, offset + length);
   }
+  let damage: GraftError | undefined;
+  const failRead = (): never => {
+    // An FS error makes HDF5's read return -1, so HDF5 unwinds through its own error path and stays usable; any
+    // other exception would unwind through WebAssembly and leave HDF5's state half-changed for the next file.
+    const ErrnoError = module.FS.ErrnoError;
+    throw ErrnoError ? new ErrnoError(29) : Object.assign(new Error('EIO'), { name: 'ErrnoError', errno: 29 });
+  };
+  const guarded = guardGlobalHeaps(readAt, source.size, (clause) => {
+    damage = new GraftError('corrupt', source.path, `${clause} — the file is damaged`);
+    return failRead();
+  });
+  const checkedReadAt = (offset: number, length: number) => (damage ? failRead() : guarded(offset, length));
   const dir = `/graft-h5-${++mounts}`;
   module.FS.mkdir(dir);
-  module.FS.mount(lazyFs, { name: 'file.h5', contents: chunkOf(readAt, 0, source.size) }, dir);
+  module.FS.mount(lazyFs, { name: 'file.h5', contents: chunkOf(checkedReadAt, 0, source.size) }, dir);
   const unmount = () => {
     try {
       module.FS.unmount(dir);
@@ -119,9 +179,10 @@ export async function openH5(source: ByteSource): Promise<OpenedH5> {
   };
   let file: H5File;
   try {
-    file = new lib!.File(`${dir}/file.h5`, 'r');
+    file = watched(source.path, () => new lib!.File(`${dir}/file.h5`, 'r'));
   } catch (e) {
     unmount();
+    if (damage) throw damage;
     if (e instanceof GraftError) throw e;
     const detail = e instanceof Error ? (e.message.match(/minor: ([^\n]+)/)?.[1] ?? '').trim() : '';
     throw new GraftError('corrupt', source.path, `HDF5 could not open the file${detail ? ` (${detail})` : ''} — it is damaged or truncated`, { cause: e });
@@ -130,6 +191,7 @@ export async function openH5(source: ByteSource): Promise<OpenedH5> {
   return {
     file,
     module,
+    damage: () => damage,
     close() {
       if (!open) return;
       open = false;
@@ -151,14 +213,58 @@ export function isDataset(e: Entity | null): e is Dataset {
   return lib !== undefined && e instanceof lib.Dataset;
 }
 
+/**
+ * Deflate, the strongest filter h5wasm decodes, expands at most ~1032 times: a filtered dataset claiming more than
+ * this many times the file's size cannot be stored in it.
+ */
+const MAX_FILTER_RATIO = 1100;
+
+/**
+ * Why `ds` is not read (a clause), or undefined: a dataset whose claimed size the file cannot back. Without a filter
+ * every stored byte is in the file; claimed beyond that, most values were never written, HDF5 would hand back its
+ * fill value for them and allocate the whole claim first. (h5wasm exposes no allocated storage size to ask.)
+ */
+export function backingClause(ds: Dataset, nbytes: number, fileSize: number): string | undefined {
+  const filtered = ds.metadata.chunks !== null && ds.filters.length > 0;
+  const limit = filtered ? fileSize * MAX_FILTER_RATIO : fileSize;
+  if (nbytes <= limit) return undefined;
+  return (
+    `claims ${nbytes} bytes (shape [${(ds.shape ?? []).join(', ')}]), more than ${filtered ? `${MAX_FILTER_RATIO} times ` : ''}the whole file ` +
+    `(${fileSize} bytes) could hold${filtered ? ' compressed' : ''}: most of its values were never written and HDF5 would fill them in — ` +
+    'the file is damaged or the dataset was resized without data; Graft does not read it'
+  );
+}
+
+/** Larger datasets are read a slab of rows at a time: WebAssembly memory grows to the slab, never shrinks back. */
+const SLAB_BYTES = 16 << 20;
+
 /** The dataset's bytes as HDF5 returns them: the file's element type in little-endian order. */
-export function readDatasetBytes(opened: OpenedH5, ds: Dataset, nbytes: number): Uint8Array {
-  const { module } = opened;
+export function readDatasetBytes(opened: OpenedH5, ds: Dataset, nbytes: number, file = ds.path): Uint8Array {
   if (nbytes === 0) return new Uint8Array(0);
+  const shape = ds.shape ?? [];
+  const rows = shape[0] ?? 1;
+  const rowBytes = shape.length > 0 && rows > 0 ? nbytes / rows : nbytes;
+  if (nbytes <= SLAB_BYTES || shape.length === 0 || rows <= 1) return watched(file, () => readSlab(opened, ds, nbytes, null, null));
+  const out = new Uint8Array(nbytes);
+  const step = Math.max(1, Math.floor(SLAB_BYTES / rowBytes));
+  watched(file, () => {
+    for (let row = 0; row < rows; row += step) {
+      h5Progress(file);
+      const n = Math.min(step, rows - row);
+      const count = shape.map((d, i) => BigInt(i === 0 ? n : d));
+      const offset = shape.map((_, i) => BigInt(i === 0 ? row : 0));
+      out.set(readSlab(opened, ds, n * rowBytes, count, offset), row * rowBytes);
+    }
+  });
+  return out;
+}
+
+function readSlab(opened: OpenedH5, ds: Dataset, nbytes: number, count: bigint[] | null, offset: bigint[] | null): Uint8Array {
+  const { module } = opened;
   const ptr = module._malloc(nbytes);
   if (ptr === 0) throw new GraftError('too-large', ds.path, `could not allocate ${nbytes} bytes to read this dataset`);
   try {
-    module.get_dataset_data(ds.file_id, ds.path, null, null, null, BigInt(ptr));
+    module.get_dataset_data(ds.file_id, ds.path, count, offset, count && count.map(() => 1n), BigInt(ptr));
     return module.HEAPU8.slice(ptr, ptr + nbytes);
   } finally {
     module._free(ptr);

@@ -18,7 +18,7 @@ import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
 import { swapByteOrder } from '../../model/numbers';
-import { H5T, isDataset, isGroup, openH5, readDatasetBytes, type OpenedH5 } from './h5';
+import { backingClause, H5T, h5Progress, isGroup, openH5, readDatasetBytes, watched, type OpenedH5 } from './h5';
 
 export interface KerasH5Checkpoint extends Checkpoint {
   /** Which layout the names follow. */
@@ -35,6 +35,8 @@ interface Listed {
 
 interface Stored {
   dataset: Dataset;
+  /** Why its bytes are not read (a claim the file cannot back); undefined when they are. */
+  unreadable?: string;
   /** Stored element size in bytes. */
   elementSize: number;
   littleEndian: boolean;
@@ -74,15 +76,18 @@ export function splitAttr(g: Group, name: string): string[] | null {
   return parts.length > 0 || g.attrs[`${name}0`] ? parts : null;
 }
 
-/** Every dataset path under `g` (without leading `/`). */
-function walk(g: Group, prefix: string, out: string[], depth = 0): void {
-  if (depth > 64) return;
-  for (const key of g.keys()) {
-    const child = g.get(key);
-    const path = prefix ? `${prefix}/${key}` : key;
-    if (isDataset(child)) out.push(path);
-    else if (isGroup(child)) walk(child, path, out, depth + 1);
+/**
+ * Every dataset path in the file (without leading `/`). HDF5's own recursive visit (H5Lvisit) enters each group once
+ * whatever links lead to it, so a group linked into itself is listed once, in time linear in the file.
+ */
+function walk(opened: OpenedH5, file: string): string[] {
+  const { module } = opened;
+  const out: string[] = [];
+  for (const path of module.get_names(opened.file.file_id, '/', true)) {
+    h5Progress(file);
+    if (module.get_type(opened.file.file_id, `/${path}`) === module.H5G_DATASET) out.push(path);
   }
+  return out;
 }
 
 function legacyOrder(root: Group, rootPrefix: string): Listed[] {
@@ -153,9 +158,11 @@ function graftDtype(file: string, path: string, ds: Dataset): { dtype: DType; el
 export async function openKerasH5(source: ByteSource, label = source.path): Promise<KerasH5Checkpoint> {
   const opened: OpenedH5 = await openH5(source);
   try {
-    return list(opened, source, label);
+    return watched(source.path, () => list(opened, source, label));
   } catch (e) {
     opened.close();
+    const damage = opened.damage();
+    if (damage) throw damage;
     if (e instanceof GraftError) throw e;
     // h5wasm reports a malformed structure (an empty link name, a dangling attribute…) as a plain Error.
     const detail = (e instanceof Error ? e.message : String(e)).split('\n').find((l) => /error|invalid|bad|cannot/i.test(l) && !/HDF5-DIAG/.test(l));
@@ -167,8 +174,8 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
   const file = source.path;
   const root = opened.file;
   const warnings: string[] = [];
-  const { listed, layout } = listDatasets(root, file, warnings);
-  const { tensors, stored } = describeTensors(root, file, listed, warnings);
+  const { listed, layout } = listDatasets(opened, file, warnings);
+  const { tensors, stored } = describeTensors(opened, source, listed, warnings);
   const get = (name: string): Stored => {
     const s = stored.get(name);
     if (!s) throw new GraftError('not-found', file, `no dataset named ${name}`);
@@ -176,9 +183,12 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
   };
   const readLE = (name: string): Uint8Array => {
     const s = get(name);
+    if (s.unreadable) throw new GraftError('too-large', file, `dataset ${name} ${s.unreadable}`);
     try {
-      return readDatasetBytes(opened, s.dataset, s.nbytes);
+      return readDatasetBytes(opened, s.dataset, s.nbytes, file);
     } catch (e) {
+      const damage = opened.damage();
+      if (damage) throw damage;
       if (e instanceof GraftError) throw e;
       throw new GraftError('corrupt', file, `dataset ${name} could not be read — the file is damaged or truncated`, { cause: e });
     }
@@ -199,6 +209,7 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
     async readValue(name) {
       return { bytes: readLE(name) };
     },
+    unreadable: (name) => stored.get(name)?.unreadable,
     close: () => opened.close(),
   };
   const config = attrStrings(root, 'model_config');
@@ -210,9 +221,9 @@ function list(opened: OpenedH5, source: ByteSource, label: string): KerasH5Check
  * Every dataset in Keras' order: those the legacy attributes name (a named dataset that is missing is a warning),
  * then the rest in natural order, each with its Keras 3 layer when the file is a `.weights.h5`.
  */
-function listDatasets(root: Group, file: string, warnings: string[]): { listed: Listed[]; layout: KerasH5Checkpoint['layout'] } {
-  const all: string[] = [];
-  walk(root, '', all);
+function listDatasets(opened: OpenedH5, file: string, warnings: string[]): { listed: Listed[]; layout: KerasH5Checkpoint['layout'] } {
+  const root = opened.file;
+  const all = walk(opened, file);
   const present = new Set(all);
   const modelWeights = root.get('model_weights');
   const legacy = [...legacyOrder(root, ''), ...(isGroup(modelWeights) ? legacyOrder(modelWeights, 'model_weights/') : [])];
@@ -237,11 +248,13 @@ function listDatasets(root: Group, file: string, warnings: string[]): { listed: 
 }
 
 /** Each listed dataset Graft can read as a tensor, with how it is stored; the others are warnings. */
-function describeTensors(root: Group, file: string, listed: readonly Listed[], warnings: string[]): { tensors: TensorInfo[]; stored: Map<string, Stored> } {
+function describeTensors(opened: OpenedH5, source: ByteSource, listed: readonly Listed[], warnings: string[]): { tensors: TensorInfo[]; stored: Map<string, Stored> } {
+  const file = source.path;
   const stored = new Map<string, Stored>();
   const tensors: TensorInfo[] = [];
   for (const l of listed) {
-    const ds = root.get(l.path) as Dataset;
+    h5Progress(file);
+    const ds = opened.file.get(l.path) as Dataset;
     const t = graftDtype(basename(file), l.path, ds);
     if ('skip' in t) {
       warnings.push(t.skip);
@@ -250,7 +263,10 @@ function describeTensors(root: Group, file: string, listed: readonly Listed[], w
     const shape = ds.shape ?? [];
     const nbytes = elementCount(shape) * t.elementSize;
     // An opaque type has no byte order (h5wasm says big-endian): its bytes are as stored, little-endian from h5py.
-    stored.set(l.path, { dataset: ds, elementSize: t.elementSize, littleEndian: ds.metadata.littleEndian || ds.metadata.type === H5T.OPAQUE, nbytes });
+    const s: Stored = { dataset: ds, elementSize: t.elementSize, littleEndian: ds.metadata.littleEndian || ds.metadata.type === H5T.OPAQUE, nbytes };
+    const unreadable = backingClause(ds, nbytes, source.size);
+    if (unreadable) s.unreadable = unreadable;
+    stored.set(l.path, s);
     const { kind, group } = classifyVariable(l.path, l.layer !== undefined ? { layer: l.layer } : {});
     const info: TensorInfo = { name: l.path, dtype: t.dtype, shape, byteLength: nbytes, kind, group };
     if (l.layer !== undefined) info.layer = l.layer;
