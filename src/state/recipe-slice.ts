@@ -120,5 +120,9 @@ export const recipeSlice =
         }
       },
       dismissImportError: () => set({ importError: null }),
+      async proposeKeepFunction(options = {}) {
+        const r = get().recipe;
+        return r && client.keepFunction ? client.keepFunction(r, options) : null;
+      },
     };
   };

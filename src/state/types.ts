@@ -1,5 +1,5 @@
 import type { GraftErrorData } from '../core/errors';
-import type { Confidence, FillPolicy, Link, PlanEntry, PlanStatus, Recipe, RenameRule, Transform } from '../core/mapping';
+import type { Confidence, FillPolicy, KeepFunctionOptions, KeepFunctionResult, Link, PlanEntry, PlanStatus, Recipe, RenameRule, Transform } from '../core/mapping';
 import type { KernelView } from '../core/analysis/stats';
 import type { ExportSlice } from './export-slice';
 import type {
@@ -129,6 +129,8 @@ export interface RecipeSlice {
   rematchAll(): Promise<void>;
   importRecipe(text: string, fileName: string): boolean;
   dismissImportError(): void;
+  /** What "keep the function" would change in the current recipe (nothing is edited): apply it with `edit(withKeepFunction)`. */
+  proposeKeepFunction(options?: KeepFunctionOptions): Promise<KeepFunctionResult | null>;
 }
 
 export type StatusFilter = PlanStatus | 'unused' | 'pending';

@@ -1,7 +1,7 @@
 /** The page's only way to the worker: typed calls that resolve with results or reject with a WorkerError. */
 import * as Comlink from 'comlink';
 import type { GraftErrorData } from '../core/errors';
-import type { PlanEntry, Recipe } from '../core/mapping';
+import type { KeepFunctionOptions, KeepFunctionResult, PlanEntry, Recipe } from '../core/mapping';
 import type { ExportDone, ExportProgress, ExportRequest } from './export';
 import type {
   FileRef, InspectResult, Matched, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
@@ -29,6 +29,8 @@ export interface GraftClient {
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<InspectResult>;
   match(recipe: Recipe): Promise<Matched>;
   preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<PreviewResult>;
+  /** The keep-the-function links for `recipe` (optional: test doubles leave it out). */
+  keepFunction?(recipe: Recipe, options: KeepFunctionOptions): Promise<KeepFunctionResult>;
   /** Writes the merged checkpoint in the worker; progress comes back through `onProgress`. */
   runExport(req: ExportRequest, onProgress?: (p: ExportProgress) => void): Promise<ExportDone>;
   cancelExport(): Promise<void>;
@@ -69,6 +71,7 @@ export function createWorkerClient(): GraftClient {
     inspect: (slot, name, view, seed) => call((r) => r.inspect(slot, name, view, seed)),
     match: (recipe) => call((r) => r.match(recipe)),
     preview: (entry, view, seed, id) => call((r) => r.preview(entry, view, seed, id)),
+    keepFunction: (recipe, options) => call((r) => r.keepFunction(recipe, options)),
     runExport: (req, onProgress) => call((r) => r.runExport(req, onProgress && Comlink.proxy(onProgress))),
     cancelExport: async () => (await remoteReady()).cancelExport(),
   };

@@ -5,7 +5,7 @@
 import { cancelledError } from '../core/engine/execute';
 import { runChain, type Value } from '../core/engine/chain';
 import { GraftError } from '../core/errors';
-import { autoMatch, emptyRecipe, type PlanEntry, type Recipe } from '../core/mapping';
+import { autoMatch, emptyRecipe, keepFunction, type KeepFunctionOptions, type KeepFunctionResult, type PlanEntry, type Recipe } from '../core/mapping';
 import { isDecodable } from '../core/model/numbers';
 import { ELEMENT_SIZE, elementCount } from '../core/model/dtypes';
 import type { TargetModel } from '../core/model/target-model';
@@ -24,6 +24,12 @@ export function matchSlots(old: OpenedSlot | null, neu: OpenedSlot | null, recip
   const { old: o, target } = both(old, neu);
   const { recipe: matched, detected, overlap } = autoMatch(o.checkpoint, target, recipe);
   return { recipe: matched, facts: { detected, overlap } };
+}
+
+/** The links that keep the old model's function in the grown one (Net2Net), computed where the new model's graph is. */
+export function keepFunctionSlots(old: OpenedSlot | null, neu: OpenedSlot | null, recipe: Recipe, options: KeepFunctionOptions): KeepFunctionResult {
+  const { old: o, target } = both(old, neu);
+  return keepFunction(recipe, o.checkpoint, target, options);
 }
 
 /**

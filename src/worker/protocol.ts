@@ -4,7 +4,7 @@
  * (comlink would flatten a thrown GraftError into a bare Error and lose its code and file).
  */
 import type { GraftErrorData } from '../core/errors';
-import type { DetectedRule, Overlap, PlanEntry, Recipe } from '../core/mapping';
+import type { DetectedRule, KeepFunctionOptions, KeepFunctionResult, Overlap, PlanEntry, Recipe } from '../core/mapping';
 import type { TensorInfo } from '../core/model/checkpoint';
 import type { InitializerSpec } from '../core/model/target-model';
 import type { ModelJsonKind } from '../core/model/target/detect';
@@ -135,4 +135,6 @@ export interface WorkerApi extends ExportMethods {
   match(recipe: Recipe): Promise<Outcome<Matched>>;
   /** Before/after values of one plan entry from the real bytes; a later request (higher id) cancels this one. */
   preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<Outcome<PreviewResult>>;
+  /** The links that keep the old model's function in the widened/deepened new one (core/mapping/grow). */
+  keepFunction(recipe: Recipe, options: KeepFunctionOptions): Promise<Outcome<KeepFunctionResult>>;
 }

@@ -5,7 +5,7 @@ import { toErrorData } from '../core/errors';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';
-import { matchAhead, matchSlotsAhead, previewEntry } from './mapping';
+import { keepFunctionSlots, matchAhead, matchSlotsAhead, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
 
@@ -66,6 +66,7 @@ const api: WorkerApi = {
     }),
   match: (recipe) => attempt(async () => matchSlotsAhead(slots.old, slots.new, recipe)),
   preview: (entry, view, seed, id) => attempt(() => previewEntry(slots.old, slots.new, entry, view, seed, id)),
+  keepFunction: (recipe, options) => attempt(async () => keepFunctionSlots(slots.old, slots.new, recipe, options)),
   // Export: runExport / cancelExport (src/worker/export.ts).
   ...lazyExportMethods(() => slots),
 };

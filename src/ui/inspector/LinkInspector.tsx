@@ -4,6 +4,7 @@ import { formatShape } from '../../core/display';
 import { entryFor, selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
 import { STATUS_COLOR, STATUS_LABEL } from '../canvas/status';
+import { KeepFunction } from './KeepFunction';
 import { Preview } from './Preview';
 import { StepEditor } from './StepEditor';
 
@@ -133,6 +134,7 @@ export function LinkInspector({ name }: { name: string }) {
         )}
       </div>
       <Steps entry={entry} />
+      <KeepFunction entry={entry} layerClass={v.layerClass} />
       <Preview entry={entry} />
     </aside>
   );
