@@ -4,7 +4,7 @@
  * .fuzz/findings/<reader>/<outcome>-<hash>/ with its files, the input's description and the stack.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { memorySource } from '../src/core/io/byte-source';
 import { openNewModel } from '../src/core/formats/new-model';
@@ -30,6 +30,8 @@ export interface FuzzOptions {
   timeoutMs?: number;
   /** Finding folders kept per distinct signature. */
   keepPerSignature?: number;
+  /** Hang signatures whose first finding is run again alone in a fresh child (state carried between inputs?). */
+  triageHangs?: number;
   onProgress?: (stats: Stats) => void;
 }
 
@@ -47,6 +49,8 @@ export interface Signature {
   frame: string;
   count: number;
   findings: string[];
+  /** A hang's first finding run again alone in a fresh child: what it did there. */
+  alone?: string;
 }
 
 export interface Stats {
@@ -74,7 +78,7 @@ function save(r: Finished, sig: string): string {
   const dir = join(FINDINGS, r.input.reader, `${r.outcome}-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(dir)) return dir;
   for (const f of r.input.files) {
-    const path = join(dir, 'files', f.path.split('/').filter((s) => s && s !== '..' && s !== '.').join('/'));
+    const path = join(dir, 'files', storedPath(f.path));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.bytes);
   }
@@ -151,7 +155,40 @@ export async function fuzz(opts: FuzzOptions): Promise<Stats> {
   for (const late of pool.late) record({ id: 0, outcome: 'crash', error: { name: 'LateError', message: 'an error surfaced after the input had finished (work left running)', stack: late.stack }, ms: 0, grew: 0, limit: 0, input: late.input });
   stats.seconds = (performance.now() - start) / 1000;
   stats.pythonChecked = pool.pythonChecked;
+  const hangs = [...stats.signatures.values()].filter((s) => s.outcome === 'hang').slice(0, opts.triageHangs ?? 0);
+  for (const sig of hangs) {
+    const r = await runAlone(loadFinding(sig.findings[0]!), opts.timeoutMs ?? 5000);
+    sig.alone = `${r.outcome} in ${r.ms.toFixed(0)} ms${r.error && r.outcome !== 'hang' ? ` (${r.error.name}: ${r.error.message.slice(0, 120)})` : ''}`;
+  }
   return stats;
+}
+
+/** A saved finding as the input it was. */
+export function loadFinding(dir: string): Input {
+  const meta = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8')) as Omit<Input, 'files'> & { paths: string[] };
+  // Stored paths are the original ones with `..`, `.` and empty segments dropped.
+  const files = meta.paths.map((path) => ({ path, bytes: new Uint8Array(readFileSync(join(dir, 'files', storedPath(path)))) }));
+  return { ...meta, files };
+}
+
+function storedPath(path: string): string {
+  return path.split('/').filter((s) => s && s !== '..' && s !== '.').join('/');
+}
+
+/** One input in a fresh child of its own. */
+export async function runAlone(input: Input, timeoutMs: number): Promise<Finished> {
+  const pool = new Pool({ workers: 1, timeoutMs, hardBytes: 1536 << 20 });
+  let sent = false;
+  let result: Finished | undefined;
+  try {
+    await pool.run(
+      () => (sent ? null : ((sent = true), input)),
+      (r) => (result = r),
+    );
+  } finally {
+    pool.close();
+  }
+  return result!;
 }
 
 /** The table of outcomes per reader, and the distinct signatures (reader, message, top frame, a finding). */
@@ -169,7 +206,10 @@ export function report(stats: Stats): string {
   const sigs = [...stats.signatures.values()].sort((a, b) => a.reader.localeCompare(b.reader) || b.count - a.count);
   if (sigs.length) {
     lines.push('', `${sigs.length} distinct signatures:`);
-    for (const s of sigs) lines.push(`- ${s.reader} ${s.outcome} ×${s.count}: ${s.message.replace(/\s+/g, ' ').slice(0, 200)}\n    at ${s.frame || '(no stack)'}\n    ${s.findings[0]?.replace(`${REPO}/`, '') ?? ''}`);
+    for (const s of sigs) {
+      const alone = s.alone ? `\n    run again alone: ${s.alone}` : '';
+      lines.push(`- ${s.reader} ${s.outcome} ×${s.count}: ${s.message.replace(/\s+/g, ' ').slice(0, 200)}\n    at ${s.frame || '(no stack)'}\n    ${s.findings[0]?.replace(`${REPO}/`, '') ?? ''}${alone}`);
+    }
   }
   return lines.join('\n');
 }

@@ -4,40 +4,14 @@
  * saves each finding under .fuzz/findings/. `npm run fuzz -- --replay .fuzz/findings/<reader>/<finding>` runs one
  * saved finding again, alone, in a fresh child.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { READERS, type Reader } from './corpus';
-import { fuzz, report } from './fuzz';
-import { Pool } from './pool';
-import type { Input } from './targets';
-
-function loadFinding(dir: string): Input {
-  const meta = JSON.parse(readFileSync(join(dir, 'input.json'), 'utf8')) as Omit<Input, 'files'> & { paths: string[] };
-  const root = join(dir, 'files');
-  const found: string[] = [];
-  const walk = (d: string) => readdirSync(d).forEach((e) => (statSync(join(d, e)).isDirectory() ? walk(join(d, e)) : found.push(join(d, e))));
-  walk(root);
-  // Stored paths are the original ones with `..` and empty segments dropped.
-  const files = meta.paths.map((path) => {
-    const rel = path.split('/').filter((s) => s && s !== '..' && s !== '.').join('/');
-    const file = found.find((f) => relative(root, f) === rel) ?? join(root, rel);
-    return { path, bytes: new Uint8Array(readFileSync(file)) };
-  });
-  return { ...meta, files };
-}
+import { fuzz, loadFinding, report, runAlone } from './fuzz';
 
 async function replay(dir: string, timeoutMs: number): Promise<void> {
-  const pool = new Pool({ workers: 1, timeoutMs, hardBytes: 1536 << 20 });
-  let sent = false;
-  try {
-    await pool.run(
-      () => (sent ? null : ((sent = true), loadFinding(dir))),
-      (r) => console.log(`${r.outcome} in ${r.ms.toFixed(0)} ms, peak memory +${(r.grew / 2 ** 20).toFixed(1)} MB (limit ${(r.limit / 2 ** 20).toFixed(0)} MB)${r.error ? `\n${r.error.name}: ${r.error.message}\n${r.error.stack}` : ''}`),
-    );
-  } finally {
-    pool.close();
-  }
+  const r = await runAlone(loadFinding(dir), timeoutMs);
+  console.log(`${r.outcome} in ${r.ms.toFixed(0)} ms, peak memory +${(r.grew / 2 ** 20).toFixed(1)} MB (limit ${(r.limit / 2 ** 20).toFixed(0)} MB)${r.error ? `\n${r.error.name}: ${r.error.message}\n${r.error.stack}` : ''}`);
+  process.exitCode = r.outcome === 'ok' || r.outcome === 'typed' ? 0 : 1;
 }
 
 async function main(): Promise<void> {
@@ -67,6 +41,7 @@ async function main(): Promise<void> {
     ...(perReader !== undefined && { perReader }),
     workers: Number(values.workers),
     timeoutMs,
+    triageHangs: 4,
     onProgress: (s) => console.log(`… ${[...s.readers.values()].reduce((n, r) => n + r.inputs, 0)} inputs, ${s.signatures.size} signatures, ${s.seconds.toFixed(0)} s`),
   });
   console.log(report(stats));

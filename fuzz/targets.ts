@@ -42,24 +42,27 @@ export class Inconsistent extends Error {
 
 const sources = (files: readonly FileBytes[]): ByteSource[] => files.map((f) => memorySource(f.path, f.bytes));
 
+/** Reads every tensor (bytes and value), on past typed errors so that each tensor is tried; the first is rethrown. */
 async function readAll(ck: Checkpoint): Promise<void> {
+  let first: GraftError | undefined;
+  const typed = (e: unknown) => {
+    if (!(e instanceof GraftError)) throw e;
+    first ??= e;
+  };
   for (const t of ck.tensors) {
     const why = ck.unreadable?.(t.name);
     let bytes: Uint8Array;
     try {
       bytes = await ck.read(t.name);
     } catch (e) {
-      if (e instanceof GraftError) continue;
-      throw e;
+      typed(e);
+      continue;
     }
     if (bytes.byteLength !== t.byteLength) throw new Inconsistent(`${t.name}: read gave ${bytes.byteLength} bytes, listed ${t.byteLength}`);
     if (why !== undefined) throw new Inconsistent(`${t.name}: listed as unreadable (${why}) but read`);
-    try {
-      await ck.readValue(t.name);
-    } catch (e) {
-      if (!(e instanceof GraftError)) throw e;
-    }
+    await ck.readValue(t.name).catch(typed);
   }
+  if (first) throw first;
 }
 
 /** Detect, open each candidate (as the old side, and as the new model's template), list, read every tensor. */
