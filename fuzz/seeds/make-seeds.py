@@ -47,3 +47,40 @@ import keras  # noqa: E402
 keras.utils.set_random_seed(0)
 m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name='hidden'), keras.layers.BatchNormalization(name='bn'), keras.layers.Dense(2, name='out')])
 m.save(out('keras', 'small.keras'))
+
+# Keras-looking HDF5 files that are valid HDF5 but hostile: a group hard-linked into itself (a cycle), a chunked
+# dataset resized far past the bytes the file holds (no chunk written), variable-length string attributes.
+import h5py  # noqa: E402
+os.makedirs(out('keras-h5'), exist_ok=True)
+with h5py.File(out('keras-h5', 'cycle.weights.h5'), 'w') as f:
+    v = f.create_group('layers/dense/vars')
+    v['0'] = np.ones((2, 3), np.float32)
+    v['1'] = np.zeros((3,), np.float32)
+    f['layers/dense/loop'] = f['layers']
+    f['layers/dense/vars/again'] = f['layers/dense']
+with h5py.File(out('keras-h5', 'sparse.weights.h5'), 'w') as f:
+    v = f.create_group('layers/dense/vars')
+    v['0'] = np.ones((2, 3), np.float32)
+    big = v.create_dataset('1', shape=(4,), maxshape=(None,), chunks=(1024,), dtype='float32')
+    big.resize((10**8,))
+with h5py.File(out('keras-h5', 'legacy-vlen.h5'), 'w') as f:
+    f.attrs['layer_names'] = np.array([b'dense'], dtype=h5py.special_dtype(vlen=bytes))
+    f.attrs['keras_version'] = '2.15.0'
+    f.attrs['backend'] = 'tensorflow'
+    g = f.create_group('dense')
+    g.attrs['weight_names'] = np.array([b'dense/kernel:0', b'dense/bias:0'], dtype=h5py.special_dtype(vlen=str))
+    g['dense/kernel:0'] = np.ones((2, 3), np.float32)
+    g['dense/bias:0'] = np.zeros((3,), np.float32)
+
+# A TF1 checkpoint with a partitioned variable (slices in the index) and a string variable.
+import tensorflow as tf  # noqa: E402
+os.makedirs(out('tf-partitioned'), exist_ok=True)
+with tf.Graph().as_default():
+    tf.compat.v1.get_variable('part', shape=[10, 4], partitioner=tf.compat.v1.fixed_size_partitioner(3), initializer=tf.compat.v1.ones_initializer())
+    tf.compat.v1.get_variable('whole', shape=[3], initializer=tf.compat.v1.zeros_initializer())
+    tf.compat.v1.Variable([b'a', b'bc'], name='names')
+    saver = tf.compat.v1.train.Saver()
+    with tf.compat.v1.Session() as s:
+        s.run(tf.compat.v1.global_variables_initializer())
+        saver.save(s, out('tf-partitioned', 'model.ckpt'), write_meta_graph=False)
+os.remove(out('tf-partitioned', 'checkpoint'))
