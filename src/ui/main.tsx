@@ -1,3 +1,5 @@
+// First: zod must be jitless before any schema is made, or it probes eval, which the page's CSP refuses.
+import '../core/mapping/zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { warmUp } from '../state/store';

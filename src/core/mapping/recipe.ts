@@ -3,6 +3,7 @@
  * their keys as stored, so a recipe made on one checkpoint applies to any other of the same layout.
  */
 import { z } from 'zod';
+import './zod-config';
 import { GraftError } from '../errors';
 import { regexProblem } from './safe-regex';
 import { transformSchema, type Transform } from './transforms';
