@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { GraftError } from '../src/core/errors';
 import { loadCorpus, type Corpus } from './corpus';
 import { pythonChecker } from './python-check';
-import { inputBytes, runInput, type Input } from './targets';
+import { checkSentence, inputBytes, runInput, type Input } from './targets';
 
 export type Outcome = 'ok' | 'typed' | 'crash' | 'hang' | 'over-allocation';
 
@@ -51,7 +51,12 @@ export async function runOne(input: Input, corpus: Corpus, python: ReturnType<ty
   let outcome: Outcome = 'ok';
   let error: Result['error'];
   try {
-    await runInput(input, corpus, python);
+    try {
+      await runInput(input, corpus, python);
+    } catch (e) {
+      if (e instanceof GraftError) checkSentence(e);
+      throw e;
+    }
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     outcome = e instanceof GraftError ? 'typed' : 'crash';

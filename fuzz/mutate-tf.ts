@@ -64,8 +64,8 @@ export function mutateTfIndex(rng: Rng, files: FileBytes[]): FileBytes[] | null 
   if (!entries || entries.length === 0) return null;
   let out = entries;
   for (let k = rng.chance(0.7) ? 1 : rng.range(2, 4); k > 0 && out.length; k--) out = mutateEntries(rng, out);
-  // Mostly in key order, as a table must be, so the reader gets past its order check to the entries.
-  if (rng.chance(0.85)) out.sort((a, b) => compareBytes(a.key, b.key));
+  // Mostly sorted and unique, as a table's keys must be, so the reader gets past its order check to the entries.
+  if (rng.chance(0.85)) out = out.sort((a, b) => compareBytes(a.key, b.key)).filter((e, j, all) => j === 0 || compareBytes(all[j - 1]!.key, e.key) !== 0);
   const rebuilt = files.slice();
   rebuilt[at] = { path: files[at]!.path, bytes: buildTable(out, { blockSize: rng.pick([262144, 64, 4096]), restartInterval: rng.pick([16, 1, 3]), compression: 0 }) };
   return rebuilt;

@@ -40,13 +40,31 @@ export class Inconsistent extends Error {
   override name = 'Inconsistent';
 }
 
+/** What the page and the CLI show must stay readable whatever the file: warnings collapsed, sentences bounded. */
+const MAX_WARNINGS = 200;
+const MAX_SENTENCE = 4096;
+
+function checkWarnings(where: string, warnings: readonly string[] | undefined): void {
+  if (!warnings) return;
+  if (warnings.length > MAX_WARNINGS) throw new Inconsistent(`${where}: ${warnings.length} warnings (more than ${MAX_WARNINGS}; expected one line per kind with a count)`);
+  const long = warnings.find((w) => w.length > MAX_SENTENCE);
+  if (long) throw new Inconsistent(`${where}: a warning of ${long.length} characters: ${long.slice(0, 120)}…`);
+}
+
+/** A typed error whose sentence runs past MAX_SENTENCE characters is reported as a defect, not as a typed error. */
+export function checkSentence(e: GraftError): void {
+  if (e.message.length > MAX_SENTENCE) throw new Inconsistent(`a GraftError sentence of ${e.message.length} characters (code ${e.code}): ${e.message.slice(0, 160)}…`);
+}
+
 const sources = (files: readonly FileBytes[]): ByteSource[] => files.map((f) => memorySource(f.path, f.bytes));
 
 /** Reads every tensor (bytes and value), on past typed errors so that each tensor is tried; the first is rethrown. */
 async function readAll(ck: Checkpoint): Promise<void> {
+  checkWarnings(`${ck.format} checkpoint`, ck.warnings);
   let first: GraftError | undefined;
   const typed = (e: unknown) => {
     if (!(e instanceof GraftError)) throw e;
+    checkSentence(e);
     first ??= e;
   };
   for (const t of ck.tensors) {
@@ -83,6 +101,7 @@ async function checkpointInput(input: Input): Promise<void> {
     let model: NewModel | undefined;
     try {
       model = await openNewModel(files, { as: 'checkpoint', candidateId: c.id });
+      checkWarnings('new model', model.target.warnings);
       await readAll(model.checkpoint!);
     } finally {
       model?.checkpoint?.close?.();
@@ -114,6 +133,7 @@ function exportable(target: TargetModel): boolean {
 /** The new model from a model JSON or MetaGraph, and an export of it with every variable initialised. */
 async function modelJsonInput(input: Input): Promise<void> {
   const { target } = await openNewModel(sources(input.files), { as: 'model-json', path: input.files[0]!.path });
+  checkWarnings('new model', target.warnings);
   if (!exportable(target)) return;
   const format = input.format ?? 'tfjs';
   await exportCheckpoint({ old: emptyOld(), target, recipe: emptyRecipe(), format, out: new MemoryFolder(), name: 'out' });
