@@ -9,6 +9,7 @@ import { CONFIDENCES } from '../core/mapping/recipe';
 import { gatherDropFacts, modelJsonIn } from '../core/formats/facts';
 import { checkpointTarget, openNewModel } from '../core/formats/new-model';
 import type { TargetModel } from '../core/model/target-model';
+import { refuseUnbuilt } from '../core/model/target/build';
 import { openForCli } from './inspect';
 import type { Command } from './main';
 import { resolveInput } from './resolve-input';
@@ -35,8 +36,9 @@ export interface MatchCliOptions {
 export async function openTarget(path: string): Promise<TargetModel> {
   const { sources, wanted } = await resolveInput(path);
   const json = modelJsonIn(await gatherDropFacts(sources, { alsoModel: false }), wanted);
-  if (json) return (await openNewModel(sources, { as: 'model-json', path: json.path })).target;
-  return checkpointTarget(await openForCli(path));
+  const target = json ? (await openNewModel(sources, { as: 'model-json', path: json.path })).target : await checkpointTarget(await openForCli(path));
+  refuseUnbuilt(target);
+  return target;
 }
 
 export const matchCommand: Command = {

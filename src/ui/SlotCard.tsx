@@ -69,6 +69,7 @@ function Candidates({ slot }: { slot: SlotId }) {
 function Problems({ slot }: { slot: SlotId }) {
   const error = useGraft((s) => s.slots[slot].error);
   const warnings = useGraft((s) => s.slots[slot].data?.warnings);
+  const blocking = useGraft((s) => s.slots[slot].data?.blocking);
   const dismiss = useGraft((s) => s.dismissError);
   const shown = warnings?.slice(0, WARNINGS_SHOWN) ?? [];
   const more = warnings?.slice(WARNINGS_SHOWN) ?? [];
@@ -83,6 +84,11 @@ function Problems({ slot }: { slot: SlotId }) {
           </button>
         </div>
       )}
+      {blocking?.map((b) => (
+        <div key={b} className="message error" role="alert" data-testid="blocking">
+          {b}
+        </div>
+      ))}
       {shown.map((w) => (
         <div key={w} className="message warning" data-testid="warning">
           {w}

@@ -51,6 +51,8 @@ export interface SlotData {
   files: string[];
   variables: VariableData[];
   warnings: string[];
+  /** New model: layers Graft could not build, one sentence each; the export refuses while there are any. */
+  blocking?: string[];
 }
 
 export interface SlotOpened {

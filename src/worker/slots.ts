@@ -72,12 +72,14 @@ const candidateData = (candidates: readonly Candidate[]): SlotOpened['candidates
 function newSlot(opened: NewModel, candidates: SlotOpened['candidates'], jsonPath = ''): OpenedSlot {
   const { target, checkpoint } = opened;
   const variables = target.variables.map(targetVariableData);
-  const data: SlotData = checkpoint
+  const blocking = (target.unbuilt ?? []).map((u) => `Layer ${u.layer} (${u.className}) cannot be built: ${u.reason}. Its variables are missing, so the export is refused.`);
+  const built: SlotData = checkpoint
     ? { role: 'new', kind: 'template', format: checkpoint.format, formatName: `${formatName(checkpoint.format)}, as template`, label: checkpoint.label, files: [...checkpoint.files], variables, warnings: [...target.warnings] }
     : {
         role: 'new', kind: target.source === 'checkpoint' ? 'template' : target.source, format: target.source, formatName: TARGET_NAMES[target.source],
         label: target.label || basename(jsonPath), files: [jsonPath], variables, warnings: [...target.warnings],
       };
+  const data: SlotData = blocking.length ? { ...built, blocking } : built;
   return { checkpoint, target, candidates, candidateId: opened.candidateId, data };
 }
 

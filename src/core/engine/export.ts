@@ -8,6 +8,7 @@ import type { Checkpoint } from '../model/checkpoint';
 import type { TargetModel } from '../model/target-model';
 import { execute, type ExecuteOptions, type ExecuteResult } from './execute';
 import { exportPlan, targetForFormat } from './export-plan';
+import { refuseUnbuilt } from '../model/target/build';
 import type { OutputFolder } from '../io/output';
 
 // Also where core/export/python.ts takes it from.
@@ -32,6 +33,7 @@ export interface ExportOutcome {
 }
 
 export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcome> {
+  refuseUnbuilt(req.target);
   const target = targetForFormat(req.target, req.format);
   const plan = exportPlan(req.recipe, req.old, req.target, req.format);
   const writer = await createWriter(req.format, {

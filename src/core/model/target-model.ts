@@ -53,6 +53,12 @@ export interface TargetModel {
   /** Layers that could not be built, and other problems that did not stop the model from being listed. */
   warnings: string[];
   /**
+   * Layers of a Keras model Graft could not build (a custom class, a config or input shape it cannot follow): their
+   * variables are missing from `variables`, so `match`/`apply` and the page's export refuse the model
+   * (`refuseUnbuilt`); `inspect --target` lists it with these as warnings.
+   */
+  unbuilt?: { layer: string; className: string; reason: string }[];
+  /**
    * The default value of `name` as raw little-endian bytes of its dtype and shape: its initializer run with a
    * seed derived from `seed` and the variable name (same recipe → same bytes), or the template's stored bytes.
    */

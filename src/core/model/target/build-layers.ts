@@ -34,8 +34,8 @@ interface Recorded {
 export interface BuildContext {
   variables: TargetVariable[];
   warnings: string[];
-  /** Layers whose variables could not be built: name → class (the caller may list them from a weights manifest). */
-  failed: Map<string, { className: string; config: Config }>;
+  /** Layers whose variables could not be built: name → class and why (the caller may list them from a weights manifest). */
+  failed: Map<string, { className: string; config: Config; reason?: string }>;
 }
 
 const INPUT_PREFIX = 'graft__input_';
@@ -253,7 +253,7 @@ function addVariable(ctx: BuildContext, v: TargetVariable): void {
 
 function failLayer(ctx: BuildContext, spec: LayerSpec, why: string): void {
   ctx.warnings.push(`layer ${spec.name} (${spec.className}) could not be built: ${why}`);
-  ctx.failed.set(spec.name, { className: spec.className, config: spec.config });
+  ctx.failed.set(spec.name, { className: spec.className, config: spec.config, reason: why });
 }
 
 /** Builds any layer, nested models included; null output shapes when it could not be built. */
@@ -281,7 +281,7 @@ async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, pl
     const free = variableFreeOutputs(spec.className, inputs);
     if (free === 'unknown') return null;
     if (free) return free;
-    failLayer(ctx, spec, `TensorFlow.js has no layer class ${spec.className} (a custom layer, or one tfjs-layers does not implement)`);
+    failLayer(ctx, spec, `${spec.className} is neither a Keras layer Graft knows nor a TensorFlow.js layer (a custom layer?)`);
     return null;
   }
   try {

@@ -248,7 +248,7 @@ describe('Keras 2 model JSON', () => {
     const layers = [...KERAS2_CONV.config.layers];
     layers.splice(3, 0, { class_name: 'MyAttention', config: { name: 'my_attention', units: 4 } } as never);
     const t = await build(JSON.stringify({ ...KERAS2_CONV, config: { ...KERAS2_CONV.config, layers } }));
-    expect(t.warnings[0]).toMatch(/my_attention \(MyAttention\).*TensorFlow\.js has no layer class MyAttention/);
+    expect(t.warnings[0]).toMatch(/my_attention \(MyAttention\).*MyAttention is neither a Keras layer Graft knows nor a TensorFlow.js layer/);
     expect(t.variables.map((v) => v.name)).toContain('conv2d/kernel');
     expect(t.variables.map((v) => v.name)).toContain('batch_normalization/moving_mean');
     // Keras 2 records no shapes after it: the Dense layer cannot be shaped, and says why.

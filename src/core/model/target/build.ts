@@ -177,7 +177,15 @@ function fromList(json: unknown[], file: string): TargetVariable[] {
   });
 }
 
-function makeTarget(source: TargetModel['source'], label: string, variables: TargetVariable[], warnings: string[]): TargetModel {
+/** Failed layers none of whose variables could be listed (a weights manifest may have listed them). */
+function unbuiltOf(ctx: BuildContext): NonNullable<TargetModel['unbuilt']> {
+  const listed = new Set(ctx.variables.map((v) => v.layer));
+  return [...ctx.failed]
+    .filter(([layer]) => !listed.has(layer))
+    .map(([layer, f]) => ({ layer, className: f.className, reason: f.reason ?? 'Graft could not build it' }));
+}
+
+function makeTarget(source: TargetModel['source'], label: string, variables: TargetVariable[], warnings: string[], unbuilt: TargetModel['unbuilt'] = []): TargetModel {
   const byName = new Map(variables.map((v) => [v.name, v]));
   for (const v of variables) {
     // Layers built from a config get their shapes from it (units=1e12); refused before any value is made.
@@ -192,6 +200,7 @@ function makeTarget(source: TargetModel['source'], label: string, variables: Tar
     label,
     variables,
     warnings,
+    ...(unbuilt.length > 0 && { unbuilt }),
     async defaultValue(name, seed) {
       const v = byName.get(name);
       if (!v) throw new GraftError('not-found', label, `the new model has no variable named ${name}`);
@@ -221,19 +230,19 @@ async function build(json: unknown, detected: DetectedModelJson, file: string): 
       const obj = json as Config;
       const manifest = readManifest(obj.weightsManifest, file);
       const ctx = await fromKerasConfig(topologyModelConfig(obj.modelTopology), file, manifest);
-      return makeTarget('tfjs-layers', file, ctx.variables, ctx.warnings);
+      return makeTarget('tfjs-layers', file, ctx.variables, ctx.warnings, unbuiltOf(ctx));
     }
     case 'keras-json': {
       const ctx = await fromKerasConfig(topologyModelConfig(json), file, []);
-      return makeTarget('keras-json', file, ctx.variables, ctx.warnings);
+      return makeTarget('keras-json', file, ctx.variables, ctx.warnings, unbuiltOf(ctx));
     }
   }
 }
 
 /**
  * The new model described by `input.text`. Rejects with a GraftError naming the file: invalid JSON (with line and
- * column), JSON that is no model, a Keras 1 config, malformed manifests or lists. Layers tfjs cannot build are
- * warnings on the result, not errors.
+ * column), JSON that is no model, a Keras 1 config, malformed manifests or lists. Layers Graft cannot build are
+ * warnings and `unbuilt` on the result (`refuseUnbuilt` turns them into the error match and apply give).
  */
 export async function buildTarget(input: TargetInput): Promise<TargetModel> {
   const json = parseJson(input.text, input.fileName);
@@ -249,4 +258,20 @@ export async function buildTarget(input: TargetInput): Promise<TargetModel> {
   const target = await build(json, detected, input.fileName);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return target;
   return { ...target, topology: (json as { modelTopology?: unknown }).modelTopology ?? json };
+}
+
+/**
+ * Refuses a new model with layers Graft could not build: their variables are missing, so a merged checkpoint would
+ * not load. The sentence names each layer and its class.
+ */
+export function refuseUnbuilt(target: TargetModel): void {
+  const unbuilt = target.unbuilt ?? [];
+  if (unbuilt.length === 0) return;
+  const layers = unbuilt.map((u) => `${u.layer} (${u.className}): ${u.reason}`).join('; ');
+  const one = unbuilt.length === 1;
+  throw new GraftError(
+    'unsupported',
+    target.label,
+    `Graft cannot build ${one ? 'layer' : `${unbuilt.length} layers`} ${layers} — without ${one ? 'its' : 'their'} variables the merged checkpoint would not load into this model`,
+  );
 }
