@@ -1,6 +1,8 @@
 """The `torch` consumer of `npm run test:real`: the new model rebuilt from torch_models.py, Graft's output loaded with
 `model.load_state_dict(..., strict=True)` (safetensors through safetensors.torch, .pt through
 torch.load(weights_only=True)), then every expected value compared in the model's own state_dict."""
+import os
+
 import numpy as np
 import safetensors.torch
 import torch
@@ -25,8 +27,22 @@ def check(checker, s, d, fmt, path, expected):
     if bad:
         raise AssertionError('; '.join(bad[:4]))
     model.eval()
+    if s['predict']:
+        return f'{how} + load_state_dict(strict=True): {len(s["expect"])} values right, {same_outputs(s, d, model)}'
     with torch.no_grad():
         out = model(torch.zeros(1, 1, 5, 5)) if s['torch_model'].endswith('Cnn') else model.head(model.embed(torch.tensor([[1, 2]])))
     if not torch.isfinite(out).all():
         raise AssertionError('the loaded model computes non-finite outputs')
     return f'{how} + load_state_dict(strict=True): {len(s["expect"])} values right'
+
+
+def same_outputs(s, d, model):
+    """The model's outputs on x.npy (Keras layout: `torch_input` 'nhwc' is turned into NCHW, 'tokens' into int64)
+    against y.npy, the source model's outputs."""
+    x, y = np.load(os.path.join(d, 'x.npy')), np.load(os.path.join(d, 'y.npy'))
+    t = torch.from_numpy(x.transpose(0, 3, 1, 2).copy()) if s['torch_input'] == 'nhwc' else torch.from_numpy(x.astype('int64'))
+    with torch.no_grad():
+        got = model(t).numpy()
+    if got.shape != y.shape or not np.allclose(got, y, rtol=1e-5, atol=1e-5):
+        raise AssertionError(f'outputs differ from the source model by up to {np.max(np.abs(got - y)):.3g}')
+    return 'outputs equal the source model\'s within 1e-5'

@@ -48,4 +48,36 @@ class TinyLmDeeper(TinyLm):
         super().__init__(extra_block=True)
 
 
-MODELS = {c.__name__: c for c in [SmallCnn, WideCnn, TinyLm, TinyLmDeeper]}
+class TwinConvNet(nn.Module):
+    """The torch twin of the Keras model in scenarios_ecosystem.py (Conv2D → BatchNormalization → DepthwiseConv2D →
+    GlobalAveragePooling2D → Dense): same function on NCHW inputs (Keras: NHWC), BatchNorm with Keras' epsilon."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.bn = nn.BatchNorm2d(4, eps=1e-3)
+        self.depthwise = nn.Conv2d(4, 8, 3, groups=4)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        h = self.bn(self.conv(x)).relu()
+        return self.fc(self.depthwise(h).relu().mean((2, 3)))
+
+
+class TwinSeqNet(nn.Module):
+    """The torch twin of the Keras Embedding → LSTM → GRU (reset_after=True) → Dense model in scenarios_ecosystem.py."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 6)
+        self.lstm = nn.LSTM(6, 7, batch_first=True)
+        self.gru = nn.GRU(7, 5, batch_first=True)
+        self.fc = nn.Linear(5, 3)
+
+    def forward(self, tokens):
+        h, _ = self.lstm(self.embed(tokens))
+        _, last = self.gru(h)
+        return self.fc(last[0])
+
+
+MODELS = {c.__name__: c for c in [SmallCnn, WideCnn, TinyLm, TinyLmDeeper, TwinConvNet, TwinSeqNet]}

@@ -12,6 +12,7 @@ import { valuesFor } from '../model/target/initializers';
 import { castBytes, encodeNumbers } from '../model/numbers';
 import { meanAlongBytes, resizeBytes, type ArithmeticOps } from './arithmetic';
 import { concatBytes, padBytes, sliceBytes, transposeBytes } from './byte-ops';
+import { reorderBytes, sumBytes } from './layout';
 import { constantBytes, divideReplicatedBytes, identityBytes, net2widerBytes } from './grow';
 
 export interface Value {
@@ -137,6 +138,12 @@ export async function runChain(sources: Value[], ctx: ChainContext): Promise<Val
         break;
       case 'concat':
         bytes = concatBytes(inputs, t.axis, elem);
+        break;
+      case 'reorder':
+        bytes = reorderBytes(v, t.axis, t.order);
+        break;
+      case 'sum':
+        bytes = sumBytes(inputs);
         break;
       case 'stack':
         bytes = concatBytes(inputs.map((x) => ({ bytes: x.bytes, shape: [...x.shape.slice(0, t.axis), 1, ...x.shape.slice(t.axis)] })), t.axis, elem);

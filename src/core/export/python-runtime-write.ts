@@ -134,13 +134,22 @@ export const PY_WRITE_PYTORCH = String.raw`def numpy_to_torch(x):
 
 
 def write_pytorch(values, path):
-    """A state dict as torch.save writes it: an OrderedDict of the tensors in Graft's order."""
+    """A state dict as torch.save writes it: an OrderedDict of the tensors in Graft's order. Read back with
+    torch.load(weights_only=True), it must hold exactly the new model's keys, shapes and dtypes: what
+    model.load_state_dict(state, strict=True) checks (no missing key, no unexpected key, no size mismatch)."""
     import collections
     import torch
     folder = path + ".partial.d"
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, os.path.basename(path))
-    torch.save(collections.OrderedDict((name, numpy_to_torch(value)) for name, value in values), tmp)
+    state = collections.OrderedDict((name, numpy_to_torch(value)) for name, value in values)
+    torch.save(state, tmp)
+    back = torch.load(tmp, weights_only=True)
+    missing = [k for k in state if k not in back]
+    unexpected = [k for k in back if k not in state]
+    mismatched = [k for k in state if k in back and (back[k].shape != state[k].shape or back[k].dtype != state[k].dtype)]
+    if missing or unexpected or mismatched:
+        sys.exit("%s: load_state_dict(strict=True) would refuse it: missing %s, unexpected %s, size mismatch for %s" % (path, missing[:3], unexpected[:3], mismatched[:3]))
     os.replace(tmp, path)
     os.rmdir(folder)
     return path

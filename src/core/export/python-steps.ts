@@ -73,6 +73,8 @@ export function numpyStep(entry: PlanEntry, stepIndex: number, x: string, inputs
     case 'split': return `${x}${sliceExpr(t.axis, t.sizes.slice(0, t.index).reduce((a, b) => a + b, 0), t.sizes[t.index]!)}`;
     case 'concat': return `np.concatenate(${joined}, axis=${t.axis})`;
     case 'stack': return `np.stack(${joined}, axis=${t.axis})`;
+    case 'sum': return `(${(stepIndex === 0 ? inputs : [x]).join(' + ')})`;
+    case 'reorder': return `np.concatenate([np.split(${x}, ${t.order.length}, axis=${t.axis})[b] for b in ${pyTuple(t.order)}], axis=${t.axis})`;
     case 'cast': return `cast(${x}, ${pyStr(t.dtype)})`;
     case 'resize':
       needs.resize = true;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ELEMENT_SIZE, elementCount, isNumeric, type DType } from '../model/dtypes';
+import { checkReorder, checkSum, describeLayoutStep, layoutSchemas, type LayoutTransform } from './layout-steps';
 import { GENERATOR_OPS, checkGrowStep, describeGrowStep, growSchemas, type GrowOp, type GrowTransform } from './grow-steps';
 
 export type PadFill = 'zeros' | 'initializer' | 'mean' | 'copy';
@@ -25,6 +26,8 @@ export type Transform =
   | { op: 'concat'; axis: number }
   /** Stacks all sources along a new axis; only as the first step of a link with several sources. */
   | { op: 'stack'; axis: number }
+  /** Block reorder and sum, for layouts across ecosystems (layout-steps.ts). */
+  | LayoutTransform
   /** Cuts `axis` into pieces of `sizes` and keeps piece `index` (one fused source into several targets). */
   | { op: 'split'; axis: number; sizes: number[]; index: number }
   /** Function-preserving growth (grow-steps.ts). */
@@ -64,6 +67,7 @@ export const transformSchema: z.ZodType<Transform> = z.discriminatedUnion('op', 
   z.object({ op: z.literal('cast'), dtype: z.enum(DTYPES) }),
   z.object({ op: z.literal('concat'), axis }),
   z.object({ op: z.literal('stack'), axis }),
+  ...layoutSchemas,
   z.object({ op: z.literal('split'), axis, sizes: z.array(dim).min(1), index: z.number().int().nonnegative() }),
   ...growSchemas,
 ]);
@@ -207,6 +211,8 @@ const CHECKERS: { [O in Exclude<TransformOp, GrowOp>]: Checker<O> } = {
     if (step.index >= step.sizes.length) return bad(`split keeps piece ${step.index} of ${step.sizes.length}`);
     return same(withAxis(shape, step.axis, step.sizes[step.index]!), dtype);
   },
+  reorder: checkReorder,
+  sum: checkSum,
 };
 
 const GROW_OPS: ReadonlySet<string> = new Set<GrowOp>(['net2wider', 'divide-replicated', 'identity', 'constant']);
@@ -215,7 +221,7 @@ const isGrowStep = (t: Transform): t is GrowTransform => GROW_OPS.has(t.op);
 /** The output of one step given its inputs (several only for concat/stack), or why the step does not fit. */
 export function applyStep(step: Transform, inputs: readonly Operand[]): StepCheck {
   if (isGrowStep(step)) return checkGrowStep(step, inputs);
-  const multi = step.op === 'concat' || step.op === 'stack';
+  const multi = step.op === 'concat' || step.op === 'stack' || step.op === 'sum';
   if (!multi && inputs.length !== 1) return bad(`${step.op} takes one input, got ${inputs.length} (join several sources with concat or stack first)`);
   if (inputs.length === 0) return bad(`${step.op} needs at least one input`);
   const first = inputs[0]!;
@@ -232,7 +238,7 @@ export function chainShapes(chain: readonly Transform[], inputs: readonly Operan
   let current: Operand[] = inputs.map((x) => ({ shape: [...x.shape], dtype: x.dtype }));
   for (let i = 0; i < chain.length; i++) {
     const step = chain[i]!;
-    if ((step.op === 'concat' || step.op === 'stack') && i > 0) return { ok: false, reason: `${step.op} must be the first step`, stepIndex: i, steps };
+    if ((step.op === 'concat' || step.op === 'stack' || step.op === 'sum') && i > 0) return { ok: false, reason: `${step.op} must be the first step`, stepIndex: i, steps };
     const r = applyStep(step, current);
     if (!r.ok) return { ok: false, reason: r.reason, stepIndex: i, steps };
     steps.push({ op: step.op, shape: r.out.shape, dtype: r.out.dtype, ...(r.note ? { note: r.note } : {}) });
@@ -259,6 +265,8 @@ export function describeTransform(t: Transform): string {
     case 'concat': return `concat axis ${t.axis}`;
     case 'stack': return `stack axis ${t.axis}`;
     case 'split': return `split axis ${t.axis} [${t.sizes.join(',')}] #${t.index}`;
+    case 'reorder':
+    case 'sum': return describeLayoutStep(t);
     default: return describeGrowStep(t);
   }
 }

@@ -8,6 +8,8 @@
  *   leftovers — an optimal assignment of what is left, only ever `guess`;
  *   links     — transform chains; a chain that invents or drops most of a tensor is a `guess`, and between
  *               models that share little only the names' own same-shape pairs stay above `guess`.
+ * Before all of them, between a PyTorch-shaped and a TF/Keras-shaped side, layers are paired by kind and layout
+ * (ecosystem.ts) and the stages above only see what that left.
  */
 import type { TensorInfo } from '../../model/checkpoint';
 import type { TargetModel, TargetVariable } from '../../model/target-model';
@@ -15,6 +17,7 @@ import { proposeTransforms } from '../propose';
 import { emptyRecipe, type Confidence, type Link, type Recipe } from '../recipe';
 import { movedKeys, pairByName } from './by-name';
 import { detectRules, type DetectedRule } from './detect';
+import { linksAcrossEcosystems } from './ecosystem';
 import { placeByGraph } from './graph';
 import { assignLeftovers } from './leftovers';
 import { toLinks } from './links';
@@ -130,8 +133,11 @@ function overlapOf(s: Sides, claims: Claims): Overlap {
   return measureOverlap(newW, byName, structural);
 }
 
-export function autoMatch(old: { tensors: readonly TensorInfo[] }, target: NewModel, recipe: Recipe = emptyRecipe(), options: MatchOptions = {}): MatchResult {
+export function autoMatch(old: { tensors: readonly TensorInfo[] }, target: NewModel, given: Recipe = emptyRecipe(), options: MatchOptions = {}): MatchResult {
   const accept = options.accept ?? 'likely';
+  const ordered = target.source !== undefined && ORDERED_SOURCES.has(target.source);
+  const across = linksAcrossEcosystems(old.tensors, target.variables, given, accept, ordered);
+  const recipe = across.length ? { ...given, links: [...given.links, ...across] } : given;
   const s = sidesOf(old, target, recipe);
   const { named, detected, detectedRules, ruleCounts } = matchNames(s);
   const st = structureOf(s, named, detectedRules);
@@ -145,5 +151,5 @@ export function autoMatch(old: { tensors: readonly TensorInfo[] }, target: NewMo
   if (s.include) for (const p of followSlots(s.olds, s.news, claims.pairs, new Set(claims.usedOld), new Set(claims.usedNew))) claims.claim(p);
   const overlap = overlapOf(s, claims);
   const links = toLinks(old.tensors, target.variables, claims.pairs, overlap, accept);
-  return { recipe: { ...recipe, links: [...recipe.links, ...links] }, links, ruleCounts, detected, overlap };
+  return { recipe: { ...recipe, links: [...recipe.links, ...links] }, links: [...across, ...links], ruleCounts, detected, overlap };
 }

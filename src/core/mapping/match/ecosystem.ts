@@ -1,0 +1,167 @@
+/**
+ * Links across ecosystems: one side PyTorch-shaped (`fc.weight`, `bn.running_mean`, `lstm.weight_ih_l0`), the other
+ * TF/Keras-shaped (`dense/kernel`, `batch_normalization/moving_mean`, `lstm/recurrent_kernel`). Names differ entirely,
+ * so layers are paired by kind and by the shapes the layout conversion must produce, in model order; each layer pair
+ * gives its links with the conversion as transforms (layouts.ts).
+ */
+import type { TensorInfo } from '../../model/checkpoint';
+import type { TargetVariable } from '../../model/target-model';
+import { CONFIDENCES, type Confidence, type Link, type Recipe } from '../recipe';
+import { chainShapes } from '../transforms';
+import { KIND_LABEL, kerasKind, movesFor, type Move, type Unit } from './layouts';
+import { naturalCompare, viewOf } from './names';
+
+export type Ecosystem = 'torch' | 'keras';
+
+const TORCH_ATTR = /^(weight|bias|running_mean|running_var)$/;
+const TORCH_RECURRENT = /^(weight|bias)_(ih|hh)_l(\d+)(_reverse)?$/;
+const KERAS_SLOTS = new Set(['kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'embeddings', 'recurrent_kernel', 'depthwise_kernel']);
+
+interface Named {
+  name: string;
+  shape: number[];
+  dtype: TensorInfo['dtype'];
+  kind: TensorInfo['kind'];
+}
+
+/** `fc.weight` → module `fc`, slot `weight`; `lstm.weight_ih_l1` → module `lstm.l1`, slot `weight_ih`; else null. */
+function torchSlot(name: string): { module: string; slot: string } | null {
+  if (name.includes('/')) return null;
+  const at = name.lastIndexOf('.');
+  if (at <= 0) return null;
+  const module = name.slice(0, at);
+  const attr = name.slice(at + 1);
+  const rec = TORCH_RECURRENT.exec(attr);
+  if (rec) return { module: `${module}.l${rec[3]}${rec[4] ?? ''}`, slot: `${rec[1]}_${rec[2]}` };
+  return TORCH_ATTR.test(attr) ? { module, slot: attr } : null;
+}
+
+/** Which ecosystem a side's weights are spelled in, when nearly all of them say the same. */
+export function ecosystemOf(vars: readonly Named[]): Ecosystem | undefined {
+  const weights = vars.filter((v) => v.kind === 'weight');
+  if (weights.length === 0) return undefined;
+  const torch = weights.filter((v) => torchSlot(v.name)).length;
+  const keras = weights.filter((v, i) => !torchSlot(v.name) && v.name.includes('/') && KERAS_SLOTS.has(viewOf(v as TensorInfo, i).slot)).length;
+  if (torch >= 0.8 * weights.length) return 'torch';
+  if (keras >= 0.8 * weights.length) return 'keras';
+  return undefined;
+}
+
+const ordinalText = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;
+
+function comparePosition(a: number[] | undefined, b: number[] | undefined): number {
+  const x = a ?? [];
+  const y = b ?? [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** A side's layers in model order: creation order where known (a model JSON), else natural name order. */
+function unitsOf(vars: readonly Named[], eco: Ecosystem, skip: ReadonlySet<string>, ordered: boolean): Unit[] {
+  const units = new Map<string, Unit & { position?: number[] }>();
+  vars.forEach((v, i) => {
+    if (v.kind !== 'weight' || skip.has(v.name)) return;
+    let id: string;
+    let slot: string;
+    let position: number[] | undefined;
+    if (eco === 'torch') {
+      const t = torchSlot(v.name);
+      if (!t) return;
+      ({ module: id, slot } = t);
+    } else {
+      const view = viewOf(v as TensorInfo, i, ordered ? { ordinal: i } : {});
+      if (!KERAS_SLOTS.has(view.slot)) return;
+      id = view.layer;
+      slot = view.slot;
+      position = view.position;
+    }
+    const unit = units.get(id) ?? { id, slots: new Map(), ...(position ? { position } : {}) };
+    if (unit.slots.has(slot)) return; // two variables claim one slot: not a layer this stage understands
+    unit.slots.set(slot, { name: v.name, shape: v.shape, dtype: v.dtype });
+    units.set(id, unit);
+  });
+  const list = [...units.values()];
+  const byPosition = list.every((u) => u.position);
+  return list.sort((a, b) => (byPosition ? comparePosition(a.position, b.position) : 0) || naturalCompare(a.id, b.id));
+}
+
+/** The moves of a layer pair with the variables' names, if every variable of both layers takes part and fits. */
+function fit(keras: Unit, torch: Unit, toTorch: boolean): Move[] | null {
+  const kind = kerasKind(keras);
+  if (!kind) return null;
+  const all = movesFor(kind, keras);
+  if (!all) return null;
+  const [src, dst] = toTorch ? [keras, torch] : [torch, keras];
+  const moves = (toTorch ? all.toTorch : all.toKeras).filter((m) => dst.slots.has(m.to) && m.from.every((f) => src.slots.has(f)));
+  const used = new Set(moves.flatMap((m) => [...m.from, m.to]));
+  if (moves.length === 0 || [...src.slots.keys(), ...dst.slots.keys()].some((s) => !used.has(s))) return null;
+  for (const m of moves) {
+    const target = dst.slots.get(m.to)!;
+    const chain = chainShapes(m.transforms, m.from.map((f) => src.slots.get(f)!));
+    if (!chain.ok || chain.out.dtype !== target.dtype || chain.out.shape.length !== target.shape.length || chain.out.shape.some((d, i) => d !== target.shape[i])) return null;
+  }
+  return moves;
+}
+
+interface LayerPair {
+  keras: Unit;
+  torch: Unit;
+  moves: Move[];
+  how: string;
+}
+
+/** Layer pairs: first those only one layer of the other side fits, then the rest in model order. */
+function pairLayers(kerasUnits: Unit[], torchUnits: Unit[], toTorch: boolean): LayerPair[] {
+  const fits = kerasUnits.map((k) => torchUnits.map((t) => fit(k, t, toTorch)));
+  const pairs: LayerPair[] = [];
+  const usedK = new Set<number>();
+  const usedT = new Set<number>();
+  const take = (i: number, j: number, how: string) => {
+    usedK.add(i);
+    usedT.add(j);
+    pairs.push({ keras: kerasUnits[i]!, torch: torchUnits[j]!, moves: fits[i]![j]!, how });
+  };
+  fits.forEach((row, i) => {
+    const js = row.flatMap((m, j) => (m ? [j] : []));
+    if (js.length === 1 && fits.filter((r) => r[js[0]!]).length === 1) take(i, js[0]!, 'the only layer of its kind and shapes on both sides');
+  });
+  fits.forEach((row, i) => {
+    if (usedK.has(i)) return;
+    const j = row.findIndex((m, j) => m && !usedT.has(j));
+    if (j >= 0) take(i, j, `${ordinalText(i + 1)} ↔ ${ordinalText(j + 1)} layer with weights, in model order`);
+  });
+  return pairs;
+}
+
+/**
+ * Links between a PyTorch-shaped and a TF/Keras-shaped side (either way round), for the new variables the recipe
+ * does not link yet; none when both sides are spelled alike.
+ */
+export function linksAcrossEcosystems(olds: readonly TensorInfo[], news: readonly TargetVariable[], recipe: Recipe, accept: Confidence, newOrdered: boolean): Link[] {
+  const oldEco = ecosystemOf(olds);
+  const newEco = ecosystemOf(news);
+  if (!oldEco || !newEco || oldEco === newEco) return [];
+  const fixed = new Set(recipe.links.map((l) => l.to));
+  const taken = new Set(recipe.links.filter((l) => l.accepted !== false).flatMap((l) => l.from));
+  const oldUnits = unitsOf(olds, oldEco, taken, false);
+  const newUnits = unitsOf(news, newEco, fixed, newOrdered);
+  const toTorch = newEco === 'torch';
+  const pairs = toTorch ? pairLayers(oldUnits, newUnits, true) : pairLayers(newUnits, oldUnits, false);
+  const links: Link[] = [];
+  for (const p of pairs) {
+    const [src, dst] = toTorch ? [p.keras, p.torch] : [p.torch, p.keras];
+    const module = p.torch.id.replace(/\.l(\d+)(_reverse)?$/, '');
+    const layer = `Keras ${KIND_LABEL[kerasKind(p.keras)!]} \`${p.keras.id}\` ↔ torch \`${module}\` (${p.how})`;
+    // As the name stage rates them: a copy between layers of the same name is sure, a conversion likely.
+    const sameName = module.replaceAll('.', '/') === p.keras.id;
+    for (const m of p.moves) {
+      const confidence: Confidence = sameName && m.transforms.length === 0 ? 'sure' : 'likely';
+      const accepted = CONFIDENCES.indexOf(confidence) <= CONFIDENCES.indexOf(accept);
+      links.push({
+        from: m.from.map((f) => src.slots.get(f)!.name), to: dst.slots.get(m.to)!.name, transforms: m.transforms,
+        confidence, reason: `${layer}: ${m.note}`, accepted,
+      });
+    }
+  }
+  return links;
+}
