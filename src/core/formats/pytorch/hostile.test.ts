@@ -46,7 +46,7 @@ describe('hostile pickles', () => {
     const dict = [...P.emptyDict, ...P.get(0), ...P.int(1), ...P.setitem];
     const t0 = performance.now();
     const result = await open(withEntry([...ops, 0x30 /* POP */, ...dict])).catch((e: unknown) => e);
-    expect((performance.now() - t0) / 1000).toBeLessThan(2);
+    expect((performance.now() - t0) / 1000).toBeLessThan(5); // the unbounded key id never returned
     expectTypedOrListed(result);
   });
 

@@ -45,12 +45,13 @@ const seconds = async <T>(f: () => Promise<T>): Promise<{ value: T; s: number }>
 };
 
 describe('a TF2 object graph shaped as a long chain', () => {
-  it('opens in linear time: 9,000 and 20,000 nodes each well under 2 s; deep paths are left out with one warning', async () => {
+  it('opens in linear time: 9,000 and 20,000 nodes; deep paths are left out with one warning', async () => {
     for (const n of [9000, 20000]) {
       const keys = Array.from({ length: n - 1 }, (_, i) => `k${i + 1}`);
       const { index, shard } = bundleWithGraph(chainGraph(n), keys);
       const { value: ckpt, s } = await seconds(() => openTfBundle(index, new Map([[0, shard]])));
-      expect(s, `${n} nodes`).toBeLessThan(2);
+      // Well under 2 s alone (the quadratic walk took 30 s at 20,000 nodes); 5 s leaves room for a loaded machine.
+      expect(s, `${n} nodes`).toBeLessThan(5);
       const byName = new Map(ckpt.tensors.map((t) => [t.name, t]));
       // Shallow variables keep their readable path and original name.
       expect(byName.get('k1')).toMatchObject({ path: 'layer', originalName: 'v1' });
@@ -156,7 +157,7 @@ describe('an index that claims 2^20 shards', () => {
     ]);
     expect(index.byteLength).toBeLessThan(200);
     const { value: ckpt, s } = await seconds(() => openTfBundle(memorySource('dir/ck.index', index), new Map()));
-    expect(s).toBeLessThan(2);
+    expect(s).toBeLessThan(5);
     expect(ckpt.warnings).toEqual([expect.stringMatching(/^dir\/ck\.data-00000-of-1048576, dir\/ck\.data-00001-of-1048576, dir\/ck\.data-00002-of-1048576 and 1048573 more are missing/)]);
     expect(ckpt.unreadable!('a')).toMatch(/shard 7 of 1048576/);
   });

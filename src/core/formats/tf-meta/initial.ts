@@ -209,8 +209,15 @@ function toSpec(a: Abstract, shape: readonly number[], count: number): Recognise
  * The initializer of a variable of `shape` whose parts are initialised by the tensors `initialValues` (one per
  * part). The parts of a partitioned variable must agree (TF draws them from one distribution for the full shape).
  */
+/**
+ * One interpreter (and its cache) per graph, shared by all its variables: thousands of variables initialised from
+ * one large subgraph would otherwise each walk it again.
+ */
+const interpreters = new WeakMap<GraphIndex, Interpreter>();
+
 export function recogniseInitializer(graph: GraphIndex, file: string, initialValues: readonly (string | undefined)[], shape: readonly number[]): Recognised {
-  const interpreter = new Interpreter(graph, file);
+  let interpreter = interpreters.get(graph);
+  if (!interpreter) interpreters.set(graph, (interpreter = new Interpreter(graph, file)));
   const count = shape.reduce((a, b) => a * b, 1);
   let found: Recognised | undefined;
   for (const tensor of initialValues) {
