@@ -4,6 +4,7 @@
  * intermediate before failing. Every step's output is checked against a cap derived from the sources and the
  * variable, when the plan is compiled, before anything is read or allocated.
  */
+import { clip } from '../io/untrusted';
 import { ELEMENT_SIZE, elementCount, type DType } from '../model/dtypes';
 import { describeTransform, fmt, type Operand, type StepOutput, type Transform } from './transforms';
 
@@ -37,11 +38,11 @@ export function chainSizeProblem(
   for (let i = 0; i < steps.length; i++) {
     const { shape, dtype } = steps[i]!;
     const n = elementCount(shape);
-    const over = n > cap ? `more than ${CHAIN_GROWTH_FACTOR}× the largest of its sources and ${target.name} (${human(cap)} values at most)` : bytes(n, dtype) > CHAIN_MAX_BYTES ? `more than ${CHAIN_MAX_BYTES / 2 ** 30} GiB` : '';
+    const over = n > cap ? `more than ${CHAIN_GROWTH_FACTOR}× the largest of its sources and ${clip(target.name)} (${human(cap)} values at most)` : bytes(n, dtype) > CHAIN_MAX_BYTES ? `more than ${CHAIN_MAX_BYTES / 2 ** 30} GiB` : '';
     if (!over) continue;
     const what = transforms[i] ? describeTransform(transforms[i]!) : steps[i]!.op;
     const shown = shape.length > 8 ? `a rank-${shape.length} tensor` : fmt(shape);
-    return `step ${i + 1} (${what}) of the chain to ${target.name} makes ${shown}, ${human(n)} values, ${over}; Graft refuses chains that pass through a tensor this large`;
+    return `step ${i + 1} (${what}) of the chain to ${clip(target.name)} makes ${shown}, ${human(n)} values, ${over}; Graft refuses chains that pass through a tensor this large`;
   }
   return undefined;
 }

@@ -3,6 +3,7 @@
  * JSON in any of its forms, or a plain list of variables) to a TargetModel whose variables produce default values.
  */
 import { GraftError } from '../../errors';
+import { clip } from '../../io/untrusted';
 import { type DType, ELEMENT_SIZE, elementCount } from '../dtypes';
 import { classifyVariable } from '../naming';
 import type { InitializerSpec, TargetModel, TargetVariable } from '../target-model';
@@ -55,7 +56,7 @@ function manifestDtype(d: unknown, file: string, name: string): DType {
 
 function checkShape(shape: unknown, dtype: DType, file: string, name: string): number[] {
   const problem = shapeProblem(shape, dtype);
-  if (problem) throw new GraftError('corrupt', file, `variable ${name} ${problem}`);
+  if (problem) throw new GraftError('corrupt', file, `variable ${clip(name)} ${problem}`);
   return shape as number[];
 }
 
@@ -190,7 +191,7 @@ function makeTarget(source: TargetModel['source'], label: string, variables: Tar
   for (const v of variables) {
     // Layers built from a config get their shapes from it (units=1e12); refused before any value is made.
     const bad = shapeProblem(v.shape, v.dtype);
-    if (bad) throw new GraftError('unsupported', label, `variable ${v.name} ${bad}`);
+    if (bad) throw new GraftError('unsupported', label, `variable ${clip(v.name)} ${bad}`);
     const problem = initializerProblem(v.initializer, v.shape);
     if (problem) warnings.push(`${v.name}: ${problem}; it starts as zeros`);
     if (ELEMENT_SIZE[v.dtype] === 0) warnings.push(`${v.name}: dtype ${v.dtype} has no default value; link it to an old variable`);
@@ -210,7 +211,7 @@ function makeTarget(source: TargetModel['source'], label: string, variables: Tar
         return encodeValues(values, v.dtype, label, name);
       } catch (e) {
         if (!(e instanceof RangeError)) throw e;
-        throw new GraftError('unsupported', label, `${name} (${v.shape.join('×')} ${v.dtype}) is too large to make its default value in memory (${e.message}); link it to an old variable`, { cause: e });
+        throw new GraftError('unsupported', label, `${clip(name)} (${v.shape.join('×')} ${v.dtype}) is too large to make its default value in memory (${e.message}); link it to an old variable`, { cause: e });
       }
     },
   };
