@@ -29,6 +29,12 @@ describe('transform chains through giant intermediates', () => {
     expect(f.problem).toMatch(/^step 3 \(pad axis 2/);
   });
 
+  it('refuses a chain through more than 64 axes', () => {
+    const expand: Transform[] = Array.from({ length: 70 }, () => ({ op: 'expand', axis: 0 }));
+    const squeeze: Transform[] = Array.from({ length: 70 }, () => ({ op: 'squeeze', axis: 0 }));
+    expect(planFor([3], [3], [...expand, ...squeeze]).problem).toMatch(/^step 64 \(expand axis 0\) of the chain to new\/kernel makes a rank-65 tensor, 3 values, more than 64 axes;/);
+  });
+
   it('refuses intermediates over the hard byte cap even between large tensors', () => {
     const e = planFor([2 ** 31], [2 ** 31], [{ op: 'cast', dtype: 'float64' }, { op: 'cast', dtype: 'float32' }]);
     expect(e.problem).toMatch(/^step 1 \(cast float64\) of the chain to new\/kernel makes \[2147483648\], 2\.1e9 values, more than 8 GiB/);

@@ -14,6 +14,8 @@ export const CHAIN_GROWTH_FACTOR = 4;
 export const CHAIN_FLOOR_ELEMENTS = 2 ** 20;
 /** No intermediate over this many bytes, whatever the tensors involved. */
 export const CHAIN_MAX_BYTES = 2 ** 33;
+/** TensorFlow stops at 254 axes and TF.js ops at 6; no real chain passes through more than a handful. */
+export const CHAIN_MAX_RANK = 64;
 
 const bytes = (n: number, dtype: DType) => n * Math.max(ELEMENT_SIZE[dtype], 1);
 
@@ -38,7 +40,7 @@ export function chainSizeProblem(
   for (let i = 0; i < steps.length; i++) {
     const { shape, dtype } = steps[i]!;
     const n = elementCount(shape);
-    const over = n > cap ? `more than ${CHAIN_GROWTH_FACTOR}× the largest of its sources and ${clip(target.name)} (${human(cap)} values at most)` : bytes(n, dtype) > CHAIN_MAX_BYTES ? `more than ${CHAIN_MAX_BYTES / 2 ** 30} GiB` : '';
+    const over = shape.length > CHAIN_MAX_RANK ? `more than ${CHAIN_MAX_RANK} axes` : n > cap ? `more than ${CHAIN_GROWTH_FACTOR}× the largest of its sources and ${clip(target.name)} (${human(cap)} values at most)` : bytes(n, dtype) > CHAIN_MAX_BYTES ? `more than ${CHAIN_MAX_BYTES / 2 ** 30} GiB` : '';
     if (!over) continue;
     const what = transforms[i] ? describeTransform(transforms[i]!) : steps[i]!.op;
     const shown = shape.length > 8 ? `a rank-${shape.length} tensor` : fmt(shape);
