@@ -14,6 +14,7 @@ import { readLegacyTorch, readZipTorch, type TorchFile } from './archive';
 import { explainTorchName, torchLayout } from './detect';
 import { flatten, type FlatEntry } from './flatten';
 import type { TorchTensor } from './values';
+import { clip, listSome } from '../../io/untrusted';
 
 export interface PytorchCheckpoint extends Checkpoint {
   /** Groups of tensor names that are views of one storage (tied weights), each group in listing order. */
@@ -118,7 +119,9 @@ function sharedGroups(located: readonly Located[]): string[][] {
   for (const l of located) {
     if (l.entry.value instanceof Uint8Array || extent(l.entry.value) < 0) continue;
     const id = `${l.source.path}\u0000${l.entry.value.storage.rootKey}`;
-    byStorage.set(id, [...(byStorage.get(id) ?? []), l.entry.name]);
+    const group = byStorage.get(id);
+    if (group) group.push(l.entry.name);
+    else byStorage.set(id, [l.entry.name]);
   }
   return [...byStorage.values()].filter((g) => g.length > 1);
 }
@@ -126,23 +129,25 @@ function sharedGroups(located: readonly Located[]): string[][] {
 export function buildCheckpoint(label: string, files: string[], located: Located[], warnings: string[]): PytorchCheckpoint {
   const byName = new Map<string, Located>();
   const tensors: TensorInfo[] = [];
+  const twice: string[] = [];
   for (const l of located) {
     const { entry } = l;
     if (byName.has(entry.name)) {
-      warnings.push(`${entry.name} appears in both ${byName.get(entry.name)!.source.path} and ${l.source.path}; the first is used`);
+      twice.push(`${clip(entry.name)} (in ${byName.get(entry.name)!.source.path} and ${l.source.path})`);
       continue;
     }
     const byteLength = validate(l);
     byName.set(entry.name, l);
     tensors.push({ name: entry.name, dtype: entry.dtype, shape: entry.shape, byteLength, kind: entry.kind, group: entry.group, ...(entry.originalName ? { originalName: entry.originalName } : {}) });
   }
+  if (twice.length > 0) warnings.push(`${listSome(twice)} appear${twice.length > 1 ? '' : 's'} twice; the first is used`);
   const shared = sharedGroups([...byName.values()]);
-  for (const g of shared) {
-    warnings.push(`${g.join(' and ')} are views of one storage (tied or shared weights); each is listed and written as its own tensor`);
-  }
+  // One line per group for the few a model ties, one line in all for a file that ties thousands.
+  if (shared.length <= 3) for (const g of shared) warnings.push(`${listSome(g, g.length, 4)} are views of one storage (tied or shared weights); each is listed and written as its own tensor`);
+  else warnings.push(`${shared.length} groups of tensors are views of one storage each (tied or shared weights), e.g. ${listSome(shared.map((g) => listSome(g, g.length, 2)), shared.length, 2)}; each is listed and written as its own tensor`);
   const get = (name: string) => {
     const l = byName.get(name);
-    if (!l) throw new GraftError('not-found', label, `no tensor named ${name}`);
+    if (!l) throw new GraftError('not-found', label, `no tensor named ${clip(name)}`);
     return l;
   };
   return {
@@ -184,10 +189,11 @@ export async function openShardedPytorch(indexPath: string, index: SafetensorsIn
   const shardNames = [...new Set(index.weightMap.values())];
   const missing = shardNames.filter((s) => !shards.has(s));
   if (missing.length > 0) {
-    throw new GraftError('missing-file', indexPath, `the index names shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not dropped with it`);
+    throw new GraftError('missing-file', indexPath, `the index names shard${missing.length > 1 ? 's' : ''} ${listSome(missing)}, which ${missing.length > 1 ? 'were' : 'was'} not dropped with it`);
   }
   const located: Located[] = [];
   const warnings: string[] = [];
+  const unindexed: string[] = [];
   for (const shardName of shardNames) {
     const source = shards.get(shardName)!;
     const layout = await torchLayout(source);
@@ -198,13 +204,14 @@ export async function openShardedPytorch(indexPath: string, index: SafetensorsIn
     for (const l of shard.located) {
       listed.add(l.entry.name);
       const named = index.weightMap.get(l.entry.name);
-      if (named === undefined) warnings.push(`${shardName}: tensor ${l.entry.name} is not in the index's weight_map`);
+      if (named === undefined) unindexed.push(`${clip(l.entry.name)} (in ${clip(shardName)})`);
       else if (named !== shardName) continue;
       located.push(l);
     }
     for (const [tensor, shardOf] of index.weightMap) {
-      if (shardOf === shardName && !listed.has(tensor)) throw new GraftError('corrupt', source.path, `the index places tensor ${tensor} in this shard, but the shard does not hold it`);
+      if (shardOf === shardName && !listed.has(tensor)) throw new GraftError('corrupt', source.path, `the index places tensor ${clip(tensor)} in this shard, but the shard does not hold it`);
     }
   }
+  if (unindexed.length > 0) warnings.push(`tensor${unindexed.length > 1 ? 's' : ''} ${listSome(unindexed)} ${unindexed.length > 1 ? 'are' : 'is'} not in the index's weight_map`);
   return buildCheckpoint(basename(indexPath), [indexPath, ...shardNames.map((s) => shards.get(s)!.path)], located, warnings);
 }
