@@ -70,11 +70,34 @@ export function mutateZipDirectory(rng: Rng, bytes: Uint8Array): Uint8Array | nu
   return out;
 }
 
+const NPY_SHAPES = ['()', '(0,)', '(3,)', '(-1,)', '(100000000,)', '(4294967296,)', '(9007199254740993,)', '(1e3,)', '(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33)', '(3, -3)', '[3]', '(3,,)', "('a',)", '(True,)', '(3L,)', '(0x10,)'];
+const NPY_DESCRS = ["'<f4'", "'>f8'", "'|b1'", "'<i8'", "'<f2'", "'|u1'", "'<c8'", "'|O'", "'<U5'", "'|S3'", "'<V8'", "'<M8[s]'", "'<f16'", "'f4'", "''", "[('a', '<f4'), ('b', '<i4')]", "'<f4' + 'x'", '42', "'\\x00'"];
+
+/** The .npy header dict with its shape, dtype or order replaced, the preamble's length fixed (or, sometimes, not). */
+export function mutateNpyHeader(rng: Rng, bytes: Uint8Array): Uint8Array | null {
+  if (bytes.length < 10 || bytes[1] !== 0x4e || bytes[2] !== 0x55) return null;
+  const version = bytes[6]!;
+  const pre = version === 1 ? 10 : 12;
+  const length = version === 1 ? u16(bytes, 8) : u32(bytes, 8);
+  if (pre + length > bytes.length) return null;
+  let dict = new TextDecoder('latin1').decode(bytes.subarray(pre, pre + length));
+  const r = rng.int(4);
+  if (r === 0) dict = dict.replace(/'shape': *(\([^)]*\))/, `'shape': ${rng.pick(NPY_SHAPES)}`);
+  else if (r === 1) dict = dict.replace(/'descr': *'[^']*'/, `'descr': ${rng.pick(NPY_DESCRS)}`);
+  else if (r === 2) dict = dict.replace(/'fortran_order': *(True|False)/, `'fortran_order': ${rng.pick(['True', 'False', '1', "'yes'", 'None'])}`);
+  else dict = dict.replace(rng.pick(["'shape'", "'descr'", "'fortran_order'", '{', '}']), rng.pick(['', "'shape': (1,), 'shape'", "'__class__'"]));
+  const head = Uint8Array.from(dict, (c) => c.charCodeAt(0) & 0xff);
+  const out = concat(bytes.subarray(0, pre), head, bytes.subarray(pre + length));
+  if (rng.chance(0.9)) putInt(out, 8, version === 1 ? 2 : 4, BigInt(head.length));
+  return out;
+}
+
 /** What a member's content becomes, by its kind: JSON tree, pickle opcodes, HDF5 sizes, .npy header, or bytes. */
 function mutateContent(rng: Rng, name: string, content: Uint8Array, sameLength: boolean): Uint8Array {
   if (!sameLength) {
     if (name.endsWith('.json')) return mutateJsonFile(rng, content) ?? mutateBytes(rng, content, []).bytes;
     if (name.endsWith('.h5')) return mutateHdf5(rng, content) ?? content;
+    if (name.endsWith('.npy') && rng.chance(0.6)) return mutateNpyHeader(rng, content) ?? content;
   }
   if (name.endsWith('.pkl')) return mutatePickle(rng, content, sameLength) ?? content;
   if (name.endsWith('.npy') && content.length > 10) {

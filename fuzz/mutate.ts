@@ -3,7 +3,7 @@ import { OUTPUT_FORMATS } from '../src/core/formats/writers';
 import type { Corpus, Reader, Seed } from './corpus';
 import { generateModelJson, generatePythonCase, generateRecipe, type Side } from './generate';
 import { mutateBytes } from './mutate-bytes';
-import { isZip, mutateHdf5, mutatePickle, mutateZipDirectory, mutateZipMemberInPlace, mutateZipRebuild } from './mutate-containers';
+import { isZip, mutateHdf5, mutateNpyHeader, mutatePickle, mutateZipDirectory, mutateZipMemberInPlace, mutateZipRebuild } from './mutate-containers';
 import { INDEX_FOCUS, mutateJsonFile, mutateSafetensors, TFJS_FOCUS } from './mutate-json';
 import { mutateTfIndex, mutateTfObjectGraph, type FileBytes } from './mutate-tf';
 import { mutateMessage } from './protobuf';
@@ -58,6 +58,7 @@ const STRATEGIES: Partial<Record<Reader, [string, number, SetMutator][]>> = {
     ['pickle', 0.25, onFile((f) => !isZip(f.bytes) && f.bytes[0] === 0x80, (rng, b) => mutatePickle(rng, b))],
     ['index-json', 0.05, onFile(ends('.index.json'), (rng, b) => mutateJsonFile(rng, b, INDEX_FOCUS))],
   ],
+  npy: [['npy-header', 0.5, onFile(ends('.npy'), mutateNpyHeader)]],
   'keras-h5': [['hdf5-sizes', 0.5, onFile(() => true, mutateHdf5)]],
   'tf-meta': [['metagraph-protobuf', 0.5, onFile(() => true, (rng, b) => mutateMessage(rng, b))]],
   'model-json': [['model-json-tree', 0.5, onFile(() => true, (rng, b) => mutateJsonFile(rng, b))]],

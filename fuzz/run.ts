@@ -6,7 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { READERS, type Reader } from './corpus';
-import { fuzz, loadFinding, report, runAlone } from './fuzz';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FINDINGS, fuzz, loadFinding, report, runAlone } from './fuzz';
 
 async function replay(dir: string, timeoutMs: number): Promise<void> {
   const r = await runAlone(loadFinding(dir), timeoutMs);
@@ -44,7 +46,11 @@ async function main(): Promise<void> {
     triageHangs: 4,
     onProgress: (s) => console.log(`… ${[...s.readers.values()].reduce((n, r) => n + r.inputs, 0)} inputs, ${s.signatures.size} signatures, ${s.seconds.toFixed(0)} s`),
   });
-  console.log(report(stats));
+  const text = report(stats);
+  console.log(text);
+  // The last run's table beside its findings, for whoever routes them.
+  mkdirSync(FINDINGS, { recursive: true });
+  writeFileSync(join(FINDINGS, '..', 'last-run.txt'), `npm run fuzz -- ${process.argv.slice(2).join(' ')}\n${text}\n`);
   const bad = [...stats.readers.values()].reduce((n, r) => n + r.counts.crash + r.counts.hang + r.counts['over-allocation'], 0);
   process.exitCode = bad ? 1 : 0;
 }
