@@ -88,7 +88,8 @@ export function makeInput(rng: Rng, reader: Reader, corpus: Corpus, pairSides: P
       bytes = mutateJsonFile(rng, bytes) ?? bytes;
       ops.push('json-tree');
     }
-    return { reader, files: [{ path: 'recipe.json', bytes }], pair, format, ops, seed: corpus.pairs[pair]?.name };
+    const match = rng.chance(0.7) ? rng.pick(['sure', 'likely', 'guess'] as const) : undefined;
+    return { reader, files: [{ path: 'recipe.json', bytes }], pair, format, ...(match && { match }), ops, seed: corpus.pairs[pair]?.name };
   }
   if (reader === 'python') {
     return { reader, files: [{ path: 'case.json', bytes: utf8.encode(JSON.stringify(generatePythonCase(rng))) }], ops: ['generate-python-case'] };

@@ -13,7 +13,7 @@ import { MemoryFolder } from '../src/core/io/output';
 import { openNewModel, type NewModel } from '../src/core/formats/new-model';
 import { listCandidates, openCheckpoint } from '../src/core/formats/registry';
 import { OUTPUT_FORMATS, type OutputFormat } from '../src/core/formats/writers';
-import { emptyRecipe, parseRecipeText } from '../src/core/mapping';
+import { autoMatch, emptyRecipe, parseRecipeText, type Confidence } from '../src/core/mapping';
 import type { Checkpoint } from '../src/core/model/checkpoint';
 import { ELEMENT_SIZE } from '../src/core/model/dtypes';
 import type { TargetModel } from '../src/core/model/target-model';
@@ -28,6 +28,8 @@ export interface Input {
   /** Recipe: which pair; model JSON and recipe: which format to export. */
   pair?: number;
   format?: OutputFormat;
+  /** Recipe: also run the matcher at this level first (where rename rules run), as `graft apply --match` and the page do. */
+  match?: Confidence;
   /** Where it came from and what was done to it (reports only). */
   seed?: string;
   ops?: string[];
@@ -163,10 +165,11 @@ async function checkScript(python: PythonChecker | null, script: string): Promis
   if (r && !r.ok) throw new Inconsistent(`generated Python: ${r.error}`);
 }
 
-/** A recipe parsed, compiled, exported against its pair, and its Python script generated and parsed. */
+/** A recipe parsed, matched (rename rules), compiled, exported against its pair, and its Python script generated and parsed. */
 async function recipeInput(input: Input, corpus: Corpus, python: PythonChecker | null): Promise<void> {
-  const recipe = parseRecipeText(new TextDecoder().decode(input.files[0]!.bytes), 'recipe.json');
+  const parsed = parseRecipeText(new TextDecoder().decode(input.files[0]!.bytes), 'recipe.json');
   const { old, target } = await openPair(corpus, input.pair ?? 0);
+  const recipe = input.match ? autoMatch(old, target, parsed, { accept: input.match }).recipe : parsed;
   const format = input.format ?? 'tf';
   const plan = corpus.pairs[(input.pair ?? 0) % corpus.pairs.length]!.exported
     ? (await exportCheckpoint({ old, target, recipe, format, out: new MemoryFolder(), name: 'out', incompatible: 'initialise' })).plan
