@@ -42,7 +42,11 @@ export async function detectNumpy(files: readonly ByteSource[]): Promise<NumpyMa
   const out: NumpyMatch[] = [];
   const folders = new Map<string, ByteSource[]>();
   for (const f of files) {
-    if (await isNpy(f)) folders.set(dirname(f.path), [...(folders.get(dirname(f.path)) ?? []), f]);
+    if (await isNpy(f)) {
+      const folder = folders.get(dirname(f.path));
+      if (folder) folder.push(f);
+      else folders.set(dirname(f.path), [f]);
+    }
     else if (await isNpz(f)) out.push({ kind: 'npz', id: f.path, sources: [f] });
   }
   for (const [dir, sources] of folders) out.push({ kind: 'npy', id: sources.length === 1 ? sources[0]!.path : `${dir || '.'}/*.npy`, sources });

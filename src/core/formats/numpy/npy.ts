@@ -6,6 +6,7 @@
 import { GraftError } from '../../errors';
 import type { DType } from '../../model/dtypes';
 import { byteOrderUnit, swapByteOrder } from '../../model/numbers';
+import { clip } from '../../io/untrusted';
 
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 /** numpy refuses headers over 10000 bytes unless asked (`max_header_size`); Graft allows more, within reason. */
@@ -78,15 +79,15 @@ export function parseNpyHeader(bytes: Uint8Array, file: string, totalSize: numbe
   if (!shapeMatch) throw new GraftError('corrupt', file, 'the .npy header has no shape tuple');
   const parts = shapeMatch[1]!.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const shape = parts.map((p) => (/^\d+L?$/.test(p) ? Number(p.replace('L', '')) : NaN));
-  if (shape.some((d) => !Number.isSafeInteger(d))) throw new GraftError('corrupt', file, `the .npy shape (${shapeMatch[1]}) is not a tuple of non-negative integers`);
+  if (shape.some((d) => !Number.isSafeInteger(d))) throw new GraftError('corrupt', file, `the .npy shape (${clip(shapeMatch[1]!, 120)}) is not a tuple of non-negative integers`);
 
   const m = descr.match(/^([<>|=]?)([a-zA-Z])(\d*)$/);
-  if (!m) throw new GraftError('unsupported', file, `dtype ${descr} is not a plain numeric type`);
+  if (!m) throw new GraftError('unsupported', file, `dtype ${clip(descr, 60)} is not a plain numeric type`);
   const [, order, kind, sizeText] = m as unknown as [string, string, string, string];
   if (kind === 'O') throw new GraftError('unsupported', file, 'holds Python objects (dtype object, saved with allow_pickle) — Graft never unpickles; save the array with a numeric dtype');
   const itemSize = Number(sizeText);
   const dtype = KINDS[kind]?.[itemSize];
-  if (!dtype) throw new GraftError('unsupported', file, `dtype ${descr} is not a numeric type Graft reads (bool, int, uint, float, complex)`);
+  if (!dtype) throw new GraftError('unsupported', file, `dtype ${clip(descr, 60)} is not a numeric type Graft reads (bool, int, uint, float, complex)`);
   const littleEndian = order !== '>';
 
   let elements = 1n;
@@ -96,7 +97,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string, totalSize: numbe
     throw new GraftError(
       'truncated',
       file,
-      `shape (${shape.join(', ')}) of ${descr} needs ${length} bytes of data but only ${totalSize - dataOffset} follow the header — the file is truncated or its header is damaged`,
+      `shape (${clip(shape.join(', '), 120)}) of ${descr} needs ${length} bytes of data but only ${totalSize - dataOffset} follow the header — the file is truncated or its header is damaged`,
     );
   }
   return { dtype, descr, littleEndian, itemSize, fortranOrder, shape, dataOffset, dataLength: Number(length) };

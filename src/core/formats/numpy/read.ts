@@ -9,6 +9,7 @@ import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { classifyVariable } from '../../model/naming';
 import { npyPreambleLength, npyToValue, parseNpyHeader, type NpyHeader } from './npy';
 import { entryDataOffset, readEntry, readEntryPrefix, readZipDirectory, type ZipEntry } from '../../io/zip';
+import { clip, listSome } from '../../io/untrusted';
 
 interface Located {
   header: NpyHeader;
@@ -31,7 +32,7 @@ function build(format: 'npy' | 'npz', label: string, files: string[], located: M
   const tensors = [...located.entries()].map(([name, l]) => info(name, l.header));
   const get = (name: string) => {
     const l = located.get(name);
-    if (!l) throw new GraftError('not-found', label, `no array named ${name}`);
+    if (!l) throw new GraftError('not-found', label, `no array named ${clip(name)}`);
     return l;
   };
   return {
@@ -68,7 +69,7 @@ export async function openNpyFiles(sources: readonly ByteSource[], label?: strin
     const header = await npyHeaderFromSource(source);
     const name = arrayName(source.path);
     if (located.has(name)) {
-      warnings.push(`${source.path}: another file also holds an array named ${name}; the first is used`);
+      warnings.push(`${source.path}: another file also holds an array named ${clip(name)}; the first is used`);
       continue;
     }
     warnings.push(...notes(name, header));
@@ -89,13 +90,16 @@ export async function openNpz(source: ByteSource): Promise<Checkpoint> {
   const entries = await readZipDirectory(source);
   const located = new Map<string, Located>();
   const warnings: string[] = [];
+  const others: string[] = [];
+  const twice: string[] = [];
   for (const entry of entries) {
     if (entry.name.endsWith('/')) continue;
     if (!entry.name.endsWith('.npy')) {
-      warnings.push(`${basename(source.path)}: member ${entry.name} is not a .npy array; it is left out`);
+      others.push(entry.name);
       continue;
     }
     const name = entry.name.slice(0, -4);
+    if (located.has(name)) twice.push(entry.name);
     const header = await memberHeader(source, entry);
     warnings.push(...notes(name, header));
     let readRaw: () => Promise<Uint8Array>;
@@ -107,5 +111,8 @@ export async function openNpz(source: ByteSource): Promise<Checkpoint> {
     }
     located.set(name, { header, readRaw });
   }
+  // One line per kind, however many members the directory lists.
+  if (others.length > 0) warnings.push(`${basename(source.path)}: member${others.length > 1 ? 's' : ''} ${listSome(others)} ${others.length > 1 ? 'are not .npy arrays; they are' : 'is not a .npy array; it is'} left out`);
+  if (twice.length > 0) warnings.push(`${basename(source.path)}: member${twice.length > 1 ? 's' : ''} ${listSome(twice)} repeat${twice.length > 1 ? '' : 's'} an earlier member's name; the last is used, as numpy.load does`);
   return build('npz', source.path, [source.path], located, warnings);
 }
