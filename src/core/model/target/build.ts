@@ -186,6 +186,16 @@ function unbuiltOf(ctx: BuildContext): NonNullable<TargetModel['unbuilt']> {
     .map(([layer, f]) => ({ layer, className: f.className, reason: f.reason ?? 'Graft could not build it' }));
 }
 
+/** TF.js' own messages quote a layer's config whole; a hostile config makes them, and their number, unbounded. */
+const MAX_SENTENCE = 1000;
+const MAX_WARNINGS = 100;
+
+function boundedWarnings(warnings: readonly string[]): string[] {
+  const kept = warnings.slice(0, MAX_WARNINGS).map((w) => clip(w, MAX_SENTENCE));
+  if (warnings.length > MAX_WARNINGS) kept.push(`… and ${warnings.length - MAX_WARNINGS} more warnings about this model`);
+  return kept;
+}
+
 function makeTarget(source: TargetModel['source'], label: string, variables: TargetVariable[], warnings: string[], unbuilt: TargetModel['unbuilt'] = []): TargetModel {
   const byName = new Map(variables.map((v) => [v.name, v]));
   for (const v of variables) {
@@ -200,8 +210,8 @@ function makeTarget(source: TargetModel['source'], label: string, variables: Tar
     source,
     label,
     variables,
-    warnings,
-    ...(unbuilt.length > 0 && { unbuilt }),
+    warnings: boundedWarnings(warnings),
+    ...(unbuilt.length > 0 && { unbuilt: unbuilt.map((u) => ({ layer: clip(u.layer), className: clip(u.className), reason: clip(u.reason, MAX_SENTENCE) })) }),
     async defaultValue(name, seed) {
       const v = byName.get(name);
       if (!v) throw new GraftError('not-found', label, `the new model has no variable named ${name}`);

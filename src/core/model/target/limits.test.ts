@@ -60,6 +60,18 @@ describe('new-model JSON limits', () => {
     expect(await refusal(build(dense(1e12)))).toMatch(/^model\.json: variable d\/kernel has shape \[4,1000000000000\], 4\.00e\+12 values of float32/);
   });
 
+  it('bounds the length and number of warnings a hostile config makes TF.js write', async () => {
+    const junk = 'x'.repeat(20_000);
+    const layers = Array.from({ length: 120 }, (_, i) => `{"class_name":"Dense","config":{"name":"d${i}","units":2,"kernel_initializer":"${junk}${i}"}}`);
+    const t0 = performance.now();
+    const t = await build(`{"class_name":"Sequential","config":{"name":"s","layers":[{"class_name":"InputLayer","config":{"batch_input_shape":[null,4],"name":"in"}},${layers.join(',')}]},"keras_version":"2.15.0"}`);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const sentences = [...t.warnings, ...(t.unbuilt ?? []).map((u) => u.reason)];
+    expect(sentences.join('')).toContain('xxxx'); // TF.js' message quoting the config is there, cut short
+    expect(Math.max(...sentences.map((w) => w.length))).toBeLessThan(1100);
+    expect(t.warnings.length).toBeLessThanOrEqual(101);
+  });
+
   it('keeps real shapes and counts bytes by dtype', async () => {
     expect(shapeProblem([], 'float32')).toBeUndefined();
     expect(shapeProblem([0, 5], 'float32')).toBeUndefined();
