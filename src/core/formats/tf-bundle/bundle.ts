@@ -9,8 +9,8 @@ import { clip, listSome } from '../../io/untrusted';
 import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { ELEMENT_SIZE, type DType } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
-import { Cursor } from './cursor';
-import { crc32c, unmaskCrc, u32le } from './crc32c';
+import { unmaskCrc } from './crc32c';
+import { hex, overlaps, readChecksummed, variantCrc } from './stored-bytes';
 import { dataFileName } from './naming';
 import { MAX_GRAPH_PATH, namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
 import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry, type BundleHeader } from './protos';
@@ -334,86 +334,3 @@ export async function openTfBundle(
     },
   };
 }
-
-/**
- * Tensors read into a caller's buffer are read in pieces of this size (or the source's own `pieceBytes`), each
- * checksummed while the next is read.
- */
-const PIECE = 1 << 20;
-
-/**
- * `size` bytes at `offset` and their CRC32C. Into a caller's buffer (the engine's reusable ones), piece by piece so
- * that checksumming overlaps reading; a source that ignores `into` has its pieces copied there.
- */
-async function readChecksummed(shard: ByteSource, offset: number, size: number, into?: Uint8Array): Promise<{ bytes: Uint8Array; crc: number }> {
-  const step = shard.pieceBytes ?? PIECE;
-  if (!into || size <= step) {
-    const bytes = await shard.read(offset, size, into);
-    return { bytes, crc: crc32c(bytes) };
-  }
-  const out = into.subarray(0, size);
-  const piece = (at: number) => {
-    const p = shard.read(offset + at, Math.min(step, size - at), out.subarray(at, at + step));
-    p.catch(() => undefined); // awaited below
-    return p;
-  };
-  let crc = 0;
-  let next = piece(0);
-  for (let at = 0; at < size; ) {
-    const got = await next;
-    const n = Math.min(step, size - at);
-    // A short read (the file shrank) gives fewer bytes, whose CRC then fails the check, as a whole read would.
-    if (got.byteLength !== n) return { bytes: out.subarray(0, at + got.byteLength), crc: crc32c(got, crc) };
-    if (got.buffer !== out.buffer || got.byteOffset !== out.byteOffset + at) out.set(got, at);
-    if (at + n < size) next = piece(at + n);
-    crc = crc32c(out.subarray(at, at + n), crc);
-    at += n;
-  }
-  return { bytes: out, crc };
-}
-
-/** TF never stores two tensors on the same bytes; overlapping ranges mean a damaged or hand-made index. */
-function overlaps(entries: Map<string, BundleEntry>, sliceEntries: Map<string, BundleEntry[]>, shardPath: (id: number) => string): string[] {
-  const ranges: { shard: number; start: number; end: number; name: string }[] = [];
-  for (const [name, e] of entries) {
-    for (const part of sliceEntries.get(name) ?? [e]) {
-      if (part.size > 0) ranges.push({ shard: part.shardId, start: part.offset, end: part.offset + part.size, name });
-    }
-  }
-  ranges.sort((a, b) => a.shard - b.shard || a.start - b.start);
-  const out: string[] = [];
-  let count = 0;
-  for (let i = 1; i < ranges.length; i++) {
-    const a = ranges[i - 1]!;
-    const b = ranges[i]!;
-    if (a.shard === b.shard && b.start < a.end && ++count <= 3) {
-      out.push(`${shardPath(b.shard)}: tensors "${clip(a.name)}" and "${clip(b.name)}" overlap at bytes ${b.start}..${Math.min(a.end, b.end)} — the index may be damaged`);
-    }
-  }
-  if (count > 3) out.push(`${count - 3} more pairs of tensors overlap`);
-  return out;
-}
-
-/** The CRC TF computes over a DT_VARIANT tensor (tensor_bundle.cc, ReadVariantTensor). */
-function variantCrc(bytes: Uint8Array, count: number, file: string, name: string, offset: number): number {
-  const c = new Cursor(bytes, file, offset, `variant tensor "${clip(name)}"`);
-  let crc = 0;
-  for (let i = 0; i < count; i++) {
-    const len = c.varint(64, `the length of element ${i}`);
-    const len64 = new Uint8Array(8);
-    new DataView(len64.buffer).setBigUint64(0, BigInt(len), true);
-    crc = crc32c(len64, crc);
-    crc = crc32c(c.take(len, `element ${i}`), crc);
-    const check = c.fixed32(`the checksum after element ${i}`);
-    if (unmaskCrc(check) !== crc) {
-      throw new GraftError('tensor-checksum', file, `variant tensor "${clip(name)}" at offset ${offset}: the checksum after element ${i} does not match — the data file is damaged`);
-    }
-    crc = crc32c(u32le(check), crc);
-  }
-  return crc;
-}
-
-function hex(v: number): string {
-  return `0x${v.toString(16).padStart(8, '0')}`;
-}
-
