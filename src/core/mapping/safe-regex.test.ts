@@ -49,6 +49,8 @@ describe('rename rules on RE2', () => {
   it('refuses what RE2 cannot run in linear time, with a sentence', () => {
     for (const p of ['(?=kernel)', '(a)\\1', '(?<!x)a', 'a{2000}', 'x'.repeat(5000)]) expect(regexProblem(p)).toMatch(/./);
     expect(regexProblem('^(.*)/W$')).toBeUndefined();
+    // JavaScript spellings with RE2 equivalents are accepted.
+    expect(compileRules([{ kind: 'regex', from: '^caf\\u00e9/([^]*)$', to: 'cafe/$1' }])[0]!.apply('café/kernel')).toBe('cafe/kernel');
     expect(thrown(() => parseRecipe({ version: 1, rules: [{ kind: 'regex', from: 'kernel(?=/)', to: 'x' }] })).message)
       .toMatch(/recipe rules\[0\]\.from: not a regular expression Graft can run in linear time .*lookarounds/);
     expect(thrown(() => parseRuleArg('re:(a)\\1=b')).message).toMatch(/rule 1: .* is not a regular expression Graft can run/);

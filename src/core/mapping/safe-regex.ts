@@ -30,6 +30,11 @@ export function compileSafeRegex(pattern: string): RE2JS {
   }
   try {
     return RE2JS.compile(pattern);
+  } catch {
+    // JavaScript spellings RE2 lacks (`\u00e9`, `[^]`, `\cA`) have RE2 equivalents; translated, they are accepted.
+  }
+  try {
+    return RE2JS.compile(RE2JS.translateRegExp(pattern));
   } catch (e) {
     const why = (e as Error).message.replace(/^error parsing regexp: /, '');
     throw new Error(`not a regular expression Graft can run in linear time (RE2 syntax: no lookarounds or backreferences, repeats up to {1000}): ${clip(why)}`, { cause: e });
