@@ -36,7 +36,10 @@ function unquote(s: string): string {
 export function parseCheckpointState(text: string): string[] {
   let model: string | undefined;
   const all: string[] = [];
-  for (const m of text.matchAll(/^\s*(model_checkpoint_path|all_model_checkpoint_paths)\s*:\s*"((?:[^"\\]|\\.)*)"/gm)) {
+  // Line by line: a multiline `^\s*` would rescan every run of blank lines from each of its lines (quadratic).
+  for (const line of text.split('\n')) {
+    const m = /^[ \t\r\f\v]*(model_checkpoint_path|all_model_checkpoint_paths)[ \t\r]*:[ \t\r]*"((?:[^"\\]|\\.)*)"/.exec(line);
+    if (!m) continue;
     const value = unquote(m[2]!);
     if (m[1] === 'model_checkpoint_path') model ??= value;
     else all.push(value);

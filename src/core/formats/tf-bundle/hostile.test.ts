@@ -7,6 +7,7 @@ import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { built, f32 } from './builders.test-util';
 import { openTfBundle } from './bundle';
+import { parseCheckpointState } from './detect';
 import { dataFileName } from './naming';
 import { MAX_GRAPH_PATH, namesFromObjectGraph, OBJECT_GRAPH_KEY } from './object-graph';
 import { dtypeToCode, encodeEntry, encodeHeader, encodeObjectGraph, type ObjectGraph, type SliceExtent } from './protos';
@@ -171,5 +172,14 @@ describe('file-supplied names in error sentences', () => {
     expect(e.code).toBe('corrupt');
     expect(e.message.length).toBeLessThan(1000);
     expect(e.message).toMatch(/100000 characters/);
+  });
+});
+
+describe('a `checkpoint` state file of blank lines', () => {
+  it('is parsed in linear time (a multiline regex took ~2 s per 32k lines, quadratically more beyond)', () => {
+    const text = `${'\n'.repeat(1 << 20)}model_checkpoint_path: "ck-2"\nall_model_checkpoint_paths: "ck-1"\n  all_model_checkpoint_paths: "ck-2"`;
+    const t0 = performance.now();
+    expect(parseCheckpointState(text)).toEqual(['ck-2', 'ck-2', 'ck-1']);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
