@@ -1,5 +1,6 @@
 import { toErrorData } from '../core/errors';
 import { applyCommand } from './apply';
+import { installH5Watchdog } from './h5-watchdog';
 import { inspectCommand } from './inspect';
 import { matchCommand } from './match';
 
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+installH5Watchdog();
 process.exitCode = await main(process.argv.slice(2)).catch((e: unknown) => {
   console.error(`graft: ${toErrorData(e).message}`);
   return 1;

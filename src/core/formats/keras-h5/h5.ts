@@ -124,7 +124,7 @@ export function setH5Watchdog(w: H5Watchdog | null): void {
 
 /** The sentence a watchdog gives (with the file as GraftError's `file`). */
 export function h5TimeoutSentence(limitMs = H5_TIME_LIMIT_MS): string {
-  return `reading took longer than ${Math.round(limitMs / 1000)} s inside the HDF5 library and was stopped; the file is probably damaged`;
+  return `reading took longer than ${Number((limitMs / 1000).toFixed(1))} s inside the HDF5 library and was stopped; the file is probably damaged`;
 }
 
 /** Runs HDF5 work under the watchdog. Nested calls share the outer one's watch. */
