@@ -10,7 +10,7 @@ import { GraftError } from '../src/core/errors';
 import { pythonScript } from '../src/core/export/python';
 import { memorySource, type ByteSource } from '../src/core/io/byte-source';
 import { MemoryFolder } from '../src/core/io/output';
-import { openNewModel, type NewModel } from '../src/core/formats/new-model';
+import { checkpointTarget, openNewModel } from '../src/core/formats/new-model';
 import { listCandidates, openCheckpoint } from '../src/core/formats/registry';
 import { OUTPUT_FORMATS, type OutputFormat } from '../src/core/formats/writers';
 import { autoMatch, emptyRecipe, parseRecipeText, type Confidence } from '../src/core/mapping';
@@ -85,7 +85,7 @@ async function readAll(ck: Checkpoint): Promise<void> {
   if (first) throw first;
 }
 
-/** Detect, open each candidate (as the old side, and as the new model's template), list, read every tensor. */
+/** Detect, open each candidate (as the old side and as the new model's template), list, read every tensor. */
 async function checkpointInput(input: Input): Promise<void> {
   const files = sources(input.files);
   const candidates = await listCandidates(files);
@@ -93,20 +93,19 @@ async function checkpointInput(input: Input): Promise<void> {
     await openCheckpoint(files);
     return;
   }
+  // openNewModel(files, {as: 'checkpoint'}) is openCheckpoint then checkpointTarget: the same calls, one open.
   for (const c of candidates.slice(0, 4)) {
-    const old = await openCheckpoint(files, c.id);
+    const checkpoint = await openCheckpoint(files, c.id);
     try {
-      await readAll(old);
+      let typed: GraftError | undefined;
+      await readAll(checkpoint).catch((e: unknown) => {
+        if (!(e instanceof GraftError)) throw e;
+        typed = e;
+      });
+      checkWarnings('new model', (await checkpointTarget(checkpoint)).warnings);
+      if (typed) throw typed;
     } finally {
-      old.close?.();
-    }
-    let model: NewModel | undefined;
-    try {
-      model = await openNewModel(files, { as: 'checkpoint', candidateId: c.id });
-      checkWarnings('new model', model.target.warnings);
-      await readAll(model.checkpoint!);
-    } finally {
-      model?.checkpoint?.close?.();
+      checkpoint.close?.();
     }
   }
 }
