@@ -20,7 +20,7 @@ function safetensors(tensors: Record<string, number[]>): Uint8Array {
   return Uint8Array.from([...length, ...json, ...parts.flatMap((p) => [...p])]);
 }
 
-// d1 widened from 3 to 5 units; `out` reads them.
+// d1 widened from 3 to 5 units, `ins` inserted after it; `out` reads the widened units through it.
 const NEW_MODEL = JSON.stringify({
   class_name: 'Sequential',
   config: {
@@ -28,6 +28,7 @@ const NEW_MODEL = JSON.stringify({
     layers: [
       { class_name: 'InputLayer', config: { batch_input_shape: [null, 4], dtype: 'float32', name: 'x' } },
       { class_name: 'Dense', config: { name: 'd1', units: 5, activation: 'relu', use_bias: true } },
+      { class_name: 'Dense', config: { name: 'ins', units: 5, activation: 'linear', use_bias: true } },
       { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'linear', use_bias: true } },
     ],
   },
@@ -40,9 +41,9 @@ test('keep the function: a widened kernel offers Net2Net growth, previews what c
   await dropFiles(page, [{ path: 'new.json', bytes: new TextEncoder().encode(NEW_MODEL) }], '[data-testid="slot-new"]');
   await expect(page.getByTestId('canvas')).toBeVisible(FIRST_LOAD);
 
-  // An unchanged kernel has no such action; the widened one has.
-  await page.getByTestId('node-new-out/bias').click();
-  await expect(page.getByTestId('tensor-name')).toHaveText('out/bias');
+  // A bias has no such action; the widened kernel has.
+  await page.getByTestId('node-new-d1/bias').click();
+  await expect(page.getByTestId('tensor-name')).toHaveText('d1/bias');
   await expect(page.getByTestId('keep-function')).toHaveCount(0);
   await page.getByTestId('node-new-d1/kernel').click();
   await expect(page.getByTestId('tensor-name')).toHaveText('d1/kernel');
@@ -52,9 +53,20 @@ test('keep the function: a widened kernel offers Net2Net growth, previews what c
   const preview = page.getByTestId('keep-function-preview');
   await expect(preview).toContainText('d1: 3 → 5 units');
   await expect(preview).toContainText('out/kernel (divide-replicated)');
+  await expect(preview).toContainText('Inserted as identity: ins');
   await page.getByTestId('keep-function-apply').click();
   await expect(page.getByTestId('step-0')).toHaveAttribute('data-op', 'net2wider');
   await expect(page.getByTestId('edge-out/kernel')).toHaveAttribute('data-status', 'transformed');
+
+  // The inserted layer's kernel is made by its step, and its preview shows the identity's values.
+  await page.getByTestId('node-new-ins/kernel').click();
+  await expect(page.getByTestId('tensor-name')).toHaveText('ins/kernel');
+  await expect(page.getByTestId('inspector-made')).toBeVisible();
+  await expect(page.getByTestId('step-0')).toHaveAttribute('data-op', 'identity');
+  await expect(page.getByTestId('inspector-status')).toHaveAttribute('data-status', 'transformed');
+  await expect(page.getByTestId('preview-after-stats')).toContainText('max 1 · mean 0.2 · zeros 20');
+  await page.getByTestId('node-new-d1/kernel').click();
+  await expect(page.getByTestId('tensor-name')).toHaveText('d1/kernel');
 
   // One undo step takes the whole change back.
   await page.keyboard.press('Control+z');

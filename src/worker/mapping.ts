@@ -81,7 +81,8 @@ export async function previewEntry(
   const { old: o, target } = both(old, neu);
   const checkpoint = o.checkpoint;
   const before: InspectResult[] = [];
-  if (entry.status === 'initialised' || entry.from.length === 0) {
+  // A link with no source but a value-making first step (identity, constant) runs its chain like any other.
+  if (entry.status === 'initialised' || (entry.from.length === 0 && entry.status !== 'transformed')) {
     const after = entry.fill === 'zeros' ? zeros(entry, view) : await inspectSlot(neu!, entry.to, view, seed);
     return { id, before, after };
   }

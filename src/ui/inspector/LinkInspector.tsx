@@ -13,6 +13,7 @@ function Sources({ entry }: { entry: PlanEntry }) {
   const removeSource = useGraft((s) => s.removeSource);
   const select = useGraft((s) => s.select);
   const from = entry.from.length ? entry.from : (entry.pending?.from ?? []);
+  if (from.length === 0 && entry.transforms.length > 0) return <p className="muted small" data-testid="inspector-made">No old variable: its first step makes the value (a layer inserted to keep the function).</p>;
   if (from.length === 0) return <p className="muted small">No old variable is linked: drag one onto it on the canvas.</p>;
   return (
     <ul className="sources">
@@ -41,7 +42,7 @@ function Sources({ entry }: { entry: PlanEntry }) {
 function Steps({ entry }: { entry: PlanEntry }) {
   const setTransforms = useGraft((s) => s.setTransforms);
   const transforms = entry.transforms.length || !entry.pending ? entry.transforms : entry.pending.transforms;
-  if (entry.from.length === 0 && !entry.pending) return null;
+  if (entry.from.length === 0 && !entry.pending && entry.transforms.length === 0) return null;
   const failedAt = entry.status === 'incompatible' ? entry.steps.length : -1;
   const update = (next: Transform[]) => setTransforms(entry.to, next);
   return (

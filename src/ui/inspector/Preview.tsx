@@ -73,7 +73,7 @@ export function Preview({ entry }: { entry: PlanEntry }) {
             />
           ))}
           {result.after ? (
-            <Values title={target.from.length ? 'After (what the new model gets)' : 'Filled with (no link)'} result={result.after} testId="preview-after" shape={target.shape} picker={pickerSide === 'after'} />
+            <Values title={target.from.length || target.transforms.length ? 'After (what the new model gets)' : 'Filled with (no link)'} result={result.after} testId="preview-after" shape={target.shape} picker={pickerSide === 'after'} />
           ) : (
             <p className="muted small">No result: this link does not fit yet.</p>
           )}
