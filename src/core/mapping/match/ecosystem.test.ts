@@ -102,6 +102,38 @@ describe('Keras ↔ PyTorch by layer kind and layout', () => {
     expect(links.find((l) => l.to === 'module.fc2.weight')?.reason).toContain('in model order');
   });
 
+  it('pairs a Bidirectional LSTM\'s halves by direction, whatever the name order, and stacked torch layers in order', () => {
+    const lstm = (scope: string, input: number) => [tensor(`${scope}/kernel`, [input, 8]), tensor(`${scope}/recurrent_kernel`, [2, 8]), tensor(`${scope}/bias`, [8])];
+    const old = [...lstm('bidirectional/backward_lstm', 3), ...lstm('bidirectional/forward_lstm', 3), ...lstm('lstm_2', 4)];
+    const torchLstm = (suffix: string, input: number) => [tensor(`rnn.weight_ih_${suffix}`, [8, input]), tensor(`rnn.weight_hh_${suffix}`, [8, 2]), tensor(`rnn.bias_ih_${suffix}`, [8]), tensor(`rnn.bias_hh_${suffix}`, [8])];
+    const neu = [...torchLstm('l0', 3), ...torchLstm('l0_reverse', 3), ...torchLstm('l1', 4)];
+    const { links } = run(old, templateOf(neu));
+    const from = Object.fromEntries(links.map((l) => [l.to, l.from.join('+')]));
+    expect(from['rnn.weight_ih_l0']).toBe('bidirectional/forward_lstm/kernel');
+    expect(from['rnn.weight_ih_l0_reverse']).toBe('bidirectional/backward_lstm/kernel');
+    expect(from['rnn.weight_hh_l1']).toBe('lstm_2/recurrent_kernel');
+    expect(links).toHaveLength(12);
+  });
+
+  it('fuses a Keras MultiHeadAttention\'s query/key/value into nn.MultiheadAttention\'s in_proj and splits it back', () => {
+    const parts = ['query', 'key', 'value'];
+    const keras3 = [...parts, 'output'].flatMap((p) => [
+      tensor(`layers/multi_head_attention/${p}_dense/vars/0`, p === 'output' ? [2, 4, 8] : [8, 2, 4]), tensor(`layers/multi_head_attention/${p}_dense/vars/1`, p === 'output' ? [8] : [2, 4]),
+    ]);
+    const torchMha = [tensor('attn.in_proj_weight', [24, 8]), tensor('attn.in_proj_bias', [24]), tensor('attn.out_proj.weight', [8, 8]), tensor('attn.out_proj.bias', [8])];
+    const there = chains(run(keras3, templateOf(torchMha)).links);
+    expect(there['attn.in_proj_weight']).toBe(`${parts.map((p) => `layers/multi_head_attention/${p}_dense/vars/0`).join(' + ')} | concat axis 1 → reshape [8,24] → transpose [1,0]`);
+    expect(there['attn.in_proj_bias']).toBe(`${parts.map((p) => `layers/multi_head_attention/${p}_dense/vars/1`).join(' + ')} | concat axis 0 → reshape [24]`);
+    expect(there['attn.out_proj.weight']).toBe('layers/multi_head_attention/output_dense/vars/0 | reshape [8,8] → transpose [1,0]');
+    const json = ['query', 'key', 'value', 'attention_output'].flatMap((p, i) => [
+      variable(`mha/${p}/kernel`, i === 3 ? [2, 4, 8] : [8, 2, 4], { layer: 'mha', weightIndex: 2 * i }), variable(`mha/${p}/bias`, i === 3 ? [8] : [2, 4], { layer: 'mha', weightIndex: 2 * i + 1 }),
+    ]);
+    const back = run(torchMha, model(json));
+    expect(chains(back.links)['mha/key/kernel']).toBe('attn.in_proj_weight | split axis 0 [8,8,8] #1 → transpose [1,0] → reshape [8,2,4]');
+    expect(chains(back.links)['mha/value/bias']).toBe('attn.in_proj_bias | split axis 0 [8,8,8] #2 → reshape [2,4]');
+    expect(back.plan.summary).toMatchObject({ transformed: 7, exact: 1, unused: 0 });
+  });
+
   it('leaves a Keras GRU with reset_after=False unlinked (torch has no such GRU), and a bias-less Linear off a Dense with bias', () => {
     const old = [tensor('gru/kernel', [3, 15]), tensor('gru/recurrent_kernel', [5, 15]), tensor('gru/bias', [15]), tensor('dense/kernel', [5, 2]), tensor('dense/bias', [2])];
     const neu = [tensor('gru.weight_ih_l0', [15, 3]), tensor('gru.weight_hh_l0', [15, 5]), tensor('gru.bias_ih_l0', [15]), tensor('gru.bias_hh_l0', [15]), tensor('head.weight', [2, 5])];

@@ -15,6 +15,9 @@ export type Ecosystem = 'torch' | 'keras';
 
 const TORCH_ATTR = /^(weight|bias|running_mean|running_var)$/;
 const TORCH_RECURRENT = /^(weight|bias)_(ih|hh)_l(\d+)(_reverse)?$/;
+const TORCH_FUSED = /^in_proj_(weight|bias)$/;
+// Keras MultiHeadAttention's projections: `mha/query` in a model JSON, `multi_head_attention/query_dense` in .weights.h5.
+const KERAS_QKV = /^(.*)\/(query|key|value)(_dense)?$/;
 const KERAS_SLOTS = new Set(['kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'embeddings', 'recurrent_kernel', 'depthwise_kernel']);
 
 interface Named {
@@ -28,9 +31,11 @@ interface Named {
 function torchSlot(name: string): { module: string; slot: string } | null {
   if (name.includes('/')) return null;
   const at = name.lastIndexOf('.');
-  if (at <= 0) return null;
-  const module = name.slice(0, at);
+  const module = name.slice(0, Math.max(at, 0));
   const attr = name.slice(at + 1);
+  // nn.MultiheadAttention's fused projection: also at the top level, as a bare nn.MultiheadAttention saves it.
+  if (TORCH_FUSED.test(attr)) return { module, slot: attr };
+  if (at <= 0) return null;
   const rec = TORCH_RECURRENT.exec(attr);
   if (rec) return { module: `${module}.l${rec[3]}${rec[4] ?? ''}`, slot: `${rec[1]}_${rec[2]}` };
   return TORCH_ATTR.test(attr) ? { module, slot: attr } : null;
@@ -41,7 +46,7 @@ export function ecosystemOf(vars: readonly Named[]): Ecosystem | undefined {
   const weights = vars.filter((v) => v.kind === 'weight');
   if (weights.length === 0) return undefined;
   const torch = weights.filter((v) => torchSlot(v.name)).length;
-  const keras = weights.filter((v, i) => !torchSlot(v.name) && v.name.includes('/') && KERAS_SLOTS.has(viewOf(v as TensorInfo, i).slot)).length;
+  const keras = weights.filter((v, i) => !torchSlot(v.name) && v.name.includes('/') && kerasSlot(v, i, false)).length;
   if (torch >= 0.8 * weights.length) return 'torch';
   if (keras >= 0.8 * weights.length) return 'keras';
   return undefined;
@@ -54,6 +59,19 @@ function comparePosition(a: number[] | undefined, b: number[] | undefined): numb
   const y = b ?? [];
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
   return x.length - y.length;
+}
+
+// Keras 3 `.weights.h5` keeps a MultiHeadAttention's projections as sublayers: `layers/mha/query_dense/vars/0`.
+const KERAS3_SUBLAYER = /^(?:.*\/)?layers\/(.+\/(?:query|key|value|output)_dense)\/vars\/([01])$/;
+
+/** A Keras variable's layer (its own scope: query, key and value are layers of their own here) and slot. */
+function kerasSlot(v: Named, i: number, ordered: boolean): { id: string; slot: string; position?: number[] } | null {
+  const sub = KERAS3_SUBLAYER.exec(v.name);
+  if (sub) return { id: sub[1]!, slot: sub[2] === '0' ? 'kernel' : 'bias' };
+  const view = viewOf(v as TensorInfo, i, ordered ? { ordinal: i } : {});
+  if (!KERAS_SLOTS.has(view.slot)) return null;
+  const id = view.readable.includes('/') ? view.readable.slice(0, view.readable.lastIndexOf('/')) : view.layer;
+  return { id, slot: view.slot, ...(view.position ? { position: view.position } : {}) };
 }
 
 /** A side's layers in model order: creation order where known (a model JSON), else natural name order. */
@@ -69,26 +87,51 @@ function unitsOf(vars: readonly Named[], eco: Ecosystem, skip: ReadonlySet<strin
       if (!t) return;
       ({ module: id, slot } = t);
     } else {
-      const view = viewOf(v as TensorInfo, i, ordered ? { ordinal: i } : {});
-      if (!KERAS_SLOTS.has(view.slot)) return;
-      id = view.layer;
-      slot = view.slot;
-      position = view.position;
+      const k = kerasSlot(v, i, ordered);
+      if (!k) return;
+      ({ id, slot, position } = k);
     }
     const unit = units.get(id) ?? { id, slots: new Map(), ...(position ? { position } : {}) };
     if (unit.slots.has(slot)) return; // two variables claim one slot: not a layer this stage understands
     unit.slots.set(slot, { name: v.name, shape: v.shape, dtype: v.dtype });
     units.set(id, unit);
   });
-  const list = [...units.values()];
+  const list = eco === 'keras' ? fuseAttention([...units.values()]) : [...units.values()];
   const byPosition = list.every((u) => u.position);
   return list.sort((a, b) => (byPosition ? comparePosition(a.position, b.position) : 0) || naturalCompare(a.id, b.id));
+}
+
+/** A Keras MultiHeadAttention's query, key and value layers as one layer (slots `query_kernel`…), as torch keeps them. */
+function fuseAttention<U extends Unit & { position?: number[] }>(units: U[]): U[] {
+  const parts = new Map<string, U[]>();
+  for (const u of units) {
+    const m = KERAS_QKV.exec(u.id);
+    if (m) parts.set(m[1]!, [...(parts.get(m[1]!) ?? []), u]);
+  }
+  const fused = new Set<U>();
+  const out: U[] = [];
+  for (const u of units) {
+    const parent = KERAS_QKV.exec(u.id)?.[1];
+    const group = parent === undefined ? undefined : parts.get(parent);
+    if (!group || group.length !== 3 || new Set(group.map((g) => KERAS_QKV.exec(g.id)![2])).size !== 3) {
+      out.push(u);
+      continue;
+    }
+    if (fused.has(group[0]!)) continue;
+    group.forEach((g) => fused.add(g));
+    const slots = new Map(group.flatMap((g) => [...g.slots].map(([slot, v]) => [`${KERAS_QKV.exec(g.id)![2]}_${slot}`, v] as const)));
+    out.push({ ...u, id: parent!, slots });
+  }
+  return out;
 }
 
 /** The moves of a layer pair with the variables' names, if every variable of both layers takes part and fits. */
 function fit(keras: Unit, torch: Unit, toTorch: boolean): Move[] | null {
   const kind = kerasKind(keras);
   if (!kind) return null;
+  // A Bidirectional's two halves have one shape: only the direction tells torch's `_reverse` layer from the forward one.
+  const direction = /(^|\/)(forward|backward)_/.exec(keras.id)?.[2];
+  if (direction && (direction === 'backward') !== torch.id.endsWith('_reverse')) return null;
   const all = movesFor(kind, keras);
   if (!all) return null;
   const [src, dst] = toTorch ? [keras, torch] : [torch, keras];
@@ -151,7 +194,7 @@ export function linksAcrossEcosystems(olds: readonly TensorInfo[], news: readonl
   for (const p of pairs) {
     const [src, dst] = toTorch ? [p.keras, p.torch] : [p.torch, p.keras];
     const module = p.torch.id.replace(/\.l(\d+)(_reverse)?$/, '');
-    const layer = `Keras ${KIND_LABEL[kerasKind(p.keras)!]} \`${p.keras.id}\` ↔ torch \`${module}\` (${p.how})`;
+    const layer = `Keras ${KIND_LABEL[kerasKind(p.keras)!]} \`${p.keras.id}\` ↔ torch ${module ? `\`${module}\`` : 'top-level module'} (${p.how})`;
     // As the name stage rates them: a copy between layers of the same name is sure, a conversion likely.
     const sameName = module.replaceAll('.', '/') === p.keras.id;
     for (const m of p.moves) {

@@ -33,15 +33,16 @@ export interface Move {
   note: string;
 }
 
-export type KerasKind = 'dense' | 'conv' | 'depthwise' | 'batchnorm' | 'norm' | 'embedding' | 'recurrent';
+export type KerasKind = 'dense' | 'conv' | 'depthwise' | 'batchnorm' | 'norm' | 'embedding' | 'recurrent' | 'attention' | 'projection';
 
 export const KIND_LABEL: Record<KerasKind, string> = {
   dense: 'Dense', conv: 'Conv', depthwise: 'DepthwiseConv', batchnorm: 'BatchNormalization', norm: 'LayerNormalization',
-  embedding: 'Embedding', recurrent: 'recurrent layer',
+  embedding: 'Embedding', recurrent: 'recurrent layer', attention: 'MultiHeadAttention', projection: 'MultiHeadAttention output',
 };
 
 export function kerasKind(u: Unit): KerasKind | undefined {
   const s = u.slots;
+  if (s.has('query_kernel')) return 'attention';
   if (s.has('embeddings')) return 'embedding';
   if (s.has('depthwise_kernel')) return 'depthwise';
   if (s.has('recurrent_kernel')) return 'recurrent';
@@ -49,6 +50,7 @@ export function kerasKind(u: Unit): KerasKind | undefined {
   if (s.has('gamma') || s.has('beta')) return 'norm';
   const k = s.get('kernel');
   if (!k) return undefined;
+  if (k.shape.length === 3 && /(^|\/)(attention_output|output_dense)$/.test(u.id)) return 'projection';
   return k.shape.length === 2 ? 'dense' : k.shape.length >= 3 ? 'conv' : undefined;
 }
 
@@ -129,6 +131,42 @@ function recurrent(keras: Unit): Moves | null {
   return { toTorch, toKeras };
 }
 
+/**
+ * Keras' query/key/value kernels [d,heads,head] ↔ nn.MultiheadAttention's in_proj_weight [3e,d] (rows: q, k, v; within
+ * each, head-major as torch splits them into heads): concatenated along the heads, flattened, transposed; and back.
+ */
+function attention(keras: Unit): Moves | null {
+  const q = keras.slots.get('query_kernel')?.shape;
+  if (q?.length !== 3) return null;
+  const [d, heads, head] = q as [number, number, number];
+  const e = heads * head;
+  const parts = ['query', 'key', 'value'];
+  const toTorch: Move[] = [
+    {
+      from: parts.map((p) => `${p}_kernel`), to: 'in_proj_weight', note: 'query/key/value kernels [d,heads,head] → in_proj_weight [3·heads·head,d]: concat, reshape, transpose',
+      transforms: [{ op: 'concat', axis: 1 }, { op: 'reshape', shape: [d, 3 * e] }, { op: 'transpose', perm: [1, 0] }],
+    },
+    { from: parts.map((p) => `${p}_bias`), to: 'in_proj_bias', transforms: [{ op: 'concat', axis: 0 }, { op: 'reshape', shape: [3 * e] }], note: 'query/key/value biases → in_proj_bias: concat, reshape' },
+  ];
+  const toKeras: Move[] = parts.flatMap((p, index) => [
+    {
+      from: ['in_proj_weight'], to: `${p}_kernel`, note: `in_proj_weight rows ${index * e}..${(index + 1) * e} → ${p} kernel [d,heads,head]: split, transpose, reshape`,
+      transforms: [{ op: 'split', axis: 0, sizes: [e, e, e], index }, { op: 'transpose', perm: [1, 0] }, { op: 'reshape', shape: [d, heads, head] }],
+    },
+    { from: ['in_proj_bias'], to: `${p}_bias`, transforms: [{ op: 'split', axis: 0, sizes: [e, e, e], index }, { op: 'reshape', shape: [heads, head] }], note: `in_proj_bias → ${p} bias: split, reshape` },
+  ] satisfies Move[]);
+  return { toTorch, toKeras };
+}
+
+/** The attention output kernel [heads,head,d] ↔ out_proj.weight [d,heads·head]. */
+function projection(kernel: number[]): Moves {
+  const [heads, head, d] = kernel as [number, number, number];
+  return pairOf(
+    [{ from: ['kernel'], to: 'weight', transforms: [{ op: 'reshape', shape: [heads * head, d] }, { op: 'transpose', perm: [1, 0] }], note: 'kernel [heads,head,d] → weight [d,heads·head]: reshape, transpose' }, same('bias', 'bias')],
+    [{ from: ['weight'], to: 'kernel', transforms: [{ op: 'transpose', perm: [1, 0] }, { op: 'reshape', shape: kernel }], note: 'weight [d,heads·head] → kernel [heads,head,d]: transpose, reshape' }, same('bias', 'bias')],
+  );
+}
+
 /** The links of a Keras layer of `kind` and a torch layer, both ways; null when the pair cannot be twins. */
 export function movesFor(kind: KerasKind, keras: Unit): Moves | null {
   switch (kind) {
@@ -139,5 +177,7 @@ export function movesFor(kind: KerasKind, keras: Unit): Moves | null {
     case 'norm': return renamed([['gamma', 'weight'], ['beta', 'bias']]);
     case 'batchnorm': return renamed([['gamma', 'weight'], ['beta', 'bias'], ['moving_mean', 'running_mean'], ['moving_variance', 'running_var']]);
     case 'recurrent': return recurrent(keras);
+    case 'attention': return attention(keras);
+    case 'projection': return projection(keras.slots.get('kernel')!.shape);
   }
 }
