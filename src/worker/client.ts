@@ -1,11 +1,13 @@
 /** The page's only way to the worker: typed calls that resolve with results or reject with a WorkerError. */
 import * as Comlink from 'comlink';
 import type { GraftErrorData } from '../core/errors';
+import { h5TimeoutSentence } from '../core/formats/keras-h5/h5';
 import type { KeepFunctionOptions, KeepFunctionResult, PlanEntry, Recipe } from '../core/mapping';
 import type { ExportDone, ExportProgress, ExportRequest } from './export';
 import type {
   FileRef, InspectResult, Matched, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
 } from './protocol';
+import { h5Watch } from './h5-watch';
 
 export type {
   CandidateData, Choice, ExportDone, MatchFacts, Matched, ExportProgress, ExportRequest, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
@@ -41,16 +43,30 @@ function unwrap<T>(outcome: Outcome<T>): T {
   throw new WorkerError(outcome.error);
 }
 
-export function createWorkerClient(): GraftClient {
+interface Started {
+  worker: Worker;
+  /** The API once the worker listens. */
+  remote: Promise<Comlink.Remote<WorkerApi>>;
+  /** Rejects when the worker fails to load or crashes, or when the HDF5 watchdog ends it. */
+  ended: Promise<never>;
+  end(error: WorkerError): void;
+}
+
+function startWorker(onH5Timeout: (file: string) => void): Started {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'graft' });
   const remote = Comlink.wrap<WorkerApi>(worker);
+  let end!: (error: WorkerError) => void;
   // A worker that fails to load or crashes never answers: fail the calls instead of waiting forever.
-  const crashed = new Promise<never>((_, reject) => {
+  const ended = new Promise<never>((_, reject) => {
+    end = reject;
     worker.addEventListener('error', (e) => {
       reject(new WorkerError({ code: 'internal', file: '', message: `The background worker failed: ${e.message || 'it could not start'}` }));
     });
   });
-  crashed.catch(() => {});
+  ended.catch(() => {});
+  const watch = h5Watch(onH5Timeout);
+  worker.addEventListener('message', (e: MessageEvent) => watch.message(e.data));
+  ended.catch(() => watch.stop());
   // Calls wait for the worker's first message (worker.ts, after Comlink.expose). A module worker takes messages
   // as soon as its entry starts evaluating, but its graph holds a top-level await (tf-bundle's CRC32C
   // WebAssembly), so a call posted before the API was exposed met no listener and was lost.
@@ -62,18 +78,52 @@ export function createWorkerClient(): GraftClient {
     };
     worker.addEventListener('message', onMessage);
   });
-  const remoteReady = async () => (await Promise.race([ready, crashed]), remote);
-  const call = async <T>(p: (r: typeof remote) => Promise<Outcome<T>>): Promise<T> => unwrap(await Promise.race([remoteReady().then(p), crashed]));
+  return { worker, remote: Promise.race([ready.then(() => remote), ended]), ended, end };
+}
+
+export function createWorkerClient(): GraftClient {
+  /**
+   * What each slot opened, to open again in a fresh worker: when HDF5 hangs inside WebAssembly the worker cannot be
+   * interrupted, only terminated, and everything it held goes with it.
+   */
+  const opened: Record<SlotId, { files: FileRef[]; source: SlotSource } | null> = { old: null, new: null };
+  let reopening: Promise<void> = Promise.resolve();
+  const restart = (file: string) => {
+    const stuck = current;
+    stuck.end(new WorkerError({ code: 'corrupt', file, message: `${file}: ${h5TimeoutSentence()}` }));
+    stuck.worker.terminate();
+    current = startWorker(restart);
+    const fresh = current;
+    reopening = (async () => {
+      for (const slot of ['old', 'new'] as const) {
+        const o = opened[slot];
+        if (o) await Promise.race([fresh.remote.then((r): Promise<unknown> => r.open(slot, o.files, o.source)), fresh.ended]).catch(() => undefined);
+      }
+    })();
+  };
+  let current = startWorker(restart);
+  const call = async <T>(p: (r: Comlink.Remote<WorkerApi>) => Promise<Outcome<T>>): Promise<T> => {
+    await reopening;
+    const s = current;
+    return unwrap(await Promise.race([s.remote.then(p), s.ended]));
+  };
   return {
     route: (files, occupancy, into) => call((r) => r.route(files, occupancy, into)),
-    open: (slot, files, source) => call((r) => r.open(slot, files, source)),
-    swap: () => call((r) => r.swap()),
+    open: async (slot, files, source) => {
+      const result = await call((r) => r.open(slot, files, source));
+      opened[slot] = { files, source };
+      return result;
+    },
+    swap: async () => {
+      const result = await call((r) => r.swap());
+      [opened.old, opened.new] = [opened.new, opened.old];
+      return result;
+    },
     inspect: (slot, name, view, seed) => call((r) => r.inspect(slot, name, view, seed)),
     match: (recipe) => call((r) => r.match(recipe)),
     preview: (entry, view, seed, id) => call((r) => r.preview(entry, view, seed, id)),
-    keepFunction: (recipe, options) => call((r) => r.keepFunction(recipe, options)),
     runExport: (req, onProgress) => call((r) => r.runExport(req, onProgress && Comlink.proxy(onProgress))),
-    cancelExport: async () => (await remoteReady()).cancelExport(),
+    cancelExport: async () => (await current.remote).cancelExport(),
   };
 }
 

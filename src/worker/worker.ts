@@ -2,9 +2,11 @@
 /** The worker: keeps what each slot opened and answers the page through comlink. Parsing never runs on the page. */
 import * as Comlink from 'comlink';
 import { toErrorData } from '../core/errors';
+import { setH5Watchdog } from '../core/formats/keras-h5/h5';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';
+import { h5Reporter } from './h5-watch';
 import { keepFunctionSlots, matchAhead, matchSlotsAhead, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
@@ -71,6 +73,8 @@ const api: WorkerApi = {
   ...lazyExportMethods(() => slots),
 };
 
+// HDF5 work tells the page it runs: a hang inside WebAssembly is ended by the page terminating this worker.
+setH5Watchdog(h5Reporter((message) => self.postMessage(message)));
 Comlink.expose(api);
 // Tells the page the API listens: calls posted while a module worker still loads its chunks were seen to get lost.
 self.postMessage({ graftReady: true });
