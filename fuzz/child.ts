@@ -7,7 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { GraftError } from '../src/core/errors';
 import { loadCorpus, type Corpus } from './corpus';
-import { pythonChecker } from './python-check';
+import { OUTPUT_FORMATS } from '../src/core/formats/writers';
+import { makeInput } from './mutate';
+import { pythonChecker, type PythonChecker } from './python-check';
+import { Rng } from './rng';
 import { checkSentence, inputBytes, runInput, type Input } from './targets';
 
 export type Outcome = 'ok' | 'typed' | 'crash' | 'hang' | 'over-allocation';
@@ -41,7 +44,7 @@ function resetPeak(): boolean {
   }
 }
 
-export async function runOne(input: Input, corpus: Corpus, python: ReturnType<typeof pythonChecker>, id = 0): Promise<Result> {
+export async function runOne(input: Input, corpus: Corpus, python: PythonChecker | null, id = 0): Promise<Result> {
   const limit = memoryLimit(await inputBytes(input, corpus));
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc && process.memoryUsage().rss > 600 << 20) gc();
@@ -71,20 +74,26 @@ export async function runOne(input: Input, corpus: Corpus, python: ReturnType<ty
   return { id, outcome, ...(error && { error }), ms, grew, limit };
 }
 
-/** The first seed of each reader through the same calls, results ignored. */
-export async function warmUp(corpus: Corpus): Promise<void> {
+/**
+ * The first seed of each reader, a recipe exported to each format, and a Python case through the same calls, results
+ * ignored: lazy imports (h5wasm, TF.js, the writers) and the Python process start here, not in the first input.
+ */
+export async function warmUp(corpus: Corpus, python: PythonChecker | null): Promise<void> {
   for (const [reader, seeds] of corpus.seeds) {
     const seed = seeds[0];
     if (seed) await runInput({ reader, files: seed.files }, corpus, null).catch(() => undefined);
   }
   for (let i = 0; i < corpus.pairs.length; i++) await inputBytes({ reader: 'recipe', files: [], pair: i }, corpus).catch(() => undefined);
+  const recipe = { path: 'recipe.json', bytes: new TextEncoder().encode('{"version": 1}') };
+  for (const format of OUTPUT_FORMATS) await runInput({ reader: 'recipe', files: [recipe], pair: 1, format, match: 'likely' }, corpus, python).catch(() => undefined);
+  await runInput(makeInput(new Rng(0), 'python', corpus, () => undefined), corpus, python).catch(() => undefined);
 }
 
 async function main(): Promise<void> {
   const corpus = await loadCorpus();
   const checker = pythonChecker();
   const python = checker && (await checker.check('x = 1')).ok && !checker.dead ? checker : null;
-  await warmUp(corpus);
+  await warmUp(corpus, python);
   let current = 0;
   process.on('unhandledRejection', (e) => {
     // Work left running after an input finished: reported against the input that is running now.

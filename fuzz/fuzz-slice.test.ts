@@ -8,7 +8,7 @@ import { READERS } from './corpus';
 import { fuzz, report } from './fuzz';
 
 /** Inputs per reader: a few seconds each at the slowest readers' rate (recipes export, HDF5 opens through WASM). */
-const PER_READER = Number(process.env.GRAFT_FUZZ_SLICE ?? 16);
+const PER_READER = Number(process.env.GRAFT_FUZZ_SLICE ?? 40);
 
 describe('fuzz slice (seed 20261202)', () => {
   it(`${PER_READER} inputs per reader: no crash, no hang, no over-allocation`, { timeout: 240_000 }, async () => {

@@ -138,6 +138,20 @@ export interface PythonCase {
   newPath: string;
   outPath: string;
   links: { from: string; to: string; transpose: boolean }[];
+  /** A Keras model JSON for the new model instead of `target`: hostile layer names and initializer configs. */
+  kerasTarget?: string;
+}
+
+function hostileKerasModel(rng: Rng): string {
+  const init = () => ({
+    class_name: rng.pick(['RandomNormal', 'Constant', 'TruncatedNormal', 'GlorotUniform', 'Zeros', rng.pick(HOSTILE_NAMES)]),
+    config: { seed: rng.pick([null, 1, rng.pick(HOSTILE_NAMES)]), value: rng.pick([0.5, rng.pick(HOSTILE_NAMES)]), mean: 0, stddev: 0.05, mode: rng.pick(['fan_in', rng.pick(HOSTILE_NAMES)]) },
+  });
+  const layers = Array.from({ length: rng.range(1, 3) }, (_, i) => ({
+    class_name: 'Dense',
+    config: { name: rng.chance(0.7) ? rng.pick(HOSTILE_NAMES) || `d${i}` : `d${i}`, units: rng.range(1, 3), use_bias: true, kernel_initializer: init(), bias_initializer: init(), ...(i === 0 && { batch_input_shape: [null, 2] }) },
+  }));
+  return JSON.stringify({ class_name: 'Sequential', config: { name: rng.pick(HOSTILE_NAMES) || 'seq', layers }, keras_version: '2.15.0' });
 }
 
 export function generatePythonCase(rng: Rng): PythonCase {
@@ -150,5 +164,6 @@ export function generatePythonCase(rng: Rng): PythonCase {
     format: rng.pick(['tf', 'tfjs', 'keras', 'keras-legacy', 'safetensors', 'pytorch']),
     oldPath: path(), newPath: path(), outPath: path(),
     links: Array.from({ length: rng.range(0, 4) }, () => ({ from: rng.pick(old).name, to: rng.pick(target).name, transpose: rng.chance(0.3) })),
+    ...(rng.chance(0.4) && { kerasTarget: hostileKerasModel(rng) }),
   };
 }

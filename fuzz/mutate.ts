@@ -15,7 +15,7 @@ type SetMutator = (rng: Rng, files: FileBytes[]) => FileBytes[] | null;
 
 const utf8 = new TextEncoder();
 
-/** A file mutator applied to the first file of the set that `pick` accepts. */
+/** A file mutator applied to one file of the set, drawn among those `pick` accepts. */
 function onFile(pick: (f: FileBytes) => boolean, fn: FileMutator): SetMutator {
   return (rng, files) => {
     const candidates = files.map((f, i) => [f, i] as const).filter(([f]) => pick(f));

@@ -181,7 +181,8 @@ async function pythonInput(input: Input, python: PythonChecker | null): Promise<
   const c = JSON.parse(new TextDecoder().decode(input.files[0]!.bytes)) as PythonCase;
   const listed = c.old.map((t) => ({ ...t, byteLength: t.shape.reduce((a, b) => a * b, 1) * 4, kind: 'weight' as const, group: '' }));
   const old = { ...emptyOld(), tensors: listed } as Checkpoint;
-  const { target } = await openNewModel([memorySource('new.json', new TextEncoder().encode(JSON.stringify(c.target)))], { as: 'model-json', path: 'new.json' });
+  const text = c.kerasTarget ?? JSON.stringify(c.target);
+  const { target } = await openNewModel([memorySource('new.json', new TextEncoder().encode(text))], { as: 'model-json', path: 'new.json' });
   const recipe = emptyRecipe({ links: c.links.map((l) => ({ from: [l.from], to: l.to, transforms: l.transpose ? [{ op: 'transpose', perm: [1, 0] }] : [] })) });
   const format = (OUTPUT_FORMATS as readonly string[]).includes(c.format) ? (c.format as OutputFormat) : 'tf';
   const plan = exportPlan(recipe, old, target, format);
