@@ -82,6 +82,36 @@ function exportScenario(name) {
   return rows;
 }
 
+/**
+ * A listing scenario (`listing` in scenario.json): every file its expected.jsonl names, listed by `graft inspect --json
+ * --sha256`, must hold exactly those rows (name, dtype, shape, kind, sha256), in order; each file of `refuse_listing`
+ * must be refused with a sentence containing its text.
+ */
+function listScenario(name, s) {
+  const dir = join(WORK, name);
+  const want = readRows(join(dir, s.listing));
+  const rows = [];
+  for (const file of [...new Set(want.map((r) => r.file))]) {
+    const listed = graft(['inspect', join(dir, file), '--json', '--sha256']);
+    const mine = want.filter((r) => r.file === file).map(({ file: _, ...r }) => JSON.stringify(r));
+    const got = listed.status === 0 ? readLines(listed.stdout).map(({ name: n, dtype, shape, kind, sha256 }) => JSON.stringify({ name: n, dtype, shape, kind, sha256 })) : [];
+    const bad = got.length !== mine.length ? `${got.length} rows listed, torch wrote ${mine.length}` : mine.findIndex((r, i) => r !== got[i]);
+    const ok = listed.status === 0 && bad === -1;
+    const detail = listed.status !== 0 ? listed.stderr.trim() : ok ? `${got.length} tensors` : typeof bad === 'string' ? bad : `row ${bad + 1}: listed ${got[bad]}, torch wrote ${mine[bad]}`;
+    rows.push({ scenario: name, format: 'inspect', check: `${file} listed exactly`, ok, detail });
+  }
+  for (const [file, text] of Object.entries(s.refuse_listing ?? {})) {
+    const listed = graft(['inspect', join(dir, file), '--json']);
+    const said = listed.stderr.trim().split('\n').at(-1) ?? '';
+    rows.push({ scenario: name, format: 'inspect', check: `${file} refused (${text})`, ok: listed.status !== 0 && said.includes(text), detail: said });
+  }
+  return rows;
+}
+
+function readLines(text) {
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
 function readRows(path) {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -118,7 +148,8 @@ if (!names.length) {
 
 const rows = [];
 for (const name of names) {
-  const mine = exportScenario(name);
+  const s = JSON.parse(readFileSync(join(WORK, name, 'scenario.json'), 'utf8'));
+  const mine = s.listing ? listScenario(name, s) : exportScenario(name);
   rows.push(...mine);
   console.log(`${name}: ${mine.filter((r) => r.ok).length}/${mine.length} exports written`);
 }

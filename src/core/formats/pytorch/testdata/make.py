@@ -19,7 +19,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# Another folder as the first argument: test:real writes the files afresh there (scripts/real/scenarios_torch_files.py).
+HERE = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 torch.manual_seed(0)
 rows = []
 
