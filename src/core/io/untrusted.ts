@@ -42,12 +42,12 @@ export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
 }
 
 /**
- * Warnings of one kind collapsed into one line when there are more than `keep`: the first `keep` items and a count
- * (a hostile index can name a million missing files). `line(items, more)` words it.
+ * One warning line for one kind of finding, however many items a file makes it about: `one(item)` for a single
+ * item, `many(count, "a, b, c and N more")` for several (a hostile file can make a million).
  */
-export function collapsed(items: readonly string[], keep: number, line: (shown: readonly string[], more: number) => string): string[] {
+export function oneLine(items: readonly string[], one: (item: string) => string, many: (count: number, some: string) => string): string[] {
   if (items.length === 0) return [];
-  return [line(items.slice(0, keep), Math.max(0, items.length - keep))];
+  return [items.length === 1 ? one(items[0]!) : many(items.length, listSome(items))];
 }
 
 /** `a, b, c and 12 more` */

@@ -9,7 +9,7 @@ import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { classifyVariable } from '../../model/naming';
 import { npyPreambleLength, npyToValue, parseNpyHeader, type NpyHeader } from './npy';
 import { entryDataOffset, readEntry, readEntryPrefix, readZipDirectory, type ZipEntry } from '../../io/zip';
-import { clip, listSome } from '../../io/untrusted';
+import { clip, listSome, oneLine } from '../../io/untrusted';
 
 interface Located {
   header: NpyHeader;
@@ -22,10 +22,14 @@ function info(name: string, h: NpyHeader): TensorInfo {
   return { name, dtype: h.dtype, shape: h.shape, byteLength: h.dataLength, kind, group };
 }
 
-function notes(name: string, h: NpyHeader): string[] {
-  const out: string[] = [];
-  if (h.fortranOrder && h.shape.length > 1) out.push(`${name} is stored in Fortran (column-major) order; its shape is listed as stored and its values are read back in C order`);
-  return out;
+/** The arrays stored in Fortran order, as one note. */
+function fortranNote(located: ReadonlyMap<string, Located>): string[] {
+  const names = [...located].filter(([, l]) => l.header.fortranOrder && l.header.shape.length > 1).map(([name]) => clip(name));
+  return oneLine(
+    names,
+    (n) => `${n} is stored in Fortran (column-major) order; its shape is listed as stored and its values are read back in C order`,
+    (count, some) => `${count} arrays (${some}) are stored in Fortran (column-major) order; their shapes are listed as stored and their values are read back in C order`,
+  );
 }
 
 function build(format: 'npy' | 'npz', label: string, files: string[], located: Map<string, Located>, warnings: string[]): Checkpoint {
@@ -72,9 +76,9 @@ export async function openNpyFiles(sources: readonly ByteSource[], label?: strin
       warnings.push(`${source.path}: another file also holds an array named ${clip(name)}; the first is used`);
       continue;
     }
-    warnings.push(...notes(name, header));
     located.set(name, { header, readRaw: () => source.read(header.dataOffset, header.dataLength) });
   }
+  warnings.push(...fortranNote(located));
   return build('npy', label ?? (sources.length === 1 ? sources[0]!.path : `${sources.length} .npy files`), sources.map((s) => s.path), located, warnings);
 }
 
@@ -101,7 +105,6 @@ export async function openNpz(source: ByteSource): Promise<Checkpoint> {
     const name = entry.name.slice(0, -4);
     if (located.has(name)) twice.push(entry.name);
     const header = await memberHeader(source, entry);
-    warnings.push(...notes(name, header));
     let readRaw: () => Promise<Uint8Array>;
     if (entry.method === 0) {
       const start = await entryDataOffset(source, entry);
@@ -112,6 +115,7 @@ export async function openNpz(source: ByteSource): Promise<Checkpoint> {
     located.set(name, { header, readRaw });
   }
   // One line per kind, however many members the directory lists.
+  warnings.push(...fortranNote(located));
   if (others.length > 0) warnings.push(`${basename(source.path)}: member${others.length > 1 ? 's' : ''} ${listSome(others)} ${others.length > 1 ? 'are not .npy arrays; they are' : 'is not a .npy array; it is'} left out`);
   if (twice.length > 0) warnings.push(`${basename(source.path)}: member${twice.length > 1 ? 's' : ''} ${listSome(twice)} repeat${twice.length > 1 ? '' : 's'} an earlier member's name; the last is used, as numpy.load does`);
   return build('npz', source.path, [source.path], located, warnings);

@@ -10,6 +10,7 @@ import type { DType } from '../../model/dtypes';
 import { BOOKKEEPING_GROUP, OPTIMIZER_GROUP } from '../../model/naming';
 import { numpyValue } from './numpy-objects';
 import { isKind, typeName, type PyDict, type PyObject, type PyValue, type TorchTensor } from './values';
+import { clip, oneLine } from '../../io/untrusted';
 
 export interface FlatEntry {
   name: string;
@@ -92,6 +93,8 @@ class Flattener {
   private visits = 0;
   /** Bytes of Python numbers kept as values so far. */
   private inline = 0;
+  /** Names given to two values (a key with a dot in it and a nested one). */
+  private readonly sameName: string[] = [];
   /** Whether a whole nn.Module was walked. */
   private modules = false;
 
@@ -104,16 +107,17 @@ class Flattener {
     const { notes, leftOut } = this;
     if (this.modules) notes.push('the file holds a whole pickled model (torch.save(model)); its weights are listed by the names its state_dict() gives them, and its code is not run');
     if (leftOut.length > 0) {
-      const shown = leftOut.slice(0, 12).join(', ');
+      const shown = leftOut.slice(0, 12).map((s) => clip(s, 120)).join(', ');
       notes.push(`not tensors, so not listed: ${shown}${leftOut.length > 12 ? ` and ${leftOut.length - 12} more` : ''}`);
     }
+    notes.push(...oneLine(this.sameName, (n) => `two values are named ${n} (a key with a dot in it and a nested one); the first is listed`, (count, some) => `${count} names are each given to two values (a key with a dot in it and a nested one): ${some}; the first of each is listed`));
     return { entries: this.entries, notes };
   }
 
   private emit(path: string[], kind: VariableKind, dtype: DType, shape: number[], v: TorchTensor | Uint8Array, original?: string): void {
     const name = path.join('.');
     if (this.seenNames.has(name)) {
-      this.notes.push(`two values are named ${name} (a key with a dot in it and a nested one); the first is listed`);
+      this.sameName.push(clip(name));
       return;
     }
     this.seenNames.add(name);

@@ -1,7 +1,7 @@
 /** Hostile MetaGraphs (issue 17): many variables initialised from one large subgraph are recognised in linear time. */
 import { describe, expect, it } from 'vitest';
 import { memorySource } from '../../io/byte-source';
-import { metaGraph, variable, type NodeSpec } from './builders.test-util';
+import { FLOAT, metaGraph, variable, type NodeSpec } from './builders.test-util';
 import { readMetaGraph } from './read';
 
 describe('hostile MetaGraphs', () => {
@@ -21,5 +21,13 @@ describe('hostile MetaGraphs', () => {
     expect(graph.variables).toHaveLength(2000);
     // All of them get the same answer for the same subgraph.
     expect(new Set(graph.variables.map((v) => JSON.stringify(v.initializer))).size).toBe(1);
+  });
+
+  it('3,000 variables without a static shape: one warning line with a count', async () => {
+    const nodes: NodeSpec[] = [variable('w', [2])];
+    for (let v = 0; v < 3000; v++) nodes.push({ name: `u${v}`, op: 'VariableV2', attr: { dtype: { type: FLOAT } } });
+    const graph = await readMetaGraph(memorySource('dir/model.ckpt.meta', metaGraph(nodes)));
+    expect(graph.variables.map((v) => v.name)).toEqual(['w']);
+    expect(graph.warnings).toEqual([expect.stringMatching(/^3000 variables have no static shape in the graph \("u0", "u1", "u2" and 2997 more\); they are left out$/)]);
   });
 });

@@ -12,6 +12,7 @@ import { initializerProblem, valuesFor } from '../../model/target/initializers';
 import { deriveSeed } from '../../model/target/random';
 import { graphClass } from './classify';
 import { type MetaGraph, readMetaGraph } from './read';
+import { clip, oneLine } from '../../io/untrusted';
 
 export function targetFromMetaGraph(graph: MetaGraph): TargetModel {
   const label = basename(graph.file);
@@ -20,12 +21,13 @@ export function targetFromMetaGraph(graph: MetaGraph): TargetModel {
     throw new GraftError('unsupported', graph.file, 'is a TF2 SavedModel: its checkpoint is keyed by object paths, not by these graph names — drop the whole SavedModel folder as the new model (its variables then serve as the template)');
   }
   if (graph.keysFrom === 'nodes') warnings.push('the graph has no Saver and no variable collections: the keys are the variable names, as a default tf.compat.v1.train.Saver writes them');
+  const unrecognised: { name: string; why: string }[] = [];
   const variables: TargetVariable[] = graph.variables.map((v) => {
     const cls = graphClass(v.name, v.kind);
     const recognised = 'spec' in v.initializer && !initializerProblem(v.initializer.spec, v.shape) ? v.initializer.spec : null;
     if (!recognised && ELEMENT_SIZE[v.dtype] > 0) {
       const why = 'why' in v.initializer ? v.initializer.why : 'an initializer Graft cannot run';
-      warnings.push(`${v.name}: its initializer in the graph (${why}) is not one Graft recognises; it starts as zeros`);
+      unrecognised.push({ name: v.name, why });
     }
     return {
       name: v.name,
@@ -39,10 +41,12 @@ export function targetFromMetaGraph(graph: MetaGraph): TargetModel {
       initializer: recognised ?? { kind: 'zeros' },
     };
   });
+  const [only] = unrecognised;
+  if (unrecognised.length === 1) warnings.push(`${clip(only!.name)}: its initializer in the graph (${only!.why}) is not one Graft recognises; it starts as zeros`);
+  else warnings.push(...oneLine(unrecognised.map((u) => `${clip(u.name)} (${u.why})`), (v) => v, (n, some) => `${n} variables have initializers in the graph that Graft does not recognise (${some}); they start as zeros`));
   const byName = new Map(variables.map((v) => [v.name, v]));
-  for (const v of variables) {
-    if (ELEMENT_SIZE[v.dtype] === 0) warnings.push(`${v.name}: dtype ${v.dtype} has no default value; link it to an old variable`);
-  }
+  const noDefault = variables.filter((v) => ELEMENT_SIZE[v.dtype] === 0).map((v) => `${clip(v.name)} (${v.dtype})`);
+  warnings.push(...oneLine(noDefault, (v) => `${v} has no default value; link it to an old variable`, (n, some) => `${n} variables have dtypes without a default value (${some}); link them to old variables`));
   return {
     source: 'tf-graph',
     label,

@@ -11,6 +11,7 @@ import { dtypeFromCode } from '../tf-bundle/protos';
 import { GraphIndex, nonModelScopes, parseInput, VARIABLE_OPS } from './graph';
 import { decodeVariableDef, int64, type MetaGraphMsg, type NodeDefMsg, type VariableDefMsg } from './protos';
 import { constantValue, elementCountOf, shapeOf } from './tensor';
+import { clip, oneLine } from '../../io/untrusted';
 
 export interface GraphSlice {
   /** The part's variable node. */
@@ -108,11 +109,13 @@ function savedBySaver(graph: GraphIndex, scope: string, file: string, warnings: 
     if (keys.length !== tensors.length || (specs.length > 0 && specs.length !== keys.length)) {
       throw new GraftError('corrupt', file, `the saver's ${save.op} op "${save.name}" does not list one name per saved tensor — the file is damaged`);
     }
+    const others: string[] = [];
     tensors.forEach((t, i) => {
       const node = graph.variableBehind(t);
       if (node) out.push({ key: keys[i]!, node, spec: specs[i] ?? '' });
-      else warnings.push(`the saver also stores "${keys[i]}", which is not a variable (${graph.node(opName(t))?.op ?? 'unknown op'}); Graft leaves it out`);
+      else others.push(`"${clip(keys[i]!)}" (${graph.node(opName(t))?.op ?? 'unknown op'})`);
     });
+    warnings.push(...oneLine(others, (o) => `the saver also stores ${o}, which is not a variable; Graft leaves it out`, (n, some) => `the saver also stores ${n} tensors that are not variables (${some}); Graft leaves them out`));
   }
   return out;
 }
@@ -173,6 +176,9 @@ interface VariableContext {
   /** Scopes whose readers are not the model (the saver's, summaries'): passed to `readersOf`. */
   skip: readonly string[];
   trainableNodes: Set<string>;
+  /** Variables left out, by reason: one warning each at the end. */
+  noDtype: string[];
+  noShape: string[];
 }
 
 /** Every variable the graph's Saver stores, in the order the graph creates them. */
@@ -181,12 +187,14 @@ export function graphVariables(meta: MetaGraphMsg, graph: GraphIndex, file: stri
   const saverScope = meta.saver_def?.save_tensor_name ? opName(meta.saver_def.save_tensor_name).split('/')[0] : undefined;
   const byKey = groupByKey(savedTensors(graph, defs, saverScope, file, warnings));
   const trainableNodes = new Set([...defs.entries()].filter(([, d]) => d.collections.includes('trainable_variables') || d.def.trainable).map(([n]) => n));
-  const ctx: VariableContext = { graph, defs, file, warnings, skip: nonModelScopes(graph, saverScope), trainableNodes };
+  const ctx: VariableContext = { graph, defs, file, warnings, skip: nonModelScopes(graph, saverScope), trainableNodes, noDtype: [], noShape: [] };
   const out: GraphVariable[] = [];
   for (const [key, parts] of byKey) {
     const variable = describeVariable(key, parts, ctx);
     if (variable) out.push(variable);
   }
+  warnings.push(...oneLine(ctx.noDtype, (v) => `variable ${v} has a dtype Graft does not know; it is left out`, (n, some) => `${n} variables have dtypes Graft does not know (${some}); they are left out`));
+  warnings.push(...oneLine(ctx.noShape, (v) => `variable ${v} has no static shape in the graph; it is left out`, (n, some) => `${n} variables have no static shape in the graph (${some}); they are left out`));
   return out.sort((a, b) => a.order - b.order);
 }
 
@@ -216,12 +224,12 @@ function describeVariable(key: string, parts: Saved[], ctx: VariableContext): Gr
   const first = graph.node(parts[0]!.node)!;
   const dtype = dtypeFromCode(Number(first.attr.dtype?.type ?? 0));
   if (!dtype) {
-    warnings.push(`variable "${key}" has a dtype Graft does not know; it is left out`);
+    ctx.noDtype.push(`"${clip(key)}"`);
     return null;
   }
   const { shape, slices } = shapeAndSlices(key, parts, first, file);
   if (!shape) {
-    warnings.push(`variable "${key}" has no static shape in the graph; it is left out`);
+    ctx.noShape.push(`"${clip(key)}"`);
     return null;
   }
   elementCountOf(shape, file, `variable "${key}"`);
