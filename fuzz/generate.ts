@@ -25,7 +25,7 @@ function shape(rng: Rng): number[] {
 }
 
 function initializer(rng: Rng): unknown {
-  const name = rng.pick(['GlorotUniform', 'Zeros', 'Ones', 'RandomNormal', 'TruncatedNormal', 'Constant', 'Orthogonal', 'VarianceScaling', 'Identity', 'HeNormal', 'Nonsense']);
+  const name = rng.pick(['GlorotUniform', 'Zeros', 'Ones', 'RandomNormal', 'TruncatedNormal', 'Constant', 'Orthogonal', 'VarianceScaling', 'Identity', 'HeNormal', 'Nonsense', 'constructor', '__proto__', 'toString', 'glorot_uniform']);
   const config: Record<string, unknown> = rng.chance(0.5) ? {} : { seed: rng.pick([null, 0, -1, 2 ** 40]), value: rng.pick([0, 1, 1e308, 'x']), mean: 0, stddev: rng.pick([1, -1, 0]), scale: rng.pick([1, 0, -2]), mode: rng.pick(['fan_in', 'fan_avg', 'bogus']), distribution: rng.pick(['uniform', 'truncated_normal', 'bogus']), gain: 1 };
   return { class_name: name, config };
 }

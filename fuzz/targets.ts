@@ -36,7 +36,7 @@ export interface Input {
 }
 
 /** Bytes a model JSON's export may write before it is skipped as legitimately large (the file declares it). */
-const EXPORT_CAP = 8 << 20;
+const EXPORT_CAP = 1 << 20;
 
 export class Inconsistent extends Error {
   override name = 'Inconsistent';
