@@ -37,10 +37,11 @@ def check(checker, s, d, fmt, path, expected):
 
 
 def same_outputs(s, d, model):
-    """The model's outputs on x.npy (Keras layout: `torch_input` 'nhwc' is turned into NCHW, 'tokens' into int64)
+    """The model's outputs on x.npy (Keras layout: `torch_input` 'nhwc' is turned into NCHW, 'tokens' into int64, 'nlc' kept)
     against y.npy, the source model's outputs."""
     x, y = np.load(os.path.join(d, 'x.npy')), np.load(os.path.join(d, 'y.npy'))
-    t = torch.from_numpy(x.transpose(0, 3, 1, 2).copy()) if s['torch_input'] == 'nhwc' else torch.from_numpy(x.astype('int64'))
+    kind = s['torch_input']
+    t = torch.from_numpy(x.transpose(0, 3, 1, 2).copy() if kind == 'nhwc' else x.astype('int64') if kind == 'tokens' else x)
     with torch.no_grad():
         got = model(t).numpy()
     if got.shape != y.shape or not np.allclose(got, y, rtol=1e-5, atol=1e-5):

@@ -1,5 +1,5 @@
 """`npm run test:real` scenarios across ecosystems: a Keras model's trained weights onto its torch twin
-(torch_models.py: TwinConvNet, TwinSeqNet) and the torch twin's onto the Keras model. Names differ entirely and
+(torch_models.py: TwinConvNet, TwinSeqNet, TwinAttnNet) and the torch twin's onto the Keras model. Names differ entirely and
 layouts differ (Dense kernel [in,out] vs Linear weight [out,in], Conv2D HWIO vs OIHW, depthwise, LSTM/GRU gates and
 biases); Graft must find the links by model order and kind. The judge is the target model's outputs: equal to the
 source model's on the same inputs within 1e-5 (x.npy in Keras layout; the torch consumer turns NHWC into NCHW)."""
@@ -9,7 +9,7 @@ import torch
 
 from scenarios import Scenario, fresh, keras_variables, randomise
 from scenarios_torch import numpy as state_numpy, trained
-from torch_models import TwinConvNet, TwinSeqNet
+from torch_models import TwinAttnNet, TwinConvNet, TwinSeqNet
 
 KERAS_TARGET_FORMATS = ['keras', 'tf', 'safetensors']
 TORCH_TARGET_FORMATS = ['pytorch', 'safetensors']
@@ -28,6 +28,12 @@ def keras_seq_net():
         keras.layers.LSTM(7, return_sequences=True, name='lstm'), keras.layers.GRU(5, name='gru'), keras.layers.Dense(3, name='dense')])
 
 
+def keras_attn_net():
+    x = keras.Input((5, 8))
+    h = keras.layers.MultiHeadAttention(2, 4, name='mha')(x, x)
+    return keras.Model(x, keras.layers.Dense(3, name='dense')(keras.layers.GlobalAveragePooling1D(name='pool')(h)))
+
+
 def gru_gates(a, axis):
     """Keras packs GRU gates z, r, h; torch r, z, n: the first two blocks swap (the swap is its own inverse)."""
     z, r, h = np.split(a, 3, axis=axis)
@@ -43,6 +49,13 @@ def torch_from_keras(kv, twin):
             'bn.weight': kv['batch_normalization/gamma'], 'bn.bias': kv['batch_normalization/beta'],
             'bn.running_mean': kv['batch_normalization/moving_mean'], 'bn.running_var': kv['batch_normalization/moving_variance'],
             'depthwise.weight': dw.reshape(3, 3, -1, 1).transpose(2, 3, 0, 1), 'depthwise.bias': kv['depthwise_conv2d/bias'],
+            'fc.weight': kv['dense/kernel'].T, 'fc.bias': kv['dense/bias']}
+    if twin == 'attn':  # query/key/value [d,heads,head] → in_proj_weight [3·heads·head, d], rows q, k, v
+        qkv = ['mha/query', 'mha/key', 'mha/value']
+        return {
+            'attn.in_proj_weight': np.concatenate([kv[f'{p}/kernel'].reshape(8, 8) for p in qkv], axis=1).T,
+            'attn.in_proj_bias': np.concatenate([kv[f'{p}/bias'].reshape(8) for p in qkv]),
+            'attn.out_proj.weight': kv['mha/attention_output/kernel'].reshape(8, 8).T, 'attn.out_proj.bias': kv['mha/attention_output/bias'],
             'fc.weight': kv['dense/kernel'].T, 'fc.bias': kv['dense/bias']}
     gru_bias = kv['gru/bias']  # reset_after=True: [input bias, recurrent bias]
     return {
@@ -73,18 +86,20 @@ def keras_from_torch(tv, twin):
         'dense/kernel': tv['fc.weight'].T, 'dense/bias': tv['fc.bias']}
 
 
-TWINS = {'conv': (keras_conv_net, TwinConvNet, 'nhwc'), 'seq': (keras_seq_net, TwinSeqNet, 'tokens')}
+TWINS = {'conv': (keras_conv_net, TwinConvNet, 'nhwc'), 'seq': (keras_seq_net, TwinSeqNet, 'tokens'), 'attn': (keras_attn_net, TwinAttnNet, 'nlc')}
 
 
 def inputs(twin):
     rng = np.random.default_rng(11)
     if twin == 'conv':
         return rng.normal(size=(4, 8, 8, 3)).astype('float32')
+    if twin == 'attn':
+        return rng.normal(size=(4, 5, 8)).astype('float32')
     return rng.integers(0, 20, size=(4, 5)).astype('int32')
 
 
 def torch_input(x, kind):
-    return torch.from_numpy(x.transpose(0, 3, 1, 2).copy()) if kind == 'nhwc' else torch.from_numpy(x.astype('int64'))
+    return torch.from_numpy(x.transpose(0, 3, 1, 2).copy() if kind == 'nhwc' else x.astype('int64') if kind == 'tokens' else x)
 
 
 def keras_to_torch(root, twin):
@@ -95,7 +110,8 @@ def keras_to_torch(root, twin):
     old = make_keras()
     randomise(old, rng)
     s.save_old_keras(old, 'weights.h5')
-    kv = {k: v.numpy() for k, v in keras_variables(old).items()}
+    # Variable paths (`mha/query/kernel`): a MultiHeadAttention's four kernels share one name in keras_variables.
+    kv = {v.path: v.numpy() for v in old.weights} if twin == 'attn' else {k: v.numpy() for k, v in keras_variables(old).items()}
     torch.manual_seed(41)
     new = torch_class()
     torch.save(new.state_dict(), s.path('new.pt'))
@@ -134,5 +150,7 @@ def torch_to_keras(root, twin):
     return s.done()
 
 
-SCENARIOS = [lambda root: keras_to_torch(root, 'conv'), lambda root: keras_to_torch(root, 'seq'),
+# torch → Keras for the attention twin is not a scenario: the Keras consumer names variables `layer/weight`, and a
+# MultiHeadAttention's four kernels are all `mha/kernel` there.
+SCENARIOS = [lambda root: keras_to_torch(root, 'conv'), lambda root: keras_to_torch(root, 'seq'), lambda root: keras_to_torch(root, 'attn'),
              lambda root: torch_to_keras(root, 'conv'), lambda root: torch_to_keras(root, 'seq')]

@@ -80,4 +80,16 @@ class TwinSeqNet(nn.Module):
         return self.fc(last[0])
 
 
-MODELS = {c.__name__: c for c in [SmallCnn, WideCnn, TinyLm, TinyLmDeeper, TwinConvNet, TwinSeqNet]}
+class TwinAttnNet(nn.Module):
+    """The torch twin of the Keras MultiHeadAttention → GlobalAveragePooling1D → Dense model in scenarios_ecosystem.py."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc(self.attn(x, x, x, need_weights=False)[0].mean(1))
+
+
+MODELS = {c.__name__: c for c in [SmallCnn, WideCnn, TinyLm, TinyLmDeeper, TwinConvNet, TwinSeqNet, TwinAttnNet]}
