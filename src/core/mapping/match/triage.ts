@@ -80,9 +80,12 @@ function changedPairs(plan: Plan, old: ReadonlyMap<string, TensorInfo>, layerOf:
 }
 
 /** Reshapes and layout permutations: the same values, arranged otherwise. */
+/** A keep-the-function chain (Net2Net): its reshapes only bracket a division through a Flatten. */
+const grown = (c: Changed) => c.ops.includes('net2wider') || c.ops.includes('divide-replicated');
+
 function rearranged(changed: readonly Changed[]): Finding[] {
   const out: Finding[] = [];
-  const reshaped = changed.filter((c) => c.ops.includes('reshape'));
+  const reshaped = changed.filter((c) => c.ops.includes('reshape') && !grown(c));
   if (reshaped.length) {
     const c = reshaped[0]!;
     out.push({
@@ -108,7 +111,7 @@ function dimChanges(c: Changed): [number, number][] {
   return c.oldShape.flatMap((d, i) => (d !== c.newShape[i] ? [[d, c.newShape[i]!] as [number, number]] : []));
 }
 
-const resizedOnly = (changed: readonly Changed[]) => changed.filter((c) => !c.ops.includes('reshape') && !c.ops.includes('transpose') && dimChanges(c).length > 0);
+const resizedOnly = (changed: readonly Changed[]) => changed.filter((c) => (grown(c) || !c.ops.includes('reshape')) && !c.ops.includes('transpose') && dimChanges(c).length > 0);
 
 /** Most layers grow or shrink by one ratio: another variant or config of the model. */
 function variant(changed: readonly Changed[], linkedLayers: number): Finding[] {
@@ -160,10 +163,11 @@ function resizedLayers(changed: readonly Changed[], lastLayer: string | undefine
     }];
   }
   const big = resized.filter((c) => !c.applied).length;
+  const kept = resized.some(grown);
   return [{
     kind: 'resized', names,
     sentence: `${plural(layers.length, 'a layer', 'layers')} changed size (${list(layers, 3)}: ${dims.slice(0, 3).join(', ')})`,
-    action: `old values stay in the first entries; new units start from the initializer and new inputs at zero, so kept units compute what they did${big ? `; ${big} change${big === 1 ? '' : 's'} would make up or drop most of a tensor and ${big === 1 ? 'is' : 'are'} only proposed` : ''}`,
+    action: kept ? 'new units copy old ones and the layers that read them divide by the copy count (keep the function), so the model computes what the old one did' : `old values stay in the first entries; new units start from the initializer and new inputs at zero, so kept units compute what they did${big ? `; ${big} change${big === 1 ? '' : 's'} would make up or drop most of a tensor and ${big === 1 ? 'is' : 'are'} only proposed` : ''}${b > a ? '; to copy old units instead (Net2Net: the whole function kept), use "Keep the function" on a widened kernel or graft match --keep-function' : ''}`,
   }];
 }
 
@@ -196,7 +200,8 @@ export function triage(input: TriageInput): Finding[] {
 function insertedAndRemoved(input: TriageInput, newLayers: Map<string, TargetVariable[]>): Finding[] {
   const byTo = new Map(input.plan.entries.map((e) => [e.to, e]));
   const proposedFrom = new Set(input.plan.entries.flatMap((e) => e.pending?.from ?? []));
-  const carried = (vs: readonly TargetVariable[]) => vs.some((v) => byTo.get(v.name)?.from.length || byTo.get(v.name)?.pending);
+  // A layer whose links make its values (identity, constant: inserted to keep the function) is accounted for too.
+  const carried = (vs: readonly TargetVariable[]) => vs.some((v) => byTo.get(v.name)?.from.length || byTo.get(v.name)?.pending || byTo.get(v.name)?.status === 'transformed');
   const out: Finding[] = [];
   const order = [...newLayers.keys()];
   const fresh = collapse(order, new Set(order.filter((l) => !carried(newLayers.get(l)!))));
