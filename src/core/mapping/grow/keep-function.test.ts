@@ -97,6 +97,14 @@ describe('keepFunction', () => {
     ]);
   });
 
+  it('refuses a grown layer it cannot widen by copies (an Embedding)', () => {
+    const oldE = [info('emb/embeddings', [10, 4]), ...dense('out', 4, 2).map((v) => info(v.name, v.shape))];
+    const newE = [variable('emb', 'Embedding', 'embeddings', [10, 6], 0), ...dense('out', 6, 2)];
+    const topo = sequential([['input', 'InputLayer'], ['emb', 'Embedding'], ['out', 'Dense']]);
+    const r = keepFunction(emptyRecipe({ links: byName(oldE) }), { tensors: oldE }, { variables: newE, topology: topo });
+    expect(r.refused).toEqual(['emb (Embedding) grew from 4 to 6, and Graft keeps the function only for widened Dense and Conv layers']);
+  });
+
   it('the identity variance makes variance + epsilon exactly 1 in float32', () => {
     for (const eps of [1e-3, 1e-5, 1.001e-5, 0.1]) expect(Math.fround(identityVariance(eps) + Math.fround(eps))).toBe(1);
   });

@@ -202,6 +202,16 @@ class Grower {
     }
   }
 
+  /** A layer Graft cannot widen by copies (an Embedding, an RNN) whose output grew: the function would change. */
+  private grewElsewhere(info: LayerInfo): void {
+    for (const v of info.vars) {
+      const src = this.source(v);
+      if (src && src.shape.length === v.shape.length && v.shape.length > 0 && src.shape.at(-1)! < v.shape.at(-1)!) {
+        return this.refuse(`${info.layer.name} (${info.layer.className}) grew from ${src.shape.at(-1)} to ${v.shape.at(-1)}, and Graft keeps the function only for widened Dense and Conv layers`);
+      }
+    }
+  }
+
   private deepen(info: LayerInfo): void {
     const { layer } = info;
     if (layer.className === 'BatchNormalization') {
@@ -229,6 +239,7 @@ class Grower {
     for (const info of this.infos.values()) {
       if (info.identity) this.deepen(info);
       else if (!info.inserted) this.widen(info);
+      if (!info.inserted && !info.kernel && info.layer.className !== 'BatchNormalization') this.grewElsewhere(info);
     }
     for (const out of this.graph.outputs) {
       const r = this.mapOf(out);
