@@ -17,12 +17,19 @@ export type GraftErrorCode =
   /** A plan has entries that cannot be computed (incompatible links). */
   | 'incompatible';
 
+/**
+ * A sentence past this length is cut: readers clip the names a file supplies, and this is the net under them (a
+ * hostile file can make any name megabytes long, and the page and the CLI show the sentence whole).
+ */
+const MAX_SENTENCE = 2000;
+const bounded = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max)}… (${s.length - max} more characters)`);
+
 export class GraftError extends Error {
   readonly code: GraftErrorCode;
   readonly file: string;
 
   constructor(code: GraftErrorCode, file: string, sentence: string, options?: { cause?: unknown }) {
-    super(file ? `${file}: ${sentence}` : sentence, options);
+    super(file ? `${bounded(file, 400)}: ${bounded(sentence, MAX_SENTENCE)}` : bounded(sentence, MAX_SENTENCE), options);
     this.name = 'GraftError';
     this.code = code;
     this.file = file;
