@@ -57,13 +57,13 @@ function validate(l: Located): number {
   const size = ELEMENT_SIZE[entry.dtype];
   const count = elements(t.shape);
   const bytes = count * BigInt(size);
-  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) throw new GraftError('corrupt', source.path, `tensor ${entry.name} has size (${t.shape.join(', ')}), more elements than any file holds — the pickle is damaged`);
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) throw new GraftError('corrupt', source.path, `tensor ${clip(entry.name)} has size (${clip(t.shape.join(', '), 120)}), more elements than any file holds — the pickle is damaged`);
   const last = extent(t);
   const storageBytes = t.storage.numel * t.storage.elementSize;
   if (last >= 0) {
     const end = (t.offset + last + 1) * size;
     if (!Number.isSafeInteger(end) || end > storageBytes) {
-      throw new GraftError('corrupt', source.path, `tensor ${entry.name} (size (${t.shape.join(', ')}), stride (${t.stride.join(', ')}), offset ${t.offset}) reaches byte ${end} of its storage ${t.storage.key}, which has ${storageBytes} — the file is damaged`);
+      throw new GraftError('corrupt', source.path, `tensor ${clip(entry.name)} (size (${clip(t.shape.join(', '), 120)}), stride (${clip(t.stride.join(', '), 120)}), offset ${t.offset}) reaches byte ${end} of its storage ${t.storage.key}, which has ${storageBytes} — the file is damaged`);
     }
   }
   const record = file.records.get(t.storage.rootKey)!;
@@ -87,7 +87,7 @@ async function readTensor(l: Located): Promise<Uint8Array> {
   if (isContiguous(t)) return record.read(base, byteLength);
   const span = (last + 1) * size;
   if (byteLength > MAX_EXPANDED_BYTES && byteLength > span * 16) {
-    throw new GraftError('too-large', source.path, `tensor ${entry.name} is a ${byteLength}-byte view repeating ${span} stored bytes; Graft does not expand views that large`);
+    throw new GraftError('too-large', source.path, `tensor ${clip(entry.name)} is a ${byteLength}-byte view repeating ${span} stored bytes; Graft does not expand views that large`);
   }
   const raw = await record.read(base, span);
   return gather(raw, t.shape, t.stride, size);
