@@ -91,6 +91,11 @@ class Grower {
       const vars = variables.filter((v) => v.layer === layer.name).sort((a, b) => (a.weightIndex ?? 0) - (b.weightIndex ?? 0));
       if (vars.length) this.infos.set(layer.name, this.describe(layer, vars));
     }
+    for (const v of variables) {
+      const src = this.source(v);
+      const grew = src && src.shape.length === v.shape.length && v.shape.some((d, i) => d > src.shape[i]!);
+      if (grew && !(v.layer && graph.layers.has(v.layer))) this.refuse(`${v.name} grew, but its layer is not in the model's top-level graph (a nested model or a shared wrapper), so Graft cannot follow its readers`);
+    }
   }
 
   private source(v: TargetVariable): TensorInfo | undefined {
