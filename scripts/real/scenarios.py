@@ -40,8 +40,10 @@ def keras_variables(model):
             walk(layer.forward_layer, f'{layer.name}/')
             walk(layer.backward_layer, f'{layer.name}/')
             return
+        nested = isinstance(layer, (keras.layers.MultiHeadAttention, keras.layers.GroupQueryAttention))
         for v in layer.weights:
-            key = f'{scope}{layer.name}/{v.name}'
+            # attention layers keep their variables in sublayers: `mha/query/kernel`, as `variable.path` says
+            key = f'{scope}{layer.name}/{v.path.split(layer.name + "/", 1)[-1] if nested else v.name}'
             if key in out:
                 raise ValueError(f'two variables called {key}')
             out[key] = v

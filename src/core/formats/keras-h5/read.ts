@@ -121,8 +121,10 @@ export function keras3Location(path: string): { layer?: string; weightIndex?: nu
  */
 function keras3Layer(root: Group, path: string): { layer?: string; weightIndex?: number } {
   const loc = keras3Location(path);
-  if (loc.layer !== undefined && /(^|\/)layers\/[^/]+\/vars\/\d+$/.test(path)) {
-    const vars = root.get(path.slice(0, path.lastIndexOf('/')));
+  // A sublayer's variable (`layers/multi_head_attention/query_dense/vars/0`) belongs to the layer whose slot holds it.
+  const slot = /^(.*(?:^|\/)layers\/[^/]+)\/(?!.*(?:^|\/)layers\/).*vars\/\d+$/.exec(path)?.[1];
+  if (loc.layer !== undefined && slot !== undefined) {
+    const vars = root.get(`${slot}/vars`);
     const name = isGroup(vars) ? attrStrings(vars, 'name') : null;
     if (name?.length === 1 && name[0]) loc.layer = name[0];
   }

@@ -9,6 +9,7 @@
 import { GraftError } from '../../errors';
 import { topologyModelConfig } from '../../model/target/detect';
 import { checkJsonDepth } from '../../model/target/limits';
+import { TFJS_LACKS } from '../../model/target/keras-layer-weights';
 import { type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type TensorRef, isObject, parseModel, toTfjs } from '../../model/target/keras-config';
 
 /** Written as tfjs-layers writes `keras_version` / `backend` when it saves a model itself. */
@@ -61,6 +62,9 @@ class Converter {
   private layer(spec: LayerSpec): Config {
     const nested = MODEL_CLASSES.has(spec.className) ? parseModel({ class_name: spec.className, config: spec.config }) : null;
     if (nested) return this.model(nested);
+    if (TFJS_LACKS.has(spec.className)) {
+      throw new GraftError('unsupported', this.file, `layer ${spec.name} is a ${spec.className}, a Keras layer TensorFlow.js does not implement, so a TF.js model.json cannot hold this model; export it as keras, keras-legacy, tf or safetensors`);
+    }
     const problems: string[] = [];
     const out = toTfjs({ class_name: spec.className, config: spec.config }, { faithful: true, problems }) as Config;
     if (problems.length) this.fail(`layer ${spec.name} (${spec.className}) has`, problems.join(' and '));

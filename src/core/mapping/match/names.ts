@@ -45,7 +45,15 @@ const KERAS_FAMILIES = new Set([
   'separable_conv2d', 'separable_conv1d', 'batch_normalization', 'layer_normalization', 'group_normalization', 'embedding',
   'lstm', 'gru', 'simple_rnn', 'bidirectional', 'multi_head_attention', 'einsum_dense', 'prelu', 'conv_lstm2d',
   'time_distributed', 'normalization', 'p_re_lu', 'lstm_cell', 'gru_cell', 'simple_rnn_cell', 'dense_features',
+  'grouped_query_attention',
 ]);
+
+// Attention layers keep their projections in EinsumDense sublayers (`layers/multi_head_attention/query_dense/vars/0`),
+// which Keras' readable paths name `mha/query/kernel`.
+const SUBLAYERS: Record<string, Record<string, string>> = {
+  multi_head_attention: { query_dense: 'query', key_dense: 'key', value_dense: 'value', output_dense: 'attention_output', _gate_dense: 'gate' },
+  grouped_query_attention: { _query_dense: 'query', _key_dense: 'key', _value_dense: 'value', _output_dense: 'attention_output', _gate_dense: 'gate' },
+};
 
 // Keras weight order per family, for `layers/<name>/vars/<i>` (Keras 3) which stores no weight names.
 const WEIGHT_ORDER: Record<string, string[]> = {
@@ -130,7 +138,9 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
     const family = familyOf(layer);
     const order = WEIGHT_ORDER[family ?? ''] ?? DEFAULT_ORDER;
     const direct = k3[2] === '' || (k3[2] === '/cell' && RNN_FAMILIES.has(family ?? ''));
+    const sublayer = SUBLAYERS[family ?? '']?.[(k3[2] ?? '').slice(1)];
     if (direct && order[index]) forms.push(`${layer}/${order[index]}`);
+    else if (sublayer && DEFAULT_ORDER[index]) forms.push(`${layer}/${sublayer}/${DEFAULT_ORDER[index]}`);
     return { forms, keras3: { layer, index } };
   }
   // PyTorch / safetensors spell scopes with dots: `encoder.fc1.weight`.
@@ -183,7 +193,7 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
   // Keras 3 keys a layer by class and position (`layers/dense_1` is the second Dense); where the file records the
   // layer's own name, that is its name form, and the class-position form says only where it sits.
   if (keras3 && forms[1]) {
-    if (t.layer !== undefined && t.layer !== keras3.layer) forms[1] = `${t.layer}/${basename(forms[1])}`;
+    if (t.layer !== undefined && t.layer !== keras3.layer) forms[1] = `${t.layer}/${forms[1].slice(keras3.layer.length + 1)}`;
     else addWeak(forms[1]);
   }
   const keys = [t.name, ...forms];

@@ -18,12 +18,8 @@ export interface TablePlace extends Place {
 export function tableLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean, place: TablePlace): { variables: TargetVariable[]; outputs: Shape[] } | null {
   const built = kerasLayerWeights(spec.className, spec.config, inputs);
   if (!built) return null;
-  const counts = new Map<string, number>();
   const variables = built.weights.map((w): TargetVariable => {
     const name = `${spec.name}/${w.path}`;
-    const owner = w.key.slice(0, w.key.lastIndexOf('vars/'));
-    const index = counts.get(owner) ?? 0;
-    counts.set(owner, index + 1);
     return {
       name,
       dtype: w.dtype,
@@ -34,7 +30,7 @@ export function tableLayer(spec: LayerSpec, inputs: Shape[], trainable: boolean,
       initializer: w.initializer,
       layer: spec.name,
       layerClass: spec.className,
-      weightIndex: Number(w.key.slice(w.key.lastIndexOf('/') + 1)),
+      weightIndex: Number(w.key.slice(w.key.lastIndexOf('/') + 1)), // in its `vars` group, as a Keras 3 file has it
       kerasPath: `${place.slot}/${w.key}`,
       kerasName: `${place.scope}${name}`,
       ...(place.trackable !== undefined && w.attribute !== null && { trackablePath: `${place.trackable}/${w.attribute}` }),

@@ -255,7 +255,7 @@ function tfjsDtype(v: unknown): unknown {
 function unsupportedOptions(v: Config, problems: string[]): void {
   const c = isObject(v.config) ? v.config : {};
   if (c.reset_after === true) problems.push('reset_after=True (TF.js GRUs compute reset_after=False only)');
-  if (typeof c.groups === 'number' && c.groups !== 1) problems.push(`groups=${c.groups} (TF.js convolutions have no groups)`);
+  if (/^Conv[123]D$/.test(String(v.class_name)) && typeof c.groups === 'number' && c.groups !== 1) problems.push(`groups=${c.groups} (TF.js convolutions have no groups)`);
   if (c.rms_scaling === true) problems.push('rms_scaling=True (TF.js LayerNormalization has no RMS scaling)');
   if (c.padding === 'causal') problems.push("padding='causal' (TF.js convolutions do not implement it)");
   if (c.lora_rank !== undefined && c.lora_rank !== null) problems.push('a LoRA rank (TF.js has no LoRA layers)');

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { TFJS_LACKS, inLayerTable } from './keras-layer-weights';
 import { buildTarget } from './index';
 
 interface TrueVariable {
@@ -30,6 +32,16 @@ describe(`the new model is built with exactly the variables Keras ${truth.keras_
       expect(got).toEqual(want);
     });
   }
+
+  it('TFJS_LACKS lists exactly the table classes TensorFlow.js does not implement', () => {
+    const tfjs = tf.serialization.SerializationMap.getMap().classNameMap;
+    for (const c of TFJS_LACKS) {
+      expect(c in tfjs, c).toBe(false);
+      expect(inLayerTable(c), c).toBe(true);
+    }
+    const classes = new Set(truth.models.flatMap((m) => JSON.stringify(m.config).match(/"class_name":\s*"[A-Za-z0-9]+"/g) ?? []).map((s) => s.split('"')[3]!));
+    for (const c of classes) if (inLayerTable(c) && !(c in tfjs)) expect(TFJS_LACKS, c).toContain(c);
+  });
 
   it('covers the classes TensorFlow.js lacks', () => {
     const classes = new Set(truth.models.flatMap((m) => JSON.stringify(m.config).match(/"class_name":\s*"[A-Za-z0-9]+"/g) ?? []).map((s) => s.split('"')[3]));

@@ -49,6 +49,13 @@ export function tableFirst(className: string, c: Config): boolean {
   return false;
 }
 
+/** Keras 3 layer classes with variables that TensorFlow.js does not implement (keras-layer-weights.test.ts checks it). */
+export const TFJS_LACKS: ReadonlySet<string> = new Set([
+  'EinsumDense', 'MultiHeadAttention', 'GroupQueryAttention', 'GroupedQueryAttention', 'Attention', 'AdditiveAttention',
+  'GroupNormalization', 'RMSNormalization', 'Normalization', 'UnitNormalization', 'Conv1DTranspose', 'SeparableConv1D',
+  'DepthwiseConv1D', 'ConvLSTM1D', 'ConvLSTM3D', 'SpectralNormalization', 'STFTSpectrogram', 'ReversibleEmbedding',
+]);
+
 /** Whether the table can build `className`. */
 export const inLayerTable = (className: string): boolean => className in TABLE;
 
