@@ -137,6 +137,12 @@ describe('initializers', () => {
     expect(initializerProblem(keras('HeUniform'), [2, 2, 2])).toBeNull();
     expect([...initializerValues(keras('MyCustomInit'), [2], 1)]).toEqual([0, 0]);
   });
+
+  it('treats names of Object.prototype members as unknown initializers (found by npm run fuzz)', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(initializerProblem(keras(name), [2])).toMatch(/not one Graft can run/);
+    }
+  });
 });
 
 describe('encoding', () => {

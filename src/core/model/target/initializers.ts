@@ -31,7 +31,8 @@ const CANONICAL: Record<string, string> = {
 
 /** The Keras class name for an initializer name as found in any Keras or TF.js JSON, or null if unknown. */
 export function canonicalInitializer(name: string): string | null {
-  return CANONICAL[name.replace(/_/g, '').toLowerCase()] ?? null;
+  const key = name.replace(/_/g, '').toLowerCase();
+  return Object.hasOwn(CANONICAL, key) ? CANONICAL[key]! : null;
 }
 
 /**
