@@ -241,13 +241,13 @@ const SLAB_BYTES = 16 << 20;
 /** The dataset's bytes as HDF5 returns them: the file's element type in little-endian order. */
 export function readDatasetBytes(opened: OpenedH5, ds: Dataset, nbytes: number, file = ds.path): Uint8Array {
   if (nbytes === 0) return new Uint8Array(0);
-  const shape = ds.shape ?? [];
-  const rows = shape[0] ?? 1;
-  const rowBytes = shape.length > 0 && rows > 0 ? nbytes / rows : nbytes;
-  if (nbytes <= SLAB_BYTES || shape.length === 0 || rows <= 1) return watched(file, () => readSlab(opened, ds, nbytes, null, null));
-  const out = new Uint8Array(nbytes);
-  const step = Math.max(1, Math.floor(SLAB_BYTES / rowBytes));
-  watched(file, () => {
+  return watched(file, () => {
+    const shape = ds.shape ?? [];
+    const rows = shape[0] ?? 1;
+    if (nbytes <= SLAB_BYTES || rows <= 1) return readSlab(opened, ds, nbytes, null, null);
+    const rowBytes = nbytes / rows;
+    const out = new Uint8Array(nbytes);
+    const step = Math.max(1, Math.floor(SLAB_BYTES / rowBytes));
     for (let row = 0; row < rows; row += step) {
       h5Progress(file);
       const n = Math.min(step, rows - row);
@@ -255,8 +255,8 @@ export function readDatasetBytes(opened: OpenedH5, ds: Dataset, nbytes: number, 
       const offset = shape.map((_, i) => BigInt(i === 0 ? row : 0));
       out.set(readSlab(opened, ds, n * rowBytes, count, offset), row * rowBytes);
     }
+    return out;
   });
-  return out;
 }
 
 function readSlab(opened: OpenedH5, ds: Dataset, nbytes: number, count: bigint[] | null, offset: bigint[] | null): Uint8Array {
