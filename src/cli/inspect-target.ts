@@ -16,8 +16,18 @@ export async function isMetaGraphFile(path: string): Promise<boolean> {
   return (await sniffMetaGraph(await fileSource(resolve(path), path))) !== null;
 }
 
+async function notJson(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile() || info.size === 0) return false;
+  const source = await fileSource(resolve(path), path);
+  const head = new TextDecoder().decode(await source.read(0, Math.min(source.size, 256)));
+  return !/^\uFEFF?\s*[[{]/.test(head);
+}
+
 export async function loadTarget(path: string): Promise<TargetModel> {
   if (await isMetaGraphFile(path)) return openMetaGraphTarget(await fileSource(resolve(path), path));
+  // Not JSON (a `.keras` archive, a full-model `.h5`, any checkpoint): the new model as match and apply open it.
+  if (await notJson(path)) return (await import('./match')).openTargetAsIs(path);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -34,11 +34,16 @@ export interface MatchCliOptions {
  * weights, a list), or any checkpoint as a template (a TF.js model.json with its weights is one).
  */
 export async function openTarget(path: string): Promise<TargetModel> {
-  const { sources, wanted } = await resolveInput(path);
-  const json = modelJsonIn(await gatherDropFacts(sources, { alsoModel: false }), wanted);
-  const target = json ? (await openNewModel(sources, { as: 'model-json', path: json.path })).target : await checkpointTarget(await openForCli(path));
+  const target = await openTargetAsIs(path);
   refuseUnbuilt(target);
   return target;
+}
+
+/** openTarget without refusing layers Graft could not build (`inspect --target` lists them). */
+export async function openTargetAsIs(path: string): Promise<TargetModel> {
+  const { sources, wanted } = await resolveInput(path);
+  const json = modelJsonIn(await gatherDropFacts(sources, { alsoModel: false }), wanted);
+  return json ? (await openNewModel(sources, { as: 'model-json', path: json.path })).target : checkpointTarget(await openForCli(path));
 }
 
 export const matchCommand: Command = {
