@@ -89,6 +89,9 @@ function parseNodes(raw: unknown): TensorRef[][] {
     const refs: TensorRef[] = [];
     if (isObject(node)) {
       kerasTensors(node.args, refs); // Keras 3: {args: [...], kwargs: {...}}
+      // Attention layers may take their value and key as keywords (`mha(q, v, key=k)`): inputs in call order.
+      const kwargs = isObject(node.kwargs) ? node.kwargs : {};
+      for (const k of ['query', 'value', 'key']) kerasTensors(kwargs[k], refs);
     } else if (Array.isArray(node)) {
       for (const entry of node) {
         const r = ref(entry); // Keras 2: [[layer, node, tensor, kwargs], ...]

@@ -35,7 +35,19 @@ const SpectralNormalization: LayerBuilder = (w, c, inputs) => {
   return outputs;
 };
 
-const TABLE: Record<string, LayerBuilder> = { ...CONVOLUTIONS, ...NORMALIZATION, ...EMBEDDING, ...ATTENTION, ...RECURRENT, SpectralNormalization };
+/** TimeDistributed over a layer TensorFlow.js lacks: the layer's variables under `layer/`, built per time step. */
+const TimeDistributed: LayerBuilder = (w, c, inputs) => {
+  const inner = innerLayer(c.layer);
+  const build = inner ? TABLE[inner.className] : undefined;
+  if (!inner || !build) throw new Error(`it wraps a ${inner?.className ?? 'missing'} layer, which Graft cannot build here`);
+  const s = inputs[0];
+  if (!s || s.length < 3) throw new Error('its input has no time axis');
+  const name = typeof inner.config.name === 'string' ? inner.config.name : 'layer';
+  const out = build(w.sub(name, 'layer', 'layer', inner.config), inner.config, [[s[0]!, ...s.slice(2)]]);
+  return out.map((o) => [o[0]!, s[1]!, ...o.slice(1)]);
+};
+
+const TABLE: Record<string, LayerBuilder> = { ...CONVOLUTIONS, ...NORMALIZATION, ...EMBEDDING, ...ATTENTION, ...RECURRENT, SpectralNormalization, TimeDistributed };
 
 /**
  * Layers TensorFlow.js knows but builds differently from Keras 3 with this config: LayerNormalization with
@@ -46,6 +58,7 @@ export function tableFirst(className: string, c: Config): boolean {
   if (className === 'LayerNormalization') return c.rms_scaling === true;
   if (className === 'RNN') return Array.isArray(c.cell) || (isObject(c.cell) && c.cell.class_name === 'StackedRNNCells');
   if (className === 'Bidirectional') return asymmetricBidirectional(c);
+  if (className === 'TimeDistributed') return isObject(c.layer) && TFJS_LACKS.has(String(c.layer.class_name));
   return false;
 }
 

@@ -36,6 +36,12 @@ def normalization(**kw):
     return n
 
 
+def normalization_axes():
+    n = L.Normalization(axis=(1, 2), name='norm')
+    n.adapt(np.arange(36, dtype='float32').reshape(3, 3, 4))
+    return n
+
+
 def models():
     yield 'dense', one(L.Dense(3, name='dense'), (4,))
     yield 'dense_nobias', one(L.Dense(3, use_bias=False, name='dense'), (4,))
@@ -103,6 +109,15 @@ def models():
     yield 'additive_attention_noscale', two(L.AdditiveAttention(use_scale=False, name='att'), (5, 4), (6, 4), head=True)
     yield 'spectral_normalization', one(L.SpectralNormalization(L.Dense(3), name='sn'), (4,))
     yield 'stft', one(L.STFTSpectrogram(mode='log', frame_length=8, frame_step=4, fft_length=8, window=None, name='stft'), (32, 1))
+    q, v, k = I((5, 4), name='q'), I((6, 3), name='v'), I((6, 2), name='k')
+    yield 'mha_key_kwarg', keras.Model([q, v, k], L.MultiHeadAttention(2, 3, name='mha')(q, v, key=k), name='m')
+    yield 'mha_gate', two(L.MultiHeadAttention(2, 3, use_gate=True, name='mha'), (5, 4), (6, 3))
+    yield 'gqa_gate', two(L.GroupQueryAttention(2, 2, 1, use_gate=True, name='gqa'), (5, 4), (6, 4))
+    yield 'time_distributed_einsum', one(L.TimeDistributed(L.EinsumDense('ab,bc->ac', 3, bias_axes='c', name='ed'), name='td'), (5, 4))
+    yield 'normalization_axes', one(normalization_axes(), (3, 4))
+    x = I((5, 4), name='x')
+    seq, h, c = L.LSTM(3, return_sequences=True, return_state=True, name='lstm')(x)
+    yield 'lstm_return_state', keras.Model(x, [L.Dense(2, name='a')(seq), L.Dense(2, name='b')(h), L.Dense(2, name='c')(c)], name='m')
     yield 'dropout', one(L.Dropout(0.5, seed=1, name='drop'), (4,))
     yield 'random_flip', one(L.RandomFlip(seed=1, name='flip'), (4, 4, 3))
     yield 'gaussian_noise', one(L.GaussianNoise(0.1, seed=1, name='noise'), (4,))
