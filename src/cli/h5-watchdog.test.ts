@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setH5Watchdog, watched } from '../core/formats/keras-h5/h5';
+import { setH5Watchdog, watched } from '../core/formats/keras-h5/watchdog';
 import { createH5Watchdog, type CliH5Watchdog } from './h5-watchdog';
 
 /** Blocks this thread as a loop inside WebAssembly would. */
@@ -32,7 +32,7 @@ describe('the CLI HDF5 watchdog', () => {
   it('ends the process with the sentence on stderr when HDF5 never returns', async () => {
     const script = `
       const { createH5Watchdog } = await import(${JSON.stringify(resolve('src/cli/h5-watchdog.ts'))});
-      const { setH5Watchdog, watched } = await import(${JSON.stringify(resolve('src/core/formats/keras-h5/h5.ts'))});
+      const { setH5Watchdog, watched } = await import(${JSON.stringify(resolve('src/core/formats/keras-h5/watchdog.ts'))});
       setH5Watchdog(createH5Watchdog({ limitMs: 500, exit: true }));
       watched('damaged.h5', () => { for (;;); });`;
     const t0 = Date.now();

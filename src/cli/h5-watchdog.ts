@@ -5,7 +5,7 @@
  * ends the process. It never keeps the process alive.
  */
 import { Worker } from 'node:worker_threads';
-import { H5_TIME_LIMIT_MS, h5TimeoutSentence, setH5Watchdog, type H5Watchdog } from '../core/formats/keras-h5/h5';
+import { H5_TIME_LIMIT_MS, h5TimeoutSentence, setH5Watchdog, type H5Watchdog } from '../core/formats/keras-h5/watchdog';
 
 // Plain JavaScript evaluated as the worker: no module of ours needs to resolve there (tsx, bundle or tests alike).
 const WATCHER = `

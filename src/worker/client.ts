@@ -1,7 +1,7 @@
 /** The page's only way to the worker: typed calls that resolve with results or reject with a WorkerError. */
 import * as Comlink from 'comlink';
 import type { GraftErrorData } from '../core/errors';
-import { h5TimeoutSentence } from '../core/formats/keras-h5/h5';
+import { h5TimeoutSentence } from '../core/formats/keras-h5/watchdog';
 import type { KeepFunctionOptions, KeepFunctionResult, PlanEntry, Recipe } from '../core/mapping';
 import type { ExportDone, ExportProgress, ExportRequest } from './export';
 import type {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setH5Watchdog, watched, h5Progress } from '../core/formats/keras-h5/h5';
+import { setH5Watchdog, watched, h5Progress } from '../core/formats/keras-h5/watchdog';
 import { h5Reporter, h5Watch, type H5Report } from './h5-watch';
 
 afterEach(() => {

@@ -4,7 +4,7 @@
  * On the page, `h5Watch` arms a timer from those messages; past the limit the client terminates the worker and
  * starts a fresh one (client.ts).
  */
-import { H5_TIME_LIMIT_MS, type H5Watchdog } from '../core/formats/keras-h5/h5';
+import { H5_TIME_LIMIT_MS, type H5Watchdog } from '../core/formats/keras-h5/watchdog';
 
 /** The message the worker posts: the file HDF5 works on, or null when it stopped. */
 export interface H5Report {

@@ -2,7 +2,7 @@
 /** The worker: keeps what each slot opened and answers the page through comlink. Parsing never runs on the page. */
 import * as Comlink from 'comlink';
 import { toErrorData } from '../core/errors';
-import { setH5Watchdog } from '../core/formats/keras-h5/h5';
+import { setH5Watchdog } from '../core/formats/keras-h5/watchdog';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';

@@ -8,6 +8,7 @@ import type { Dataset, Entity, File as H5File, Group } from 'h5wasm';
 import { GraftError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
 import { guardGlobalHeaps } from './heap-check';
+import { h5Progress, watched } from './watchdog';
 
 /** `Metadata.type`: H5T_class_t values (hdf5_util_helpers.d.ts). */
 export const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, OPAQUE: 5, COMPOUND: 6, ENUM: 8 } as const;
@@ -99,47 +100,6 @@ export interface OpenedH5 {
   /** What a check on the bytes HDF5 read found damaged (every read fails from then on); undefined while none. */
   damage(): GraftError | undefined;
   close(): void;
-}
-
-/**
- * Keeps the page or the CLI told whether HDF5 work runs, so a hang inside WebAssembly (which no JavaScript on this
- * thread can interrupt) is ended from outside: the worker is terminated, the CLI exits, with `h5TimeoutSentence`.
- */
-export interface H5Watchdog {
-  /** HDF5 work on `file` starts or goes on: the time limit counts from now. */
-  busy(file: string): void;
-  /** No HDF5 work runs. */
-  idle(): void;
-}
-
-/** How long one HDF5 call may run before the watchdog ends it; listings and large reads report progress between calls. */
-export const H5_TIME_LIMIT_MS = 20_000;
-let watchdog: H5Watchdog | null = null;
-let depth = 0;
-
-/** Installed by the worker (page) and the CLI; null removes it. */
-export function setH5Watchdog(w: H5Watchdog | null): void {
-  watchdog = w;
-}
-
-/** The sentence a watchdog gives (with the file as GraftError's `file`). */
-export function h5TimeoutSentence(limitMs = H5_TIME_LIMIT_MS): string {
-  return `reading took longer than ${Number((limitMs / 1000).toFixed(1))} s inside the HDF5 library and was stopped; the file is probably damaged`;
-}
-
-/** Runs HDF5 work under the watchdog. Nested calls share the outer one's watch. */
-export function watched<T>(file: string, work: () => T): T {
-  if (depth++ === 0) watchdog?.busy(file);
-  try {
-    return work();
-  } finally {
-    if (--depth === 0) watchdog?.idle();
-  }
-}
-
-/** Inside `watched`: the work goes on, the time limit starts again (between the steps of a listing or a long read). */
-export function h5Progress(file: string): void {
-  if (depth > 0) watchdog?.busy(file);
 }
 
 /** Opens `source` read-only. Throws GraftError('corrupt') when HDF5 cannot open it. */

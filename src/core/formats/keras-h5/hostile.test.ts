@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { globalHeapDamage, globalHeapSignatures } from './heap-check';
-import { setH5Watchdog } from './h5';
+import { setH5Watchdog } from './watchdog';
 import { openKerasH5 } from './read';
 
 type H5File = InstanceType<typeof h5wasm.File>;

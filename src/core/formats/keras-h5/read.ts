@@ -18,7 +18,8 @@ import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
 import { swapByteOrder } from '../../model/numbers';
-import { backingClause, H5T, h5Progress, isGroup, openH5, readDatasetBytes, watched, type OpenedH5 } from './h5';
+import { backingClause, H5T, isGroup, openH5, readDatasetBytes, type OpenedH5 } from './h5';
+import { h5Progress, watched } from './watchdog';
 
 export interface KerasH5Checkpoint extends Checkpoint {
   /** Which layout the names follow. */
