@@ -96,6 +96,12 @@ function parseNodes(raw: unknown): TensorRef[][] {
       for (const entry of node) {
         const r = ref(entry); // Keras 2: [[layer, node, tensor, kwargs], ...]
         if (r) refs.push(r);
+        // tf.keras MultiHeadAttention: `[query, 0, 0, {value: [v, 0, 0], key: [k, 0, 0]}]`
+        const kwargs = Array.isArray(entry) && isObject(entry[3]) ? entry[3] : {};
+        for (const k of ['value', 'key']) {
+          const kr = ref(kwargs[k]);
+          if (kr) refs.push(kr);
+        }
       }
     }
     return refs;
