@@ -18,9 +18,8 @@ import {
   type Config, type LayerSpec, MODEL_CLASSES, type ModelSpec, type Shape, type TensorRef,
   declaredInputShape, findKey, isObject, kerasSubPath, parseModel, toTfjs, variableDtype,
 } from './keras-config';
-import { type TablePlace, kerasNameBelow, tableLayer, variableFreeOutputs } from './build-table';
+import { type TablePlace, firstSentence, kerasNameBelow, placesIn, tableLayer, variableFreeOutputs } from './build-table';
 import { tableFirst } from './keras-layer-weights';
-import { places } from './places';
 import { trackableAttribute, trackableSubPath } from './trackable';
 
 type TfLayer = InstanceType<typeof tf.layers.Layer>;
@@ -42,11 +41,6 @@ const INPUT_PREFIX = 'graft__input_';
 
 const knownToTfjs = (className: string): boolean =>
   className in tf.serialization.SerializationMap.getMap().classNameMap;
-
-const firstSentence = (e: unknown): string => {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0]!.replace(/\.$/, '');
-};
 
 /** A LayerVariable with the name tfjs would give it in the current name scope, and no tensor behind it. */
 function shapeOnlyVariable(name: string, shape: number[], dtype: string, trainable: boolean): TfVariable {
@@ -290,11 +284,6 @@ async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, pl
     failLayer(ctx, spec, `TensorFlow.js rejected its config: ${firstSentence(e)}`);
     return null;
   }
-}
-
-function placesIn(model: ModelSpec, prefix: string, trackablePrefix: string | undefined, scope: string): (name: string) => TablePlace {
-  const at = places(model, prefix, trackablePrefix);
-  return (name) => ({ ...at.get(name)!, scope });
 }
 
 function specShapes(spec: LayerSpec): Shape[] | null {

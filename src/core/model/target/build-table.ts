@@ -5,9 +5,9 @@
 import { ELEMENT_SIZE, elementCount } from '../dtypes';
 import { classifyVariable } from '../naming';
 import type { TargetVariable } from '../target-model';
-import { type Config, type LayerSpec, type Shape, isObject, kerasSnakeCase } from './keras-config';
+import { type Config, type LayerSpec, type ModelSpec, type Shape, isObject, kerasSnakeCase } from './keras-config';
 import { kerasLayerWeights } from './keras-layer-weights';
-import type { Place } from './places';
+import { type Place, places } from './places';
 
 /** Where a layer's variables go, and the name scope Keras built it in (`seq/` inside a Sequential). */
 export interface TablePlace extends Place {
@@ -111,3 +111,15 @@ export function kerasNameBelow(className: string, config: Config, tfjsRest: stri
   }
   return weight;
 }
+
+/** Each layer's place in `model`, inside name scope `scope`. */
+export function placesIn(model: ModelSpec, prefix: string, trackablePrefix: string | undefined, scope: string): (name: string) => TablePlace {
+  const at = places(model, prefix, trackablePrefix);
+  return (name) => ({ ...at.get(name)!, scope });
+}
+
+/** The first line of an error's message, without its full stop. */
+export const firstSentence = (e: unknown): string => {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0]!.replace(/\.$/, '');
+};
