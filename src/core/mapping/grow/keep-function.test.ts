@@ -27,7 +27,7 @@ describe('keepFunction', () => {
   const old = [...conv('conv1', 3, 4), ...bn('bn1', 4), ...conv('conv2', 4, 5), ...dense('fc', 80, 8), ...dense('out', 8, 2)].map((v) => info(v.name, v.shape));
   const variables = [...conv('conv1', 3, 6), ...bn('bn1', 6), ...conv('conv_ins', 6, 6), ...bn('bn_ins', 6), ...conv('conv2', 6, 7), ...dense('fc', 112, 12), ...dense('fc_ins', 12, 12), ...dense('out', 12, 2)];
   const topology = sequential([
-    ['input', 'InputLayer'], ['conv1', 'Conv2D'], ['bn1', 'BatchNormalization'], ['relu', 'ReLU'], ['conv_ins', 'Conv2D'],
+    ['input', 'InputLayer'], ['conv1', 'Conv2D'], ['bn1', 'BatchNormalization'], ['relu', 'ReLU'], ['conv_ins', 'Conv2D', { padding: 'same' }],
     ['bn_ins', 'BatchNormalization', { epsilon: 1e-5 }], ['conv2', 'Conv2D'], ['flat', 'Flatten'], ['fc', 'Dense', { activation: 'relu' }],
     ['fc_ins', 'Dense', { activation: 'relu' }], ['out', 'Dense'],
   ]);
@@ -103,6 +103,16 @@ describe('keepFunction', () => {
     const topo = sequential([['input', 'InputLayer'], ['emb', 'Embedding'], ['out', 'Dense']]);
     const r = keepFunction(emptyRecipe({ links: byName(oldE) }), { tensors: oldE }, { variables: newE, topology: topo });
     expect(r.refused).toEqual(['emb (Embedding) grew from 4 to 6, and Graft keeps the function only for widened Dense and Conv layers']);
+  });
+
+  it('an inserted conv is identity only where it keeps the spatial shape (SAME padding, stride 1)', () => {
+    const oldC = [...dense('out', 4, 2)].map((v) => info(v.name, v.shape));
+    const newC = [...conv('ins', 4, 4), ...dense('out', 4, 2)];
+    const topo = (config: Record<string, unknown>) => sequential([['input', 'InputLayer'], ['ins', 'Conv2D', config], ['gap', 'GlobalAveragePooling2D'], ['out', 'Dense']]);
+    const deepened = (config: Record<string, unknown>) => keepFunction(emptyRecipe({ links: byName(oldC) }), { tensors: oldC }, { variables: newC, topology: topo(config) }).deepened;
+    expect(deepened({ padding: 'same', strides: [1, 1] })).toEqual(['ins']);
+    expect(deepened({ padding: 'valid' })).toEqual([]);
+    expect(deepened({ padding: 'same', strides: [2, 2] })).toEqual([]);
   });
 
   it('the identity variance makes variance + epsilon exactly 1 in float32', () => {

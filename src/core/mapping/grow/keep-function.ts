@@ -73,6 +73,14 @@ export function identityVariance(epsilon: number): number {
   return v;
 }
 
+/** A conv whose output has its input's spatial shape (SAME padding or a 1-tap kernel, stride 1, no dilation). */
+function keepsShape(layer: GraphLayer, kernel: readonly number[]): boolean {
+  if (!/^Conv[123]D$/.test(layer.className)) return true;
+  const ones = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v.every((x) => x === 1));
+  const c = layer.config;
+  return ones(c.strides) && ones(c.dilation_rate) && (c.groups === undefined || c.groups === 1) && (c.padding === 'same' || kernel.slice(0, -2).every((k) => k === 1));
+}
+
 class Grower {
   readonly result: KeepFunctionResult = { links: [], widened: [], deepened: [], notes: [], refused: [] };
   private readonly infos = new Map<string, LayerInfo>();
@@ -109,7 +117,7 @@ class Grower {
     const info: LayerInfo = { layer, vars, inserted, identity: false, ...(kernel ? { kernel } : {}) };
     if (inserted) {
       const s = kernel?.shape;
-      info.identity = layer.className === 'BatchNormalization' || (!!s && s.length >= 2 && s[s.length - 1] === s[s.length - 2]);
+      info.identity = layer.className === 'BatchNormalization' || (!!s && s.length >= 2 && s[s.length - 1] === s[s.length - 2] && keepsShape(layer, s));
       return info;
     }
     const oldKernel = kernel && this.source(kernel);
