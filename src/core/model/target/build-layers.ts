@@ -259,7 +259,8 @@ async function buildAny(spec: LayerSpec, inputs: Shape[], trainable: boolean, pl
       failLayer(ctx, spec, 'its config lists no layers');
       return null;
     }
-    return buildModel(nested, inputs, layerTrainable, ctx, `${place.slot}/`, place.trackable === undefined ? undefined : `${place.trackable}/`, place.scope);
+    // A nested model's layers were built when it was made, outside the outer model's name scope.
+    return buildModel(nested, inputs, layerTrainable, ctx, `${place.slot}/`, place.trackable === undefined ? undefined : `${place.trackable}/`);
   }
   if (!knownToTfjs(spec.className) || tableFirst(spec.className, spec.config)) {
     try {

@@ -129,6 +129,10 @@ def models():
     inner = keras.Sequential([I((4,)), L.Dense(3, name='in1'), L.LayerNormalization(name='in_ln'), L.EinsumDense('ab,bc->ac', 5, name='in_ed')], name='inner')
     x = I((4,), name='x')
     yield 'nested', keras.Model(x, L.GroupNormalization(groups=1, name='gn')(inner(x)), name='outer')
+    inner_seq = keras.Sequential([I((4,)), L.Dense(3, name='s_dense')], name='inner_seq')
+    fi = I((3,), name='fi')
+    inner_fn = keras.Model(fi, L.GroupNormalization(groups=1, name='f_gn')(fi), name='inner_fn')
+    yield 'sequential_nested', keras.Sequential([I((4,)), inner_seq, inner_fn, L.Dense(2, name='s_head')], name='outer_seq')
     yield 'sequential_mixed', keras.Sequential([I((5, 4)), L.EinsumDense('abc,cd->abd', (5, 6), bias_axes='d', name='ed'),
                                                  L.GroupNormalization(groups=3, name='gn', dtype='mixed_bfloat16'), L.Conv1D(2, 2, name='conv', dtype='mixed_float16'),
                                                  L.BatchNormalization(name='bn', dtype='mixed_float16'), L.GRU(3, name='gru')], name='seq')
