@@ -120,6 +120,13 @@ export const slotsSlice =
         }
       },
 
+      async chooseNewAsTemplate(template) {
+        const { files, origin, source } = get().slots.new;
+        if (files.length === 0 || source?.as !== 'checkpoint') return;
+        const { template: _, ...rest } = source;
+        await get().openSlot('new', files, template ? { ...rest, template } : rest, { origin: origin ?? 'files' });
+      },
+
       async chooseCandidate(slot, id) {
         const { files, origin, source } = get().slots[slot];
         if (files.length === 0 || source?.as !== 'checkpoint') return;

@@ -48,6 +48,8 @@ export interface SlotsSlice {
   dismissQuestion(): void;
   openSlot(slot: SlotId, files: FileRef[], source: SlotSource, opts?: { origin?: Origin; select?: boolean }): Promise<boolean>;
   chooseCandidate(slot: SlotId, id: string): Promise<void>;
+  /** The new slot's `.keras` / full `.h5`: built from its model config (false) or its stored weights as a template (true). */
+  chooseNewAsTemplate(template: boolean): Promise<void>;
   swap(): Promise<void>;
   /** Opens the built-in example; `quiet` (first visit) shows nothing when the build has none. */
   loadExample(opts?: { quiet?: boolean }): Promise<void>;

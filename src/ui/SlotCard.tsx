@@ -66,6 +66,23 @@ function Candidates({ slot }: { slot: SlotId }) {
   );
 }
 
+/** A `.keras` / full `.h5` as the new model: built from its config, or its stored weights as a template. */
+function NewModelAs({ slot }: { slot: SlotId }) {
+  const as = useGraft((s) => s.slots[slot].data?.modelConfig);
+  const status = useGraft((s) => s.slots[slot].status);
+  const choose = useGraft((s) => s.chooseNewAsTemplate);
+  if (slot !== 'new' || !as) return null;
+  return (
+    <label className="candidate">
+      <span className="muted">Use</span>
+      <select data-testid="new-model-as" value={as} disabled={status === 'opening'} onChange={(e) => void choose(e.currentTarget.value === 'template')}>
+        <option value="built">the model its config describes (its weights as starting values)</option>
+        <option value="template">its stored weights as they are (a template)</option>
+      </select>
+    </label>
+  );
+}
+
 function Problems({ slot }: { slot: SlotId }) {
   const error = useGraft((s) => s.slots[slot].error);
   const warnings = useGraft((s) => s.slots[slot].data?.warnings);
@@ -141,6 +158,7 @@ export function SlotCard({ slot }: { slot: SlotId }) {
         <p className="muted small slot-empty-note">{slot === 'old' ? 'Empty: drop the trained checkpoint here.' : 'Empty: drop the new model’s JSON here.'}</p>
       )}
       <Candidates slot={slot} />
+      <NewModelAs slot={slot} />
       {status === 'opening' && (
         <span className="busy" data-testid="opening">
           Opening…

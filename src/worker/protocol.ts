@@ -53,6 +53,8 @@ export interface SlotData {
   warnings: string[];
   /** New model: layers Graft could not build, one sentence each; the export refuses while there are any. */
   blocking?: string[];
+  /** New model from a file with a model config and weights: built from the config, or its weights as a template. */
+  modelConfig?: 'built' | 'template';
 }
 
 export interface SlotOpened {

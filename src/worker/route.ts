@@ -16,7 +16,7 @@ export type Occupancy = 'empty' | 'example' | 'files';
 
 /** How a slot opens its files: as a checkpoint (a template when in the new slot), or as a model JSON. */
 export type SlotSource =
-  | { as: 'checkpoint'; files: string[]; candidateId?: string }
+  | { as: 'checkpoint'; files: string[]; candidateId?: string; /** New slot: the checkpoint as a template even where it stores a model config. */ template?: boolean }
   | { as: 'model-json'; files: string[]; path: string };
 
 export type RoutePlan = Partial<Record<SlotId, SlotSource>>;

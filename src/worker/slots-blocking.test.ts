@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureFiles } from '../core/formats/fixture-rows.test-util';
 import { memorySource } from '../core/io/byte-source';
 import { openSlotSource } from './slots';
 
@@ -12,5 +13,17 @@ describe('the new slot blocks on a layer Graft cannot build', () => {
     const fine = await open(model('GroupNormalization'));
     expect(fine.data.blocking).toBeUndefined();
     expect(fine.data.variables.map((v) => v.name)).toEqual(['x/gamma', 'x/beta']);
+  });
+
+  it('a full-model .h5 is the model its config describes, or on request a template of its stored weights', async () => {
+    const files = fixtureFiles('keras2-h5-fullmodel-regression');
+    const built = await openSlotSource('new', files, { as: 'checkpoint', files: files.map((f) => f.path) });
+    expect(built.data.modelConfig).toBe('built');
+    expect(built.data.kind).toBe('template');
+    const template = await openSlotSource('new', files, { as: 'checkpoint', files: files.map((f) => f.path), template: true });
+    expect(template.data.modelConfig).toBe('template');
+    expect(built.data.variables.map((v) => v.name)).not.toEqual(template.data.variables.map((v) => v.name));
+    expect(template.data.variables.map((v) => v.name)).toContain('model_weights/dense_1/dense_1/kernel:0');
+    expect(built.data.variables.map((v) => v.name)).toEqual(['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias', 'dense_3/kernel', 'dense_3/bias']);
   });
 });

@@ -79,7 +79,9 @@ function newSlot(opened: NewModel, candidates: SlotOpened['candidates'], jsonPat
         role: 'new', kind: target.source === 'checkpoint' ? 'template' : target.source, format: target.source, formatName: TARGET_NAMES[target.source],
         label: target.label || basename(jsonPath), files: [jsonPath], variables, warnings: [...target.warnings],
       };
-  const data: SlotData = blocking.length ? { ...built, blocking } : built;
+  // A `.keras` / full `.h5`: the model its config describes, or a template of its weights; the page offers both.
+  const modelConfig = checkpoint?.modelConfig !== undefined ? { modelConfig: target.source === 'checkpoint' ? ('template' as const) : ('built' as const) } : {};
+  const data: SlotData = { ...built, ...modelConfig, ...(blocking.length && { blocking }) };
   return { checkpoint, target, candidates, candidateId: opened.candidateId, data };
 }
 
@@ -98,7 +100,7 @@ export async function openSlotSource(role: SlotId, files: readonly ByteSource[],
     return newSlot(opened, [], source.path);
   }
   if (role === 'new') {
-    const opened = await openNewModel(files, { as: 'checkpoint', ...(source.candidateId !== undefined && { candidateId: source.candidateId }) });
+    const opened = await openNewModel(files, { as: 'checkpoint', ...(source.candidateId !== undefined && { candidateId: source.candidateId }), ...(source.template && { template: true }) });
     return newSlot(opened, candidateData(opened.candidates));
   }
   const candidates = candidateData(await listCandidates(files));

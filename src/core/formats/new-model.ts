@@ -20,7 +20,7 @@ import { sniffMetaGraph } from './tf-meta/sniff';
 import { openMetaGraphTarget } from './tf-meta/target';
 
 /** How the new model opens: a model JSON among the files, or one of the checkpoints in them (default: the registry's). */
-export type NewModelSource = { as: 'model-json'; path: string } | { as: 'checkpoint'; candidateId?: string };
+export type NewModelSource = { as: 'model-json'; path: string } | { as: 'checkpoint'; candidateId?: string; /** A `.keras` / full `.h5` as a template of its weights, not built from its config. */ template?: boolean };
 
 export interface NewModel {
   /** The one TargetModel of this new model: matching, previews, the page's lists and the export all use it. */
@@ -70,5 +70,6 @@ export async function openNewModel(files: readonly ByteSource[], source: NewMode
   const candidates = await listCandidates(files);
   const chosen = source.candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;
   const checkpoint = await openCheckpoint(files, chosen);
-  return { target: await checkpointTarget(checkpoint), checkpoint, candidates, candidateId: chosen ?? '' };
+  const target = source.template ? templateTarget(checkpoint) : await checkpointTarget(checkpoint);
+  return { target, checkpoint, candidates, candidateId: chosen ?? '' };
 }
