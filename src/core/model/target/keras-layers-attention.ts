@@ -137,4 +137,3 @@ export const ATTENTION: Record<string, LayerBuilder> = {
   },
 };
 
-export type { Config };
