@@ -185,9 +185,9 @@ const MAX_FILTER_RATIO = 1100;
  * fill value for them and allocate the whole claim first. (h5wasm exposes no allocated storage size to ask.)
  */
 export function backingClause(ds: Dataset, nbytes: number, fileSize: number): string | undefined {
+  if (nbytes <= fileSize) return undefined;
   const filtered = ds.metadata.chunks !== null && ds.filters.length > 0;
-  const limit = filtered ? fileSize * MAX_FILTER_RATIO : fileSize;
-  if (nbytes <= limit) return undefined;
+  if (filtered && nbytes <= fileSize * MAX_FILTER_RATIO) return undefined;
   return (
     `claims ${nbytes} bytes (shape [${(ds.shape ?? []).join(', ')}]), more than ${filtered ? `${MAX_FILTER_RATIO} times ` : ''}the whole file ` +
     `(${fileSize} bytes) could hold${filtered ? ' compressed' : ''}: most of its values were never written and HDF5 would fill them in — ` +

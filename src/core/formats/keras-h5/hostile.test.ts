@@ -157,6 +157,20 @@ describe('hostile HDF5 files', () => {
     expect(module.HEAPU8.byteLength - heapBefore).toBeLessThan(64 << 20);
   });
 
+  it('a compressed dataset may claim more than the file, up to what deflate can expand to', async () => {
+    const bytes = await h5((f) => {
+      f.create_dataset({ name: 'zeros', data: new Float32Array(1 << 20), shape: [1 << 20], chunks: [1 << 16], compression: 'gzip', dtype: '<f' });
+      const d = f.create_dataset({ name: 'claim', data: new Float32Array(0), shape: [0], maxshape: [null], chunks: [1024], compression: 'gzip', dtype: '<f' });
+      d.resize([100_000_000]);
+    });
+    expect(bytes.length).toBeLessThan(1 << 20);
+    const c = await openKerasH5(memorySource('gzip.h5', bytes));
+    expect(c.unreadable?.('zeros')).toBeUndefined();
+    expect((await c.read('zeros')).every((b) => b === 0)).toBe(true);
+    expect(c.unreadable?.('claim')).toMatch(/^claims 400000000 bytes .* more than 1100 times the whole file \(\d+ bytes\) could hold compressed/);
+    c.close();
+  });
+
   it('a dataset larger than one slab reads row slabs into the same bytes', async () => {
     const rows = 300;
     const cols = 16_384; // 64 KiB a row: 19.7 MB, two slabs
