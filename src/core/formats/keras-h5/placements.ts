@@ -39,14 +39,14 @@ export function keras3Placements(tensors: readonly KerasTensorSpec[]): KerasPlac
     let dataset = t.kerasPath ?? (KERAS3_PATH.test(t.name) ? t.name : undefined);
     if (!dataset) {
       const optimizer = t.kind === 'optimizer';
-      const slot = optimizer ? 'optimizer' : `layers/${t.layer ?? t.group ?? (t.name.includes('/') ? parentOf(t.name) : t.name)}`;
+      const slot = optimizer ? 'optimizer' : `layers/${t.layer || t.group || (t.name.includes('/') ? parentOf(t.name) : t.name)}`;
       const i = t.weightIndex ?? counters.get(slot) ?? 0;
       counters.set(slot, Math.max(counters.get(slot) ?? 0, i + 1));
       dataset = `${slot}/vars/${i}`;
     }
     const owner = parentOf(parentOf(dataset));
     const fallback = owner === '' ? 'model' : owner.split('/').pop()!;
-    return { name: t.name, dataset, layer: owner === 'optimizer' ? 'optimizer' : (t.layer ?? fallback) };
+    return { name: t.name, dataset, layer: owner === 'optimizer' ? 'optimizer' : (t.layer || fallback) };
   });
 }
 

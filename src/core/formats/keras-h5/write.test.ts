@@ -190,4 +190,15 @@ describe('Keras HDF5 writer: layout as Keras writes it', () => {
     await expect(w.finish()).rejects.toThrow(/never added/);
     expect(out.files.size).toBe(0);
   });
+
+  it('a variable named like the group of another (a, a/b): Keras 3 keeps both; a layout that cannot is a GraftError, never a bare HDF5 error (found by npm run fuzz)', async () => {
+    const f32 = (v: number) => new Uint8Array(new Float32Array([v]).buffer);
+    const tensors = [{ name: 'a', dtype: 'float32' as DType, shape: [1], bytes: f32(1) }, { name: 'a/b', dtype: 'float32' as DType, shape: [1], bytes: f32(2) }];
+    const back = await openCheckpoint([memorySource('out.weights.h5', await write('keras3', tensors))]);
+    const values = await Promise.all(back.tensors.map(async (t) => new Float32Array((await back.readValue(t.name)).bytes.slice().buffer)[0]));
+    expect(values.sort()).toEqual([1, 2]);
+    const out = new MemoryFolder();
+    const clash = [{ name: 'x', dtype: 'float32' as DType, shape: [1], kerasPath: 'layers/d/vars' }, { name: 'y', dtype: 'float32' as DType, shape: [1], kerasPath: 'layers/d/vars/0' }];
+    await expect(createKerasWriter({ out, path: 'x.h5', layout: 'keras3', tensors: clash })).rejects.toThrow(/both a variable and the group/);
+  });
 });

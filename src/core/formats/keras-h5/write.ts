@@ -21,6 +21,7 @@
  */
 import type { Dataset, Group, File as H5File } from 'h5wasm';
 import { GraftError } from '../../errors';
+import { clip } from '../../io/untrusted';
 import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../io/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { topologyModelConfig } from '../../model/target/detect';
@@ -118,7 +119,9 @@ class ScratchFile {
 
   static async create(): Promise<ScratchFile> {
     const h5wasm = (await import('h5wasm')).default;
-    const module = (await h5wasm.ready) as unknown as Emscripten;
+    const module = (await h5wasm.ready) as unknown as Emscripten & { activate_throwing_error_handler(): number };
+    // Without it HDF5 prints a failure and carries on, and the file would silently lack what failed.
+    module.activate_throwing_error_handler();
     const fsPath = `/graft-write-${++files}.h5`;
     return new ScratchFile(h5wasm, module, new h5wasm.File(fsPath, 'w'), fsPath);
   }
@@ -219,6 +222,13 @@ function planTensors(opts: KerasWriterOptions): { placements: KerasPlacement[]; 
     datasets.add(place.dataset);
     byName.set(spec.name, { spec, place, type: storageOf(file, layout, spec) });
   });
+  for (const dataset of datasets) {
+    for (let p = parentOf(dataset); p !== ''; p = parentOf(p)) {
+      if (datasets.has(p)) {
+        throw new GraftError('corrupt', file, `${clip(p)} would be both a variable and the group holding ${clip(dataset)}; HDF5 cannot store both — rename one of them`);
+      }
+    }
+  }
   return { placements, byName };
 }
 
