@@ -104,7 +104,11 @@ export function weightlessSlots(topology: unknown): { slot: string; name: string
 
 type LayerEntry = Record<string, unknown> & { class_name?: unknown; config?: Record<string, unknown>; name?: unknown };
 
-const layersOf = (config: Record<string, unknown> | undefined): LayerEntry[] => (config && Array.isArray(config.layers) ? (config.layers as LayerEntry[]) : []);
+/** A config's layer entries that are objects (a hostile config may list `null` or a number). */
+const layersOf = (config: unknown): LayerEntry[] => {
+  const layers = typeof config === 'object' && config !== null ? (config as { layers?: unknown }).layers : undefined;
+  return Array.isArray(layers) ? (layers.filter((l) => typeof l === 'object' && l !== null && !Array.isArray(l)) as LayerEntry[]) : [];
+};
 const nameOf = (l: LayerEntry): string | undefined => (typeof l.config?.name === 'string' ? l.config.name : typeof l.name === 'string' ? l.name : undefined);
 
 /** Every layer inside a nested model of the config, by name, with the top-level layer (the nested model) holding it. */
@@ -119,7 +123,7 @@ export function nestedOwners(topology: unknown): Map<string, string> {
     }
   };
   const config = topologyModelConfig(topology);
-  for (const l of layersOf(config?.config as Record<string, unknown> | undefined)) {
+  for (const l of layersOf(config?.config)) {
     const name = nameOf(l);
     if (name !== undefined && layersOf(l.config).length > 0) collect(layersOf(l.config), name, 0);
   }

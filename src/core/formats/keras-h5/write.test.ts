@@ -202,3 +202,38 @@ describe('Keras HDF5 writer: layout as Keras writes it', () => {
     await expect(createKerasWriter({ out, path: 'x.h5', layout: 'keras3', tensors: clash })).rejects.toThrow(/both a variable and the group/);
   });
 });
+
+describe('HDF5 paths the writer cannot create (found by npm run fuzz)', () => {
+  const one = (name: string, extra: Partial<KerasTensorSpec> = {}): KerasTensorSpec => ({ name, dtype: 'float32', shape: [1], ...extra });
+  const refused = (layout: KerasLayout, tensors: KerasTensorSpec[], extra: Partial<KerasWriterOptions> = {}) =>
+    createKerasWriter({ out: new MemoryFolder(), path: 'x.h5', layout, tensors, ...extra });
+
+  it('a variable named "" (layers//vars/0 — HDF5 reads it as layers/vars) is refused up front with its path', async () => {
+    const e = await refused('keras3', [one(''), one('layer0/w0')]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GraftError);
+    expect((e as GraftError).message).toMatch(/variable "" would be stored at "layers\/\/vars\/0", which has an empty part/);
+  });
+
+  it('".", a leading "/" and a NUL in a path are refused with the path; ".." is an ordinary HDF5 name', async () => {
+    await expect(refused('keras3', [one('v', { kerasPath: 'a/./b/vars/0' })])).rejects.toThrow(/"a\/.\/b\/vars\/0", which has a part "."/);
+    await expect(refused('keras3', [one('v', { kerasPath: '/a/vars/0' })])).rejects.toThrow(/starts or ends with "\/"/);
+    await expect(refused('legacy', [one('a\0b/k')])).rejects.toThrow(/NUL character/);
+    const back = await openCheckpoint([memorySource('out.weights.h5', await write('keras3', [{ ...one('v', { kerasPath: '../vars/0' }), bytes: new Uint8Array(4) }]))]);
+    expect(back.tensors.map((t) => t.name)).toEqual(['../vars/0']);
+  });
+
+  it("a weightless layer's vars group that is a variable's dataset is refused naming both", async () => {
+    const topology = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dropout', config: { name: 'drop' } }] } };
+    await expect(refused('keras3', [one('v', { kerasPath: 'layers/dropout/vars', layer: 'other' })], { modelTopology: topology }))
+      .rejects.toThrow(/"layers\/dropout\/vars" would be both the variable "v" and the group of layer "drop"/);
+  });
+});
+
+describe('HDF5 path depth', () => {
+  it('a variable name 5000 groups deep is refused at once (each level would be a group), not written level by level', async () => {
+    const t0 = Date.now();
+    const tensors: KerasTensorSpec[] = [{ name: `${'a/'.repeat(5000)}k`, dtype: 'float32', shape: [1] }];
+    await expect(createKerasWriter({ out: new MemoryFolder(), path: 'x.h5', layout: 'legacy', tensors })).rejects.toThrow(/more than 1000 groups deep/);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});

@@ -27,6 +27,7 @@ import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { topologyModelConfig } from '../../model/target/detect';
 import { H5T } from './h5';
 import { createStandIn, type HalfType, patchHalfTypes, standInMarkers } from './half-types';
+import { checkH5Layout } from './h5-paths';
 import { type KerasPlacement, type KerasTensorSpec, keras3Placements, legacyLayers, legacyPlacements, weightlessSlots } from './placements';
 
 export { keras3Placements, legacyPlacements, type KerasPlacement, type KerasTensorSpec } from './placements';
@@ -103,6 +104,13 @@ interface Emscripten {
   };
 }
 
+/** HDF5's own last word on a failure (its error stack ends with the cause, e.g. `minor: Object already exists`). */
+function hdf5Reason(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const minor = [...text.matchAll(/minor: (.+)/g)].pop()?.[1];
+  return clip(minor ?? text.split('\n')[0]!, 200);
+}
+
 const parentOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 let files = 0;
 
@@ -161,15 +169,20 @@ class ScratchFile {
 export async function createKerasWriter(opts: KerasWriterOptions): Promise<CheckpointWriter> {
   const { path: file } = opts;
   const { placements, byName } = planTensors(opts);
+  const varsGroups = opts.layout === 'keras3' ? keras3VarsGroups(opts, placements) : new Map<string, string>();
+  const legacy = opts.layout === 'legacy' ? legacyLayers(placements, opts.tensors) : [];
+  const datasets = new Map(placements.map((p) => [p.dataset, p.name]));
+  checkH5Layout(file, datasets, opts.layout === 'keras3' ? varsGroups : new Map(legacy.map((e) => [e.layer, e.layer])));
   const notes = widenedNotes(opts);
   const half: HalfState = { markers: standInMarkers(), counts: { float16: 0, bfloat16: 0 }, paths: [] };
   const scratch = await ScratchFile.create();
   try {
-    if (opts.layout === 'keras3') writeKeras3Groups(scratch, opts, placements);
-    else writeLegacyAttributes(scratch, opts, placements);
+    if (opts.layout === 'keras3') writeKeras3Groups(scratch, varsGroups);
+    else writeLegacyAttributes(scratch, opts, legacy);
   } catch (e) {
     scratch.discard();
-    throw e;
+    if (e instanceof GraftError) throw e;
+    throw new GraftError('corrupt', file, `HDF5 could not create the file's groups and attributes: ${hdf5Reason(e)}`, { cause: e });
   }
 
   const added = new Set<string>();
@@ -209,7 +222,7 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
   };
 }
 
-/** Each tensor's place and storage type; refuses a tensor listed twice or two tensors at one dataset. */
+/** Each tensor's place and storage type; refuses a tensor listed twice or two tensors at one dataset (checkH5Layout checks the paths). */
 function planTensors(opts: KerasWriterOptions): { placements: KerasPlacement[]; byName: Map<string, Entry> } {
   const { path: file, layout } = opts;
   const placements = layout === 'keras3' ? keras3Placements(opts.tensors) : legacyPlacements(opts.tensors, opts.modelTopology);
@@ -222,13 +235,6 @@ function planTensors(opts: KerasWriterOptions): { placements: KerasPlacement[]; 
     datasets.add(place.dataset);
     byName.set(spec.name, { spec, place, type: storageOf(file, layout, spec) });
   });
-  for (const dataset of datasets) {
-    for (let p = parentOf(dataset); p !== ''; p = parentOf(p)) {
-      if (datasets.has(p)) {
-        throw new GraftError('corrupt', file, `${clip(p)} would be both a variable and the group holding ${clip(dataset)}; HDF5 cannot store both — rename one of them`);
-      }
-    }
-  }
   return { placements, byName };
 }
 
@@ -238,8 +244,8 @@ function widenedNotes(opts: KerasWriterOptions): string[] {
   return [`${opts.path}: ${widened} bfloat16 tensor(s) stored as float32 (exact): Keras' legacy .h5 loader cannot read bfloat16 datasets, and casts float32 back to bfloat16 on load`];
 }
 
-/** Keras 3: every `vars` group named (layers with weights, the model's root, weightless top-level layers). */
-function writeKeras3Groups(scratch: ScratchFile, opts: KerasWriterOptions, placements: readonly KerasPlacement[]): void {
+/** Keras 3: every `vars` group with its `name` (layers with weights, the model's root, weightless top-level layers). */
+function keras3VarsGroups(opts: KerasWriterOptions, placements: readonly KerasPlacement[]): Map<string, string> {
   const varsNames = new Map<string, string>();
   for (const p of placements) varsNames.set(parentOf(p.dataset), p.layer);
   const config = topologyModelConfig(opts.modelTopology);
@@ -247,13 +253,16 @@ function writeKeras3Groups(scratch: ScratchFile, opts: KerasWriterOptions, place
   if (!varsNames.has('vars')) varsNames.set('vars', opts.modelName ?? configName ?? 'model');
   const owners = new Set(opts.tensors.map((t) => t.layer));
   for (const w of weightlessSlots(opts.modelTopology)) if (!owners.has(w.name) && !varsNames.has(`${w.slot}/vars`)) varsNames.set(`${w.slot}/vars`, w.name);
-  for (const [vars, name] of varsNames) scratch.group(vars).create_attribute('name', name, null, 'S');
+  return varsNames;
+}
+
+function writeKeras3Groups(scratch: ScratchFile, varsGroups: ReadonlyMap<string, string>): void {
+  for (const [vars, name] of varsGroups) scratch.group(vars).create_attribute('name', name, null, 'S');
 }
 
 /** Legacy: root `backend`, `keras_version`, `layer_names`; each layer group's `weight_names`. */
-function writeLegacyAttributes(scratch: ScratchFile, opts: KerasWriterOptions, placements: readonly KerasPlacement[]): void {
+function writeLegacyAttributes(scratch: ScratchFile, opts: KerasWriterOptions, entries: ReturnType<typeof legacyLayers>): void {
   const h5 = scratch.h5;
-  const entries = legacyLayers(placements, opts.tensors);
   const layers = entries.map((e) => e.layer).filter((l) => l !== 'optimizer_weights');
   const fixed = (names: string[]) => `A${Math.max(1, ...names.map((n) => new TextEncoder().encode(n).length))}`;
   h5.create_attribute('backend', opts.backend ?? 'tensorflow', null, 'A');
