@@ -7,7 +7,7 @@
 import type { Dataset, Entity, File as H5File, Group } from 'h5wasm';
 import { GraftError } from '../../errors';
 import type { ByteSource } from '../../io/byte-source';
-import { guardGlobalHeaps } from './heap-check';
+import { guardHeaps } from './heap-check';
 import { h5Progress, watched } from './watchdog';
 
 /** `Metadata.type`: H5T_class_t values (hdf5_util_helpers.d.ts). */
@@ -121,7 +121,7 @@ export async function openH5(source: ByteSource): Promise<OpenedH5> {
     const ErrnoError = module.FS.ErrnoError;
     throw ErrnoError ? new ErrnoError(29) : Object.assign(new Error('EIO'), { name: 'ErrnoError', errno: 29 });
   };
-  const guarded = guardGlobalHeaps(readAt, source.size, (clause) => {
+  const guarded = guardHeaps(readAt, source.size, (clause) => {
     damage = new GraftError('corrupt', source.path, `${clause} — the file is damaged`);
     return failRead();
   });

@@ -4,7 +4,8 @@
  * object of size 0 (or, in 32-bit WebAssembly, a size that wraps) never advances and HDF5 loops forever inside
  * WebAssembly. A walk that HDF5 itself would accept lands exactly on the collection's end with every step moving
  * forward, so refusing anything else refuses no file HDF5 can read.
- * Layout: https://docs.hdfgroup.org/hdf5/latest/_f_m_t3.html#GlobalHeap
+ * Local heaps ("HEAP", a group's link names) have a free list HDF5 follows the same way (localHeapDamage).
+ * Layout: https://docs.hdfgroup.org/hdf5/latest/_f_m_t3.html#GlobalHeap and #LocalHeap
  */
 
 const SIGNATURE = [0x47, 0x43, 0x4f, 0x4c]; // "GCOL"
@@ -49,24 +50,71 @@ export function globalHeapDamage(readAt: ReadAt, fileSize: number, offset: numbe
   return null;
 }
 
-/** Offsets (absolute) where `bytes`, read from `start`, hold the collection signature followed by version 1. */
-export function globalHeapSignatures(bytes: Uint8Array, start: number): number[] {
+/** Offsets (absolute) where `bytes`, read from `start`, hold the collection signature ("GCOL", or `signature`). */
+export function globalHeapSignatures(bytes: Uint8Array, start: number, signature: readonly number[] = SIGNATURE): number[] {
   const out: number[] = [];
-  for (let i = bytes.indexOf(SIGNATURE[0]!); i >= 0 && i + 4 <= bytes.length; i = bytes.indexOf(SIGNATURE[0]!, i + 1)) {
-    if (bytes[i + 1] === SIGNATURE[1] && bytes[i + 2] === SIGNATURE[2] && bytes[i + 3] === SIGNATURE[3]) out.push(start + i);
+  for (let i = bytes.indexOf(signature[0]!); i >= 0 && i + 4 <= bytes.length; i = bytes.indexOf(signature[0]!, i + 1)) {
+    if (bytes[i + 1] === signature[1] && bytes[i + 2] === signature[2] && bytes[i + 3] === signature[3]) out.push(start + i);
   }
   return out;
+}
+
+const LOCAL_SIGNATURE = [0x48, 0x45, 0x41, 0x50]; // "HEAP"
+const LOCAL_HEADER = 32; // signature, version 0, 3 reserved, data segment size, free list head, data segment address
+const FREE_NULL = 1; // H5HL_FREE_NULL: the end of the free list
+const FREE_BLOCK = 16; // a free block starts with the offset of the next one and its own size
+
+/**
+ * Why the free list of the local heap (a group's link names) at `offset` would stop HDF5, or null. HDF5 follows it
+ * block by block, allocating each (H5HL__fl_deserialize); a block pointing back at itself, or a size that its 32-bit
+ * `size_t` cuts to one that passes HDF5's own bound, makes it follow the list forever until memory runs out. A list
+ * HDF5 can read ends at FREE_NULL, visits each block once and keeps every block inside the data segment, so refusing
+ * anything else refuses no readable file. Only checked where the header is sound: otherwise HDF5 refuses it itself.
+ * Assumes 8-byte offsets and lengths (the caller checks the superblock).
+ */
+export function localHeapDamage(readAt: ReadAt, fileSize: number, offset: number): string | null {
+  if (offset + LOCAL_HEADER > fileSize) return null;
+  const head = readAt(offset, LOCAL_HEADER);
+  if (head[4] !== 0 || head[5] !== 0 || head[6] !== 0 || head[7] !== 0) return null;
+  const size = u64(head, 8);
+  const data = u64(head, 24);
+  if (size > fileSize || data + size > fileSize) return null; // past the end of the file: HDF5 cannot read it and says so
+  const seen = new Set<number>();
+  for (let block = u64(head, 16); block !== FREE_NULL;) {
+    const where = `the free list of the local heap at offset ${offset}`;
+    if (block + FREE_BLOCK > size) return `${where} has a block at ${block}, outside its ${size}-byte data segment`;
+    if (seen.has(block)) return `${where} comes back to the block at ${block}, so it never ends`;
+    seen.add(block);
+    const entry = readAt(data + block, FREE_BLOCK);
+    const blockSize = u64(entry, 8);
+    if (blockSize < FREE_BLOCK || block + blockSize > size) {
+      const exact = new DataView(entry.buffer, entry.byteOffset).getBigUint64(8, true);
+      return `${where} has a block at ${block} of ${exact} bytes, which does not fit its ${size}-byte data segment`;
+    }
+    block = u64(entry, 0);
+  }
+  return null;
+}
+
+/** Whether the superblock at the start of the file says 8-byte offsets and lengths (what the heap checks read). */
+export function eightByteSizes(readAt: ReadAt, fileSize: number): boolean {
+  if (fileSize < 16) return false;
+  const b = readAt(0, 16);
+  if (![0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a].every((x, i) => b[i] === x)) return false;
+  const [offsets, lengths] = b[8]! <= 1 ? [b[13], b[14]] : [b[9], b[10]];
+  return offsets === 8 && lengths === 8;
 }
 
 /** Reads of at most this size are scanned: HDF5 loads a collection with a 4 KiB read; large reads are tensor data. */
 const SCANNED_READ_BYTES = 4 << 20;
 
 /**
- * `readAt` that checks every global heap collection whose signature passes through it, once, before HDF5 gets the
- * bytes. `onDamage` is told the clause and must throw (the read then fails and HDF5 unwinds with an error).
+ * `readAt` that checks every global heap collection and local heap whose signature passes through it, once, before
+ * HDF5 gets the bytes. `onDamage` is told the clause and must throw (the read then fails and HDF5 unwinds with an error).
  */
-export function guardGlobalHeaps(readAt: ReadAt, fileSize: number, onDamage: (clause: string) => never): ReadAt {
+export function guardHeaps(readAt: ReadAt, fileSize: number, onDamage: (clause: string) => never): ReadAt {
   const checked = new Set<number>();
+  let local: boolean | undefined;
   return (offset, length) => {
     const bytes = readAt(offset, length);
     if (length > SCANNED_READ_BYTES) return bytes;
@@ -77,6 +125,13 @@ export function guardGlobalHeaps(readAt: ReadAt, fileSize: number, onDamage: (cl
       if (checked.has(at)) continue;
       checked.add(at);
       const damage = globalHeapDamage(readAt, fileSize, at);
+      if (damage) onDamage(damage);
+    }
+    local ??= eightByteSizes(readAt, fileSize);
+    for (const at of local ? globalHeapSignatures(window, offset - back, LOCAL_SIGNATURE) : []) {
+      if (checked.has(at)) continue;
+      checked.add(at);
+      const damage = localHeapDamage(readAt, fileSize, at);
       if (damage) onDamage(damage);
     }
     return bytes;

@@ -6,7 +6,7 @@ import h5wasm from 'h5wasm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
-import { globalHeapDamage, globalHeapSignatures } from './heap-check';
+import { globalHeapDamage, globalHeapSignatures, guardHeaps, localHeapDamage } from './heap-check';
 import { setH5Watchdog } from './watchdog';
 import { openKerasH5 } from './read';
 
@@ -197,5 +197,45 @@ describe('hostile HDF5 files', () => {
     expect(events.filter((e) => e === 'idle')).toHaveLength(3);
     expect(events.filter((e) => e !== 'idle').length).toBeGreaterThan(3);
     expect(events.at(-1)).toBe('idle');
+  });
+});
+
+describe('local heap free lists (a mutated .keras made HDF5 follow one forever, found by npm run fuzz)', () => {
+  /** A superblock v0 with 8-byte offsets and lengths, then a local heap at 64 whose 64-byte data segment is at 96. */
+  function file(freeHead: number, blocks: [at: number, next: number, size: bigint][]): Uint8Array {
+    const b = new Uint8Array(160);
+    b.set([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0, 8, 8]);
+    b.set([0x48, 0x45, 0x41, 0x50, 0], 64);
+    u64(b, 72, 64);
+    u64(b, 80, freeHead);
+    u64(b, 88, 96);
+    const view = new DataView(b.buffer);
+    for (const [at, next, size] of blocks) {
+      view.setBigUint64(96 + at, BigInt(next), true);
+      view.setBigUint64(96 + at + 8, size, true);
+    }
+    return b;
+  }
+  const check = (b: Uint8Array) => localHeapDamage((o, n) => b.slice(o, o + n), b.length, 64);
+
+  it('refuses a block whose size a 32-bit size_t cuts to 0, a block pointing at itself, and one outside the segment', () => {
+    expect(check(file(16, [[16, 16, 0xffff000000000000n]]))).toMatch(/block at 16 of 18446462598732840960 bytes, which does not fit its 64-byte data segment/);
+    expect(check(file(16, [[16, 16, 16n]]))).toMatch(/comes back to the block at 16, so it never ends/);
+    expect(check(file(16, [[16, 40, 16n], [40, 16, 16n]]))).toMatch(/comes back to the block at 16/);
+    expect(check(file(56, []))).toMatch(/block at 56, outside its 64-byte data segment/);
+  });
+
+  it('accepts an empty list and a list HDF5 writes (blocks in the segment, ending at 1)', () => {
+    expect(check(file(1, []))).toBeNull();
+    expect(check(file(16, [[16, 40, 16n], [40, 1, 24n]]))).toBeNull();
+  });
+
+  it('the read guard refuses the damaged heap when its bytes pass through, before HDF5 gets them', () => {
+    const b = file(16, [[16, 16, 16n]]);
+    const guarded = guardHeaps((o, n) => b.slice(o, o + n), b.length, (clause) => {
+      throw new Error(clause);
+    });
+    expect(() => guarded(0, 32)).not.toThrow();
+    expect(() => guarded(64, 32)).toThrow(/local heap at offset 64 comes back/);
   });
 });
