@@ -10,7 +10,7 @@ import { createWriter, outputFileName, type OutputFormat } from '../formats/writ
 import { ELEMENT_SIZE, elementCount } from '../model/dtypes';
 import { buildTarget } from '../model/target/build';
 import type { TargetModel } from '../model/target-model';
-import { kerasLayout, tfjsLayout } from './python-layout';
+import { kerasLayout, outputLayout, tfjsLayout } from './python-layout';
 
 const TESTDATA = path.join(path.dirname(fileURLToPath(import.meta.url)), '../model/target/testdata');
 const MODELS = ['keras3-sequential', 'keras3-nested', 'keras2-sequential', 'keras3-functional'];
@@ -82,5 +82,23 @@ describe('the script\'s TF.js model.json is the one Graft\'s TF.js writer writes
       expect(modelJson.replace('"weightsManifest":[{"paths":[]', `"weightsManifest":[{"paths":${JSON.stringify(paths)}`), name).toBe(graft);
       expect(Object.keys(stored), name).toEqual(target.variables.map((v) => v.name));
     }
+  });
+});
+
+describe('the script\'s safetensors names are the ones Graft\'s safetensors writer writes', () => {
+  it('every tensor name, a Keras 3 DepthwiseConv2D kernel renamed included', async () => {
+    for (const name of [...MODELS, 'keras3-zoo']) {
+      const target = await load(name);
+      const file = (await written('safetensors', target)).get(outputFileName('safetensors', 'm'))!;
+      const headerLength = Number(new DataView(file.buffer, file.byteOffset).getBigUint64(0, true));
+      const header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+      const layout = await outputLayout('safetensors', target, target.variables);
+      // SAFETENSORS_NAMES, when there, is a dict literal of one `"variable": "tensor",` line per renamed variable
+      const renamed = new Map(layout.constants.filter((l) => l.startsWith('    ')).map((l) => JSON.parse(`[${l.trim().replace(/,$/, '').replace('": "', '", "')}]`) as [string, string]));
+      if (renamed.size > 0) expect(layout.write, name).toContain('SAFETENSORS_NAMES.get(name, name)');
+      expect(target.variables.map((v) => renamed.get(v.name) ?? v.name).sort(), name).toEqual(Object.keys(header).sort());
+    }
+    const zoo = await outputLayout('safetensors', await load('keras3-zoo'), (await load('keras3-zoo')).variables);
+    expect(zoo.constants).toContain('    "depthwise/depthwise_kernel": "depthwise/kernel",');
   });
 });

@@ -2,6 +2,7 @@
  * What the generated script needs to write its output as Graft's writer wrote it: the writer function, the data
  * that fixes where each variable goes (computed here with the functions Graft's writers use), and how OUT is named.
  */
+import { safetensorsNames } from '../formats/safetensors/names';
 import { tfjsStorage } from '../formats/tfjs/dtypes';
 import type { ManifestEntry } from '../formats/tfjs/manifest';
 import { tfjsWeightNames } from '../formats/tfjs/names';
@@ -171,9 +172,28 @@ async function tfjsOutput(target: TargetModel, variables: readonly TargetVariabl
   };
 }
 
+/** Safetensors: each variable under the tensor name Graft's writer gives it (safetensorsNames: Keras 3's paths). */
+function safetensorsOutput(target: TargetModel, variables: readonly TargetVariable[]): OutputLayout {
+  const names = safetensorsNames(target);
+  const renamed = variables.filter((v) => names?.has(v.name));
+  return {
+    code: [PY_WRITE_COMMON, PY_WRITE_SAFETENSORS],
+    constants: renamed.length === 0 ? [] : [
+      "# The tensor name of each variable whose name in the file differs (Keras 3's variable.path).",
+      'SAFETENSORS_NAMES = {',
+      ...renamed.map((v) => `    ${pyStr(v.name)}: ${pyStr(names!.get(v.name)!)},`),
+      '}',
+    ],
+    write: renamed.length === 0 ? 'write_safetensors(values, path)' : 'write_safetensors(((SAFETENSORS_NAMES.get(name, name), value) for name, value in values), path)',
+    outputPath: suffixed('.safetensors', '.safetensors'),
+    usage: 'the output .safetensors file',
+    packages: ['safetensors'],
+  };
+}
+
 const OUTPUTS: Record<OutputFormat, (target: TargetModel, variables: readonly TargetVariable[]) => OutputLayout | Promise<OutputLayout>> = {
   tf: tfOutput,
-  safetensors: () => ({ code: [PY_WRITE_COMMON, PY_WRITE_SAFETENSORS], constants: [], write: 'write_safetensors(values, path)', outputPath: suffixed('.safetensors', '.safetensors'), usage: 'the output .safetensors file', packages: ['safetensors'] }),
+  safetensors: safetensorsOutput,
   keras: (target, variables) => kerasOutput('keras', target, variables),
   'keras-legacy': (target, variables) => kerasOutput('keras-legacy', target, variables),
   pytorch: () => ({ code: [PY_WRITE_PYTORCH], constants: [], write: 'write_pytorch(values, path)', outputPath: suffixed('.pt', '.pt', '.pth', '.bin'), usage: 'the output PyTorch state dict (.pt is added if missing)', packages: ['torch'] }),

@@ -8,6 +8,7 @@ import type { TargetModel } from '../model/target-model';
 import { topologyModelConfig } from '../model/target/detect';
 import { createKerasWriter } from './keras-h5/write';
 import { createPytorchWriter } from './pytorch/write';
+import { safetensorsNames } from './safetensors/names';
 import { createSafetensorsWriter } from './safetensors/write';
 import { createTfCheckpointWriter } from './tf-bundle/writer-adapter';
 import { tfjsWeightNames } from './tfjs/names';
@@ -78,7 +79,7 @@ export async function createWriter(format: OutputFormat, opts: WriterOptions): P
       });
     }
     case 'safetensors':
-      return createSafetensorsWriter(out, outputFileName(format, name), target.variables);
+      return createSafetensorsWriter(out, outputFileName(format, name), target.variables, undefined, safetensorsNames(target));
     case 'pytorch':
       return createPytorchWriter(out, outputFileName(format, name), target.variables);
   }

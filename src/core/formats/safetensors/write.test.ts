@@ -116,4 +116,20 @@ describe('safetensors writer', () => {
     await expect(w.add({ name: 'a', dtype: 'float32', shape: [3], bytes: new Uint8Array(12) })).rejects.toThrow(/declared float32 \[2\]/);
     await expect(w.finish()).rejects.toThrow(/never added/);
   });
+
+  it('stores a variable under the name `names` gives it, taking it and ordering it by its own', async () => {
+    const tensors: T[] = [
+      { name: 'dw/depthwise_kernel', dtype: 'float32', shape: [2], bytes: fill(8, 1) },
+      { name: 'dw/bias', dtype: 'float32', shape: [1], bytes: fill(4, 2) },
+      { name: 'dw/e', dtype: 'float32', shape: [1], bytes: fill(4, 3) },
+    ];
+    const folder = new MemoryFolder();
+    const w = await createSafetensorsWriter(folder, 'm.safetensors', tensors, undefined, new Map([['dw/depthwise_kernel', 'dw/kernel']]));
+    expect(w.order).toEqual(['dw/bias', 'dw/e', 'dw/depthwise_kernel']); // sorted by the stored names: dw/bias, dw/e, dw/kernel
+    for (const t of [...tensors].reverse()) await w.add({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: t.bytes });
+    await w.finish();
+    const stored = tensors.map((t) => ({ ...t, name: t.name === 'dw/depthwise_kernel' ? 'dw/kernel' : t.name }));
+    expect(Array.from(folder.files.get('m.safetensors')!)).toEqual(Array.from(referenceSerialize(stored)));
+    await expect(w.add({ name: 'dw/kernel', dtype: 'float32', shape: [2], bytes: fill(8, 1) })).rejects.toThrow(/not a variable/);
+  });
 });

@@ -85,11 +85,22 @@ export interface SafetensorsWriter extends CheckpointWriter {
 
 /**
  * A streaming safetensors writer for exactly `specs` (the new model's variables). `path` is the file in `out`;
- * `metadata` becomes `__metadata__` (left out when not given, as `serialize(data, None)` does).
+ * `metadata` becomes `__metadata__` (left out when not given, as `serialize(data, None)` does). `names` gives a
+ * variable another tensor name in the file (safetensorsNames); tensors are still added, and `order` listed, by the
+ * variable's name.
  */
-export async function createSafetensorsWriter(out: OutputFolder, path: string, specs: readonly TensorSpec[], metadata?: Record<string, string>): Promise<SafetensorsWriter> {
-  const plan = planSafetensors(specs, metadata, path);
-  const byName = new Map(plan.tensors.map((t, i) => [t.name, i]));
+export async function createSafetensorsWriter(
+  out: OutputFolder,
+  path: string,
+  specs: readonly TensorSpec[],
+  metadata?: Record<string, string>,
+  names?: ReadonlyMap<string, string>,
+): Promise<SafetensorsWriter> {
+  const stored = (name: string) => names?.get(name) ?? name;
+  const plan = planSafetensors(names ? specs.map((s) => ({ ...s, name: stored(s.name) })) : specs, metadata, path);
+  const index = new Map(plan.tensors.map((t, i) => [t.name, i]));
+  const byName = new Map(specs.map((s) => [s.name, index.get(stored(s.name))!]));
+  const variableOf = new Map(specs.map((s) => [stored(s.name), s.name]));
   const held = new Map<number, Uint8Array>();
   const done = new Set<number>();
   let next = 0;
@@ -104,7 +115,7 @@ export async function createSafetensorsWriter(out: OutputFolder, path: string, s
     }
   };
   return {
-    order: plan.tensors.map((t) => t.name),
+    order: plan.tensors.map((t) => variableOf.get(t.name)!),
     async add(t: OutputTensor) {
       const i = byName.get(t.name);
       if (i === undefined) throw new GraftError('not-found', path, `tensor ${t.name} is not a variable of the new model`);
@@ -128,7 +139,7 @@ export async function createSafetensorsWriter(out: OutputFolder, path: string, s
     },
     async finish() {
       if (next !== plan.tensors.length) {
-        const missing = plan.tensors.filter((_, i) => !done.has(i)).map((t) => t.name);
+        const missing = plan.tensors.filter((_, i) => !done.has(i)).map((t) => variableOf.get(t.name)!);
         throw new GraftError('corrupt', path, `${missing.length} tensor(s) were never added, e.g. ${missing.slice(0, 3).join(', ')}`);
       }
       await sink.close();
