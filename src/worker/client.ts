@@ -122,6 +122,7 @@ export function createWorkerClient(): GraftClient {
     inspect: (slot, name, view, seed) => call((r) => r.inspect(slot, name, view, seed)),
     match: (recipe) => call((r) => r.match(recipe)),
     preview: (entry, view, seed, id) => call((r) => r.preview(entry, view, seed, id)),
+    keepFunction: (recipe, options) => call((r) => r.keepFunction(recipe, options)),
     runExport: (req, onProgress) => call((r) => r.runExport(req, onProgress && Comlink.proxy(onProgress))),
     cancelExport: async () => (await current.remote).cancelExport(),
   };
