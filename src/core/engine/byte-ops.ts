@@ -3,18 +3,7 @@
  * (no float round trip), so int64, float16, bfloat16 and friends move unchanged. Reshape, squeeze and expand
  * change no bytes and need no function here. Shapes are row-major (C order).
  */
-
-function strides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = s;
-    s *= shape[i]!;
-  }
-  return out;
-}
-
-const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+import { cOrderStrides, elementCount as count } from '../model/dtypes';
 
 /**
  * Copies runs of contiguous bytes: `outer` blocks, each `run` bytes long, from `src` at `srcStride` steps to
@@ -109,9 +98,9 @@ export function transposeBytes(src: Uint8Array, shape: readonly number[], perm: 
   const rankOf = new Map(kept.map((a, i) => [a, i]));
   const inShape = kept.map((a) => shape[a]!);
   const order = keep.map((a) => rankOf.get(a)!);
-  const inStrides = strides(inShape).map((x) => x * per);
+  const inStrides = cOrderStrides(inShape).map((x) => x * per);
   const outShape = order.map((p) => inShape[p]!);
-  const outStrides = strides(outShape).map((x) => x * per);
+  const outStrides = cOrderStrides(outShape).map((x) => x * per);
   // Source stride of each output axis, and the output stride of the source's innermost axis.
   const walk = order.map((p) => inStrides[p]!);
   const last = rank - 1;

@@ -28,6 +28,17 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** C-order (row-major) strides of a shape, in elements. */
+export function cOrderStrides(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    out[i] = s;
+    s *= shape[i]!;
+  }
+  return out;
+}
+
 export function isNumeric(dtype: DType): boolean {
   return ELEMENT_SIZE[dtype] > 0 && dtype !== 'resource' && dtype !== 'variant';
 }

@@ -8,7 +8,7 @@
  */
 import { GraftError } from '../../errors';
 import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../io/output';
-import { ELEMENT_SIZE, elementCount, type DType } from '../../model/dtypes';
+import { ELEMENT_SIZE, cOrderStrides, elementCount, type DType } from '../../model/dtypes';
 import { GRAFT_TO_TORCH, LEGACY_STORAGE_CLASS } from './dtypes';
 import { StoredZipWriter } from './stored-zip';
 
@@ -89,16 +89,6 @@ class Emitter {
   }
 }
 
-/** C-order strides of a shape. */
-function strides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = s;
-    s *= shape[i]!;
-  }
-  return out;
-}
 
 /** The data.pkl of a state dict whose i-th tensor lives in storage record `data/<i>`. */
 export function stateDictPickle(specs: readonly TensorSpec[]): Uint8Array {
@@ -116,7 +106,7 @@ export function stateDictPickle(specs: readonly TensorSpec[]): Uint8Array {
       if (legacy) p.global('torch', legacy);
       else p.global('torch.storage', 'UntypedStorage');
       p.str(String(key)).cached('scpu', () => p.str('cpu')).int(legacy ? numel : numel * ELEMENT_SIZE[t.dtype]).op(0x74, 0x51); // TUPLE, BINPERSID
-      p.int(0).ints(t.shape).ints(strides(t.shape)).op(0x89); // offset, size, stride, requires_grad=False
+      p.int(0).ints(t.shape).ints(cOrderStrides(t.shape)).op(0x89); // offset, size, stride, requires_grad=False
       p.global('collections', 'OrderedDict').op(0x29, 0x52); // backward_hooks
       if (!legacy) p.global('torch', GRAFT_TO_TORCH[t.dtype]!);
       p.op(0x74, 0x52); // TUPLE, REDUCE
