@@ -5,13 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GraftError } from '../errors';
 import { openCheckpoint } from '../formats/registry';
 import { openKerasZip } from '../formats/keras-h5/keras-zip';
 import { npy } from '../formats/numpy/npy.test-util';
 import { memorySource } from './byte-source';
 import { readEntry, readZipDirectory } from './zip';
 import { zip } from './zip.test-util';
+import { failure } from '../errors.test-util';
 
 /** Rewrites member `i`'s uncompressed size in the central directory (and in its local header). */
 function claimSize(archive: Uint8Array, i: number, size: number): Uint8Array {
@@ -26,15 +26,6 @@ function claimSize(archive: Uint8Array, i: number, size: number): Uint8Array {
     return out;
   }
   throw new Error(`no member ${i}`);
-}
-
-async function failure(p: Promise<unknown>): Promise<GraftError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(GraftError);
-  return e as GraftError;
 }
 
 const zeros = (n: number) => new Uint8Array(n);

@@ -3,9 +3,9 @@
  * Each gives a typed GraftError with a short sentence, or a correct result. Every file is built here.
  */
 import { describe, expect, it } from 'vitest';
-import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { openSafetensors, openShardedSafetensors, parseSafetensorsIndex } from './read';
+import { failure } from '../../errors.test-util';
 
 /** A safetensors file from the header's JSON text as given, then `dataLength` zero bytes. */
 function file(json: string, dataLength: number): Uint8Array {
@@ -14,15 +14,6 @@ function file(json: string, dataLength: number): Uint8Array {
   new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
   out.set(text, 8);
   return out;
-}
-
-async function failure(p: Promise<unknown>): Promise<GraftError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(GraftError);
-  return e as GraftError;
 }
 
 describe('hostile safetensors headers', () => {

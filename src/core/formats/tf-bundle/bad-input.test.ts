@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { GraftError, type GraftErrorCode } from '../../errors';
+import type { GraftErrorCode } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { openCheckpoint } from '../registry';
 import { built, f32, simple, tableWithDataBlock } from './builders.test-util';
 import { openTfBundle } from './bundle';
 import { encodeStringTensor } from './strings';
-
-async function failure(p: Promise<unknown>): Promise<GraftError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(GraftError);
-  return e as GraftError;
-}
+import { failure } from '../../errors.test-util';
 
 async function expectError(p: Promise<unknown>, code: GraftErrorCode, ...fragments: (string | RegExp)[]): Promise<void> {
   const e = await failure(p);

@@ -3,7 +3,6 @@
  * result quickly, without allocating what the files cannot back. Every input is built here, byte by byte.
  */
 import { describe, expect, it } from 'vitest';
-import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { built, f32 } from './builders.test-util';
 import { openTfBundle } from './bundle';
@@ -16,6 +15,7 @@ import { encodeStringTensor } from './strings';
 import { compareBytes } from './table';
 import { buildTable } from './table-builder';
 import type { WriteTensor } from './write';
+import { failure } from '../../errors.test-util';
 
 type GraphNode = ObjectGraph['nodes'][number];
 
@@ -103,15 +103,6 @@ function partitionedIndex(elements: number, shardCount = 1): Uint8Array {
     { key: encodeTensorNameSlice('v', full), value: encodeEntry({ dtypeCode: dtypeToCode('float32'), shape: [elements], shardId: 0, offset: 0, size: elements * 4, crc32c: 0, slices: [] }) },
   ].sort((a, b) => compareBytes(a.key, b.key));
   return buildTable([{ key: new Uint8Array(0), value: encodeHeader({ numShards: shardCount, littleEndian: true }) }, ...rows]);
-}
-
-async function failure(p: Promise<unknown>): Promise<GraftError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(GraftError);
-  return e as GraftError;
 }
 
 describe('a partitioned variable that claims more than its files hold', () => {

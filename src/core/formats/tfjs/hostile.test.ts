@@ -3,21 +3,12 @@
  * stack, manifests that list many weights past the end of their files. Every model is built here.
  */
 import { describe, expect, it } from 'vitest';
-import { GraftError } from '../../errors';
 import { memorySource } from '../../io/byte-source';
 import { openCheckpoint } from '../registry';
 import { tfjsModel } from './builders.test-util';
 import { parseModelJson, trainableLayers } from './manifest';
 import { openTfjs } from './read';
-
-async function failure(p: Promise<unknown>): Promise<GraftError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(GraftError);
-  return e as GraftError;
-}
+import { failure } from '../../errors.test-util';
 
 describe('hostile TF.js models', () => {
   for (const dtype of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
