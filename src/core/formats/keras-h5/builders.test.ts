@@ -6,18 +6,8 @@ import { fixtureFiles, sha256 } from '../fixture-rows.test-util';
 import { zip } from '../../io/zip.test-util';
 import { listCandidates, openCheckpoint } from '../registry';
 import type { KerasH5Checkpoint } from './read';
+import { h5 } from './h5-builder.test-util';
 
-/** Writes an HDF5 file with h5wasm's writer (into its in-memory FS) and returns its bytes. */
-async function h5(build: (f: InstanceType<typeof h5wasm.File>) => void): Promise<Uint8Array> {
-  const { FS } = (await h5wasm.ready) as unknown as { FS: { readFile(p: string): Uint8Array; unlink(p: string): void } };
-  const name = `/build-${Math.random().toString(36).slice(2)}.h5`;
-  const f = new h5wasm.File(name, 'w');
-  build(f);
-  f.close();
-  const bytes = FS.readFile(name);
-  FS.unlink(name);
-  return bytes;
-}
 
 describe('Keras HDF5 layouts built with h5wasm', () => {
   it('Keras 3 nested layers, bfloat16 by attribute, other dtypes', async () => {

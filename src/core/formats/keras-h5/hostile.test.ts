@@ -9,20 +9,11 @@ import { memorySource } from '../../io/byte-source';
 import { globalHeapDamage, globalHeapSignatures, guardHeaps, localHeapDamage } from './heap-check';
 import { setH5Watchdog } from './watchdog';
 import { openKerasH5 } from './read';
+import { h5 } from './h5-builder.test-util';
 
 type H5File = InstanceType<typeof h5wasm.File>;
 type H5Group = InstanceType<typeof h5wasm.Group>;
 
-async function h5(build: (f: H5File) => void): Promise<Uint8Array> {
-  const { FS } = (await h5wasm.ready) as unknown as { FS: { readFile(p: string): Uint8Array; unlink(p: string): void } };
-  const name = `/hostile-${Math.random().toString(36).slice(2)}.h5`;
-  const f = new h5wasm.File(name, 'w');
-  build(f);
-  f.close();
-  const bytes = FS.readFile(name);
-  FS.unlink(name);
-  return bytes;
-}
 
 /** A Keras 3 `.weights.h5` whose `name` attributes are variable-length strings, kept in a global heap collection. */
 const keras3 = () =>
