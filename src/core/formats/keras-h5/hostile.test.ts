@@ -11,7 +11,6 @@ import { setH5Watchdog } from './watchdog';
 import { openKerasH5 } from './read';
 import { h5 } from './h5-builder.test-util';
 
-type H5File = InstanceType<typeof h5wasm.File>;
 type H5Group = InstanceType<typeof h5wasm.Group>;
 
 
