@@ -6,13 +6,12 @@
  */
 import { RE2JS } from 're2js';
 import { GraftError } from '../errors';
+import { clip } from '../io/untrusted';
 
 /** Time one rule may spend over all the names of one matching run (RE2 needs ~1 µs per name). */
 export const RULE_TIME_BUDGET_MS = 1000;
 /** Longer patterns are no rename rule a person wrote; RE2 compiles them into large programs. */
 const MAX_PATTERN_LENGTH = 4096;
-
-const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
 
 /** Why `pattern` cannot be a rename rule, or undefined when it compiles under RE2. */
 export function regexProblem(pattern: string): string | undefined {
@@ -37,7 +36,7 @@ export function compileSafeRegex(pattern: string): RE2JS {
     return RE2JS.compile(RE2JS.translateRegExp(pattern));
   } catch (e) {
     const why = (e as Error).message.replace(/^error parsing regexp: /, '');
-    throw new Error(`not a regular expression Graft can run in linear time (RE2 syntax: no lookarounds or backreferences, repeats up to {1000}): ${clip(why)}`, { cause: e });
+    throw new Error(`not a regular expression Graft can run in linear time (RE2 syntax: no lookarounds or backreferences, repeats up to {1000}): ${clip(why, 80)}`, { cause: e });
   }
 }
 
@@ -47,7 +46,7 @@ export function regexRenamer(pattern: string, replacement: string, label: string
   try {
     re = compileSafeRegex(pattern);
   } catch (e) {
-    throw new GraftError('usage', '', `${label}: /${clip(pattern)}/ is ${(e as Error).message}`, { cause: e });
+    throw new GraftError('usage', '', `${label}: /${clip(pattern, 80)}/ is ${(e as Error).message}`, { cause: e });
   }
   let spent = 0;
   return (name) => {
@@ -55,7 +54,7 @@ export function regexRenamer(pattern: string, replacement: string, label: string
     const out = re.test(name) ? re.matcher(name).replaceFirst(replacement) : null;
     spent += performance.now() - t0;
     if (spent > budgetMs) {
-      throw new GraftError('usage', '', `${label}: /${clip(pattern)}/ took more than ${budgetMs} ms over the names; simplify the pattern`);
+      throw new GraftError('usage', '', `${label}: /${clip(pattern, 80)}/ took more than ${budgetMs} ms over the names; simplify the pattern`);
     }
     return out;
   };
