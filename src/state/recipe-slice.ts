@@ -122,7 +122,7 @@ export const recipeSlice =
       dismissImportError: () => set({ importError: null }),
       async proposeKeepFunction(options = {}) {
         const r = get().recipe;
-        return r && client.keepFunction ? client.keepFunction(r, options) : null;
+        return r ? client.keepFunction(r, options) : null;
       },
     };
   };

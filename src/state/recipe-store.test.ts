@@ -26,6 +26,9 @@ function client(): GraftClient & { matches: number } {
       return { recipe: matched, facts: { detected, overlap } };
     },
     preview: async () => ({ id: 0, before: [], after: null }),
+    keepFunction: async () => {
+      throw new Error('no keep-the-function in this test');
+    },
     runExport: async () => {
       throw new Error('no export in this test');
     },

@@ -54,6 +54,9 @@ function fakeClient(opts: { route?: (paths: string[]) => RouteResult; open?: Gra
     inspect: async (_slot, name) => numbers(name),
     match: async (recipe) => ({ recipe, facts: { detected: [], overlap: { related: true, byName: 1, sameNameAndShape: 0, byStructure: 0, newWeights: 0, sentence: '' } } }),
     preview: async () => ({ id: 0, before: [], after: null }),
+    keepFunction: async () => {
+      throw new Error('no keep-the-function in this test');
+    },
     runExport: async () => {
       throw new Error('no export in this test');
     },

@@ -70,7 +70,7 @@ function lazyWorkerClient(): GraftClient & { warm(): void } {
     inspect: (slot, name, view, seed) => get().inspect(slot, name, view, seed),
     match: (recipe) => get().match(recipe),
     preview: (entry, view, seed, id) => get().preview(entry, view, seed, id),
-    keepFunction: (recipe, options) => get().keepFunction!(recipe, options),
+    keepFunction: (recipe, options) => get().keepFunction(recipe, options),
     runExport: (req, onProgress) => get().runExport(req, onProgress),
     cancelExport: () => get().cancelExport(),
   };

@@ -24,6 +24,9 @@ function client(): GraftClient {
       return { recipe: r.recipe, facts: { detected: r.detected, overlap: r.overlap } };
     },
     preview: async () => ({ id: 0, before: [], after: null }),
+    keepFunction: async () => {
+      throw new Error('no keep-the-function in this test');
+    },
     runExport: async () => {
       throw new Error('no export in this test');
     },

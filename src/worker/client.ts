@@ -31,8 +31,8 @@ export interface GraftClient {
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<InspectResult>;
   match(recipe: Recipe): Promise<Matched>;
   preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<PreviewResult>;
-  /** The keep-the-function links for `recipe` (optional: test doubles leave it out). */
-  keepFunction?(recipe: Recipe, options: KeepFunctionOptions): Promise<KeepFunctionResult>;
+  /** The keep-the-function links for `recipe`. */
+  keepFunction(recipe: Recipe, options: KeepFunctionOptions): Promise<KeepFunctionResult>;
   /** Writes the merged checkpoint in the worker; progress comes back through `onProgress`. */
   runExport(req: ExportRequest, onProgress?: (p: ExportProgress) => void): Promise<ExportDone>;
   cancelExport(): Promise<void>;
