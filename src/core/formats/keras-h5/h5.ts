@@ -65,10 +65,26 @@ function chunkOf(readAt: (offset: number, length: number) => Uint8Array, start: 
   };
 }
 
+let loaded: Promise<{ lib: H5wasm; module: unknown }> | undefined;
+
+/**
+ * h5wasm, loaded once, with HDF5 errors turned into exceptions: otherwise HDF5 prints a failure and carries on, so a
+ * read would return garbage and a write would silently lack what failed.
+ */
+export function loadH5wasm(): Promise<{ lib: H5wasm; module: unknown }> {
+  loaded ??= (async () => {
+    const h5wasm = (await import('h5wasm')).default;
+    const module = await h5wasm.ready;
+    (module as unknown as ModuleLike).activate_throwing_error_handler();
+    return { lib: h5wasm, module };
+  })();
+  return loaded;
+}
+
 async function init(): Promise<{ module: ModuleLike; lazyFs: unknown }> {
-  lib = (await import('h5wasm')).default;
-  const module = (await lib.ready) as unknown as ModuleLike;
-  module.activate_throwing_error_handler(); // HDF5 errors become exceptions instead of stderr noise
+  const h5 = await loadH5wasm();
+  lib = h5.lib;
+  const module = h5.module as ModuleLike;
   const W = module.FS.filesystems.WORKERFS as WorkerFsLike;
   const previous = W.reader;
   W.reader = {

@@ -25,7 +25,7 @@ import { clip } from '../../io/untrusted';
 import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../io/output';
 import { type DType, ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import { topologyModelConfig } from '../../model/target/detect';
-import { H5T } from './h5';
+import { H5T, loadH5wasm } from './h5';
 import { createStandIn, type HalfType, patchHalfTypes, standInMarkers } from './half-types';
 import { checkH5Layout } from './h5-paths';
 import { type KerasPlacement, type KerasTensorSpec, keras3Placements, legacyLayers, legacyPlacements, weightlessSlots } from './placements';
@@ -126,12 +126,9 @@ class ScratchFile {
   private constructor(readonly h5wasm: H5wasm, readonly module: Emscripten, readonly h5: H5File, readonly fsPath: string) {}
 
   static async create(): Promise<ScratchFile> {
-    const h5wasm = (await import('h5wasm')).default;
-    const module = (await h5wasm.ready) as unknown as Emscripten & { activate_throwing_error_handler(): number };
-    // Without it HDF5 prints a failure and carries on, and the file would silently lack what failed.
-    module.activate_throwing_error_handler();
+    const { lib: h5wasm, module } = await loadH5wasm();
     const fsPath = `/graft-write-${++files}.h5`;
-    return new ScratchFile(h5wasm, module, new h5wasm.File(fsPath, 'w'), fsPath);
+    return new ScratchFile(h5wasm, module as Emscripten, new h5wasm.File(fsPath, 'w'), fsPath);
   }
 
   group(p: string): Group {
