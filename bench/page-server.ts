@@ -5,10 +5,11 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 
-const DIST = join(resolve('bench/.cache'), 'page-dist');
+// Its own folder per person when GRAFT_BENCH_DIST says so: several people run benches at once on this machine.
+const DIST = process.env.GRAFT_BENCH_DIST ?? join(resolve('bench/.cache'), 'page-dist');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'];
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((ok, fail) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -18,9 +19,9 @@ const freePort = () =>
     s.on('error', fail);
   });
 
-async function waitForServer(url: string, server: ChildProcess): Promise<void> {
+export async function waitForServer(url: string, server: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -28,7 +29,7 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`vite preview did not answer at ${url}`);
+  throw new Error(`the server did not answer at ${url}`);
 }
 
 export interface ServedPage {

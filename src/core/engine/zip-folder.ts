@@ -1,14 +1,14 @@
 /**
  * OutputFolders that end as one Blob, for the page's download: `PartsFolder` (a format with one file: the file
- * itself) and `ZipFolder` (several files: a stored zip, streamed through fflate). Bytes are copied into Blobs as
+ * itself) and `ZipFolder` (several files: a stored zip with ZIP64 where needed, `ZipStream`); `ZipStreamFolder` is
+ * the same zip into any sink (a file on disk, a stream). Bytes are copied into Blobs as
  * they come, so a large export lives in the browser's blob storage (disk-backed in Chromium), not in the heap.
  * Both are plain TypeScript over `Blob`, which workers and Node both have.
  */
-import { Zip, ZipPassThrough } from 'fflate';
-import { createCRC32, type IHasher } from 'hash-wasm';
 import { GraftError } from '../errors';
 import { blobOrigin } from '../io/byte-source';
 import type { FileSink, OutputFolder } from '../io/output';
+import { type ChunkSink, ZipStream, type ZipMember, type ZipStreamOptions } from './zip-stream';
 
 /** Chunks below this are gathered into one Blob: thousands of tiny Blobs cost more than the copy. */
 const STAGE_BYTES = 8 << 20;
@@ -91,134 +91,121 @@ export class PartsFolder implements OutputFolder {
   }
 }
 
-/**
- * fflate's stored member with the zip's CRC32 computed by hash-wasm: fflate's own table loop ran at ~320 MB/s on
- * this machine against ~1.5 GB/s, a third of a large page export's time.
- */
-class FastPassThrough extends ZipPassThrough {
-  constructor(
-    filename: string,
-    private readonly hasher: IHasher,
-  ) {
-    super(filename);
-    hasher.init();
-  }
-
-  override push(chunk: Uint8Array, final?: boolean): void {
-    this.hasher.update(chunk);
-    this.size += chunk.length;
-    if (final) this.crc = parseInt(this.hasher.digest('hex'), 16) >>> 0;
-    this.process(chunk as Uint8Array<ArrayBuffer>, final ?? false);
-  }
-}
-
 /** A zip member in waiting: created while another member was streaming, its bytes kept until its turn. */
 interface Member {
   path: string;
-  hasher: IHasher;
-  entry: ZipPassThrough | null;
   waiting: BlobParts | null;
+  streaming: boolean;
   closed: boolean;
 }
 
-/** A zip cannot say more without ZIP64, which fflate does not write. */
-const ZIP32_LIMIT = 0xffffffff;
-
 /**
- * A stored (uncompressed) zip of the files created, streamed: fflate writes each member's local header, its
- * bytes as they come and a data descriptor, then the central directory at `finish`. fflate streams only one
- * member at a time, so a file created while another is open waits (as Blob parts) and is replayed in turn.
+ * A stored zip of the files created, streamed into `sink` through `ZipStream` (ZIP64 where sizes need it). A zip
+ * holds one member at a time, so a file created while another is open waits (as Blob parts: disk-backed in the
+ * browser) and is replayed in turn. Every operation runs in order on one queue, so writes to several files at once
+ * never interleave.
  */
-export class ZipFolder implements OutputFolder {
-  private readonly out = new BlobParts();
-  private readonly zip: Zip;
+export class ZipStreamFolder implements OutputFolder {
+  protected readonly zip: ZipStream;
   private readonly members: Member[] = [];
   private active = 0;
+  private queue: Promise<void> = Promise.resolve();
   private error: unknown = null;
   readonly names: string[] = [];
 
-  constructor(private readonly label = 'export.zip') {
-    this.zip = new Zip((err, chunk) => {
-      if (err) {
-        this.error ??= err;
-        return;
+  constructor(
+    sink: ChunkSink,
+    protected readonly label = 'export.zip',
+    options: ZipStreamOptions = {},
+  ) {
+    this.zip = new ZipStream(sink, options);
+  }
+
+  /** Where each member's bytes lie in the archive (complete after `close`). */
+  get layout(): readonly ZipMember[] {
+    return this.zip.members;
+  }
+
+  private run(op: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.error) throw this.failure();
+      try {
+        await op();
+      } catch (e) {
+        this.error ??= e;
+        throw this.failure();
       }
-      if (this.out.size + chunk.byteLength > ZIP32_LIMIT) {
-        this.error ??= new GraftError('too-large', this.label, 'would be larger than 4 GB, more than a zip without ZIP64 can hold — export to a single-file format (safetensors, Keras) instead');
-        return;
-      }
-      this.out.append(chunk);
     });
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
-  private check(): void {
-    if (this.error) throw this.error instanceof GraftError ? this.error : new GraftError('corrupt', this.label, `the zip could not be written: ${String(this.error)}`, { cause: this.error });
+  private failure(): GraftError {
+    const e = this.error;
+    return e instanceof GraftError ? e : new GraftError('corrupt', this.label, `the zip could not be written: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 
-  private start(m: Member): ZipPassThrough {
-    const entry = new FastPassThrough(m.path, m.hasher);
-    this.zip.add(entry);
-    m.entry = entry;
-    return entry;
-  }
-
-  /** The active member finished: start the next ones, replaying what they wrote while waiting. */
+  /** Starts the members whose turn came: replays what each wrote while waiting, ends those already closed. */
   private async advance(): Promise<void> {
-    while (this.active < this.members.length && this.members[this.active]!.closed) {
-      const m = this.members[this.active]!;
-      if (m.waiting) {
-        const entry = this.start(m);
-        const blob = m.waiting.blob();
-        m.waiting = null;
-        for (let at = 0; at < blob.size; at += STAGE_BYTES) {
-          entry.push(new Uint8Array(await blob.slice(at, at + STAGE_BYTES).arrayBuffer()), false);
-          this.check();
-        }
-        entry.push(new Uint8Array(0), true);
-      }
+    for (let m = this.members[this.active]; m && !m.streaming; m = this.members[this.active]) {
+      await this.zip.begin(m.path);
+      m.streaming = true;
+      const blob = m.waiting?.blob();
+      m.waiting = null;
+      if (blob) for (let at = 0; at < blob.size; at += STAGE_BYTES) await this.zip.data(new Uint8Array(await blob.slice(at, at + STAGE_BYTES).arrayBuffer()));
+      if (!m.closed) return;
+      await this.zip.end();
       this.active++;
     }
-    const next = this.members[this.active];
-    if (next && next.waiting) {
-      // Streams from here on; what it wrote so far goes first.
-      const entry = this.start(next);
-      const blob = next.waiting.blob();
-      next.waiting = null;
-      for (let at = 0; at < blob.size; at += STAGE_BYTES) entry.push(new Uint8Array(await blob.slice(at, at + STAGE_BYTES).arrayBuffer()), false);
-    }
-    this.check();
   }
 
   async create(path: string): Promise<FileSink> {
-    this.check();
-    const m: Member = { path, hasher: await createCRC32(), entry: null, waiting: null, closed: false };
-    this.members.push(m);
-    this.names.push(path);
-    if (this.members.length - 1 === this.active) this.start(m);
-    else m.waiting = new BlobParts();
+    const m: Member = { path, waiting: new BlobParts(), streaming: false, closed: false };
+    await this.run(async () => {
+      this.members.push(m);
+      this.names.push(path);
+      await this.advance();
+    });
     return {
-      write: async (chunk) => {
-        if (m.entry) m.entry.push(chunk, false);
-        else m.waiting!.append(chunk);
-        this.check();
-      },
-      close: async () => {
-        m.closed = true;
-        if (m.entry) {
-          m.entry.push(new Uint8Array(0), true);
+      write: (chunk) =>
+        this.run(async () => {
+          if (m.streaming) await this.zip.data(chunk);
+          else m.waiting!.append(chunk);
+        }),
+      close: () =>
+        this.run(async () => {
+          m.closed = true;
+          if (!m.streaming) return;
+          await this.zip.end();
           this.active++;
-        }
-        await this.advance();
-      },
+          await this.advance();
+        }),
     };
   }
 
-  /** Ends the archive (central directory) and gives it as one Blob. */
+  /** Ends the archive (central directory and end records). */
+  async close(): Promise<void> {
+    await this.run(async () => {
+      const open = this.members.find((m) => !m.closed);
+      if (open) throw new Error(`${open.path} was still being written when the export ended`);
+      await this.zip.finish();
+    });
+  }
+}
+
+/** A `ZipStreamFolder` into one Blob, for the page's download (browsers keep large Blobs on disk). */
+export class ZipFolder extends ZipStreamFolder {
+  private readonly out: BlobParts;
+
+  constructor(label = 'export.zip', options: ZipStreamOptions = {}) {
+    const out = new BlobParts();
+    super((chunk) => out.append(chunk), label, options);
+    this.out = out;
+  }
+
+  /** Ends the archive and gives it as one Blob. */
   async finish(): Promise<Blob> {
-    const open = this.members.find((m) => !m.closed);
-    if (open) throw new Error(`${open.path} was still being written when the export ended`);
-    this.zip.end();
-    this.check();
+    await this.close();
     return this.out.blob('application/zip');
   }
 }
