@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from './helpers';
+import type { Page } from '@playwright/test';
 import { FIXTURES, dropFiles, fixtureBytes, gotoWithoutExample } from './helpers';
 
 const HOUSE = 'tf1-saver-houseprices';

@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from './helpers';
+import type { Page } from '@playwright/test';
 import { contentSecurityPolicy } from '../scripts/csp';
 
 /** Every securitypolicyviolation the page sees, from its first script on, and CSP messages on the console. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { test, expect } from '@playwright/test';
+import { test, expect } from './helpers';
 import { FIXTURES, dropFiles, expected, fixtureBytes, gotoWithoutExample } from './helpers';
 
 const RUAN = 'tf2-keras-2shard-little_ruan';

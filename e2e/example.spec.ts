@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { test, expect } from '@playwright/test';
+import { test, expect } from './helpers';
 
 const manifestPath = fileURLToPath(new URL('../dist/examples/manifest.json', import.meta.url));
 

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from './helpers';
+import type { Page } from '@playwright/test';
 import { FIXTURES, expected, gotoWithoutExample } from './helpers';
 
 const HOUSES = join(FIXTURES, 'tf1-saver-houseprices');

@@ -1,7 +1,68 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Page, expect } from '@playwright/test';
+import { type ConsoleMessage, type Page, test as base, expect } from '@playwright/test';
+
+/**
+ * Console messages a spec may leave, each for a reason; anything else at level error or warning fails the test.
+ * `url`: the message must come from this resource (a failed request names it in its location).
+ */
+const ALLOWED: { text: RegExp; url?: RegExp; spec?: RegExp; why: string }[] = [
+  {
+    text: /^Failed to load resource: the server responded with a status of 404/,
+    url: /\/examples\/manifest\.json$/,
+    why: 'gotoWithoutExample answers the example manifest with 404 on purpose: the page then opens empty',
+  },
+  {
+    text: /Content Security Policy/,
+    spec: /csp\.spec\.ts$/,
+    why: 'csp.spec fetches another origin and injects an inline script on purpose, and checks the violations itself',
+  },
+];
+
+/** Messages a single test expects (a spec that provokes an error on purpose): `allowConsole(page, /…/)` before it. */
+const expectedByPage = new WeakMap<Page, RegExp[]>();
+
+export function allowConsole(page: Page, text: RegExp): void {
+  expectedByPage.set(page, [...(expectedByPage.get(page) ?? []), text]);
+}
+
+function allowed(page: Page | null, m: ConsoleMessage, spec: string): boolean {
+  const text = m.text();
+  const url = m.location().url;
+  if (ALLOWED.some((a) => a.text.test(text) && (!a.url || a.url.test(url)) && (!a.spec || a.spec.test(spec)))) return true;
+  return page !== null && (expectedByPage.get(page) ?? []).some((r) => r.test(text));
+}
+
+/**
+ * Playwright's `test`, with every page of the test watched: an error or warning on the console (the page's or a
+ * worker's) or an uncaught exception fails the test, unless ALLOWED or `allowConsole` lists it.
+ */
+export const test = base.extend<{ cleanConsole: void }>({
+  cleanConsole: [
+    async ({ context }, use, testInfo) => {
+      const seen: string[] = [];
+      const counted = new WeakSet<ConsoleMessage>();
+      const record = (page: Page | null, where: string) => (m: ConsoleMessage) => {
+        if (counted.has(m) || (m.type() !== 'error' && m.type() !== 'warning')) return;
+        counted.add(m);
+        if (!allowed(page, m, testInfo.file)) seen.push(`${where} ${m.type()}: ${m.text().slice(0, 600)}${m.location().url ? ` (${m.location().url})` : ''}`);
+      };
+      const watch = (page: Page) => {
+        page.on('console', record(page, 'page'));
+        page.on('pageerror', (e) => seen.push(`page uncaught: ${e.message}`));
+        page.on('worker', (w) => w.on('console', record(page, 'worker')));
+      };
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await use();
+      expect(seen, 'unexpected console errors or warnings').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
 
 export const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect } from '@playwright/test';
+import { test, expect } from './helpers';
 import { FIXTURES, dropFiles, expectClose, expected, fixtureBytes, float32Values, shownNames, shownNumber, gotoWithoutExample } from './helpers';
 
 const RUAN = 'tf2-keras-2shard-little_ruan';

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './helpers';
 import { dropFiles, gotoWithoutExample } from './helpers';
 
 const FIRST_LOAD = { timeout: 30_000 };

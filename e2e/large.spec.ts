@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect } from '@playwright/test';
+import { test, expect } from './helpers';
 import { dropFiles, gotoWithoutExample } from './helpers';
 
 test('5,000 variables list: only the rows in view are drawn, a filter finds one, the last is reachable by scrolling', async ({ page }, info) => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from './helpers';
+import type { Page } from '@playwright/test';
 import { FIXTURES, dropFiles, expectClose, expected, fixtureBytes, float32Values, gotoWithoutExample, shownNames, shownNumber } from './helpers';
 
 const DIABETES = 'keras3-weights-h5-diabetes';

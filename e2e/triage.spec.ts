@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from './helpers';
+import type { Page } from '@playwright/test';
 import { FIXTURES, gotoWithoutExample } from './helpers';
 
 type Upload = { name: string; mimeType: string; buffer: Buffer };
