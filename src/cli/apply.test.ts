@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GraftError } from '../core/errors';
 import { FIXTURES } from '../core/formats/tf-bundle/fixtures.test-util';
 import { emptyRecipe } from '../core/mapping';
-import { apply, type ApplyCliOptions, type ProgressStream } from './apply';
+import { apply, applyCommand, type ApplyCliOptions, type ProgressStream } from './apply';
 import { openForCli } from './inspect';
 import { match } from './match';
 import { DiskOutputFolder, writeAtomically } from './output-folder';
@@ -30,7 +30,8 @@ describe('graft apply', () => {
       const { lines } = await run(prefix, prefix, { out: join(dir, 'merged.ckpt') });
       expect(readFileSync(join(dir, 'merged.ckpt.index')).equals(readFileSync(`${prefix}.index`))).toBe(true);
       expect(readFileSync(join(dir, 'merged.ckpt.data-00000-of-00001')).equals(readFileSync(`${prefix}.data-00000-of-00001`))).toBe(true);
-      expect(readdirSync(dir).sort()).toEqual(['merged.ckpt.data-00000-of-00001', 'merged.ckpt.index']);
+      expect(readdirSync(dir).sort()).toEqual(['checkpoint', 'merged.ckpt.data-00000-of-00001', 'merged.ckpt.index']);
+      expect(readFileSync(join(dir, 'checkpoint'), 'utf8')).toBe('model_checkpoint_path: "merged.ckpt"\nall_model_checkpoint_paths: "merged.ckpt"\n');
       expect(lines[0]).toMatch(/^wrote /);
     });
   }
@@ -118,6 +119,33 @@ describe('graft apply', () => {
     const old = await openForCli(join(HOUSE, 'model.ckpt'));
     for (const t of old.tensors) expect(Buffer.from(await back.read(t.name)).equals(Buffer.from(await old.read(t.name)))).toBe(true);
     expect(readdirSync(dir)).toEqual(['merged.safetensors']);
+  });
+
+  it('--max-shard-size: tf data files and safetensors shards + index, each read back with the same values', async () => {
+    const dir = tmp();
+    const old = await openForCli(join(HOUSE, 'model.ckpt'));
+    // The largest tensors are 3200 bytes: under a 3000-byte limit each lies alone, the others fill shards of up to 3000.
+    const limit = 3000;
+    await run(join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), { out: join(dir, 'm.ckpt'), maxShardBytes: limit });
+    const data = readdirSync(dir).filter((f) => f.startsWith('m.ckpt.data-'));
+    expect(data.length).toBeGreaterThan(1);
+    expect(data.every((f) => f.endsWith(`-of-${String(data.length).padStart(5, '0')}`))).toBe(true);
+    const { lines } = await run(join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), { out: join(dir, 'm.safetensors'), format: 'safetensors', maxShardBytes: limit });
+    const shards = readdirSync(dir).filter((f) => /^m-\d{5}-of-\d{5}\.safetensors$/.test(f));
+    expect(shards.length).toBeGreaterThan(1);
+    expect(lines.at(-1)).toContain('m.safetensors.index.json');
+    for (const path of [join(dir, 'm.ckpt'), join(dir, 'm.safetensors.index.json')]) {
+      const back = await openForCli(path);
+      for (const t of old.tensors) expect(Buffer.from(await back.read(t.name)).equals(Buffer.from(await old.read(t.name))), `${path}: ${t.name}`).toBe(true);
+    }
+  });
+
+  it('--max-shard-size takes a size and only tf or safetensors', async () => {
+    const dir = tmp();
+    const attempt = (...args: string[]) => applyCommand.run([join(HOUSE, 'model.ckpt'), join(HOUSE, 'model.ckpt'), '--out', join(dir, 'x'), ...args], () => {}).catch((e: unknown) => e as GraftError);
+    expect((await attempt('--format', 'keras', '--max-shard-size', '1GB'))?.message).toMatch(/--max-shard-size applies to --format tf and safetensors, not keras/);
+    expect((await attempt('--max-shard-size', 'big'))?.message).toMatch(/--max-shard-size takes a size/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('the command exits non-zero with one sentence on stderr, and writes nothing', async () => {

@@ -7,7 +7,8 @@ import { exportPlan } from '../core/engine/export-plan';
 import { GraftError } from '../core/errors';
 import { humanBytes } from '../core/display';
 import { howToLoad } from '../core/formats/how-to-load';
-import { OUTPUT_FORMATS, outputFileName, type OutputFormat } from '../core/formats/writers';
+import { parseShardSize } from '../core/formats/shard-plan';
+import { OUTPUT_FORMATS, SHARDABLE_FORMATS, outputFileName, type OutputFormat } from '../core/formats/writers';
 import { autoMatch, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
@@ -31,6 +32,8 @@ export interface ApplyCliOptions {
   initialiseIncompatible: boolean;
   /** Also write a Python script that does the same mapping with TensorFlow. */
   python?: string;
+  /** tf, safetensors: shards of at most this many bytes (`--max-shard-size`). */
+  maxShardBytes?: number;
   signal?: AbortSignal;
   /** Where the progress goes (default: process.stderr). */
   progress?: ProgressStream;
@@ -44,11 +47,12 @@ export interface ProgressStream {
 type Write = (line: string) => void;
 
 export const applyCommand: Command = {
-  usage: `graft apply OLD NEW --out PATH [--format tf|tfjs|keras|keras-legacy|safetensors] [--recipe RECIPE.json] [--match sure|likely|guess] [--seed N] [--initialise-incompatible]
+  usage: `graft apply OLD NEW --out PATH [--format tf|tfjs|keras|keras-legacy|safetensors] [--recipe RECIPE.json] [--match sure|likely|guess] [--seed N] [--initialise-incompatible] [--max-shard-size SIZE]
   OLD        the old checkpoint (prefix, .index, folder, or any readable file)
   NEW        the new model: a model JSON (TF.js model.json, Keras model JSON) or a checkpoint as template
-  --out      tf: the output prefix (PATH.index, PATH.data-00000-of-00001); tfjs: a folder (model.json + shards);
-             keras: a .weights.h5 file (Keras 3); keras-legacy: an .h5 weights file; safetensors: a file
+  --out      tf: the output prefix (PATH.index, PATH.data-00000-of-00001, and a checkpoint file beside them);
+             tfjs: a folder (model.json + shards); keras: a .weights.h5 file (Keras 3); keras-legacy: an .h5 weights
+             file; safetensors: a file
   --format   the merged checkpoint's format (default tf)
   --recipe   the recipe to apply, exactly as saved (graft match --out, or the page's recipe download)
   --match    also link what is left unlinked, at or above this confidence; without --recipe: likely, as graft match
@@ -56,6 +60,9 @@ export const applyCommand: Command = {
   --seed     seed for initialised variables (default: the recipe's seed)
   --initialise-incompatible  initialise variables whose links do not fit instead of refusing to run
   --python   also write a Python script (TensorFlow + NumPy) that does the same mapping without Graft
+  --max-shard-size  tf, safetensors: split the output into shards of at most SIZE (bytes, or 500MB, 2GB, 5GiB), as
+             HF's max_shard_size; a tensor bigger than SIZE gets a shard of its own. tf: PATH.data-0000N-of-0000M;
+             safetensors: NAME-0000N-of-0000M.safetensors + NAME.safetensors.index.json (one plain file if all fits)
   Files appear only when the whole checkpoint was written; on an error or Ctrl-C nothing is left behind.`,
   async run(args, out) {
     const { values, positionals } = parseArgs({
@@ -70,6 +77,7 @@ export const applyCommand: Command = {
         'initialise-incompatible': { type: 'boolean', default: false },
         'allow-empty': { type: 'boolean', default: false },
         python: { type: 'string' },
+        'max-shard-size': { type: 'string' },
       },
     });
     if (positionals.length !== 2) throw new GraftError('usage', '', `apply takes OLD and NEW\n${applyCommand.usage}`);
@@ -78,6 +86,11 @@ export const applyCommand: Command = {
     if (values.match !== undefined && !CONFIDENCES.includes(values.match as Confidence)) throw new GraftError('usage', '', `--match takes sure, likely or guess, not ${values.match}`);
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     if (seed !== undefined && !Number.isSafeInteger(seed)) throw new GraftError('usage', '', `--seed takes a whole number, not ${values.seed}`);
+    const shardSize = values['max-shard-size'];
+    if (shardSize !== undefined && !SHARDABLE_FORMATS.includes(values.format as OutputFormat)) {
+      throw new GraftError('usage', '', `--max-shard-size applies to --format ${SHARDABLE_FORMATS.join(' and ')}, not ${values.format}`);
+    }
+    const maxShardBytes = shardSize === undefined ? undefined : parseShardSize(shardSize);
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
@@ -91,6 +104,7 @@ export const applyCommand: Command = {
         initialiseIncompatible: values['initialise-incompatible'],
         allowEmpty: values['allow-empty'],
         ...(values.python ? { python: values.python } : {}),
+        ...(maxShardBytes !== undefined ? { maxShardBytes } : {}),
         signal: controller.signal,
       }, out);
     } finally {
@@ -132,6 +146,7 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
       out: folder,
       name: basename(opts.out),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.maxShardBytes !== undefined ? { maxShardBytes: opts.maxShardBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: progress.update,
       incompatible: opts.initialiseIncompatible ? 'initialise' : 'refuse',
@@ -151,7 +166,9 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
   }
   for (const note of notes) out(`note: ${note}`);
   out(`${result.variables} variables (${s.exact} exact, ${s.transformed} transformed, ${s.initialised} initialised${opts.initialiseIncompatible && s.incompatible ? `, ${s.incompatible} incompatible initialised` : ''}), ${humanBytes(result.bytes)} in ${result.seconds.toFixed(1)} s${result.backend ? `; arithmetic on TF.js ${result.backend}` : ''}`);
-  const loadable = opts.format === 'tf' ? opts.out : opts.format === 'tfjs' ? join(opts.out, outputFileName('tfjs', '')) : join(dirname(opts.out), outputFileName(opts.format, basename(opts.out)));
+  const single = join(dirname(opts.out), outputFileName(opts.format, basename(opts.out)));
+  const sharded = files.find((f) => f === `${single}.index.json`);
+  const loadable = opts.format === 'tf' ? opts.out : opts.format === 'tfjs' ? join(opts.out, outputFileName('tfjs', '')) : (sharded ?? single);
   out(`load it with: ${howToLoad(opts.format, target, loadable)}`);
   return { plan, result, files };
 }

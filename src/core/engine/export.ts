@@ -9,7 +9,7 @@ import type { TargetModel } from '../model/target-model';
 import { execute, type ExecuteOptions, type ExecuteResult } from './execute';
 import { exportPlan, targetForFormat } from './export-plan';
 import { refuseUnbuilt } from '../model/target/build';
-import type { OutputFolder } from '../io/output';
+import type { CheckpointWriter, OutputFolder, OutputTensor } from '../io/output';
 
 // Also where core/export/python.ts takes it from.
 export { targetForFormat };
@@ -23,6 +23,8 @@ export interface ExportRequest extends Omit<ExecuteOptions, 'seed'> {
   /** The output's base name: the TF prefix's or the file's name. */
   name: string;
   seed?: number;
+  /** tf and safetensors: shards of at most this many bytes (WriterOptions.maxShardBytes). */
+  maxShardBytes?: number;
 }
 
 /** What an export did: the plan it ran, the engine's counts, and what the writer changed or left out to fit the format. */
@@ -40,12 +42,13 @@ export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcom
     out: req.out,
     target,
     name: req.name,
+    ...(req.maxShardBytes !== undefined ? { maxShardBytes: req.maxShardBytes } : {}),
     ...(target.topology !== undefined ? { modelTopology: target.topology } : {}),
   });
   // A writer that streams only in its own order (safetensors: offsets fixed by the header) says which.
   const rank = writer.order ? new Map(writer.order.map((n, i) => [n, i])) : undefined;
   const ordered = rank ? { ...plan, entries: [...plan.entries].sort((a, b) => (rank.get(a.to) ?? 0) - (rank.get(b.to) ?? 0)) } : plan;
-  const { old, recipe, format, out, name, seed, ...options } = req;
+  const { old, recipe, format, out, name, seed, maxShardBytes: _shards, ...options } = req;
   const result = await execute(ordered, old, target, writer, { ...options, seed: seed ?? recipe.seed });
   return { plan, result, notes: writer.notes ?? [] };
 }

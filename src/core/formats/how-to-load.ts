@@ -24,10 +24,15 @@ export function howToLoad(format: OutputFormat, target: TargetModel, file: strin
     case 'keras':
     case 'keras-legacy':
       return `model.load_weights(${q})`;
-    case 'safetensors':
+    case 'safetensors': {
+      // A sharded output (model.safetensors.index.json): every shard the index names, merged.
+      const load = file.endsWith('.index.json')
+        ? `{k: v for f in sorted(set(json.load(open(${q}))["weight_map"].values())) for k, v in safetensors.numpy.load_file(os.path.join(os.path.dirname(${q}), f)).items()}`
+        : `safetensors.numpy.load_file(${q})`;
       return target.topology !== undefined
-        ? `weights = safetensors.numpy.load_file(${q}); [v.assign(weights[f"{l.name}/{v.name}"]) for l in model.layers for v in l.weights]`
-        : `weights = safetensors.numpy.load_file(${q})  # or safetensors.torch.load_file(...) → model.load_state_dict(weights)`;
+        ? `weights = ${load}; [v.assign(weights[f"{l.name}/{v.name}"]) for l in model.layers for v in l.weights]`
+        : `weights = ${load}  # or safetensors.torch.load_file(...) → model.load_state_dict(weights)`;
+    }
     case 'pytorch':
       return `model.load_state_dict(torch.load(${q}, weights_only=True))`;
   }

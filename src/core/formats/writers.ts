@@ -3,12 +3,14 @@
  * variable up front, which lets the single-file and sharded formats compute their headers and shard names before
  * any tensor arrives.
  */
+import { GraftError } from '../errors';
 import type { CheckpointWriter, OutputFolder } from '../io/output';
 import type { TargetModel } from '../model/target-model';
 import { topologyModelConfig } from '../model/target/detect';
 import { createKerasWriter } from './keras-h5/write';
 import { createPytorchWriter } from './pytorch/write';
 import { safetensorsNames } from './safetensors/names';
+import { createShardedSafetensorsWriter } from './safetensors/sharded';
 import { createSafetensorsWriter } from './safetensors/write';
 import { createTfCheckpointWriter } from './tf-bundle/writer-adapter';
 import { tfjsWeightNames } from './tfjs/names';
@@ -25,7 +27,15 @@ export interface WriterOptions {
   name: string;
   /** TF.js / Keras topology JSON: the `modelTopology` of the TF.js model.json; the empty `vars` groups of weightless layers in a Keras 3 file. */
   modelTopology?: unknown;
+  /**
+   * tf and safetensors: split the output into shards of at most this many bytes (a bigger tensor gets a shard of its
+   * own; shard-plan.ts), as HF's `max_shard_size`. Unset: one data file / one file, as without sharding.
+   */
+  maxShardBytes?: number;
 }
+
+/** The formats `maxShardBytes` applies to. */
+export const SHARDABLE_FORMATS: readonly OutputFormat[] = ['tf', 'safetensors'];
 
 /** A writer, and where it streams without holding tensors back when they are added in `order` (safetensors). */
 export type FormatWriter = CheckpointWriter & { readonly order?: readonly string[] };
@@ -51,10 +61,13 @@ export function outputFileName(format: OutputFormat, name: string): string {
 }
 
 export async function createWriter(format: OutputFormat, opts: WriterOptions): Promise<FormatWriter> {
-  const { out, target, name } = opts;
+  const { out, target, name, maxShardBytes } = opts;
+  if (maxShardBytes !== undefined && !SHARDABLE_FORMATS.includes(format)) {
+    throw new GraftError('usage', name, `a maximum shard size applies to ${SHARDABLE_FORMATS.join(' and ')} outputs, not ${format}`);
+  }
   switch (format) {
     case 'tf':
-      return createTfCheckpointWriter(out, name, { target });
+      return createTfCheckpointWriter(out, name, { target, ...(maxShardBytes !== undefined && { maxShardBytes }) });
     case 'tfjs': {
       const names = await tfjsWeightNames(target, opts.modelTopology);
       return createTfjsWriter({
@@ -79,7 +92,9 @@ export async function createWriter(format: OutputFormat, opts: WriterOptions): P
       });
     }
     case 'safetensors':
-      return createSafetensorsWriter(out, outputFileName(format, name), target.variables, undefined, safetensorsNames(target));
+      return maxShardBytes !== undefined
+        ? createShardedSafetensorsWriter(out, outputFileName(format, name), target.variables, maxShardBytes, safetensorsNames(target))
+        : createSafetensorsWriter(out, outputFileName(format, name), target.variables, undefined, safetensorsNames(target));
     case 'pytorch':
       return createPytorchWriter(out, outputFileName(format, name), target.variables);
   }

@@ -1,11 +1,14 @@
 /**
  * The engine's CheckpointWriter for TensorFlow checkpoints: `PREFIX.data-0000N-of-0000M` streamed through
- * FileSinks as tensors come (TfBundleWriter keeps no tensor bytes), then `PREFIX.index` at `finish`. A Keras
- * model is written object-based (object-checkpoint.ts); anything else name-based, keyed by the variable names.
+ * FileSinks as tensors come (TfBundleWriter keeps no tensor bytes), then `PREFIX.index` and the `checkpoint` state
+ * file beside it at `finish`. A Keras model is written object-based (object-checkpoint.ts); anything else
+ * name-based, keyed by the variable names.
  */
 import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../io/output';
+import { ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import type { TargetModel } from '../../model/target-model';
-import { dataFileName, indexFileName } from './naming';
+import { planShards } from '../shard-plan';
+import { checkpointStateFileName, checkpointStateText, dataFileName, indexFileName } from './naming';
 import { objectLayoutFor } from './object-checkpoint';
 import { TfBundleWriter, type WriteTensor } from './write';
 
@@ -14,32 +17,69 @@ export interface TfOutputOptions {
   numShards?: number;
   /** The shard of each tensor (default 0): lets a rewrite keep a multi-shard checkpoint's layout. */
   shardOf?: (name: string) => number;
+  /**
+   * Split the data into shards of at most this many bytes (shard-plan.ts: a bigger tensor gets a shard of its own),
+   * planned from the new model's variables, which `target` must then give. Overrides `numShards` and `shardOf`.
+   */
+  maxShardBytes?: number;
   /** The new model: a Keras model makes the checkpoint object-based. Without it, tensors are keyed by their names. */
   target?: TargetModel;
+  /** Also write the `checkpoint` state file that names this prefix (default true), as `tf.train.Checkpoint.save` does. */
+  stateFile?: boolean;
 }
 
-export async function createTfCheckpointWriter(out: OutputFolder, prefix: string, options: TfOutputOptions = {}): Promise<CheckpointWriter> {
+/** A TF writer, and the order of adds that fills one shard after another (only when sharded by size). */
+export type TfCheckpointWriter = CheckpointWriter & { readonly order?: readonly string[] };
+
+export async function createTfCheckpointWriter(out: OutputFolder, prefix: string, options: TfOutputOptions = {}): Promise<TfCheckpointWriter> {
   const layout = options.target ? objectLayoutFor(options.target) : undefined;
-  const numShards = options.numShards ?? 1;
+  const plan =
+    options.maxShardBytes !== undefined
+      ? planShards((options.target?.variables ?? []).map((v) => ({ name: v.name, bytes: v.dtype === 'string' ? 0 : elementCount(v.shape) * ELEMENT_SIZE[v.dtype] })), options.maxShardBytes)
+      : undefined;
+  const numShards = plan?.count ?? options.numShards ?? 1;
+  const shardOf = plan ? (name: string) => plan.shardOf.get(name) ?? numShards - 1 : (options.shardOf ?? (() => 0));
+  // Left to add per shard: a shard is closed when it is complete, so a zip streams it at once instead of holding it.
+  const remaining = new Array<number>(numShards).fill(0);
+  if (plan) for (const s of plan.shardOf.values()) remaining[s]!++;
   const bundle = new TfBundleWriter({ numShards });
-  const sinks: FileSink[] = [];
+  const sinks: (FileSink | null)[] = [];
+  const closed = new Set<number>();
   const added: string[] = [];
-  for (let id = 0; id < numShards; id++) sinks.push(await out.create(dataFileName(prefix, id, numShards)));
+  // Files are created in shard order, each when first needed.
+  const sink = async (shard: number): Promise<FileSink> => {
+    while (sinks.length <= shard) sinks.push(await out.create(dataFileName(prefix, sinks.length, numShards)));
+    return sinks[shard]!;
+  };
+  if (!plan) await sink(numShards - 1);
   const write = async (t: WriteTensor) => {
-    for (const p of bundle.add(t)) await sinks[p.shard]!.write(p.bytes);
+    for (const p of bundle.add(t)) await (await sink(p.shard)).write(p.bytes);
   };
   return {
+    ...(plan && { order: plan.order }),
     async add(t: OutputTensor) {
       const name = layout ? layout.keyOf(t.name) : t.name;
-      await write({ name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, shard: options.shardOf?.(t.name) ?? 0, ...(t.crc32c !== undefined ? { crc32c: t.crc32c } : {}) });
+      const shard = shardOf(t.name);
+      await write({ name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, shard, ...(t.crc32c !== undefined ? { crc32c: t.crc32c } : {}) });
       added.push(t.name);
+      if (plan && --remaining[shard]! === 0 && shard < numShards - 1) {
+        closed.add(shard);
+        await sinks[shard]!.close();
+      }
     },
     async finish() {
-      for (const t of layout?.closing(added) ?? []) await write({ ...t, shard: 0 });
-      for (const s of sinks) await s.close();
+      // The object graph and save counter go to the last shard, the one still open.
+      for (const t of layout?.closing(added) ?? []) await write({ ...t, shard: plan ? numShards - 1 : 0 });
+      await sink(numShards - 1);
+      for (let id = 0; id < sinks.length; id++) if (!closed.has(id)) await sinks[id]!.close();
       const index = await out.create(indexFileName(prefix));
       await index.write(bundle.index());
       await index.close();
+      if (options.stateFile ?? true) {
+        const state = await out.create(checkpointStateFileName(prefix));
+        await state.write(new TextEncoder().encode(checkpointStateText(prefix)));
+        await state.close();
+      }
     },
   };
 }
