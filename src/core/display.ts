@@ -39,3 +39,11 @@ export function formatValue(v: number | null | undefined): string {
   const s = a >= 1e6 || a < 1e-3 ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
   return s.replace('-', '−');
 }
+
+/** `bert/encoder/layer_0/attention` → `bert/enc…attention` at `max` characters: both ends of a long name stay readable. */
+export function middleEllipsis(text: string, max: number): string {
+  if (text.length <= max || max < 5) return text;
+  const tail = Math.ceil((max - 1) / 2);
+  const head = max - 1 - tail;
+  return `${text.slice(0, head)}…${text.slice(text.length - tail)}`;
+}

@@ -1,21 +1,25 @@
 /** The React Flow canvas: draws the recipe's plan and turns drags into recipe edits. It decides no mapping itself. */
-import { useCallback, useDeferredValue, useMemo, useRef } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef } from 'react';
 import { Background, Controls, ReactFlow, type Connection, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import type { PlanEntry } from '../../core/mapping';
 import { entryFor, selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
 import type { VariableData } from '../../worker/client';
 import { ConnectionHint, connectionVerdict } from './ConnectionHint';
-import { filtersActive, visibleNames } from './filter';
-import { COLUMN_GAP, NODE_WIDTH, arrange, decorate, oldGroupOrder } from './layout';
+import { emptyReason, filtersActive, visibleNames } from './filter';
+import { COLUMN_GAP, NODE_WIDTH, arrange, decorate, sideModelOf } from './layout';
 import { Legend } from './Legend';
 import { GroupNodeView, VariableNodeView } from './nodes';
+import { SearchStatus } from './SearchStatus';
 import { type EdgeCache, type NodeCache, stableEdges, stableNodes } from './stable';
 import { StatusEdge } from './StatusEdge';
+import { useCanvasKeys } from './useCanvasKeys';
 
 const nodeTypes = { variable: VariableNodeView, vargroup: GroupNodeView };
 const edgeTypes = { status: StatusEdge };
 const NONE: VariableData[] = [];
+const NO_ENTRIES: PlanEntry[] = [];
 const PRO = { hideAttribution: true };
 
 /** Shift held while dropping adds the old variable as one more source instead of replacing the link. */
@@ -30,6 +34,9 @@ if (typeof window !== 'undefined') {
 export function Canvas() {
   const olds = useGraft((s) => s.slots.old.data?.variables ?? NONE);
   const news = useGraft((s) => s.slots.new.data?.variables ?? NONE);
+  const oldFormat = useGraft((s) => s.slots.old.data?.format ?? '');
+  const newFormat = useGraft((s) => (s.slots.new.data?.kind === 'template' ? s.slots.new.data.format : (s.slots.new.data?.kind ?? '')));
+  const formats = useMemo(() => ({ old: oldFormat, new: newFormat }), [oldFormat, newFormat]);
   const plan = useGraft(selectPlan);
   const recipeKey = useGraft((s) => s.recipeKey);
   const search = useGraft((s) => s.search);
@@ -48,28 +55,48 @@ export function Canvas() {
     useMemo(() => ({ search, statusFilter, problemsOnly, showState }), [search, statusFilter, problemsOnly, showState]),
   );
   const entryOf = useCallback((to: string) => entryFor(plan, to), [plan]);
-  // What is shown depends on the plan only when filtering by status: an edit must not move the columns.
-  const narrowed = filters.statusFilter !== null || filters.problemsOnly;
+  // What is shown depends on the plan only when filtering by status or searching (a link's other end stays in view):
+  // otherwise an edit must not move the columns.
+  const narrowed = filters.statusFilter !== null || filters.problemsOnly || filters.search.trim() !== '';
   const planForShown = narrowed ? plan : null;
+  const text = useMemo(() => ({ old: sideModelOf(olds, formats.old).haystack, new: sideModelOf(news, formats.new).haystack }), [olds, news, formats]);
   const shownRef = useRef<{ old: Set<string>; new: Set<string> } | null>(null);
   const shown = useMemo(() => {
-    const next = visibleNames(olds, news, planForShown, filters, (to) => entryFor(planForShown, to));
+    const next = visibleNames(olds, news, planForShown, filters, (to) => entryFor(planForShown, to), text);
     const prev = shownRef.current;
     const same = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
     return (shownRef.current = prev && same(prev.old, next.old) && same(prev.new, next.new) ? prev : next);
-  }, [olds, news, planForShown, filters]);
-  // The old column's order is decided once per pair of inputs (not on every plan change, hence the plan through a
-  // ref): it must not move under the person's hand.
-  const planRef = useRef(plan);
-  planRef.current = plan;
-  const order = useMemo(() => oldGroupOrder(olds, planRef.current), [olds, recipeKey]);
+  }, [olds, news, planForShown, filters, text]);
+  const empty = useMemo(
+    () => (shown.old.size + shown.new.size === 0 ? emptyReason(olds, news, planForShown, filters, (to) => entryFor(planForShown, to), text) : null),
+    [shown, olds, news, planForShown, filters, text],
+  );
   const filtering = filtersActive(filters);
   // Positions once per inputs, filter and collapse state; colours and selection on top (cheap, per change).
-  const arranged = useMemo(
-    () => arrange({ olds, news, shown, flipped, filtering, oldGroupOrder: order }),
-    [olds, news, shown, flipped, filtering, order],
+  const arranged = useMemo(() => arrange({ olds, news, formats, shown, flipped, filtering }), [olds, news, formats, shown, flipped, filtering]);
+  const rfRef = useRef<ReactFlowInstance | null>(null);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const placedAt = useMemo(() => new Map(arranged.placed.map((p) => [p.id, p])), [arranged]);
+  /** Pans (at the same zoom) so the keyboard cursor's row is in view. */
+  const reveal = useCallback(
+    (id: string) => {
+      const rf = rfRef.current;
+      const p = placedAt.get(id);
+      const el = wrapRef.current?.querySelector('.canvas-flow');
+      if (!rf || !p || !el) return;
+      const { x, y, zoom } = rf.getViewport();
+      const sx = p.position.x * zoom + x;
+      const sy = p.position.y * zoom + y;
+      if (sx >= 0 && sy >= 0 && sx + p.width * zoom <= el.clientWidth && sy + p.height * zoom <= el.clientHeight) return;
+      void rf.setCenter(p.position.x + p.width / 2, p.position.y + p.height / 2, { zoom: Math.max(zoom, 0.5) });
+    },
+    [placedAt],
   );
-  const laid = useMemo(() => decorate(arranged, { plan, entryOf, selected }), [arranged, plan, entryOf, selected]);
+  const keys = useCanvasKeys(arranged.placed, entryOf, plan?.entries ?? NO_ENTRIES, reveal);
+  const laid = useMemo(
+    () => decorate(arranged, { plan, entryOf, selected, cursor: keys.cursor, linkFrom: keys.linkFrom }),
+    [arranged, plan, entryOf, selected, keys.cursor, keys.linkFrom],
+  );
   // Unchanged nodes and edges keep their objects: React Flow and React skip them.
   const nodeCache = useRef<NodeCache>(new Map());
   const edgeCache = useRef<EdgeCache>(new Map());
@@ -83,23 +110,26 @@ export function Canvas() {
   );
   const onConnect = useCallback(
     (c: Connection) => {
-      const from = nodeData.get(c.source) as { name?: string; group?: string } | undefined;
-      const to = nodeData.get(c.target) as { name?: string; group?: string } | undefined;
+      const from = nodeData.get(c.source) as { name?: string; dropGroup?: string } | undefined;
+      const to = nodeData.get(c.target) as { name?: string; dropGroup?: string } | undefined;
       if (!from || !to) return;
       if (from.name !== undefined && to.name !== undefined) {
         link(from.name, to.name, { add: shiftHeld });
         select({ slot: 'new', name: to.name });
-      } else if (from.group !== undefined && to.group !== undefined) proposeGroupDrop(from.group, to.group);
+      } else if (from.dropGroup !== undefined && to.dropGroup !== undefined) proposeGroupDrop(from.dropGroup, to.dropGroup);
     },
     [nodeData, link, select, proposeGroupDrop],
   );
+  const { setCursor } = keys;
   const onNodeClick = useCallback(
     (_: unknown, node: Node) => {
       const d = node.data as { side: 'old' | 'new'; name?: string };
+      setCursor(node.id);
+      wrapRef.current?.focus({ preventScroll: true });
       if (d.name !== undefined) select({ slot: d.side, name: d.name });
       else toggleNodeGroup(node.id);
     },
-    [select, toggleNodeGroup],
+    [select, toggleNodeGroup, setCursor],
   );
   const onEdgeClick = useCallback(
     (_: unknown, edge: Edge) => {
@@ -109,11 +139,17 @@ export function Canvas() {
     [select],
   );
   const onInit = useCallback((rf: ReactFlowInstance) => {
+    rfRef.current = rf;
     const el = document.querySelector('.canvas-flow');
     const width = el?.clientWidth ?? 1000;
     const total = NODE_WIDTH * 2 + COLUMN_GAP;
     const zoom = Math.min(1, Math.max(0.3, (width - 60) / total));
     void rf.setViewport({ x: (width - total * zoom) / 2, y: 16, zoom });
+  }, []);
+
+  const fitTo = useCallback((ids: string[]) => {
+    const rf = rfRef.current;
+    if (rf && ids.length > 0) void rf.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.15, maxZoom: 1, duration: 0 });
   }, []);
 
   if (!recipeKey || !plan) {
@@ -126,11 +162,29 @@ export function Canvas() {
     );
   }
   return (
-    <div className="canvas-wrap" data-testid="canvas">
+    <div
+      ref={wrapRef}
+      className="canvas-wrap canvas-keys"
+      data-testid="canvas"
+      tabIndex={0}
+      role="application"
+      aria-label="Canvas: ↑/↓ move, ←/→ fold, Tab to the other side, Enter opens or links, L links from an old variable, A accepts, Delete unlinks"
+      aria-activedescendant={undefined}
+      onKeyDown={keys.onKeyDown}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget && !keys.cursor) keys.setCursor(arranged.placed[0]?.id ?? null);
+      }}
+    >
       <div className="canvas-columns" aria-hidden="true">
-        <span className="col-old">OLD checkpoint — drag from ● onto a new variable</span>
-        <span className="col-new">NEW model</span>
+        <span className="col-old">OLD checkpoint, in model order — drag from ● onto a new variable</span>
+        <span className="col-new">NEW model, in model order</span>
       </div>
+      <SearchStatus search={filters.search} shown={shown} empty={empty} text={text} at={arranged.at} fit={fitTo} />
+      {keys.hint && (
+        <div className="canvas-keyhint" role="status" data-testid="canvas-keyhint">
+          {keys.hint}
+        </div>
+      )}
       <ReactFlow
         key={recipeKey}
         className="canvas-flow"
@@ -145,6 +199,9 @@ export function Canvas() {
         deleteKeyCode={null}
         selectionKeyCode={null}
         multiSelectionKeyCode={null}
+        nodesFocusable={false}
+        edgesFocusable={false}
+        disableKeyboardA11y
         minZoom={0.05}
         maxZoom={2}
         panOnScroll

@@ -5,13 +5,13 @@ import type { DType } from '../../core/model/dtypes';
 import type { VariableNodeData } from './layout';
 
 export function connectionVerdict(from: unknown, to: unknown): { ok: true } | { ok: false; reason: string } {
-  const f = from as Partial<VariableNodeData> & { group?: string };
-  const t = to as Partial<VariableNodeData> & { group?: string };
+  const f = from as Partial<VariableNodeData> & { dropGroup?: string; group?: string };
+  const t = to as Partial<VariableNodeData> & { dropGroup?: string; group?: string };
   if (f.side !== 'old' || t.side !== 'new') return { ok: false, reason: 'links go from an old variable (left) to a new one (right)' };
   const fg = f.name === undefined;
   const tg = t.name === undefined;
   if (fg !== tg) return { ok: false, reason: 'drop a variable on a variable, or a group on a group' };
-  if (fg) return { ok: true };
+  if (fg) return f.dropGroup !== undefined && t.dropGroup !== undefined ? { ok: true } : { ok: false, reason: 'this scope spans several layers: drop one layer on another' };
   return canLink({ name: f.name!, dtype: f.dtype as DType }, { name: t.name!, dtype: t.dtype as DType });
 }
 

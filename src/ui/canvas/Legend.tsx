@@ -1,4 +1,5 @@
 import { STATUS_COLOR, STATUS_LABEL } from './status';
+import { TreeLegend } from './TreeLegend';
 
 const EDGES = ['exact', 'transformed', 'pending', 'incompatible'] as const;
 
@@ -18,6 +19,7 @@ export function Legend() {
         <span className="legend-box" style={{ borderLeftColor: STATUS_COLOR.initialised }} />
         no link: initialised
       </span>
+      <TreeLegend />
       <span className="legend-item muted">badges: how sure auto-matching is (sure · likely · guess)</span>
     </div>
   );

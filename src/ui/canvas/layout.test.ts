@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { autoMatch, compile, type PlanEntry } from '../../core/mapping';
 import type { VariableData } from '../../worker/client';
-import { visibleNames } from './filter';
-import { COLLAPSE_FROM, groupId, layout, oldGroupOrder } from './layout';
+import { emptyReason, visibleNames } from './filter';
+import { OPEN_ROWS, groupId, layout } from './layout';
 
 const v = (name: string, shape: number[], kind: VariableData['kind'] = 'weight'): VariableData => ({
   name, shape, dtype: 'float32', byteLength: 4, kind, group: name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '',
@@ -39,7 +39,7 @@ describe('canvas layout', () => {
   });
 
   it('collapses groups of a big side by default, draws merged edges between group nodes, and opens a flipped group', () => {
-    const olds = Array.from({ length: COLLAPSE_FROM + 10 }, (_, i) => v(`l${Math.floor(i / 2)}/w${i % 2}`, [2]));
+    const olds = Array.from({ length: OPEN_ROWS * 2 }, (_, i) => v(`l${Math.floor(i / 2)}/w${i % 2}`, [2]));
     const news = olds.map((x) => ({ ...x, initializer: { kind: 'zeros' as const } }));
     const recipe = autoMatch({ tensors: olds }, { variables: news }).recipe;
     const plan = compile(recipe, { tensors: olds }, { variables: news });
@@ -70,8 +70,45 @@ describe('canvas layout', () => {
     expect(withState.old.has('a/kernel/Adam')).toBe(true);
   });
 
-  it('orders old groups by the first new variable they feed', () => {
-    const { plan } = setup();
-    expect(oldGroupOrder([...OLD].reverse(), plan)).toEqual(['a', 'b', 'a/kernel', 'gone']);
+  it('orders a checkpoint side in model order, readable leaves, with a diff per variable and per layer', () => {
+    const olds = [v('layer_10/bias', [3]), v('layer_10/kernel', [3, 3]), v('layer_2/bias', [3]), v('layer_2/kernel', [2, 3])];
+    const news = [v('layer_2/kernel', [2, 4]), v('layer_2/bias', [4]), v('mid/kernel', [4, 4]), v('layer_10/kernel', [3, 3]), v('layer_10/bias', [3])]
+      .map((x) => ({ ...x, initializer: { kind: 'zeros' as const } }));
+    const recipe = autoMatch({ tensors: olds }, { variables: news }).recipe;
+    const plan = compile(recipe, { tensors: olds }, { variables: news });
+    const byTo = new Map(plan.entries.map((e) => [e.to, e]));
+    const entryOf = (to: string) => byTo.get(to);
+    const shown = visibleNames(olds, news, plan, noFilter, entryOf);
+    const { nodes } = layout({ olds, news, formats: { old: 'tf-bundle', new: 'keras-json' }, plan, entryOf, shown, flipped: {}, filtering: false, selected: null });
+    const side = (s: 'old' | 'new') => nodes.filter((n) => n.data.side === s).map((n) => n.id);
+    expect(side('old')).toEqual(['old-group:layer_2', 'old:layer_2/kernel', 'old:layer_2/bias', 'old-group:layer_10', 'old:layer_10/kernel', 'old:layer_10/bias']);
+    expect(side('new')).toEqual(['new-group:layer_2', 'new:layer_2/kernel', 'new:layer_2/bias', 'new-group:mid', 'new:mid/kernel', 'new-group:layer_10', 'new:layer_10/kernel', 'new:layer_10/bias']);
+    const data = (id: string) => nodes.find((n) => n.id === id)!.data as { label?: string; diff?: { kind: string; text: string } };
+    expect(data('new:layer_2/kernel').label).toBe('kernel');
+    expect(data('new:layer_10/kernel').diff).toMatchObject({ kind: 'same' });
+    expect(data('new:mid/kernel').diff).toMatchObject({ kind: 'inserted', text: 'new' });
+    expect(data('new-group:mid').diff).toMatchObject({ kind: 'inserted', text: 'new' });
+    // The widened layer reads 3→4 (whether the link is made or proposed).
+    expect(data('new-group:layer_2').diff).toMatchObject({ kind: 'widened', text: '3→4' });
+    expect(data('old:layer_2/kernel').diff).toMatchObject({ kind: 'widened' });
+  });
+
+  it('marks the keyboard cursor and the old variable a keyboard link starts from', () => {
+    const { plan, entryOf } = setup();
+    const shown = visibleNames(OLD, NEW, plan, noFilter, entryOf);
+    const { nodes } = layout({ olds: OLD, news: NEW, plan, entryOf, shown, flipped: {}, filtering: false, selected: null, cursor: 'new:b/kernel', linkFrom: 'b/kernel' });
+    expect(nodes.filter((n) => n.data.cursor).map((n) => n.id)).toEqual(['new:b/kernel']);
+    expect(nodes.find((n) => n.id === 'old:b/kernel')?.data).toMatchObject({ linking: true });
+  });
+
+  it('searches readable names too, keeps a shown link’s other end, and says why nothing shows', () => {
+    const { plan, entryOf } = setup();
+    const text = { old: new Map(OLD.map((x) => [x.name, x.name.toLowerCase()])), new: new Map(NEW.map((x) => [x.name, `${x.name}\nrenamed_${x.name}`.toLowerCase()])) };
+    // `renamed_b` is only in the new side's readable text; the old variable it comes from stays in view.
+    const found = visibleNames(OLD, NEW, plan, { ...noFilter, search: 'renamed_b' }, entryOf, text);
+    expect([...found.new]).toEqual(['b/kernel']);
+    expect([...found.old]).toEqual(['b/kernel']);
+    expect(emptyReason(OLD, NEW, plan, { ...noFilter, search: 'xyz' }, entryOf, text)).toEqual({ text: 'no variable name contains “xyz”', showState: false });
+    expect(emptyReason(OLD, NEW, plan, { ...noFilter, search: 'adam' }, entryOf, text)).toEqual({ text: '1 variable matching “adam” is hidden optimizer or bookkeeping state', showState: true });
   });
 });

@@ -1,10 +1,13 @@
 /**
- * The canvas as data: old variables in a column on the left, new on the right, each grouped by scope/layer under a
- * group node that collapses; edges from the plan (a collapsed group stands in for its variables, and edges that
- * meet the same two nodes merge into one with a count). Pure: positions depend only on what is shown.
+ * The canvas as data: old variables in a column on the left, new on the right, each side a tree of scopes in model
+ * order (tree.ts) whose scope nodes collapse; each row with its diff (diff.ts); edges from the plan (a collapsed
+ * scope stands in for its variables, and edges that meet the same two nodes merge into one with a count). Pure:
+ * positions depend only on what is shown.
  */
 import type { Confidence, Plan, PlanEntry, PlanStatus } from '../../core/mapping';
 import type { VariableData } from '../../worker/client';
+import { type Diff, type DiffVar, layerDiff, newVariableDiff, oldVariableDiff } from './diff';
+import { type SideModel, type TreeScope, buildTree, openDepth, sideModel } from './tree';
 
 export type Side = 'old' | 'new';
 /** An edge's colour: the plan status of its entry, or a proposal waiting to be accepted. */
@@ -14,20 +17,36 @@ export type NodeStatus = PlanStatus | 'pending' | 'used' | 'unused' | 'excluded'
 
 export interface GroupNodeData extends Record<string, unknown> {
   side: Side;
+  /** The scope's readable path (its key). */
   group: string;
+  /** Its own segment(s) of that path. */
+  label: string;
+  depth: number;
+  /** The file's group (`TensorInfo.group`) when all its variables share one: a scope dropped on a scope links by it. */
+  dropGroup?: string;
   count: number;
   collapsed: boolean;
   /** How many of its variables have each status: the aggregate a collapsed group shows. */
   statuses: Partial<Record<NodeStatus, number>>;
+  diff?: Diff;
+  /** The keyboard cursor is on it. */
+  cursor: boolean;
 }
 
 export interface VariableNodeData extends Record<string, unknown> {
   side: Side;
   name: string;
+  /** The variable's own name (`kernel`), and its whole readable path (`encoder_dense/kernel`). */
+  label: string;
+  full: string;
   dtype: string;
   shape: number[];
   status: NodeStatus;
   selected: boolean;
+  diff?: Diff;
+  cursor: boolean;
+  /** The old variable a keyboard link starts from. */
+  linking?: boolean;
 }
 
 export interface LaidNode {
@@ -60,13 +79,17 @@ export interface LaidEdge {
   data: EdgeData;
 }
 
-export const NODE_WIDTH = 300;
-export const COLUMN_GAP = 360;
+export const NODE_WIDTH = 320;
+export const COLUMN_GAP = 340;
 export const ROW = 30;
-export const GROUP_ROW = 36;
+export const GROUP_ROW = 32;
 const GAP = 4;
-const GROUP_GAP = 14;
-/** A side with more variables than this opens with its groups collapsed. */
+const GROUP_GAP = 6;
+/** Indentation per tree level. */
+export const INDENT = 14;
+/** A side opens with scopes open down to the deepest level whose rows stay within this many. */
+export const OPEN_ROWS = 400;
+/** Kept for callers that speak of "big sides": a side with more variables than this does not open completely. */
 export const COLLAPSE_FROM = 120;
 
 export const nodeId = (side: Side, name: string) => `${side}:${name}`;
@@ -75,6 +98,8 @@ export const groupId = (side: Side, group: string) => `${side}-group:${group}`;
 export interface LayoutInput {
   olds: readonly VariableData[];
   news: readonly VariableData[];
+  /** Each side's format id or model JSON kind: whether its listing is already in model order. */
+  formats?: { old: string; new: string };
   plan: Plan | null;
   entryOf: (to: string) => PlanEntry | undefined;
   shown: { old: Set<string>; new: Set<string> };
@@ -82,23 +107,23 @@ export interface LayoutInput {
   flipped: Record<string, boolean>;
   /** When filtering, groups open by default so matches show. */
   filtering: boolean;
-  /** Order of old groups (e.g. by where their variables go); groups not listed follow in file order. */
-  oldGroupOrder?: readonly string[];
   selected: { slot: Side; name: string } | null;
+  /** The keyboard cursor's node id, and the old variable a keyboard link starts from. */
+  cursor?: string | null;
+  linkFrom?: string | null;
 }
 
 const EDGE_RANK: Record<EdgeStatus, number> = { exact: 0, transformed: 1, pending: 2, incompatible: 3 };
 
-function groupsOf(vars: readonly VariableData[], shown: Set<string>, order?: readonly string[]): [string, VariableData[]][] {
-  const m = new Map<string, VariableData[]>();
-  for (const g of order ?? []) m.set(g, []);
-  for (const v of vars) {
-    if (!shown.has(v.name)) continue;
-    const list = m.get(v.group);
-    if (list) list.push(v);
-    else m.set(v.group, [v]);
-  }
-  return [...m].filter(([, list]) => list.length > 0);
+const models = new WeakMap<readonly VariableData[], Map<string, SideModel>>();
+
+/** The side's model order and readable paths, computed once per list of variables. */
+export function sideModelOf(vars: readonly VariableData[], format: string): SideModel {
+  let byFormat = models.get(vars);
+  if (!byFormat) models.set(vars, (byFormat = new Map()));
+  let m = byFormat.get(format);
+  if (!m) byFormat.set(format, (m = sideModel(vars, format)));
+  return m;
 }
 
 /** Where a group or variable is drawn, before the plan colours it: positions depend only on what is shown. */
@@ -110,57 +135,83 @@ export interface Placed {
   width: number;
   height: number;
   group: string;
+  label: string;
+  depth: number;
   collapsed: boolean;
   /** A group's shown variables, or the one variable. */
   vars: readonly VariableData[];
+  /** A variable's readable path. */
+  full?: string;
 }
 
 export interface Arrangement {
   placed: Placed[];
   /** Where each variable is drawn (`side\0name`): its own node, or its collapsed group's. */
   at: Map<string, string>;
+  /** Each side's model order, readable paths and variables by name (for the diff column). */
+  models: { old: SideModel; new: SideModel };
 }
 
-export type ArrangeInput = Pick<LayoutInput, 'olds' | 'news' | 'shown' | 'flipped' | 'filtering' | 'oldGroupOrder'>;
+export type ArrangeInput = Pick<LayoutInput, 'olds' | 'news' | 'formats' | 'shown' | 'flipped' | 'filtering'>;
 
 /** The columns: computed once per inputs, filter and collapse state — never per plan or selection. */
 export function arrange(input: ArrangeInput): Arrangement {
   const { shown, flipped } = input;
   const placed: Placed[] = [];
   const at = new Map<string, string>();
-  const column = (side: Side, vars: readonly VariableData[], order?: readonly string[]) => {
-    const x = side === 'old' ? 0 : NODE_WIDTH + COLUMN_GAP;
-    const shownHere = shown[side];
-    const collapseDefault = !input.filtering && shownHere.size > COLLAPSE_FROM;
+  const column = (side: Side, model: SideModel) => {
+    const x0 = side === 'old' ? 0 : NODE_WIDTH + COLUMN_GAP;
+    const root = buildTree(model, shown[side]);
+    const open = input.filtering ? Infinity : openDepth(root, OPEN_ROWS);
     let y = 0;
-    for (const [group, list] of groupsOf(vars, shownHere, order)) {
-      const id = groupId(side, group);
-      const collapsed = flipped[id] ? !collapseDefault : collapseDefault;
-      placed.push({ id, type: 'vargroup', side, position: { x, y }, width: NODE_WIDTH, height: GROUP_ROW, group, collapsed, vars: list });
-      y += GROUP_ROW + GAP;
-      for (const v of list) {
-        const key = `${side}\0${v.name}`;
-        if (collapsed) {
-          at.set(key, id);
+    const walk = (scope: TreeScope, hiddenIn: string | null) => {
+      for (const c of scope.children) {
+        if ('variable' in c) {
+          const v = c.variable;
+          const key = `${side}\0${v.name}`;
+          if (hiddenIn) {
+            at.set(key, hiddenIn);
+            continue;
+          }
+          const vid = nodeId(side, v.name);
+          at.set(key, vid);
+          const indent = INDENT * (scope.depth + 1);
+          const path = model.readable.get(v.name) ?? [v.name];
+          placed.push({
+            id: vid, type: 'variable', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: ROW,
+            group: scope.key, label: path[path.length - 1]!, depth: scope.depth + 1, collapsed: false, vars: [v], full: path.join('/'),
+          });
+          y += ROW + GAP;
           continue;
         }
-        const vid = nodeId(side, v.name);
-        at.set(key, vid);
-        placed.push({ id: vid, type: 'variable', side, position: { x: x + 12, y }, width: NODE_WIDTH - 12, height: ROW, group, collapsed: false, vars: [v] });
-        y += ROW + GAP;
+        const s = c.scope;
+        if (hiddenIn) {
+          walk(s, hiddenIn);
+          continue;
+        }
+        const id = groupId(side, s.key);
+        const byDefault = s.depth >= open;
+        const collapsed = flipped[id] ? !byDefault : byDefault;
+        const indent = INDENT * s.depth;
+        placed.push({ id, type: 'vargroup', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: GROUP_ROW, group: s.key, label: s.label, depth: s.depth, collapsed, vars: s.vars });
+        y += GROUP_ROW + GAP;
+        walk(s, collapsed ? id : null);
+        if (s.depth === 0) y += GROUP_GAP;
       }
-      y += GROUP_GAP;
-    }
+    };
+    walk(root, null);
   };
-  column('old', input.olds, input.oldGroupOrder);
-  column('new', input.news);
-  return { placed, at };
+  const oldModel = sideModelOf(input.olds, input.formats?.old ?? 'tf-bundle');
+  const newModel = sideModelOf(input.news, input.formats?.new ?? 'keras-json');
+  column('old', oldModel);
+  column('new', newModel);
+  return { placed, at, models: { old: oldModel, new: newModel } };
 }
 
-export type DecorateInput = Pick<LayoutInput, 'plan' | 'entryOf' | 'selected'>;
+export type DecorateInput = Pick<LayoutInput, 'plan' | 'entryOf' | 'selected' | 'cursor' | 'linkFrom'>;
 
-/** Colours an arrangement with the plan (node statuses, a group's aggregate, the edges) and marks the selection. */
-export function decorate({ placed, at }: Arrangement, { plan, entryOf, selected }: DecorateInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
+/** Colours an arrangement with the plan (node statuses, diffs, a group's aggregate, the edges) and marks the selection. */
+export function decorate({ placed, at, models }: Arrangement, { plan, entryOf, selected, cursor = null, linkFrom = null }: DecorateInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
   const used = new Set<string>();
   for (const e of plan?.entries ?? []) for (const f of e.from) used.add(f);
   const unused = new Set(plan?.unused ?? []);
@@ -169,19 +220,55 @@ export function decorate({ placed, at }: Arrangement, { plan, entryOf, selected 
     const e = entryOf(name);
     return e?.pending ? 'pending' : (e?.status ?? 'initialised');
   };
+  const diffVar = (v: VariableData, side: Side): DiffVar => ({ shape: v.shape, dtype: v.dtype, readable: (models[side].readable.get(v.name) ?? [v.name]).join('/') });
+  const oldOf = (name: string) => {
+    const v = models.old.byName.get(name);
+    return v ? diffVar(v, 'old') : undefined;
+  };
+  const newDiffs = new Map<string, Diff>();
+  const feeds = new Map<string, Diff>();
+  const diffOf = (side: Side, v: VariableData): Diff => {
+    if (side === 'old') return oldVariableDiff(feeds.get(v.name), statusOf('old', v.name) === 'excluded');
+    let d = newDiffs.get(v.name);
+    if (!d) newDiffs.set(v.name, (d = newVariableDiff(entryOf(v.name), diffVar(v, 'new'), oldOf)));
+    return d;
+  };
+  for (const e of plan?.entries ?? []) {
+    const sources = e.from.length > 0 ? e.from : (e.pending?.from ?? []);
+    const v = models.new.byName.get(e.to);
+    if (sources.length === 0 || !v) continue;
+    const d = diffOf('new', v);
+    for (const f of sources) if (!feeds.has(f)) feeds.set(f, d);
+  }
+
   const nodes: LaidNode[] = placed.map((p) => {
     const { id, type, side, position, width, height } = p;
+    const isCursor = cursor === id;
     if (type === 'vargroup') {
       const statuses: GroupNodeData['statuses'] = {};
+      const groups = new Set<string>();
+      const diffs: Diff[] = [];
       for (const v of p.vars) {
         const s = statusOf(side, v.name);
         statuses[s] = (statuses[s] ?? 0) + 1;
+        groups.add(v.group);
+        diffs.push(diffOf(side, v));
       }
-      return { id, type, position, width, height, data: { side, group: p.group, count: p.vars.length, collapsed: p.collapsed, statuses } };
+      const diff = layerDiff(diffs);
+      const data: GroupNodeData = {
+        side, group: p.group, label: p.label, depth: p.depth, count: p.vars.length, collapsed: p.collapsed, statuses, cursor: isCursor,
+        ...(groups.size === 1 ? { dropGroup: [...groups][0]! } : {}),
+        ...(diff ? { diff } : {}),
+      };
+      return { id, type, position, width, height, data };
     }
     const v = p.vars[0]!;
     const isSel = selected?.slot === side && selected.name === v.name;
-    return { id, type, position, width, height, data: { side, name: v.name, dtype: v.dtype, shape: v.shape, status: statusOf(side, v.name), selected: isSel } };
+    const data: VariableNodeData = {
+      side, name: v.name, label: p.label, full: p.full ?? v.name, dtype: v.dtype, shape: v.shape, status: statusOf(side, v.name), selected: isSel,
+      diff: diffOf(side, v), cursor: isCursor, ...(side === 'old' && linkFrom === v.name ? { linking: true } : {}),
+    };
+    return { id, type, position, width, height, data };
   });
 
   const edges = new Map<string, LaidEdge>();
@@ -219,19 +306,4 @@ export function decorate({ placed, at }: Arrangement, { plan, entryOf, selected 
 
 export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
   return decorate(arrange(input), input);
-}
-
-/** Old groups ordered by the first new variable they feed, so edges cross less; unused groups keep file order last. */
-export function oldGroupOrder(olds: readonly VariableData[], plan: Plan | null): string[] {
-  const firstUse = new Map<string, number>();
-  const groupOf = new Map(olds.map((v) => [v.name, v.group]));
-  plan?.entries.forEach((e, i) => {
-    for (const f of [...e.from, ...(e.pending?.from ?? [])]) {
-      const g = groupOf.get(f);
-      if (g !== undefined && !firstUse.has(g)) firstUse.set(g, i);
-    }
-  });
-  const groups = [...new Set(olds.map((v) => v.group))];
-  const fileIndex = new Map(groups.map((g, i) => [g, i]));
-  return groups.sort((a, b) => (firstUse.get(a) ?? Infinity) - (firstUse.get(b) ?? Infinity) || fileIndex.get(a)! - fileIndex.get(b)!);
 }

@@ -1,10 +1,12 @@
 /** The canvas's custom nodes: one variable, and a group of variables (a scope or layer) that collapses. */
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { formatShape } from '../../core/display';
+import { formatShape, middleEllipsis } from '../../core/display';
 import { useGraft } from '../../state/store';
+import type { Diff } from './diff';
 import { type GroupNodeData, type NodeStatus, type VariableNodeData, groupId } from './layout';
 import { STATUS_COLOR, STATUS_LABEL } from './status';
+import './tree.css';
 
 export type VariableNode = Node<VariableNodeData, 'variable'>;
 export type GroupNode = Node<GroupNodeData, 'vargroup'>;
@@ -18,20 +20,35 @@ function Handles({ side, testId }: { side: 'old' | 'new'; testId: string }) {
   );
 }
 
-const short = (name: string, group: string) => (group && name.startsWith(`${group}/`) ? name.slice(group.length + 1) : name);
+/** Characters a label gets in a row of `width` px (≈7 px a character beside the shape and diff columns). */
+const fits = (width: number, reserved: number) => Math.max(8, Math.floor((width - reserved) / 7));
 
-export const VariableNodeView = memo(function VariableNodeView({ data }: NodeProps<VariableNode>) {
+/** The diff column: what happened to the variable or layer between old and new. */
+function DiffMark({ diff, testId }: { diff: Diff | undefined; testId: string }) {
+  if (!diff) return null;
+  return (
+    <span className={`diff-mark diff-${diff.kind}${diff.proposed ? ' is-proposed' : ''}`} title={diff.title} data-testid={testId} data-diff={diff.kind}>
+      {diff.text}
+    </span>
+  );
+}
+
+export const VariableNodeView = memo(function VariableNodeView({ data, width: w }: NodeProps<VariableNode>) {
   const { side, name, status } = data;
+  const shape = formatShape(data.shape);
+  const width = w ?? 300;
   return (
     <div
-      className={`var-node side-${side} st-${status}${data.selected ? ' is-selected' : ''}`}
+      className={`var-node side-${side} st-${status}${data.selected ? ' is-selected' : ''}${data.cursor ? ' is-cursor' : ''}${data.linking ? ' is-linking' : ''}`}
       data-testid={`node-${side}-${name}`}
       data-status={status}
-      title={`${name}\n${data.dtype} ${formatShape(data.shape)}\n${STATUS_LABEL[status]}`}
+      data-cursor={data.cursor || undefined}
+      title={`${data.full}${data.full !== name ? `\nstored as ${name}` : ''}\n${data.dtype} ${shape}\n${STATUS_LABEL[status]}${data.diff ? `\n${data.diff.title}` : ''}`}
       style={{ borderLeftColor: STATUS_COLOR[status] }}
     >
-      <span className="var-name mono">{name.slice(name.lastIndexOf('/') + 1)}</span>
-      <span className="var-shape mono">{formatShape(data.shape)}</span>
+      <span className="var-name mono" data-testid={`label-${side}-${name}`}>{middleEllipsis(data.label, fits(width, 60 + shape.length * 7))}</span>
+      <span className="var-shape mono">{shape}</span>
+      <DiffMark diff={data.diff} testId={`diff-${side}-${name}`} />
       {data.dtype !== 'float32' && <span className="var-dtype mono">{data.dtype}</span>}
       <Handles side={side} testId={`handle-${side}-${name}`} />
     </div>
@@ -52,10 +69,16 @@ function Aggregate({ statuses }: { statuses: GroupNodeData['statuses'] }) {
   );
 }
 
-export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<GroupNode>) {
+export const GroupNodeView = memo(function GroupNodeView({ data, width: w }: NodeProps<GroupNode>) {
   const { side, group, collapsed } = data;
+  const width = w ?? 300;
   return (
-    <div className={`group-node side-${side}${collapsed ? ' is-collapsed' : ''}`} data-testid={`node-${side}group-${group}`}>
+    <div
+      className={`group-node side-${side}${collapsed ? ' is-collapsed' : ''}${data.cursor ? ' is-cursor' : ''}`}
+      data-testid={`node-${side}group-${group}`}
+      data-depth={data.depth}
+      data-cursor={data.cursor || undefined}
+    >
       <button
         type="button"
         className="group-toggle nodrag"
@@ -68,10 +91,11 @@ export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<Gro
       >
         {collapsed ? '▸' : '▾'}
       </button>
-      <span className="group-name mono" title={group}>
-        {short(group, '') || '(top level)'}
+      <span className="group-name mono" title={`${group || '(top level)'} — ${data.count} variable${data.count > 1 ? 's' : ''}`} data-testid={`label-${side}group-${group}`}>
+        {middleEllipsis(data.label || '(top level)', fits(width, 150))}
       </span>
-      <span className="group-count">{data.count}</span>
+      <span className="group-count" title={`${data.count} variables under it`}>{data.count}</span>
+      <DiffMark diff={data.diff} testId={`diff-${side}group-${group}`} />
       <Aggregate statuses={data.statuses} />
       <Handles side={side} testId={`handle-${side}group-${group}`} />
     </div>

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { autoMatch, compile, type PlanEntry } from '../../core/mapping';
 import type { VariableData } from '../../worker/client';
 import { visibleNames } from './filter';
-import { arrange, decorate, layout } from './layout';
+import { INDENT, NODE_WIDTH, arrange, decorate, layout } from './layout';
 import { type EdgeCache, type NodeCache, stableEdges, stableNodes } from './stable';
 
 const v = (name: string, shape: number[]): VariableData => ({ name, shape, dtype: 'float32', byteLength: 4, kind: 'weight', group: name.slice(0, name.lastIndexOf('/')) });
 const OLD = [v('a/kernel', [2, 3]), v('a/bias', [3]), v('b/kernel', [3, 4])];
 const NEW = [v('a/kernel', [2, 3]), v('a/bias', [3]), v('b/kernel', [3, 5])].map((x) => ({ ...x, initializer: { kind: 'zeros' as const } }));
 const noFilter = { search: '', statusFilter: null, problemsOnly: false, showState: false };
+/** A variable row's width: the column's, less one level of indentation under its scope. */
+const W = NODE_WIDTH - INDENT;
 
 describe('stable React Flow items', () => {
   it('keeps the object of every unchanged node and edge, and declares each node its size and handles', () => {
@@ -26,9 +28,9 @@ describe('stable React Flow items', () => {
     const nodes = stableNodes(laid.nodes, nodeCache);
     const edges = stableEdges(laid.edges, edgeCache);
     const kernel = nodes.find((n) => n.id === 'old:a/kernel')!;
-    expect(kernel).toMatchObject({ width: 288, height: 30, measured: { width: 288, height: 30 } });
+    expect(kernel).toMatchObject({ width: W, height: 30, measured: { width: W, height: 30 } });
     expect(kernel.handles).toEqual([expect.objectContaining({ id: 'out', type: 'source' })]);
-    expect(nodes.find((n) => n.id === 'new:a/kernel')!.handles).toEqual([expect.objectContaining({ id: 'in', type: 'target', width: 288, height: 30 })]);
+    expect(nodes.find((n) => n.id === 'new:a/kernel')!.handles).toEqual([expect.objectContaining({ id: 'in', type: 'target', width: W, height: 30 })]);
 
     // The same plan again: every object is the one from before.
     const again = decorate(arranged, { plan, entryOf, selected: null });

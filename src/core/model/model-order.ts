@@ -1,0 +1,133 @@
+/**
+ * Variables in the order the model runs them, each with a readable path (`encoder_dense` → `kernel`) for a tree.
+ *
+ * A model JSON (Keras or TF.js topology) already lists its variables in model order: that order is kept. A
+ * checkpoint lists them as stored, and most formats store keys sorted (TF bundle, safetensors, HDF5 groups), which
+ * puts `bias` before `kernel`, `layer_10` before `layer_2` and `head` before `hidden`. So a checkpoint is ordered by
+ * the path that follows the model: the TF2 object-graph path where there is one (`model/_operations/3/_kernel`,
+ * `layer_with_weights-2/kernel`: numbered in model order), else the key; numbers compare as numbers and a layer's
+ * own weights come in Keras' order (kernel, recurrent kernel, bias, gamma, beta, moving mean, moving variance).
+ * A subclassed model's attribute names carry no order: those stay in name order.
+ */
+import type { TensorInfo } from './checkpoint';
+import { stripValueSuffix } from './naming';
+
+export type OrderedInput = Pick<TensorInfo, 'name' | 'shape' | 'path' | 'originalName' | 'layer' | 'weightIndex'> & { layerClass?: string };
+
+/** Formats whose listing order is the model's (kept as is); every other listing is sorted by `modelOrder`. */
+const LISTED_IN_MODEL_ORDER = new Set(['tfjs', 'pytorch', 'npz', 'npy', 'tfjs-layers', 'tfjs-graph', 'keras-json', 'tf-graph', 'list']);
+
+export function listedInModelOrder(format: string): boolean {
+  return LISTED_IN_MODEL_ORDER.has(format);
+}
+
+/** Keras' own order of a layer's weights (the order `layer.weights` lists them in). */
+const WEIGHT_RANK = new Map(
+  ['kernel', '_kernel', 'depthwise_kernel', 'pointwise_kernel', 'recurrent_kernel', 'embeddings', '_embeddings', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'W', 'U', 'b', 'weights', 'weight', 'biases']
+    .map((n, i) => [n, i]),
+);
+
+/** Keras weight names by layer class, for `.keras` / `.weights.h5` keys that store only the index (`vars/0`). */
+const CLASS_WEIGHTS: Record<string, readonly string[]> = {
+  Dense: ['kernel', 'bias'],
+  Conv1D: ['kernel', 'bias'],
+  Conv2D: ['kernel', 'bias'],
+  Conv3D: ['kernel', 'bias'],
+  Conv2DTranspose: ['kernel', 'bias'],
+  DepthwiseConv2D: ['depthwise_kernel', 'bias'],
+  SeparableConv2D: ['depthwise_kernel', 'pointwise_kernel', 'bias'],
+  BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+  LayerNormalization: ['gamma', 'beta'],
+  Embedding: ['embeddings'],
+  LSTM: ['kernel', 'recurrent_kernel', 'bias'],
+  GRU: ['kernel', 'recurrent_kernel', 'bias'],
+  SimpleRNN: ['kernel', 'recurrent_kernel', 'bias'],
+};
+
+const VARS_KEY = /^(.*?)\/?vars\/(\d+)$/;
+
+/** `layers/dense/vars/0` → `dense/vars/0` (the Keras 3 file's own wrapping dropped), other keys as they are. */
+function keyPath(name: string): string {
+  const plain = stripValueSuffix(name).replace(/:\d+$/, '');
+  return plain.replace(/(^|\/)layers\//g, '$1').replace(/^model_weights\/([^/]+)\/\1\//, '$1/');
+}
+
+/**
+ * The path a person reads, split into scopes and the variable's own name: the name the variable was created under
+ * (`dense/kernel`, recorded by a TF2 object graph) where there is one, else the object path or the key; `vars/<i>`
+ * leaves named by the layer's class when known, or by shape for the two unmistakable layouts (kernel + bias, the
+ * four batch-norm vectors); otherwise `weight <i>`.
+ */
+export function readablePath(v: OrderedInput, siblings?: readonly OrderedInput[]): string[] {
+  const base = v.originalName ?? (v.path !== undefined ? v.path.replace(/\/\.ATTRIBUTES\/VARIABLE_VALUE$/, '') : keyPath(v.name));
+  const parts = base.replace(/:\d+$/, '').split('/').filter((s) => s.length > 0);
+  const m = VARS_KEY.exec(parts.join('/'));
+  if (m) {
+    const scopes = m[1] ? m[1].split('/') : [];
+    const index = Number(m[2]);
+    return [...scopes, weightName(v, index, siblings) ?? `weight ${index}`];
+  }
+  return parts.length > 0 ? parts : [v.name];
+}
+
+function weightName(v: OrderedInput, index: number, siblings?: readonly OrderedInput[]): string | undefined {
+  const known = v.layerClass ? CLASS_WEIGHTS[v.layerClass] : undefined;
+  if (known) return known[index];
+  if (!siblings || siblings.length < 2) return undefined;
+  const ranks = siblings.map((s) => s.shape.length);
+  if (siblings.length === 2 && ranks[0]! >= 2 && ranks[1] === 1 && siblings[0]!.shape.at(-1) === siblings[1]!.shape[0]) return ['kernel', 'bias'][index];
+  if (siblings.length === 4 && ranks.every((r) => r === 1) && siblings.every((s) => s.shape[0] === siblings[0]!.shape[0])) {
+    return ['gamma', 'beta', 'moving_mean', 'moving_variance'][index];
+  }
+  return undefined;
+}
+
+const collate = new Intl.Collator('en', { numeric: true }).compare;
+
+/** Compares two order paths: scope by scope, numbers as numbers; a layer's weights in Keras' order. */
+function comparePaths(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    const leafish = i === a.length - 1 || i === b.length - 1;
+    if (leafish) {
+      const rx = WEIGHT_RANK.get(x);
+      const ry = WEIGHT_RANK.get(y);
+      if (rx !== undefined && ry !== undefined) return rx - ry;
+    }
+    return collate(x, y);
+  }
+  return a.length - b.length;
+}
+
+function orderPath(v: OrderedInput): string[] {
+  if (v.layer !== undefined && v.weightIndex !== undefined) return [...keyPath(v.name).split('/').slice(0, -2), String(v.weightIndex).padStart(6, '0')];
+  return (v.path ?? keyPath(v.name)).split('/');
+}
+
+/** Indices of `vars` in model order (see the module comment); `format` is the slot's format id or model JSON kind. */
+export function modelOrder(vars: readonly OrderedInput[], format: string): number[] {
+  const idx = vars.map((_, i) => i);
+  if (listedInModelOrder(format)) return idx;
+  const keys = vars.map(orderPath);
+  return idx.sort((i, j) => comparePaths(keys[i]!, keys[j]!) || i - j);
+}
+
+/** Readable paths of all `vars` (siblings under one `vars/` scope help name index-only leaves). */
+export function readablePaths(vars: readonly OrderedInput[]): string[][] {
+  const byLayer = new Map<string, OrderedInput[]>();
+  for (const v of vars) {
+    const m = VARS_KEY.exec(keyPath(v.name));
+    if (!m) continue;
+    const list = byLayer.get(m[1]!);
+    if (list) list.push(v);
+    else byLayer.set(m[1]!, [v]);
+  }
+  for (const list of byLayer.values()) list.sort((a, b) => Number(VARS_KEY.exec(keyPath(a.name))![2]) - Number(VARS_KEY.exec(keyPath(b.name))![2]));
+  return vars.map((v) => {
+    const m = VARS_KEY.exec(keyPath(v.name));
+    return readablePath(v, m ? byLayer.get(m[1]!) : undefined);
+  });
+}
