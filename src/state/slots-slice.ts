@@ -1,10 +1,12 @@
 import { fileParts } from './fingerprint';
 import type { StateCreator } from 'zustand';
+import type { RecipeStorage } from './persist';
+import { SAVED_WORK_KEY, loadSavedWork } from './saved-work';
 import type { VariableKind } from '../core/model/checkpoint';
-import { type GraftClient, type RoutePlan, type SlotId, type VariableData, errorData } from '../worker/client';
+import { type GraftClient, type RoutePlan, type SlotId, type SlotSource, type VariableData, errorData } from '../worker/client';
 import { fetchExample } from './example';
 import { EMPTY_LIST } from './ui-slice';
-import { type GraftState, type Origin, SLOTS, type SlotState, type SlotsSlice, occupancy } from './types';
+import { type GraftState, type Origin, SLOTS, type SlotState, type SlotsSlice, type StartedOver, occupancy } from './types';
 
 export const EMPTY_SLOT: SlotState = {
   status: 'idle', files: [], origin: null, source: null, candidates: [], candidateId: '', data: null, error: null,
@@ -16,18 +18,24 @@ export function firstToShow(variables: readonly { name: string; kind: VariableKi
   return (weights.find((t) => t.shape.length >= 2) ?? weights[0] ?? variables[0])?.name ?? null;
 }
 
-/** Whether swapping makes sense: something to swap, nothing opening, and the new side has weights to become the old. */
-export function canSwap(slots: Record<SlotId, SlotState>): boolean {
+/** Why old and new cannot be swapped now, in one sentence; null when they can. */
+export function swapBlocked(slots: Record<SlotId, SlotState>): string | null {
   const { old, new: neu } = slots;
-  if (old.status === 'opening' || neu.status === 'opening') return false;
-  if (!old.data && !neu.data) return false;
-  return !neu.data || neu.data.kind === 'template';
+  if (old.status === 'opening' || neu.status === 'opening') return 'A slot is still opening.';
+  if (!old.data && !neu.data) return 'Both slots are empty: there is nothing to swap.';
+  if (neu.data && neu.source?.as !== 'checkpoint') {
+    return `The new model (${neu.data.label}) is a model description without weights, so it cannot become the old checkpoint.`;
+  }
+  return null;
 }
+
+/** Whether swapping makes sense: something to swap, nothing opening, and the new side has weights to become the old. */
+export const canSwap = (slots: Record<SlotId, SlotState>): boolean => swapBlocked(slots) === null;
 
 const hasVariable = (variables: readonly VariableData[] | undefined, name: string) => variables?.some((v) => v.name === name) ?? false;
 
 export const slotsSlice =
-  (client: GraftClient): StateCreator<GraftState, [], [], SlotsSlice> =>
+  (client: GraftClient, storage: RecipeStorage): StateCreator<GraftState, [], [], SlotsSlice> =>
   (set, get) => {
     const generation: Record<SlotId, number> = { old: 0, new: 0 };
     /** Drops and picks by the person; the first-visit example gives way to them. */
@@ -49,8 +57,19 @@ export const slotsSlice =
       get().select(null);
     };
 
+    /** Empties a slot on the page; anything it was opening is ignored when it comes back. */
+    const clear = (slot: SlotId) => {
+      generation[slot]++;
+      set((s) => ({ slots: { ...s.slots, [slot]: EMPTY_SLOT }, lists: { ...s.lists, [slot]: EMPTY_LIST } }));
+    };
+
     const applyPlan = async (files: SlotState['files'], plan: RoutePlan, origin: Origin) => {
       const targets = SLOTS.filter((slot) => plan[slot]);
+      // The person's first files replace the whole example: nothing of theirs is ever shown or linked beside it.
+      if (origin === 'files') {
+        for (const slot of SLOTS) if (get().slots[slot].origin === 'example') clear(slot);
+        set({ startedOver: null });
+      }
       const opened = await Promise.all(
         targets.map((slot) => {
           const source = plan[slot]!;
@@ -80,6 +99,8 @@ export const slotsSlice =
             else set({ dropError: routed.error });
           } else if (routed.kind === 'ask') {
             set({ question: { files, origin, subject: routed.subject, reason: routed.reason, options: routed.options } });
+          } else if (routed.kind === 'pair') {
+            set({ question: { files, origin, reason: routed.reason, models: routed.models } });
           } else await applyPlan(files, routed.plan, origin);
         } catch (e) {
           set({ routing: false, dropError: errorData(e) });
@@ -88,9 +109,23 @@ export const slotsSlice =
 
       async answer(choice) {
         const q = get().question;
-        if (!q) return;
+        if (!q?.options) return;
         set({ question: null });
         await applyPlan(q.files, q.options[choice], q.origin);
+      },
+
+      async answerModels(where) {
+        const q = get().question;
+        if (!q?.models) return;
+        const plan: RoutePlan = {};
+        q.models.forEach((m, i) => {
+          const slot = where[i];
+          if (slot === 'old' && m.old && !plan.old) plan.old = m.old;
+          if (slot === 'new' && !plan.new) plan.new = m.new;
+        });
+        if (!plan.old && !plan.new) return;
+        set({ question: null });
+        await applyPlan(q.files, plan, q.origin);
       },
 
       dismissQuestion: () => set({ question: null }),
@@ -134,28 +169,61 @@ export const slotsSlice =
       },
 
       async swap() {
+        const { old, new: neu } = get().slots;
         if (!canSwap(get().slots)) return;
-        generation.old++;
-        generation.new++;
-        try {
-          const swapped = await client.swap();
-          set((s) => {
-            const moved = (from: SlotState, to: SlotId): SlotState => {
-              const opened = swapped[to];
-              if (!opened) return EMPTY_SLOT;
-              return { ...from, status: 'ready', error: null, candidates: opened.candidates, candidateId: opened.candidateId, data: opened.data };
-            };
-            return {
-              slots: { old: moved(s.slots.new, 'old'), new: moved(s.slots.old, 'new') },
-              lists: { old: s.lists.new, new: s.lists.old },
-            };
-          });
-          const selected = get().selected;
-          if (selected) get().select({ slot: selected.slot === 'old' ? 'new' : 'old', name: selected.name });
-          ensureSelection('old', []);
-        } catch (e) {
-          patch('new', { error: errorData(e) });
+        // Each side's files open again in the other slot: the worker never swaps what the page no longer shows.
+        const moves: { slot: SlotId; from: SlotState; source: SlotSource }[] = [];
+        if (neu.data && neu.source?.as === 'checkpoint') {
+          const { template: _, ...rest } = neu.source;
+          moves.push({ slot: 'old', from: neu, source: { ...rest, candidateId: neu.candidateId || rest.candidateId } as SlotSource });
         }
+        if (old.data && old.source?.as === 'checkpoint') moves.push({ slot: 'new', from: old, source: { ...old.source, candidateId: old.candidateId || old.source.candidateId, template: true } });
+        const { selected, lists } = get();
+        for (const slot of SLOTS) if (!moves.some((m) => m.slot === slot)) clear(slot);
+        const opened = await Promise.all(moves.map((m) => get().openSlot(m.slot, m.from.files, m.source, { origin: m.from.origin ?? 'files', select: false })));
+        // A list's filter and folded groups go with its contents.
+        set((s) => ({ lists: { old: opened[moves.findIndex((m) => m.slot === 'old')] ? lists.new : s.lists.old, new: opened[moves.findIndex((m) => m.slot === 'new')] ? lists.old : s.lists.new } }));
+        if (selected) {
+          const other = selected.slot === 'old' ? 'new' : 'old';
+          if (hasVariable(get().slots[other].data?.variables, selected.name)) get().select({ slot: other, name: selected.name });
+        }
+        ensureSelection('old', moves.filter((_, i) => opened[i]).map((m) => m.slot).filter((slot) => get().selected?.slot !== slot));
+      },
+
+      startedOver: null,
+      async startOver() {
+        const { slots, recipeKey, recipe, savedWork } = get();
+        const kept: StartedOver = { slots, recipeKey, recipe, savedWork };
+        for (const slot of SLOTS) clear(slot);
+        set({ question: null, dropError: null, startedOver: slots.old.data || slots.new.data ? kept : null, savedWork: null });
+        get().select(null);
+        // The saved recipe goes too: the same files dropped again start from a fresh match.
+        await Promise.all([recipeKey && storage.save(recipeKey, null), storage.save(SAVED_WORK_KEY, null)].map((p) => Promise.resolve(p).catch(() => undefined)));
+      },
+
+      async undoStartOver() {
+        const kept = get().startedOver;
+        if (!kept) return;
+        set({ startedOver: null, savedWork: kept.savedWork });
+        await Promise.all(
+          [kept.recipeKey && kept.recipe && storage.save(kept.recipeKey, kept.recipe), kept.savedWork && storage.save(SAVED_WORK_KEY, kept.savedWork)].map((p) =>
+            Promise.resolve(p).catch(() => undefined),
+          ),
+        );
+        const back = SLOTS.filter((slot) => kept.slots[slot].data && kept.slots[slot].source);
+        const opened = await Promise.all(back.map((slot) => get().openSlot(slot, kept.slots[slot].files, kept.slots[slot].source!, { origin: kept.slots[slot].origin ?? 'files', select: false })));
+        const done = back.filter((_, i) => opened[i]);
+        if (done.length > 0) ensureSelection(done[0]!, done);
+      },
+
+      savedWork: null,
+      async loadSavedWork() {
+        const saved = await loadSavedWork(storage);
+        if (saved && get().recipeKey !== saved.key) set({ savedWork: saved });
+      },
+      async forgetSavedWork() {
+        set({ savedWork: null });
+        await Promise.resolve(storage.save(SAVED_WORK_KEY, null)).catch(() => undefined);
       },
 
       async loadExample({ quiet = false } = {}) {

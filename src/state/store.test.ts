@@ -3,7 +3,7 @@ import type { TensorInfo } from '../core/model/checkpoint';
 import {
   type GraftClient, type InspectResult, type RouteResult, type SlotData, type SlotId, type SlotOpened, type SlotSource, WorkerError,
 } from '../worker/client';
-import { canSwap } from './slots-slice';
+import { canSwap, swapBlocked } from './slots-slice';
 import { memoryStorage } from './persist';
 import { createGraftStore } from './store';
 
@@ -157,24 +157,43 @@ describe('store', () => {
     ]);
   });
 
-  it('swaps the slots: contents, files, lists and the selection move across', async () => {
-    const { client } = fakeClient({
-      swap: async () => ({ old: opened('old', 'b.index', [tensor('new/k')]), new: opened('new', 'a.index', [tensor('old/k')]) }),
-    });
+  it('swaps the slots by opening each side’s files in the other: contents, files, lists and the selection move across', async () => {
+    const { client, calls } = fakeClient({ open: async (slot, files) => opened(slot, files[0]!.path, [tensor(`${files[0]!.path}/k`)]) });
     const store = createGraftStore(client, memoryStorage());
     await store.getState().drop([file('a.index')], { into: 'old' });
     await store.getState().drop([file('b.index')], { into: 'new' });
     store.getState().setFilter('old', 'zzz');
-    store.getState().select({ slot: 'old', name: 'old/k' });
+    store.getState().select({ slot: 'old', name: 'a.index/k' });
     expect(canSwap(store.getState().slots)).toBe(true);
+    calls.length = 0;
     await store.getState().swap();
     const s = store.getState();
+    expect(calls.sort()).toEqual(['open new a.index #a.index', 'open old b.index #b.index']);
     expect(s.slots.old.data?.label).toBe('b.index');
     expect(s.slots.old.files.map((f) => f.path)).toEqual(['b.index']);
     expect(s.slots.new.data?.label).toBe('a.index');
+    expect(s.slots.new.source).toMatchObject({ as: 'checkpoint', template: true });
     expect(s.lists.new.filter).toBe('zzz');
     expect(s.lists.old.filter).toBe('');
-    expect(s.selected).toEqual({ slot: 'new', name: 'old/k' });
+    expect(s.selected).toEqual({ slot: 'new', name: 'a.index/k' });
+  });
+
+  it('swaps one filled side into the other and empties the side it left', async () => {
+    const { client } = fakeClient();
+    const store = createGraftStore(client, memoryStorage());
+    await store.getState().drop([file('t.index')], { into: 'new' });
+    await store.getState().swap();
+    expect(store.getState().slots.old.data?.label).toBe('t.index');
+    expect(store.getState().slots.new.data).toBeNull();
+  });
+
+  it('says why a model JSON in new cannot be swapped', async () => {
+    const { client } = fakeClient({ route: () => ({ kind: 'route', plan: { new: { as: 'model-json', files: ['m.json'], path: 'm.json' } } }) });
+    const store = createGraftStore(client, memoryStorage());
+    expect(swapBlocked(store.getState().slots)).toMatch(/both slots are empty/i);
+    await store.getState().drop([file('m.json')]);
+    expect(swapBlocked(store.getState().slots)).toMatch(/m\.json\) is a model description without weights/);
+    expect(canSwap(store.getState().slots)).toBe(false);
   });
 
   it('shows only the answer for the latest selection', async () => {
@@ -232,5 +251,90 @@ describe('store', () => {
     await store.getState().loadExample();
     expect(calls.filter((c) => c.startsWith('open'))).toEqual(['open old mine.index', 'open old old/a.index']);
     expect(store.getState().slots.old.origin).toBe('example');
+  });
+});
+
+describe('the example, start over and saved work', () => {
+  const both = (): RouteResult => ({ kind: 'route', plan: { old: ckptSource(['o.index']), new: ckptSource(['n.index']) } });
+  const exampleFetch = () =>
+    vi.stubGlobal('fetch', (url: string) =>
+      Promise.resolve(
+        url.endsWith('manifest.json')
+          ? new Response(JSON.stringify({ label: 'ex', files: ['old/ex.index', 'new/ex.json'] }), { headers: { 'content-type': 'application/json' } })
+          : new Response(new Uint8Array(4)),
+      ),
+    );
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('empties both example slots when the person’s first file arrives, so nothing of theirs meets the example', async () => {
+    exampleFetch();
+    const example: RouteResult = { kind: 'route', plan: { old: ckptSource(['old/ex.index']), new: ckptSource(['new/ex.json']) } };
+    const { client } = fakeClient({ route: (paths) => (paths.includes('old/ex.index') ? example : { kind: 'route', plan: { old: ckptSource(paths) } }) });
+    const store = createGraftStore(client, memoryStorage());
+    await store.getState().loadExample();
+    await settle();
+    expect(store.getState().slots.new.origin).toBe('example');
+    expect(store.getState().recipe).not.toBeNull();
+    await store.getState().drop([file('mine.index')]);
+    await settle();
+    const s = store.getState();
+    expect(s.slots.old).toMatchObject({ origin: 'files', data: { label: 'mine.index' } });
+    expect(s.slots.new.data).toBeNull();
+    expect(s.slots.new.origin).toBeNull();
+    expect(s.recipe).toBeNull();
+  });
+
+  it('opens each model of a several-model drop where the person says', async () => {
+    const a = ckptSource(['a.h5'], 'a.h5');
+    const b = ckptSource(['b.keras'], 'b.keras');
+    const { client, calls } = fakeClient({
+      route: () => ({ kind: 'pair', reason: '2 models', models: [{ label: 'a.h5', suggested: 'old', old: a, new: a }, { label: 'b.keras', suggested: 'new', old: b, new: b }] }),
+    });
+    const store = createGraftStore(client, memoryStorage());
+    await store.getState().drop([file('a.h5'), file('b.keras')]);
+    expect(store.getState().question?.models).toHaveLength(2);
+    await store.getState().answerModels(['new', 'old']);
+    expect(store.getState().question).toBeNull();
+    expect(calls.filter((c) => c.startsWith('open')).sort()).toEqual(['open new a.h5 #a.h5', 'open old b.keras #b.keras']);
+  });
+
+  it('starts over: both slots empty, the saved recipe and saved work forgotten; undo brings them back', async () => {
+    const storage = memoryStorage();
+    const { client } = fakeClient({ route: both });
+    const store = createGraftStore(client, storage);
+    await store.getState().drop([file('o.index'), file('n.index')]);
+    await vi.waitFor(() => expect(store.getState().savedRecipe).not.toBeNull());
+    const key = store.getState().recipeKey!;
+    await vi.waitFor(() => expect(storage.data.get('last-work')).toMatchObject({ key, old: { files: [{ path: 'o.index', size: 1 }] }, new: { label: 'n.index' } }));
+    store.getState().unlink('x');
+    await store.getState().startOver();
+    await settle();
+    let s = store.getState();
+    expect(s.slots.old.data).toBeNull();
+    expect(s.slots.new.data).toBeNull();
+    expect(s.recipe).toBeNull();
+    expect(storage.data.get(key)).toBeNull();
+    expect(storage.data.get('last-work')).toBeNull();
+    expect(s.startedOver?.slots.old.data?.label).toBe('o.index');
+    await store.getState().undoStartOver();
+    await vi.waitFor(() => expect(store.getState().recipeStatus).toBe('ready'));
+    s = store.getState();
+    expect(s.slots.old.data?.label).toBe('o.index');
+    expect(s.slots.new.data?.label).toBe('n.index');
+    expect(s.restored).toBe(true);
+    expect(s.startedOver).toBeNull();
+  });
+
+  it('tells a reload which files hold the saved work, until they are open again', async () => {
+    const storage = memoryStorage();
+    const first = createGraftStore(fakeClient({ route: both }).client, storage);
+    await first.getState().drop([file('o.index'), file('n.index')]);
+    await vi.waitFor(() => expect(storage.data.get('last-work')).toBeTruthy());
+    const again = createGraftStore(fakeClient({ route: both }).client, storage);
+    await again.getState().loadSavedWork();
+    expect(again.getState().savedWork).toMatchObject({ old: { files: [{ path: 'o.index' }] }, new: { files: [{ path: 'n.index' }] } });
+    await again.getState().drop([file('o.index'), file('n.index')]);
+    await vi.waitFor(() => expect(again.getState().restored).toBe(true));
+    expect(again.getState().savedWork).toBeNull();
   });
 });

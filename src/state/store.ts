@@ -9,6 +9,7 @@ import { idbStorage, type RecipeStorage, warmStorage } from './persist';
 import { previewSlice } from './preview-slice';
 import { type History, recipeSlice } from './recipe-slice';
 import type { StoreApi } from 'zustand';
+import { SAVED_WORK_KEY, savedWorkOf } from './saved-work';
 import { slotsSlice } from './slots-slice';
 import type { GraftState } from './types';
 import { uiSlice } from './ui-slice';
@@ -23,7 +24,7 @@ export function createGraftStore(client: GraftClient, storage: RecipeStorage = i
   const store = create<GraftState>()(
     temporal(
       (...a) => ({
-        ...slotsSlice(client)(...a),
+        ...slotsSlice(client, storage)(...a),
         ...inspectSlice(client)(...a),
         ...uiSlice(...a),
         ...recipeSlice(client, storage, () => history!)(...a),
@@ -49,11 +50,19 @@ export function createGraftStore(client: GraftClient, storage: RecipeStorage = i
     const { recipe, recipeKey } = s;
     clearTimeout(timer);
     timer = setTimeout(() => {
+      // Start over (or other files) came first: this recipe is no longer theirs to save.
+      if (store.getState().recipeKey !== recipeKey) return;
+      const work = savedWorkOf(store.getState().slots, recipeKey, recipe);
       // A failed save only loses the restore on the next visit; `savedRecipe` then stays behind `recipe`.
       Promise.resolve()
         .then(() => storage.save(recipeKey, recipe))
+        .then(() => work && storage.save(SAVED_WORK_KEY, work))
         .then(() => store.setState({ savedRecipe: recipe }), () => undefined);
     }, SAVE_DELAY_MS);
+  });
+  // The saved work is open again: the note saying which files to drop has done its job.
+  store.subscribe((s) => {
+    if (s.savedWork && s.recipeKey === s.savedWork.key) store.setState({ savedWork: null });
   });
   return store;
 }

@@ -2,8 +2,9 @@ import type { GraftErrorData } from '../core/errors';
 import type { Confidence, FillPolicy, KeepFunctionOptions, KeepFunctionResult, Link, PlanEntry, PlanStatus, Recipe, RenameRule, Transform } from '../core/mapping';
 import type { KernelView } from '../core/analysis/stats';
 import type { ExportSlice } from './export-slice';
+import type { SavedWork } from './saved-work';
 import type {
-  CandidateData, Choice, FileRef, InspectResult, MatchFacts, Occupancy, PreviewResult, RoutePlan, SlotData, SlotId, SlotSource, ViewOptions,
+  CandidateData, Choice, DropModel, FileRef, InspectResult, MatchFacts, Occupancy, PreviewResult, RoutePlan, SlotData, SlotId, SlotSource, ViewOptions,
 } from '../worker/client';
 
 export type Origin = 'example' | 'files';
@@ -26,13 +27,18 @@ export interface SlotState {
   error: GraftErrorData | null;
 }
 
-/** A drop Graft cannot place alone: the route dialog asks the person. */
-export interface RouteQuestion {
-  files: FileRef[];
-  origin: Origin;
-  subject: string;
-  reason: string;
-  options: Record<Choice, RoutePlan>;
+/** A drop Graft cannot place alone: the route dialog asks the person (where one model goes, or where each goes). */
+export type RouteQuestion = { files: FileRef[]; origin: Origin; reason: string } & (
+  | { subject: string; options: Record<Choice, RoutePlan>; models?: undefined }
+  | { subject?: undefined; options?: undefined; models: DropModel[] }
+);
+
+/** What Start over emptied, kept until the next drop so that it can be undone. */
+export interface StartedOver {
+  slots: Record<SlotId, SlotState>;
+  recipeKey: string | null;
+  recipe: Recipe | null;
+  savedWork: SavedWork | null;
 }
 
 export interface SlotsSlice {
@@ -45,12 +51,24 @@ export interface SlotsSlice {
   /** Routes files by what they are; `into` (a drop onto a slot, its Replace… picker) puts them in that slot. */
   drop(files: FileRef[], opts?: { into?: SlotId; origin?: Origin }): Promise<void>;
   answer(choice: Choice): Promise<void>;
+  /** A drop of several models: where each goes, in the question's order ('none': not used). */
+  answerModels(where: readonly (SlotId | 'none')[]): Promise<void>;
   dismissQuestion(): void;
   openSlot(slot: SlotId, files: FileRef[], source: SlotSource, opts?: { origin?: Origin; select?: boolean }): Promise<boolean>;
   chooseCandidate(slot: SlotId, id: string): Promise<void>;
   /** The new slot's `.keras` / full `.h5`: built from its model config (false) or its stored weights as a template (true). */
   chooseNewAsTemplate(template: boolean): Promise<void>;
+  /** Old ↔ new: each side's files open again in the other slot (a checkpoint in new becomes the old one). */
   swap(): Promise<void>;
+  /** Empties both slots and forgets the recipe saved for them; `undoStartOver` brings them back until the next drop. */
+  startOver(): Promise<void>;
+  startedOver: StartedOver | null;
+  undoStartOver(): Promise<void>;
+  /** The person's last saved work when it is not what is open: which files to drop to get it back. */
+  savedWork: SavedWork | null;
+  /** Reads the saved-work record (once, when the page opens). */
+  loadSavedWork(): Promise<void>;
+  forgetSavedWork(): Promise<void>;
   /** Opens the built-in example; `quiet` (first visit) shows nothing when the build has none. */
   loadExample(opts?: { quiet?: boolean }): Promise<void>;
   dismissError(slot: SlotId | 'drop'): void;

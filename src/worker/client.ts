@@ -10,7 +10,7 @@ import type {
 import { h5Watch } from './h5-watch';
 
 export type {
-  CandidateData, Choice, ExportDone, MatchFacts, Matched, ExportProgress, ExportRequest, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
+  CandidateData, Choice, DropModel, ExportDone, MatchFacts, Matched, ExportProgress, ExportRequest, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
   VariableData, ViewOptions,
 } from './protocol';
 

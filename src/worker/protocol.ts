@@ -9,9 +9,9 @@ import type { TensorInfo } from '../core/model/checkpoint';
 import type { InitializerSpec } from '../core/model/target-model';
 import type { ModelJsonKind } from '../core/model/target/detect';
 import type { Heatmap, Histogram, KernelView, Summary } from '../core/analysis/stats';
-import type { Choice, Occupancy, RoutePlan, Routing, SlotId, SlotSource } from './route';
+import type { Choice, DropModel, Occupancy, RoutePlan, Routing, SlotId, SlotSource } from './route';
 
-export type { Choice, Occupancy, RoutePlan, SlotId, SlotSource };
+export type { Choice, DropModel, Occupancy, RoutePlan, SlotId, SlotSource };
 
 /** A dropped or picked file with its folder-relative path (`webkitRelativePath` is empty for drops). */
 export interface FileRef {
@@ -25,6 +25,8 @@ export interface CandidateData {
   label: string;
   isDefault: boolean;
   files: string[];
+  /** A `checkpoint` state file names it as the latest save: only then does the page say "(latest)". */
+  latest?: boolean;
 }
 
 /** A variable of either slot; the new slot's also say how they are initialised and which layer class owns them. */

@@ -3,6 +3,7 @@ import { memorySource } from '../core/io/byte-source';
 import { gatherDropFacts } from '../core/formats/facts';
 import { type DropFacts, type Occupancy, type SlotId, classifyDrop, sourceForSlot } from './route';
 import { fixtureFiles } from '../core/formats/fixture-rows.test-util';
+import { checkpointHistories } from './histories';
 
 const EMPTY: Record<SlotId, Occupancy> = { old: 'empty', new: 'empty' };
 const text = (path: string, s: string) => memorySource(path, new TextEncoder().encode(s));
@@ -51,12 +52,58 @@ describe('classifyDrop', () => {
     expect(h5).toMatchObject({ kind: 'ask', subject: 'my_model.h5 (Keras HDF5 file)' });
   });
 
-  it('keeps the registry’s default among several checkpoints, with every file for the candidate picker', async () => {
-    const f = await gatherDropFacts(fixtureFiles('tf1-saver-houseprices'));
-    expect(f.checkpoints.length).toBe(2);
+  it('keeps one model’s saves together behind the picker when a checkpoint state file names them', () => {
+    const f = facts({
+      files: ['run/checkpoint', 'run/m-1.index', 'run/m-2.index'],
+      checkpoints: [{ ...ckpt('run/m-1'), isDefault: false, files: ['run/m-1.index'] }, { ...ckpt('run/m-2'), files: ['run/m-2.index'] }],
+    });
+    const r = classifyDrop(f, EMPTY, [{ state: 'run/checkpoint', ids: ['run/m-2', 'run/m-1'] }]);
+    expect(r).toEqual({ kind: 'route', plan: { old: { as: 'checkpoint', files: f.files, candidateId: 'run/m-2' } } });
+  });
+
+  it('asks once, per model, about two TF checkpoints with different prefixes (the state file names only one)', async () => {
+    const files = fixtureFiles('tf1-saver-houseprices');
+    const f = await gatherDropFacts(files);
+    const r = classifyDrop(f, EMPTY, await checkpointHistories(files, f.checkpoints));
+    expect(r.kind).toBe('pair');
+    if (r.kind !== 'pair') return;
+    expect(r.models.map((m) => [m.label, m.suggested])).toEqual([
+      ['model.ckpt (TensorFlow checkpoint)', 'old'],
+      ['model_longtrain.ckpt (TensorFlow checkpoint)', 'new'],
+    ]);
+    // The named prefix keeps its state file; each model opens only its own files.
+    expect(r.models[0]!.old).toEqual({ as: 'checkpoint', files: ['checkpoint', 'model.ckpt.index', 'model.ckpt.data-00000-of-00001', 'model.ckpt.meta'], candidateId: 'model.ckpt' });
+    expect(r.models[1]!.new).toMatchObject({ as: 'checkpoint', candidateId: 'model_longtrain.ckpt' });
+    expect(r.models[1]!.new.files).not.toContain('checkpoint');
+  });
+
+  it('suggests where each model goes from before/after folder names and a model JSON’s place in new', () => {
+    const f = facts({
+      files: ['after/w.h5', 'before/w.h5'],
+      checkpoints: [{ ...ckpt('after/w.h5'), format: 'keras-h5' }, { ...ckpt('before/w.h5'), format: 'keras-h5', isDefault: false }],
+    });
     const r = classifyDrop(f, EMPTY);
-    expect(r.kind === 'route' && r.plan.old).toMatchObject({ as: 'checkpoint', candidateId: f.checkpoints.find((c) => c.isDefault)!.id });
-    expect(r.kind === 'route' && r.plan.old?.files).toEqual(f.files);
+    expect(r.kind === 'pair' && r.models.map((m) => [m.label, m.suggested])).toEqual([
+      ['after/w.h5 (Keras HDF5 file)', 'new'],
+      ['before/w.h5 (Keras HDF5 file)', 'old'],
+    ]);
+    const withJson = facts({
+      files: ['a.h5', 'b.keras', 'm.json'],
+      checkpoints: [{ ...ckpt('a.h5'), format: 'keras-h5' }, { ...ckpt('b.keras', true), format: 'keras', isDefault: false }],
+      modelJsons: [{ path: 'm.json', kind: 'keras-json' }],
+    });
+    const r2 = classifyDrop(withJson, EMPTY);
+    expect(r2.kind === 'pair' && r2.models.map((m) => [m.label, m.suggested, m.old !== undefined])).toEqual([
+      ['a.h5 (Keras HDF5 file)', 'old', true],
+      ['b.keras (Keras .keras archive)', 'none', true],
+      ['m.json (model JSON)', 'new', false],
+    ]);
+  });
+
+  it('never says the new slot is empty while it holds the example', () => {
+    const f = facts({ files: ['a.index'], checkpoints: [ckpt('a', false, ['a.index'])] });
+    const asked = classifyDrop(f, { old: 'files', new: 'example' });
+    expect(asked.kind === 'ask' && asked.reason).toMatch(/new slot holds only the built-in example/);
   });
 
   it('routes nothing when nothing is recognised', async () => {

@@ -10,6 +10,7 @@ import { basename, type ByteSource } from '../core/io/byte-source';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
 import { isDecodable } from '../core/model/numbers';
 import type { TargetModel, TargetVariable } from '../core/model/target-model';
+import { checkpointHistories } from './histories';
 import { type Occupancy, type SlotId, type SlotSource, classifyDrop, sourceForSlot } from './route';
 import { inspectTensor, summariseNumbers } from './inspect-tensor';
 import type { InspectResult, RouteResult, SlotData, SlotOpened, VariableData, ViewOptions } from './protocol';
@@ -65,8 +66,11 @@ function checkpointSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidat
   return { checkpoint, target: null, candidates, candidateId, data };
 }
 
-const candidateData = (candidates: readonly Candidate[]): SlotOpened['candidates'] =>
-  candidates.map((c) => ({ format: c.format, id: c.id, label: c.label, isDefault: c.isDefault, files: [...c.files] }));
+/** `latest`: a dropped `checkpoint` state file names it as the latest save (the registry's default may be a guess). */
+async function candidateData(files: readonly ByteSource[], candidates: readonly Candidate[]): Promise<SlotOpened['candidates']> {
+  const latest = new Set((await checkpointHistories(files, candidates)).map((h) => h.ids[0]));
+  return candidates.map((c) => ({ format: c.format, id: c.id, label: c.label, isDefault: c.isDefault, files: [...c.files], ...(latest.has(c.id) && { latest: true }) }));
+}
 
 /** The new slot: its one TargetModel (what matching, previews, the lists and the export use), with its template if any. */
 function newSlot(opened: NewModel, candidates: SlotOpened['candidates'], jsonPath = ''): OpenedSlot {
@@ -101,9 +105,9 @@ export async function openSlotSource(role: SlotId, files: readonly ByteSource[],
   }
   if (role === 'new') {
     const opened = await openNewModel(files, { as: 'checkpoint', ...(source.candidateId !== undefined && { candidateId: source.candidateId }), ...(source.template && { template: true }) });
-    return newSlot(opened, candidateData(opened.candidates));
+    return newSlot(opened, await candidateData(files, opened.candidates));
   }
-  const candidates = candidateData(await listCandidates(files));
+  const candidates = await candidateData(files, await listCandidates(files));
   const chosen = source.candidateId ?? candidates.find((c) => c.isDefault)?.id ?? candidates[0]?.id;
   return checkpointSlot(await openCheckpoint(files, chosen), candidates, chosen ?? '');
 }
@@ -115,7 +119,7 @@ export async function routeFiles(files: readonly ByteSource[], occupancy: Record
     const source = sourceForSlot(facts, into);
     if (source) return { kind: 'route', plan: { [into]: source } };
   } else {
-    const routing = classifyDrop(facts, occupancy);
+    const routing = classifyDrop(facts, occupancy, await checkpointHistories(files, facts.checkpoints));
     if (routing.kind !== 'none') return routing;
   }
   if (into === 'new') {
