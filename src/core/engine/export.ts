@@ -25,6 +25,8 @@ export interface ExportRequest extends Omit<ExecuteOptions, 'seed'> {
   seed?: number;
   /** tf and safetensors: shards of at most this many bytes (WriterOptions.maxShardBytes). */
   maxShardBytes?: number;
+  /** Sees every tensor as the writer is handed it (before `add`), e.g. to hash it for a check of the written output. */
+  onTensor?: (tensor: OutputTensor) => void;
 }
 
 /** What an export did: the plan it ran, the engine's counts, and what the writer changed or left out to fit the format. */
@@ -48,7 +50,10 @@ export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcom
   // A writer that streams only in its own order (safetensors: offsets fixed by the header) says which.
   const rank = writer.order ? new Map(writer.order.map((n, i) => [n, i])) : undefined;
   const ordered = rank ? { ...plan, entries: [...plan.entries].sort((a, b) => (rank.get(a.to) ?? 0) - (rank.get(b.to) ?? 0)) } : plan;
-  const { old, recipe, format, out, name, seed, maxShardBytes: _shards, ...options } = req;
-  const result = await execute(ordered, old, target, writer, { ...options, seed: seed ?? recipe.seed });
+  const { old, recipe, format, out, name, seed, maxShardBytes: _shards, onTensor, ...options } = req;
+  const tapped: CheckpointWriter = onTensor
+    ? { add: (t) => (onTensor(t), writer.add(t)), finish: () => writer.finish(), get notes() { return writer.notes; } }
+    : writer;
+  const result = await execute(ordered, old, target, tapped, { ...options, seed: seed ?? recipe.seed });
   return { plan, result, notes: writer.notes ?? [] };
 }
