@@ -6,8 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import config from '../playwright.config';
+import { frameTimes, type Frames } from './canvas-frames';
 import { autoMatch, compile, emptyRecipe } from '../src/core/mapping';
 import { writeTfBundle } from '../src/core/formats/tf-bundle';
 import { classifyVariable } from '../src/core/model/naming';
@@ -83,39 +84,6 @@ for (let i = 0; i < 100; i++) {
 const args = (config.use?.launchOptions?.args ?? []) as string[];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
 
-interface Frames { frames: number; p50: number; p95: number; max: number; over50: number }
-
-/** Frame intervals (requestAnimationFrame) while the mouse pans the pane and the wheel zooms. */
-async function frameTimes(page: Page): Promise<Frames> {
-  // Plain strings: tsx's helpers must not leak into the page.
-  await page.evaluate(`(() => {
-    window.__frames = [];
-    window.__run = true;
-    let last = performance.now();
-    const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__run) requestAnimationFrame(tick); };
-    requestAnimationFrame(tick);
-  })()`);
-  const box = (await page.locator('.react-flow__pane').boundingBox())!;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  for (let round = 0; round < 3; round++) {
-    await page.mouse.move(cx, cy + 150);
-    await page.mouse.down();
-    await page.mouse.move(cx + 40, cy - 250, { steps: 30 });
-    await page.mouse.up();
-    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 220);
-    for (let i = 0; i < 6; i++) {
-      await page.keyboard.down('Control');
-      await page.mouse.wheel(0, i < 3 ? 120 : -120);
-      await page.keyboard.up('Control');
-    }
-  }
-  const frames = (await page.evaluate('(() => { window.__run = false; return window.__frames.slice(1); })()')) as number[];
-  const sorted = [...frames].sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-  return { frames: frames.length, p50: q(0.5), p95: q(0.95), max: sorted[sorted.length - 1] ?? 0, over50: frames.filter((f) => f > 50).length };
-}
-
 /** Each run: label → value (ms or count) and the text shown for it. */
 type Run = Map<string, { value: number; text: string }>;
 const runs: Run[] = [];
@@ -130,7 +98,7 @@ try {
 
 async function measure(profile?: string): Promise<Run> {
   const row: Run = new Map();
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
   try {
     await page.route('**/examples/manifest.json', (r) => r.fulfill({ status: 404, body: '' }));
     await page.goto(url);
