@@ -1,16 +1,20 @@
 /**
- * The export, page side: the panel's choices, the worker's progress, and the finished download as object URLs
- * (the merged checkpoint, the recipe, the Python script). A failed or cancelled export leaves no URL behind; every
- * URL is revoked when a new export starts or the panel forgets the result.
+ * The export, page side: the panel's choices, the worker's progress, and the finished output — a download (object
+ * URL) or a folder the person picked — with the recipe and the Python script as object URLs, then the worker's
+ * self-check of what was written. A failed or cancelled export leaves no URL behind; every URL is revoked when a new
+ * export starts or the panel forgets the result.
  */
 import type { StateCreator } from 'zustand';
 import type { GraftErrorData } from '../core/errors';
 import type { OutputFormat } from '../core/formats/writers';
-import { type GraftClient, errorData, type ExportProgress } from '../worker/client';
+import { type GraftClient, errorData, type ExportProgress, type SelfCheck } from '../worker/client';
 import type { GraftState } from './types';
 
 export interface ExportOutcome {
-  url: string;
+  /** The download's object URL; null when the files went into a folder. */
+  url: string | null;
+  destination: 'download' | 'folder';
+  /** The download's name, or the folder's. */
   fileName: string;
   size: number;
   files: string[];
@@ -27,13 +31,18 @@ export interface ExportOutcome {
   loadLine: string;
   recipeUrl: string;
   pythonUrl: string;
-  /** Kept for "Save to disk…" (File System Access API). */
-  blob: Blob;
+  /** Kept for "Save to disk…" (File System Access API); null for a folder. */
+  blob: Blob | null;
+  /** The worker's re-read of the output: null while it runs; an error sentence if it could not run. */
+  check: SelfCheck | null;
+  checkError: string | null;
 }
 
 export interface ExportState {
   open: boolean;
   format: OutputFormat;
+  /** A download, or files written into a folder the person picks at Start (where the browser can). */
+  destination: 'download' | 'folder';
   /** Incompatible links: initialise their variables instead of refusing (the person must choose it). */
   initialiseIncompatible: boolean;
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
@@ -46,14 +55,16 @@ export interface ExportSlice {
   exporting: ExportState;
   setExportOpen(open: boolean): void;
   setExportFormat(format: OutputFormat): void;
+  setExportDestination(destination: 'download' | 'folder'): void;
   setInitialiseIncompatible(on: boolean): void;
-  startExport(): Promise<void>;
+  /** Starts the export: into `folder` (from `showDirectoryPicker`) when given, else as a download. */
+  startExport(folder?: FileSystemDirectoryHandle): Promise<void>;
   stopExport(): void;
 }
 
 const revoke = (r: ExportOutcome | null) => {
   if (!r) return;
-  URL.revokeObjectURL(r.url);
+  if (r.url) URL.revokeObjectURL(r.url);
   URL.revokeObjectURL(r.recipeUrl);
   URL.revokeObjectURL(r.pythonUrl);
 };
@@ -64,15 +75,18 @@ export const exportSlice =
     let generation = 0;
     const patch = (p: Partial<ExportState>) => set((s) => ({ exporting: { ...s.exporting, ...p } }));
     return {
-      exporting: { open: false, format: 'tf', initialiseIncompatible: false, status: 'idle', progress: null, result: null, error: null },
+      exporting: { open: false, format: 'tf', destination: 'download', initialiseIncompatible: false, status: 'idle', progress: null, result: null, error: null },
       setExportOpen: (open) => patch({ open }),
       setExportFormat: (format) => {
         if (get().exporting.status === 'running') return;
         revoke(get().exporting.result);
         patch({ format, result: null, status: 'idle', error: null });
       },
+      setExportDestination: (destination) => {
+        if (get().exporting.status !== 'running') patch({ destination });
+      },
       setInitialiseIncompatible: (on) => patch({ initialiseIncompatible: on }),
-      async startExport() {
+      async startExport(folder) {
         const { recipe, exporting } = get();
         if (!recipe || exporting.status === 'running') return;
         const mine = ++generation;
@@ -85,6 +99,7 @@ export const exportSlice =
               format: exporting.format,
               recipe,
               incompatible: exporting.initialiseIncompatible ? 'initialise' : 'refuse',
+              ...(folder && { folder }),
             },
             (p) => {
               if (mine === generation && get().exporting.status === 'running') patch({ progress: p });
@@ -95,9 +110,10 @@ export const exportSlice =
           patch({
             status: 'done',
             result: {
-              url: URL.createObjectURL(done.blob),
+              url: done.blob ? URL.createObjectURL(done.blob) : null,
+              destination: done.destination,
               fileName: done.fileName,
-              size: done.blob.size,
+              size: done.size,
               files: done.files,
               variables: done.variables,
               bytes: done.bytes,
@@ -111,8 +127,17 @@ export const exportSlice =
               recipeUrl: URL.createObjectURL(json(recipe)),
               pythonUrl: URL.createObjectURL(new Blob([done.python], { type: 'text/x-python' })),
               blob: done.blob,
+              check: null,
+              checkError: null,
             },
           });
+          // The self-check runs once the output is there to download: it reads it back in the worker.
+          const checked = await client.checkExport().then(
+            (check) => ({ check, checkError: null }),
+            (e: unknown) => ({ check: null, checkError: errorData(e).message }),
+          );
+          const now = get().exporting;
+          if (mine === generation && now.result) patch({ result: { ...now.result, ...checked } });
         } catch (e) {
           if (mine !== generation) return;
           const error = errorData(e);

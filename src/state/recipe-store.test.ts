@@ -33,6 +33,9 @@ function client(): GraftClient & { matches: number } {
       throw new Error('no export in this test');
     },
     cancelExport: async () => undefined,
+    checkExport: async () => {
+      throw new Error('these tests do not check exports');
+    },
   };
   return c;
 }

@@ -61,6 +61,9 @@ function fakeClient(opts: { route?: (paths: string[]) => RouteResult; open?: Gra
       throw new Error('no export in this test');
     },
     cancelExport: async () => undefined,
+    checkExport: async () => {
+      throw new Error('these tests do not check exports');
+    },
   };
   return { client, calls };
 }

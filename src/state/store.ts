@@ -82,6 +82,7 @@ function lazyWorkerClient(): GraftClient & { warm(): void } {
     keepFunction: (recipe, options) => get().keepFunction(recipe, options),
     runExport: (req, onProgress) => get().runExport(req, onProgress),
     cancelExport: () => get().cancelExport(),
+    checkExport: () => get().checkExport(),
   };
 }
 

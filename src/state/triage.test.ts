@@ -31,6 +31,9 @@ function client(): GraftClient {
       throw new Error('no export in this test');
     },
     cancelExport: async () => undefined,
+    checkExport: async () => {
+      throw new Error('these tests do not check exports');
+    },
   };
 }
 

@@ -3,14 +3,14 @@ import * as Comlink from 'comlink';
 import type { GraftErrorData } from '../core/errors';
 import { h5TimeoutSentence } from '../core/formats/keras-h5/watchdog';
 import type { KeepFunctionOptions, KeepFunctionResult, PlanEntry, Recipe } from '../core/mapping';
-import type { ExportDone, ExportProgress, ExportRequest } from './export';
+import type { ExportDone, ExportProgress, ExportRequest, SelfCheck } from './export';
 import type {
   FileRef, InspectResult, Matched, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
 } from './protocol';
 import { h5Watch } from './h5-watch';
 
 export type {
-  CandidateData, Choice, DropModel, ExportDone, MatchFacts, Matched, ExportProgress, ExportRequest, FileRef, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
+  CandidateData, Choice, DropModel, ExportDone, MatchFacts, Matched, ExportProgress, ExportRequest, FileRef, SelfCheck, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
   VariableData, ViewOptions,
 } from './protocol';
 
@@ -36,6 +36,8 @@ export interface GraftClient {
   /** Writes the merged checkpoint in the worker; progress comes back through `onProgress`. */
   runExport(req: ExportRequest, onProgress?: (p: ExportProgress) => void): Promise<ExportDone>;
   cancelExport(): Promise<void>;
+  /** Re-opens the last export's output in the worker and checks every variable's bytes (`SelfCheck`). */
+  checkExport(): Promise<SelfCheck>;
 }
 
 function unwrap<T>(outcome: Outcome<T>): T {
@@ -125,6 +127,7 @@ export function createWorkerClient(): GraftClient {
     keepFunction: (recipe, options) => call((r) => r.keepFunction(recipe, options)),
     runExport: (req, onProgress) => call((r) => r.runExport(req, onProgress && Comlink.proxy(onProgress))),
     cancelExport: async () => (await current.remote).cancelExport(),
+    checkExport: () => call((r) => r.checkExport()),
   };
 }
 

@@ -12,5 +12,6 @@ export function lazyExportMethods(slots: () => Record<SlotId, OpenedSlot | null>
   return {
     runExport: async (req, onProgress) => (await load()).runExport(req, onProgress),
     cancelExport: async () => (await load()).cancelExport(),
+    checkExport: async () => (await load()).checkExport(),
   };
 }

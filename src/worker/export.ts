@@ -1,12 +1,19 @@
 /**
- * The page's export, worker side: `exportCheckpoint` (the engine `graft apply` runs) over the two slots, into one
- * Blob — the file itself where the format has one, else a stored zip streamed through fflate. Progress goes back
- * through a comlink-proxied callback; `cancel` aborts the run, and a failed or cancelled run returns no Blob.
+ * The page's export, worker side: `exportCheckpoint` (the engine `graft apply` runs) over the two slots, into a
+ * folder the person picked (File System Access API) or one Blob — the file itself where the format has one, else a
+ * stored zip (ZIP64 past 4 GB). Progress goes back through a comlink-proxied callback; `cancel` aborts the run, and a
+ * failed or cancelled run keeps nothing. `checkExport` then re-opens what was written and checks every variable.
  */
 import { toErrorData, GraftError } from '../core/errors';
 import type { Progress } from '../core/engine/execute';
 import { exportCheckpoint } from '../core/engine/export';
 import { PartsFolder, ZipFolder } from '../core/engine/zip-folder';
+import { blobSource, type ByteSource } from '../core/io/byte-source';
+import { entryDataOffset, readZipDirectory } from '../core/io/zip';
+import type { Plan } from '../core/mapping';
+import type { TargetModel } from '../core/model/target-model';
+import { DirectoryFolder } from './folder-output';
+import { type SelfCheck, selfCheck, TensorTap } from './self-check';
 import { pythonScript } from '../core/export/python';
 import { howToLoad } from '../core/formats/how-to-load';
 import { outputFileName, type OutputFormat } from '../core/formats/writers';
@@ -22,6 +29,8 @@ export interface ExportRequest {
   incompatible: 'refuse' | 'initialise';
   /** Base name of the output (default `merged`). */
   name?: string;
+  /** Write the files into this folder (picked with `showDirectoryPicker`) instead of a download Blob. */
+  folder?: FileSystemDirectoryHandle;
 }
 
 export interface ExportProgress extends Progress {
@@ -30,9 +39,14 @@ export interface ExportProgress extends Progress {
 }
 
 export interface ExportDone {
-  blob: Blob;
-  /** The download's name: the file itself, or `<name>-<format>.zip`. */
+  /** The download; null when the files went into a folder. */
+  blob: Blob | null;
+  /** The download's name (the file itself, or `<name>-<format>.zip`), or the folder's name. */
   fileName: string;
+  /** Where the output went: a download, or the folder the person picked. */
+  destination: 'download' | 'folder';
+  /** Bytes written: the download's size, or the folder's files together. */
+  size: number;
   /** The files inside (one for single-file formats). */
   files: string[];
   summary: PlanSummary;
@@ -56,6 +70,31 @@ export interface ExportMethods {
   runExport(req: ExportRequest, onProgress?: (p: ExportProgress) => void): Promise<Outcome<ExportDone>>;
   /** Stops the running export; its run answers with a `cancelled` error and no Blob. */
   cancelExport(): Promise<void>;
+  /** Re-opens the last export's output with Graft's reader and checks every variable's bytes against what was written. */
+  checkExport(): Promise<Outcome<SelfCheck>>;
+}
+
+export type { SelfCheck };
+
+/** What `checkExport` needs of the last export: its files, its plan, and the bytes the tap saw. */
+interface Written {
+  sources: () => Promise<ByteSource[]>;
+  plan: Plan;
+  target: TargetModel;
+  format: OutputFormat;
+  tap: TensorTap;
+}
+
+/** The members of a stored zip Blob, each as the Blob range of its bytes (found through its central directory). */
+async function zipMembers(zip: Blob): Promise<ByteSource[]> {
+  const source = blobSource('export.zip', zip);
+  const entries = await readZipDirectory(source);
+  return Promise.all(
+    entries.map(async (e) => {
+      const at = await entryDataOffset(source, e);
+      return blobSource(e.name, zip.slice(at, at + e.size));
+    }),
+  );
 }
 
 /** Progress at most this often: every message costs the page a render. */
@@ -65,43 +104,63 @@ const BACKEND_WAIT_MS = 20_000;
 
 const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, keras: true, 'keras-legacy': true, safetensors: true, pytorch: true };
 
-export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, req: ExportRequest, signal: AbortSignal, onProgress?: (p: ExportProgress) => void): Promise<ExportDone> {
+export async function runExport(
+  old: OpenedSlot | null,
+  neu: OpenedSlot | null,
+  req: ExportRequest,
+  signal: AbortSignal,
+  onProgress?: (p: ExportProgress) => void,
+  onWritten?: (w: Written) => void,
+): Promise<ExportDone> {
   if (!old?.checkpoint) throw new GraftError('usage', '', 'there is no old checkpoint to export from — open one in the Old slot');
   // The slot's own TargetModel: the one its lists, matching and previews show.
   const target = neu?.target;
   if (!neu || !target) throw new GraftError('usage', '', 'there is no new model to export — open one in the New slot');
   const name = req.name ?? 'merged';
   const single = SINGLE_FILE[req.format];
-  const parts = single ? new PartsFolder() : null;
-  const zip = single ? null : new ZipFolder(`${name}-${req.format}.zip`);
+  const folder = req.folder ? new DirectoryFolder(req.folder) : null;
+  const parts = !folder && single ? new PartsFolder() : null;
+  const zip = !folder && !single ? new ZipFolder(`${name}-${req.format}.zip`) : null;
+  const tap = await TensorTap.create();
   // TF.js starts loading now, beside the first reads; the engine waits for it only if an entry needs arithmetic.
   const backend = bestBackend();
   backend.catch(() => undefined);
   let backendName: string | null = null;
   void backend.then((b) => (backendName = b.name), () => undefined);
   let last = 0;
-  const { plan, result, notes } = await exportCheckpoint({
-    old: old.checkpoint,
-    target,
-    recipe: req.recipe,
-    format: req.format,
-    out: (parts ?? zip)!,
-    name: req.format === 'tf' ? `${name}.ckpt` : name,
-    signal,
-    incompatible: req.incompatible,
-    ops: async () => (await backend).ops,
-    onProgress: (p) => {
-      const now = performance.now();
-      if (!onProgress || (now - last < PROGRESS_EVERY_MS && p.variablesDone < p.variablesTotal)) return;
-      last = now;
-      // A comlink proxy answers with a promise; a page that went away must not fail the export.
-      void Promise.resolve()
-        .then(() => onProgress({ ...p, backend: backendName }))
-        .catch(() => undefined);
-    },
-  });
-  if (signal.aborted) throw new GraftError('cancelled', '', 'the export was cancelled; no output was kept');
-  const blob = parts ? parts.file(outputFileName(req.format, name)) : await zip!.finish();
+  let outcome: Awaited<ReturnType<typeof exportCheckpoint>>;
+  try {
+    outcome = await exportCheckpoint({
+      old: old.checkpoint,
+      target,
+      recipe: req.recipe,
+      format: req.format,
+      out: (folder ?? parts ?? zip)!,
+      name: req.format === 'tf' ? `${name}.ckpt` : name,
+      signal,
+      incompatible: req.incompatible,
+      onTensor: tap.onTensor,
+      ops: async () => (await backend).ops,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (!onProgress || (now - last < PROGRESS_EVERY_MS && p.variablesDone < p.variablesTotal)) return;
+        last = now;
+        // A comlink proxy answers with a promise; a page that went away must not fail the export.
+        void Promise.resolve()
+          .then(() => onProgress({ ...p, backend: backendName }))
+          .catch(() => undefined);
+      },
+    });
+    if (signal.aborted) throw new GraftError('cancelled', '', 'the export was cancelled; no output was kept');
+  } catch (e) {
+    await folder?.discard();
+    throw e;
+  }
+  const { plan, result, notes } = outcome;
+  const blob = parts ? parts.file(outputFileName(req.format, name)) : zip ? await zip.finish() : null;
+  const folderSources = folder ? await folder.sources() : [];
+  const sources = folder ? async () => folder.sources() : parts ? async () => [...parts.files].map(([p, b]) => blobSource(p, b)) : async () => zipMembers(blob!);
+  onWritten?.({ sources, plan, target, format: req.format, tap });
   // Only to name it: an export that needed no arithmetic does not wait long for a backend still starting.
   const chosen = await Promise.race([backend.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), BACKEND_WAIT_MS))]);
   const python = await pythonScript(req.recipe, plan, target, old.checkpoint.tensors, {
@@ -109,12 +168,14 @@ export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, 
     oldPath: old.checkpoint.label.replace(/\.index$/, ''),
     oldFormat: old.checkpoint.format,
     newPath: (neu.checkpoint?.label ?? target.label).replace(/\.index$/, ''),
-    outPath: req.format === 'tf' ? `${name}.ckpt` : parts ? outputFileName(req.format, name) : name,
+    outPath: req.format === 'tf' ? `${name}.ckpt` : single ? outputFileName(req.format, name) : name,
   });
   return {
     blob,
-    fileName: parts ? outputFileName(req.format, name) : `${name}-${req.format}.zip`,
-    files: parts ? [...parts.files.keys()] : zip!.names,
+    fileName: folder ? req.folder!.name : parts ? outputFileName(req.format, name) : `${name}-${req.format}.zip`,
+    destination: folder ? 'folder' : 'download',
+    size: blob ? blob.size : folderSources.reduce((n, f) => n + f.size, 0),
+    files: folder ? [...folder.names] : parts ? [...parts.files.keys()] : zip!.names,
     summary: plan.summary,
     variables: result.variables,
     bytes: result.bytes,
@@ -131,14 +192,16 @@ export async function runExport(old: OpenedSlot | null, neu: OpenedSlot | null, 
 /** The worker's export calls, over its slots: one export at a time. */
 export function exportMethods(slots: () => Record<SlotId, OpenedSlot | null>): ExportMethods {
   let running: AbortController | null = null;
+  let written: Written | null = null;
   return {
     async runExport(req, onProgress) {
       running?.abort();
       const controller = new AbortController();
       running = controller;
+      written = null;
       try {
         const s = slots();
-        return { ok: true, value: await runExport(s.old, s.new, req, controller.signal, onProgress) };
+        return { ok: true, value: await runExport(s.old, s.new, req, controller.signal, onProgress, (w) => (written = w)) };
       } catch (e) {
         return { ok: false, error: toErrorData(e) };
       } finally {
@@ -147,6 +210,15 @@ export function exportMethods(slots: () => Record<SlotId, OpenedSlot | null>): E
     },
     async cancelExport() {
       running?.abort();
+    },
+    async checkExport() {
+      const w = written;
+      if (!w) return { ok: false, error: { code: 'usage', file: '', message: 'there is no finished export to check' } };
+      try {
+        return { ok: true, value: await selfCheck(await w.sources(), w.plan, w.target, w.format, w.tap) };
+      } catch (e) {
+        return { ok: false, error: toErrorData(e) };
+      }
     },
   };
 }

@@ -125,7 +125,7 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: GraftError
 
 // Export (src/worker/export.ts): run and cancel.
 import type { ExportMethods } from './export';
-export type { ExportDone, ExportProgress, ExportRequest } from './export';
+export type { ExportDone, ExportProgress, ExportRequest, SelfCheck } from './export';
 
 /** The object the worker exposes through comlink. */
 export interface WorkerApi extends ExportMethods {

@@ -148,7 +148,7 @@ describe('ZipStream', () => {
     closeSync(fd);
     expect(zip.members[1]!.offset).toBeGreaterThan(0xffffffff);
     expect(pythonList(path)).toEqual([
-      { name: 'big.data', size: big << 20, sha256: hash.digest('hex') },
+      { name: 'big.data', size: big * 2 ** 20, sha256: hash.digest('hex') },
       { name: 'after.index', size: 1234, sha256: sha(bytes(1234, 5)) },
     ]);
     unzipTest(path);

@@ -1,5 +1,5 @@
 /** The export dialog: format, what will be written, Start, progress and Cancel, then the download. */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../core/formats/writers';
 import { selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
@@ -16,11 +16,33 @@ const FORMAT_NAMES: Record<OutputFormat, string> = {
   pytorch: 'PyTorch state dict (.pt)',
 };
 
+type DirectoryPicker = (opts: { mode: 'readwrite'; id?: string }) => Promise<FileSystemDirectoryHandle>;
+
+/** `showDirectoryPicker` where the browser has it (Chromium): the files then go straight into a folder. */
+const directoryPicker = (): DirectoryPicker | undefined => (window as Window & { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
+
 export function ExportPanel() {
   const ex = useGraft((s) => s.exporting);
   const setOpen = useGraft((s) => s.setExportOpen);
   const setFormat = useGraft((s) => s.setExportFormat);
   const start = useGraft((s) => s.startExport);
+  const setDestination = useGraft((s) => s.setExportDestination);
+  const picker = directoryPicker();
+  const toFolder = picker !== undefined && ex.destination === 'folder';
+  const [pickError, setPickError] = useState<string | null>(null);
+  const onStart = async () => {
+    setPickError(null);
+    if (!toFolder) return start();
+    let folder: FileSystemDirectoryHandle;
+    try {
+      folder = await picker({ mode: 'readwrite', id: 'graft-export' });
+    } catch (e) {
+      // Closing the picker is not an error.
+      if (!(e instanceof DOMException && e.name === 'AbortError')) setPickError(`The folder could not be opened: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    return start(folder);
+  };
   const blocked = useGraft((s) => {
     const plan = selectPlan(s);
     return !plan || (plan.summary.incompatible > 0 && !s.exporting.initialiseIncompatible);
@@ -47,7 +69,21 @@ export function ExportPanel() {
             ))}
           </select>
         </label>
+        {picker && (
+          <label className="export-destination">
+            Save as{' '}
+            <select value={ex.destination} disabled={running} data-testid="export-destination" onChange={(e) => setDestination(e.currentTarget.value as 'download' | 'folder')}>
+              <option value="download">a download (files of several parts zipped)</option>
+              <option value="folder">files written into a folder you pick (any size, nothing held in memory)</option>
+            </select>
+          </label>
+        )}
         <ExportSummary />
+        {pickError && (
+          <div className="message error" role="alert" data-testid="export-pick-error">
+            {pickError}
+          </div>
+        )}
         {running && <ExportProgressBar />}
         {ex.status === 'error' && ex.error && (
           <div className="message error" role="alert" data-testid="export-error">
@@ -62,8 +98,8 @@ export function ExportPanel() {
         )}
         {ex.status === 'done' && ex.result && <ExportResult result={ex.result} />}
         <div className="dialog-buttons">
-          <button type="button" className="button primary" data-testid="export-start" disabled={running || blocked} onClick={() => void start()}>
-            {ex.status === 'done' ? 'Export again' : 'Start export'}
+          <button type="button" className="button primary" data-testid="export-start" disabled={running || blocked} onClick={() => void onStart()}>
+            {ex.status === 'done' ? 'Export again' : toFolder ? 'Choose a folder and start' : 'Start export'}
           </button>
           <button type="button" className="button subtle" data-testid="export-close" disabled={running} onClick={() => setOpen(false)}>
             Close

@@ -1,0 +1,137 @@
+/**
+ * The export's self-check: every tensor is hashed as the engine hands it to the writer (`TensorTap`), then the
+ * written files are opened again with Graft's own reader and each plan entry's stored bytes hashed and compared
+ * (`selfCheck`). xxHash128, not sha256: it runs at memory speed, so the check costs about one read of the output,
+ * and it is made to catch accidental damage (a wrong offset, a truncated or swapped tensor), which is what it is for.
+ */
+import { createXXHash128, type IHasher } from 'hash-wasm';
+import { toErrorData } from '../core/errors';
+import { openCheckpoint } from '../core/formats/registry';
+import { safetensorsNames } from '../core/formats/safetensors/names';
+import { tfjsWeightNames } from '../core/formats/tfjs/names';
+import type { OutputFormat } from '../core/formats/writers';
+import type { ByteSource } from '../core/io/byte-source';
+import type { OutputTensor } from '../core/io/output';
+import type { Plan } from '../core/mapping';
+import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
+import type { DType } from '../core/model/dtypes';
+import { decodeNumbers, isDecodable } from '../core/model/numbers';
+import type { TargetModel } from '../core/model/target-model';
+
+/** What the self-check found: `verified` of `total` variables read back with the bytes written; the others named. */
+export interface SelfCheck {
+  verified: number;
+  total: number;
+  /** One sentence per variable that did not read back as written (at most 20; `failed` counts all). */
+  problems: string[];
+  failed: number;
+  seconds: number;
+}
+
+interface Written {
+  dtype: DType;
+  shape: number[];
+  byteLength: number;
+  hash: string;
+  /** The numbers' hash, for a dtype the format may store as another (TF.js keeps int64 as int32). */
+  values?: string;
+}
+
+/** The dtypes every writer stores as they are; others may be converted, and are then compared by value. */
+const KEPT = new Set<DType>(['float32', 'int32', 'uint8', 'string']);
+
+function digest(h: IHasher, bytes: Uint8Array): string {
+  h.init();
+  h.update(bytes);
+  return h.digest('hex');
+}
+
+const numbersHash = (h: IHasher, bytes: Uint8Array, dtype: DType) => {
+  const n = decodeNumbers(bytes, dtype);
+  return digest(h, new Uint8Array(n.buffer, n.byteOffset, n.byteLength));
+};
+
+/** Hashes every tensor as written; `onTensor` goes to `exportCheckpoint`. */
+export class TensorTap {
+  readonly written = new Map<string, Written>();
+  private constructor(readonly hasher: IHasher) {}
+
+  static async create(): Promise<TensorTap> {
+    return new TensorTap(await createXXHash128());
+  }
+
+  readonly onTensor = (t: OutputTensor): void => {
+    const w: Written = { dtype: t.dtype, shape: [...t.shape], byteLength: t.bytes.byteLength, hash: digest(this.hasher, t.bytes) };
+    if (!KEPT.has(t.dtype) && isDecodable(t.dtype)) w.values = numbersHash(this.hasher, t.bytes, t.dtype);
+    this.written.set(t.name, w);
+  };
+}
+
+/** Where a format stores a new variable, most likely first (the writers' naming, as their tests pin it). */
+async function storedNames(format: OutputFormat, target: TargetModel): Promise<(name: string) => string[]> {
+  const byName = new Map(target.variables.map((v) => [v.name, v]));
+  const safetensors = format === 'safetensors' ? safetensorsNames(target) : undefined;
+  const tfjs = format === 'tfjs' ? await tfjsWeightNames(target, target.topology).catch(() => undefined) : undefined;
+  return (name) => {
+    const v = byName.get(name);
+    const out: (string | null | undefined)[] = [];
+    if (format === 'keras') out.push(v?.kerasPath);
+    if (format === 'keras-legacy' && v?.layer !== undefined) out.push(`${v.layer}/${name}:0`);
+    if (format === 'tf' && v?.trackablePath !== undefined) out.push(`model/${v.trackablePath}/.ATTRIBUTES/VARIABLE_VALUE`);
+    out.push(safetensors?.get(name), tfjs?.get(name), name);
+    return out.filter((n): n is string => typeof n === 'string');
+  };
+}
+
+/** The stored tensor's hash, in the form `w` can be compared with (by value when the format changed the dtype). */
+async function storedHash(back: Checkpoint, t: TensorInfo, w: Written, h: IHasher): Promise<{ same: boolean; why: string }> {
+  const { bytes } = await back.readValue(t.name);
+  if (t.dtype === w.dtype) {
+    if (bytes.byteLength !== w.byteLength) return { same: false, why: `${bytes.byteLength} bytes stored, ${w.byteLength} written` };
+    return digest(h, bytes) === w.hash ? { same: true, why: '' } : { same: false, why: 'its stored bytes differ from those written' };
+  }
+  if (w.values && isDecodable(t.dtype)) {
+    return numbersHash(h, bytes, t.dtype) === w.values ? { same: true, why: '' } : { same: false, why: `its values differ (written as ${w.dtype}, stored as ${t.dtype})` };
+  }
+  return { same: false, why: `stored as ${t.dtype} where ${w.dtype} was written` };
+}
+
+/**
+ * Opens `files` (the export just written) with Graft's reader and checks every plan entry's tensor against what the
+ * tap saw written: found under the name its format gives it, same shape, same bytes (or the same values where the
+ * format stores another dtype). Never throws: a failure to read the output is a problem of every variable.
+ */
+export async function selfCheck(files: readonly ByteSource[], plan: Plan, target: TargetModel, format: OutputFormat, tap: TensorTap): Promise<SelfCheck> {
+  const started = performance.now();
+  const total = plan.entries.length;
+  const problems: string[] = [];
+  let failed = 0;
+  const fail = (sentence: string) => {
+    failed++;
+    if (problems.length < 20) problems.push(sentence);
+  };
+  let back: Checkpoint | null = null;
+  try {
+    back = await openCheckpoint(files);
+    const stored = new Map(back.tensors.map((t) => [t.name, t]));
+    const names = await storedNames(format, target);
+    for (const entry of plan.entries) {
+      const w = tap.written.get(entry.to);
+      const t = names(entry.to).map((n) => stored.get(n)).find((x) => x !== undefined);
+      if (!w) fail(`${entry.to}: the export did not write it`);
+      else if (!t) fail(`${entry.to}: not found in the written files`);
+      else if (t.shape.join() !== w.shape.join()) fail(`${entry.to}: stored with shape [${t.shape.join(', ')}], written as [${w.shape.join(', ')}]`);
+      else {
+        const r = await storedHash(back, t, w, tap.hasher).catch((e: unknown) => ({ same: false, why: toErrorData(e).message }));
+        if (!r.same) fail(`${entry.to}: ${r.why}`);
+      }
+    }
+  } catch (e) {
+    const why = toErrorData(e).message;
+    failed = total;
+    problems.splice(0, problems.length, `the written files could not be read back: ${why}`);
+  } finally {
+    back?.close?.();
+  }
+  return { verified: total - failed, total, problems, failed, seconds: (performance.now() - started) / 1000 };
+}
