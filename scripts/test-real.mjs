@@ -62,7 +62,8 @@ function exportScenario(name) {
     if (format !== 'tfjs') mkdirSync(folder, { recursive: true });
     const out = join(folder, OUT_NAMES[format]);
     const script = join(pyFolder, 'reproduce.py');
-    const applied = graft(['apply', old, neu, '--recipe', join(dir, 'recipe.json'), '--format', format, '--out', out, '--python', script]);
+    // apply_args: {format: [extra graft apply arguments]} (e.g. --max-shard-size).
+    const applied = graft(['apply', old, neu, '--recipe', join(dir, 'recipe.json'), '--format', format, '--out', out, '--python', script, ...(s.apply_args?.[format] ?? [])]);
     writeFileSync(join(dir, `apply-${format}.log`), `${applied.stdout}\n${applied.stderr}`);
     const refusal = s.refuse?.[format];
     if (refusal) {

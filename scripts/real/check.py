@@ -114,6 +114,10 @@ def read_tfjs(folder):
 
 
 def read_safetensors_raw(path):
+    if not os.path.exists(path) and os.path.exists(path + '.index.json'):  # sharded (--max-shard-size): every shard
+        with open(path + '.index.json') as f:
+            shards = sorted(set(json.load(f)['weight_map'].values()))
+        return {k: v for shard in shards for k, v in read_safetensors_raw(os.path.join(os.path.dirname(path), shard)).items()}
     with open(path, 'rb') as f:
         raw = f.read()
     n = int.from_bytes(raw[:8], 'little')
@@ -299,7 +303,7 @@ class Checker:
                 outputs.append((f'page {fmt}', os.path.join(page, fmt, OUT_NAMES[fmt])))
         for label, path in outputs:
             fmt = label.split(' ')[-1]
-            present = os.path.exists(path if fmt != 'tf' else path + '.index')
+            present = os.path.exists(path if fmt != 'tf' else path + '.index') or os.path.exists(path + '.index.json')
             if not present:
                 continue  # graft apply failed: the driver has that row
             consumer = self.consumer(s['consumer'])
