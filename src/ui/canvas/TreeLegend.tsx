@@ -12,11 +12,15 @@ export function TreeLegend() {
         <span className="diff-mark diff-incompatible">does not fit</span>
         <span className="muted">(dashed: proposed)</span>
       </span>
-      <span className="legend-item legend-keys" data-testid="legend-keys">
-        keys: <kbd>↑</kbd>
-        <kbd>↓</kbd> move · <kbd>←</kbd>
-        <kbd>→</kbd> fold · <kbd>Tab</kbd> other side · <kbd>Enter</kbd> open / link · <kbd>L</kbd> link from old · <kbd>A</kbd> accept · <kbd>Del</kbd> unlink · <kbd>Esc</kbd> cancel
-      </span>
+      <details className="legend-item legend-keys" data-testid="legend-keys">
+        <summary>⌨ keys</summary>
+        <span>
+          click the canvas or Tab to it, then <kbd>↑</kbd>
+          <kbd>↓</kbd> move · <kbd>←</kbd>
+          <kbd>→</kbd> fold · <kbd>Tab</kbd> other side · <kbd>Enter</kbd> open / link · <kbd>L</kbd> link from old · <kbd>A</kbd> accept · <kbd>Del</kbd> unlink ·{' '}
+          <kbd>Esc</kbd> cancel
+        </span>
+      </details>
     </>
   );
 }
