@@ -63,11 +63,12 @@ test('TF 2.0 alpha OBJECT_CONFIG_JSON strings show as text', async ({ page }) =>
   await expect(page.getByTestId('strings')).toContainText('{');
 });
 
-test('dropped files with two checkpoints offer a picker; each lists its own variables', async ({ page }) => {
+test('two checkpoints dropped onto one slot offer a picker; each lists its own variables', async ({ page }) => {
   const folder = 'tf1-saver-houseprices';
   await gotoWithoutExample(page);
   const files = ['checkpoint', 'model.ckpt.index', 'model.ckpt.data-00000-of-00001', 'model_longtrain.ckpt.index', 'model_longtrain.ckpt.data-00000-of-00001'];
-  await dropFiles(page, files.map((f) => ({ path: f, bytes: fixtureBytes(folder, f) })));
+  // Dropped anywhere, two prefixes are two models (the page asks which goes where); onto a slot, they share it.
+  await dropFiles(page, files.map((f) => ({ path: f, bytes: fixtureBytes(folder, f) })), '[data-testid="slot-old"]');
 
   const picker = page.getByTestId('candidate-picker');
   await expect(picker).toBeVisible();

@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from './helpers';
 import type { Page } from '@playwright/test';
@@ -263,4 +265,53 @@ test('a .keras archive (a model and its weights) asks; "both sides" opens its we
     expectClose(await shownNumber(page, 'stat-mean'), stored.mean);
     expectClose(await shownNumber(page, 'stat-max'), stored.max);
   }
+});
+
+test('two TF checkpoints with different prefixes dropped together ask once, per model, where each goes', async ({ page }, info) => {
+  await gotoWithoutExample(page);
+  const folder = 'tf1-saver-houseprices';
+  const files = ['checkpoint', 'model.ckpt.index', 'model.ckpt.data-00000-of-00001', 'model_longtrain.ckpt.index', 'model_longtrain.ckpt.data-00000-of-00001'];
+  await dropFiles(page, files.map((f) => ({ path: f, bytes: fixtureBytes(folder, f) })));
+  const dialog = page.getByTestId('route-dialog');
+  await expect(dialog).toContainText('Which model goes where?', { timeout: 30_000 });
+  await expect(dialog.getByTestId('route-model')).toHaveText(['model.ckpt (TensorFlow checkpoint)', 'model_longtrain.ckpt (TensorFlow checkpoint)']);
+  await expect(dialog.getByTestId('route-model-0')).toHaveValue('old');
+  await expect(dialog.getByTestId('route-model-1')).toHaveValue('new');
+  // One slot cannot take both: the dialog says so and will not open.
+  await dialog.getByTestId('route-model-1').selectOption('old');
+  await expect(dialog.getByTestId('route-problem')).toHaveText('Only one model can be the old checkpoint.');
+  await expect(dialog.getByTestId('route-open')).toBeDisabled();
+  // The longer-trained one is the old checkpoint, the other the new model's template.
+  await dialog.getByTestId('route-model-0').selectOption('new');
+  await page.screenshot({ path: info.outputPath('two-models.png') });
+  await dialog.getByTestId('route-open').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('slot-old').getByTestId('slot-label')).toHaveText('model_longtrain.ckpt', { timeout: 30_000 });
+  await expect(page.getByTestId('slot-new').getByTestId('slot-label')).toHaveText('model.ckpt');
+  // Each slot holds one model: no "Checkpoint" picker with an arbitrary "(latest)".
+  await expect(page.getByTestId('candidate-picker')).toHaveCount(0);
+  await expect(page.getByTestId('canvas')).toBeVisible({ timeout: 30_000 });
+});
+
+test('a folder holding before/ and after/ suggests before as old and after as new', async ({ page }) => {
+  const root = mkdtempSync(join(tmpdir(), 'graft-pair-'));
+  const dir = join(root, 'pair');
+  mkdirSync(join(dir, 'before'), { recursive: true });
+  mkdirSync(join(dir, 'after'), { recursive: true });
+  copyFileSync(join(FIXTURES, TITANIC, 'weights.h5'), join(dir, 'before', 'weights.h5'));
+  copyFileSync(join(FIXTURES, DIABETES, 'model.weights.h5'), join(dir, 'after', 'model.weights.h5'));
+  await gotoWithoutExample(page);
+  await page.getByTestId('folder-input').setInputFiles(dir);
+  const dialog = page.getByTestId('route-dialog');
+  await expect(dialog.getByTestId('route-model')).toHaveCount(2, { timeout: 30_000 });
+  const labels = await dialog.getByTestId('route-model').allTextContents();
+  const before = labels.findIndex((l) => l.includes('before/weights.h5'));
+  const after = labels.findIndex((l) => l.includes('after/model.weights.h5'));
+  await expect(dialog.getByTestId(`route-model-${before}`)).toHaveValue('old');
+  await expect(dialog.getByTestId(`route-model-${after}`)).toHaveValue('new');
+  await dialog.getByTestId('route-open').click();
+  await expect(page.getByTestId('slot-old').getByTestId('slot-label')).toHaveText(/weights\.h5$/, { timeout: 30_000 });
+  await expect(page.getByTestId('slot-old').getByTestId('slot-label')).not.toContainText('model.weights');
+  await expect(page.getByTestId('slot-new').getByTestId('slot-format')).toContainText('as template', { timeout: 30_000 });
+  await expect(page.getByTestId('slot-new').getByTestId('slot-label')).toContainText('model.weights.h5');
 });

@@ -84,12 +84,13 @@ export const slotsSlice =
     return {
       slots: { old: EMPTY_SLOT, new: EMPTY_SLOT },
       routing: false,
+      loadingExample: false,
       question: null,
       dropError: null,
 
       async drop(files, { into, origin = 'files' } = {}) {
         if (origin === 'files') actions++;
-        set({ routing: true, dropError: null, question: null });
+        set({ routing: origin === 'files', dropError: null, question: null });
         const slots = get().slots;
         try {
           const routed = await client.route(files, { old: occupancy(slots.old), new: occupancy(slots.new) }, into);
@@ -228,6 +229,7 @@ export const slotsSlice =
 
       async loadExample({ quiet = false } = {}) {
         const before = actions;
+        set({ loadingExample: true });
         try {
           const example = await fetchExample();
           // On the first visit, files the person opened meanwhile win over the example.
@@ -238,6 +240,8 @@ export const slotsSlice =
           }
         } catch (e) {
           set({ dropError: { code: 'missing-file', file: '', message: `The built-in example could not be loaded: ${e instanceof Error ? e.message : String(e)}` } });
+        } finally {
+          set({ loadingExample: false });
         }
       },
 

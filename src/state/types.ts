@@ -43,8 +43,10 @@ export interface StartedOver {
 
 export interface SlotsSlice {
   slots: Record<SlotId, SlotState>;
-  /** True while the worker decides where a drop goes. */
+  /** True while the worker decides where the person's drop goes. */
   routing: boolean;
+  /** True from asking for the built-in example until it opened (or turned out missing). */
+  loadingExample: boolean;
   question: RouteQuestion | null;
   /** Files that fit in no slot: the sentence that says what they are. */
   dropError: GraftErrorData | null;

@@ -3,6 +3,7 @@ import { useGraft } from '../state/store';
 import { GroupDropDialog } from './GroupDropDialog';
 import { Header } from './Header';
 import { Messages } from './Messages';
+import { PageNotes } from './PageNotes';
 import { RouteDialog } from './RouteDialog';
 import { useShortcuts } from './useShortcuts';
 import { useWindowDrop } from './useWindowDrop';
@@ -13,6 +14,7 @@ let exampleRequested = false;
 export function App() {
   const dragging = useGraft((s) => s.dragging);
   const loadExample = useGraft((s) => s.loadExample);
+  const loadSavedWork = useGraft((s) => s.loadSavedWork);
   useWindowDrop();
   useShortcuts();
   useEffect(() => {
@@ -20,12 +22,14 @@ export function App() {
     if (exampleRequested) return;
     exampleRequested = true;
     void loadExample({ quiet: true });
-  }, [loadExample]);
+    void loadSavedWork();
+  }, [loadExample, loadSavedWork]);
 
   return (
     <div className="app">
       <Header />
       <Messages />
+      <PageNotes />
       <Workspace />
       <RouteDialog />
       <GroupDropDialog />

@@ -4,10 +4,13 @@ import { useGraft } from '../state/store';
 /** Where a slot's list will be: what to drop there, in words a first-time visitor understands. A drop target. */
 export function EmptySlot({ slot }: { slot: SlotId }) {
   const opening = useGraft((s) => s.slots[slot].status === 'opening');
+  const example = useGraft((s) => s.loadingExample);
   const dragging = useGraft((s) => s.dragging);
   return (
     <div className={`empty-slot${dragging === slot ? ' drop-hover' : ''}`} data-testid={`empty-${slot}`} data-drop-slot={slot}>
-      {opening ? (
+      {example ? (
+        <h3 className="busy">Opening the built-in example…</h3>
+      ) : opening ? (
         <h3>Opening…</h3>
       ) : slot === 'old' ? (
         <>

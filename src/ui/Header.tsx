@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { useGraft } from '../state/store';
 import { fromInput } from './drop';
+import { SlotActions } from './SlotActions';
 
 /** Pickers that sort what is picked like a drop does. */
 function Pickers() {
@@ -41,7 +42,10 @@ export function Header() {
           Graft sorts them. Nothing leaves your browser.
         </p>
       </div>
-      <Pickers />
+      <div className="header-actions">
+        <Pickers />
+        <SlotActions />
+      </div>
     </header>
   );
 }

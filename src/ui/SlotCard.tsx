@@ -4,6 +4,7 @@ import { useGraft } from '../state/store';
 import { humanBytes, humanCount } from '../core/display';
 import { fromInput } from './drop';
 import { totals } from './table-model';
+import './slots.css';
 
 export const SLOT_TITLE: Record<SlotId, string> = { old: 'Old checkpoint', new: 'New model' };
 const SLOT_ROLE: Record<SlotId, string> = { old: 'the trained weights to reuse', new: 'the model the weights must fit' };
@@ -58,7 +59,7 @@ function Candidates({ slot }: { slot: SlotId }) {
         {candidates.map((c) => (
           <option key={c.id} value={c.id}>
             {c.label}
-            {c.isDefault ? ' (latest)' : ''}
+            {c.latest ? ' (latest)' : ''}
           </option>
         ))}
       </select>
@@ -138,7 +139,14 @@ export function SlotCard({ slot }: { slot: SlotId }) {
       <div className="slot-head">
         <span className={`slot-tag tag-${slot}`}>{slot === 'old' ? 'OLD' : 'NEW'}</span>
         <div className="slot-title">
-          <h2>{SLOT_TITLE[slot]}</h2>
+          <h2>
+            {SLOT_TITLE[slot]}
+            {origin === 'example' && (
+              <span className="example-badge" data-testid="example-badge" title="The built-in example: your first files replace it on both sides">
+                Example
+              </span>
+            )}
+          </h2>
         </div>
         <ReplacePickers slot={slot} filled={data !== null} />
       </div>
