@@ -50,7 +50,7 @@ describe('selfCheck', () => {
   it('names a variable whose stored bytes differ from those written (safetensors: no checksum of its own)', async () => {
     const { out, plan, target, tap } = await exported('safetensors');
     const file = out.files.get('merged.safetensors')!;
-    file[file.byteLength - 1] ^= 0x40; // the last byte of the last tensor's data
+    file[file.byteLength - 1]! ^= 0x40; // the last byte of the last tensor's data
     const check = await selfCheck(sources(out), plan, target, 'safetensors', tap);
     expect(check).toMatchObject({ verified: 5, total: 6, failed: 1 });
     expect(check.problems).toHaveLength(1);
@@ -60,7 +60,7 @@ describe('selfCheck', () => {
   it('names a variable whose bytes the TF reader refuses (its checksum), and one missing from the files', async () => {
     const { out, plan, target, tap } = await exported('tf');
     const data = out.files.get('merged.ckpt.data-00000-of-00001')!;
-    data[0] ^= 1;
+    data[0]! ^= 1;
     plan.entries.push({ ...plan.entries[0]!, to: 'ghost/kernel' });
     tap.written.set('ghost/kernel', tap.written.get('dense/kernel')!);
     const check = await selfCheck(sources(out), plan, target, 'tf', tap);
