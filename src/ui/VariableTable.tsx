@@ -92,7 +92,8 @@ export function VariableTable({ slot }: { slot: SlotId }) {
   const { filter, collapsed } = useGraft((s) => s.lists[slot]);
   const setFilter = useGraft((s) => s.setFilter);
   const selected = useGraft((s) => (s.selected?.slot === slot ? s.selected.name : null));
-  const items = useMemo(() => tableItems(variables, filter, collapsed), [variables, filter, collapsed]);
+  const format = useGraft((s) => (s.slots[slot].data?.kind === 'checkpoint' || s.slots[slot].data?.kind === 'template' ? s.slots[slot].data?.format : s.slots[slot].data?.kind)) ?? '';
+  const items = useMemo(() => tableItems(variables, filter, collapsed, format), [variables, filter, collapsed, format]);
   const { ref, start, end } = useScrollWindow(items.length);
   const windowed = items.length > WINDOW_FROM;
 

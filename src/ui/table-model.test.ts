@@ -85,3 +85,13 @@ describe('initializerText', () => {
     expect(tableItems([v], 'conv2d', {})).toEqual([]);
   });
 });
+
+describe('tableItems in model order', () => {
+  it('lists a checkpoint’s groups and variables in model order when given its format, a model JSON as listed', () => {
+    const t = (name: string, group: string): TensorInfo => ({ name, group, dtype: 'float32', shape: [1], byteLength: 4, kind: 'weight' });
+    const stored = [t('layer_10/bias', 'layer_10'), t('layer_10/kernel', 'layer_10'), t('layer_2/bias', 'layer_2'), t('layer_2/kernel', 'layer_2')];
+    const names = (format: string) => tableItems(stored, '', {}, format).flatMap((i) => (i.type === 'variable' ? [i.tensor.name] : []));
+    expect(names('tf-bundle')).toEqual(['layer_2/kernel', 'layer_2/bias', 'layer_10/kernel', 'layer_10/bias']);
+    expect(names('keras-json')).toEqual(stored.map((x) => x.name));
+  });
+});

@@ -1,6 +1,7 @@
 /** Pure model of the variable table: sections by kind, groups by scope, the filter, totals. */
 import type { TensorInfo, VariableKind } from '../core/model/checkpoint';
 import { ELEMENT_SIZE } from '../core/model/dtypes';
+import { modelOrder } from '../core/model/model-order';
 import type { InitializerSpec } from '../core/model/target-model';
 
 export const KINDS: readonly VariableKind[] = ['weight', 'optimizer', 'bookkeeping'];
@@ -39,9 +40,14 @@ export function initializerText(spec: InitializerSpec | undefined): string {
   return args.length > 0 ? `${spec.className}(${args.join(', ')})` : spec.className;
 }
 
-/** The rows to draw, in order. While a filter is typed, groups with matches are shown open. */
-export function tableItems<T extends TensorInfo>(tensors: readonly T[], filter: string, collapsed: Record<string, boolean>): TableItemOf<T>[] {
+/**
+ * The rows to draw, in order. While a filter is typed, groups with matches are shown open. With the slot's `format`
+ * (format id or model JSON kind), groups and variables come in model order (core/model/model-order); without it,
+ * groups by name.
+ */
+export function tableItems<T extends TensorInfo>(tensors: readonly T[], filter: string, collapsed: Record<string, boolean>, format?: string): TableItemOf<T>[] {
   const filtering = filter.trim() !== '';
+  if (format !== undefined) tensors = modelOrder(tensors, format).map((i) => tensors[i]!);
   const items: TableItemOf<T>[] = [];
   for (const kind of KINDS) {
     const groups = new Map<string, T[]>();
@@ -55,7 +61,7 @@ export function tableItems<T extends TensorInfo>(tensors: readonly T[], filter: 
     const section = { type: 'section' as const, kind, count: 0, bytes: 0 };
     items.push(section);
     // By name, numbers compared as numbers: `conv1` before `conv1/BatchNorm`, `layer_2` before `layer_10`.
-    const ordered = [...groups].sort(([a], [b]) => byName(a, b));
+    const ordered = format !== undefined ? [...groups] : [...groups].sort(([a], [b]) => byName(a, b));
     for (const [group, list] of ordered) {
       const key = groupKey(kind, group);
       const isCollapsed = !filtering && Boolean(collapsed[key]);
