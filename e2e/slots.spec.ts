@@ -1,7 +1,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect } from './helpers';
+import { test, expect as baseExpect } from './helpers';
+
+// The first answer of a page waits for the worker to start and HDF5 to load: seconds on a loaded machine.
+const expect = baseExpect.configure({ timeout: 30_000 });
+test.setTimeout(120_000);
 import type { Page } from '@playwright/test';
 import { FIXTURES, dropFiles, expectClose, expected, fixtureBytes, float32Values, gotoWithoutExample, shownNames, shownNumber } from './helpers';
 

@@ -4,6 +4,7 @@ import type { RecipeStorage } from './persist';
 import { SAVED_WORK_KEY, loadSavedWork } from './saved-work';
 import type { VariableKind } from '../core/model/checkpoint';
 import { type GraftClient, type RoutePlan, type SlotId, type SlotSource, type VariableData, errorData } from '../worker/client';
+import { takeEarlyExample } from './early';
 import { fetchExample } from './example';
 import { EMPTY_LIST } from './ui-slice';
 import { type GraftState, type Origin, SLOTS, type SlotState, type SlotsSlice, type StartedOver, occupancy } from './types';
@@ -231,7 +232,7 @@ export const slotsSlice =
         const before = actions;
         set({ loadingExample: true });
         try {
-          const example = await fetchExample();
+          const example = await (takeEarlyExample() ?? fetchExample());
           // On the first visit, files the person opened meanwhile win over the example.
           if (quiet && actions !== before) return;
           if (example) await get().drop(example.files, { origin: 'example' });

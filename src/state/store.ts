@@ -1,8 +1,9 @@
 /** One store from slices; components read it through selectors (`useGraft((s) => s.slots.old.data)`). */
 import { create } from 'zustand';
 import { temporal } from 'zundo';
-import { type GraftClient, createWorkerClient } from '../worker/client';
+import type { GraftClient } from '../worker/client';
 import { canvasSlice } from './canvas-slice';
+import { workerClient as sharedClient } from './early';
 import { exportSlice } from './export-slice';
 import { inspectSlice } from './inspect-slice';
 import { idbStorage, type RecipeStorage, warmStorage } from './persist';
@@ -70,7 +71,7 @@ export function createGraftStore(client: GraftClient, storage: RecipeStorage = i
 /** The worker starts on the first call, not when this module loads (tests import the store without a DOM). */
 function lazyWorkerClient(): GraftClient & { warm(): void } {
   let client: GraftClient | null = null;
-  const get = () => (client ??= createWorkerClient());
+  const get = () => (client ??= sharedClient());
   return {
     warm: () => void get(),
     route: (files, occupancy, into) => get().route(files, occupancy, into),

@@ -1,17 +1,6 @@
-// First: zod must be jitless before any schema is made, or it probes eval, which the page's CSP refuses.
-import '../core/mapping/zod-config';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { warmUp } from '../state/store';
-import { App } from './App';
-import './styles.css';
+// The page's entry, kept tiny: the worker and the built-in example start loading at once, while the app's own
+// code (React, the canvas, the store: most of the page's JavaScript) is still on its way.
+import { startEarly } from '../state/early';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
-
-// The worker and the recipe database start once the page has drawn, not on the first drop.
-const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
-idle(() => warmUp(), { timeout: 1000 });
+startEarly();
+void import('./mount');

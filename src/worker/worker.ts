@@ -8,7 +8,7 @@ import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';
 import { h5Reporter } from './h5-watch';
 import { keepFunctionSlots, matchAhead, matchSlotsAhead, previewEntry } from './mapping';
-import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots } from './slots';
+import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots, warmModelBuilder } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
 
 const slots: Record<SlotId, OpenedSlot | null> = { old: null, new: null };
@@ -78,3 +78,4 @@ setH5Watchdog(h5Reporter((message) => self.postMessage(message)));
 Comlink.expose(api);
 // Tells the page the API listens: calls posted while a module worker still loads its chunks were seen to get lost.
 self.postMessage({ graftReady: true });
+warmModelBuilder();

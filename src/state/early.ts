@@ -1,0 +1,26 @@
+/**
+ * What the first view waits on, started by the page's tiny entry before the app's own code has loaded: the worker
+ * (its modules load in parallel) and the built-in example's files. Nothing here may import the store or React.
+ */
+import { type GraftClient, createWorkerClient } from '../worker/client';
+import { fetchExample } from './example';
+
+let client: GraftClient | null = null;
+let example: ReturnType<typeof fetchExample> | null = null;
+
+/** The page's one worker client, started on first use. */
+export const workerClient = (): GraftClient => (client ??= createWorkerClient());
+
+export function startEarly(): void {
+  workerClient();
+  example = fetchExample();
+  // A failure is reported when the store takes the promise; until then it must not count as unhandled.
+  example.catch(() => undefined);
+}
+
+/** The example fetch `startEarly` began, once; null when it did not run or was taken already. */
+export function takeEarlyExample(): ReturnType<typeof fetchExample> | null {
+  const e = example;
+  example = null;
+  return e;
+}
