@@ -12,10 +12,10 @@ describe('model order', () => {
 
   it('orders sorted checkpoint keys by the model: numbers as numbers, a layer’s weights in Keras order', () => {
     const keys = ['bert/encoder/layer_10/output/dense/bias', 'bert/encoder/layer_10/output/dense/kernel', 'bert/encoder/layer_2/output/LayerNorm/beta',
-      'bert/encoder/layer_2/output/LayerNorm/gamma', 'bn/beta', 'bn/gamma', 'bn/moving_mean', 'bn/moving_variance'];
+      'bert/encoder/layer_2/output/LayerNorm/gamma', 'bn/beta', 'bn/gamma', 'bn/moving_mean', 'bn/moving_variance', 'conv1/BatchNorm/beta', 'conv1/bias', 'conv1/kernel'];
     const order = modelOrder(keys.map((k) => t(k)), 'tf-bundle').map((i) => keys[i]);
     expect(order).toEqual(['bert/encoder/layer_2/output/LayerNorm/gamma', 'bert/encoder/layer_2/output/LayerNorm/beta', 'bert/encoder/layer_10/output/dense/kernel',
-      'bert/encoder/layer_10/output/dense/bias', 'bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance']);
+      'bert/encoder/layer_10/output/dense/bias', 'bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance', 'conv1/kernel', 'conv1/bias', 'conv1/BatchNorm/beta']);
   });
 
   it('orders a TF2 object-based checkpoint by its object paths and reads it by the names the variables were created under', () => {

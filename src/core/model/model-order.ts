@@ -96,6 +96,9 @@ function comparePaths(a: readonly string[], b: readonly string[]): number {
       const rx = WEIGHT_RANK.get(x);
       const ry = WEIGHT_RANK.get(y);
       if (rx !== undefined && ry !== undefined) return rx - ry;
+      // A layer's own weights before the scopes inside it: `conv1/kernel` (the conv) before `conv1/BatchNorm/…`.
+      if (rx !== undefined && i === a.length - 1 && i < b.length - 1) return -1;
+      if (ry !== undefined && i === b.length - 1 && i < a.length - 1) return 1;
     }
     return collate(x, y);
   }
