@@ -82,7 +82,7 @@ export function RouteDialog() {
     <div className="dialog-backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="route-title" data-testid="route-dialog">
         {question.models ? (
-          <ModelsQuestion models={question.models} reason={question.reason} />
+          <ModelsQuestion key={question.models.map((m) => m.label).join('\n')} models={question.models} reason={question.reason} />
         ) : (
           <>
             <h2 id="route-title">Where should this go?</h2>

@@ -68,3 +68,18 @@ describe('slots', () => {
     expect(jsonIntoOld.error.message).toMatch(/drop it as the new model/);
   });
 });
+
+describe('candidates', () => {
+  it('marks as latest only the save a checkpoint state file names, never the registry’s guess', async () => {
+    const houses = fixtureFiles('tf1-saver-houseprices');
+    const named = await openSlotSource('old', houses, { as: 'checkpoint', files: houses.map((f) => f.path) });
+    expect(named.candidates.map((c) => [c.id, c.isDefault, c.latest ?? false]).sort()).toEqual([
+      ['model.ckpt', true, true],
+      ['model_longtrain.ckpt', false, false],
+    ]);
+    const stateless = houses.filter((f) => f.path !== 'checkpoint');
+    const guessed = await openSlotSource('old', stateless, { as: 'checkpoint', files: stateless.map((f) => f.path) });
+    expect(guessed.candidates.filter((c) => c.isDefault)).toHaveLength(1);
+    expect(guessed.candidates.some((c) => c.latest)).toBe(false);
+  });
+});
