@@ -67,3 +67,26 @@ describe('createWriter: every format writes the same small multi-dtype model and
     });
   }
 });
+
+describe('createWriter with maxShardBytes', () => {
+  for (const format of ['tf', 'safetensors'] as const) {
+    it(`${format}: several files, read back equal`, async () => {
+      const t = target();
+      const out = new MemoryFolder();
+      const w = await createWriter(format, { out, target: t, name: 'merged', maxShardBytes: 40 });
+      for (const name of w.order ?? t.variables.map((v) => v.name)) {
+        const v = t.variables.find((x) => x.name === name)!;
+        await w.add({ name, dtype: v.dtype, shape: v.shape, bytes: bytesOf(v, t.variables.indexOf(v)) });
+      }
+      await w.finish();
+      const pattern = format === 'tf' ? /^merged\.data-\d{5}-of-\d{5}$/ : /^merged-\d{5}-of-\d{5}\.safetensors$/;
+      expect([...out.files.keys()].filter((p) => pattern.test(p)).length).toBeGreaterThan(1);
+      const back = await openCheckpoint([...out.files].map(([p, b]) => memorySource(p, b)));
+      for (const [i, v] of t.variables.entries()) expect(sha256(await back.read(storedName(format, v))), v.name).toBe(sha256(bytesOf(v, i)));
+    });
+  }
+
+  it('refuses it for a format that does not shard', async () => {
+    await expect(createWriter('keras', { out: new MemoryFolder(), target: target(), name: 'm', maxShardBytes: 40 })).rejects.toThrow(/applies to tf and safetensors outputs, not keras/);
+  });
+});
