@@ -37,7 +37,10 @@ export interface WriterOptions {
 /** The formats `maxShardBytes` applies to. */
 export const SHARDABLE_FORMATS: readonly OutputFormat[] = ['tf', 'safetensors'];
 
-/** A writer, and where it streams without holding tensors back when they are added in `order` (safetensors). */
+/**
+ * A writer, and where it streams without holding tensors back when they are added in `order` (safetensors; a tf or
+ * safetensors output split by `maxShardBytes`: one shard after another).
+ */
 export type FormatWriter = CheckpointWriter & { readonly order?: readonly string[] };
 
 const strip = (name: string, ...suffixes: string[]) => suffixes.reduce((n, s) => (n.endsWith(s) ? n.slice(0, -s.length) : n), name);
