@@ -1,5 +1,5 @@
 /** The React Flow canvas: draws the recipe's plan and turns drags into recipe edits. It decides no mapping itself. */
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef } from 'react';
 import { Background, Controls, ReactFlow, type Connection, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { PlanEntry } from '../../core/mapping';
@@ -169,7 +169,6 @@ export function Canvas() {
       tabIndex={0}
       role="application"
       aria-label="Canvas: ↑/↓ move, ←/→ fold, Tab to the other side, Enter opens or links, L links from an old variable, A accepts, Delete unlinks"
-      aria-activedescendant={undefined}
       onKeyDown={keys.onKeyDown}
       onFocus={(e) => {
         if (e.target === e.currentTarget && !keys.cursor) keys.setCursor(arranged.placed[0]?.id ?? null);

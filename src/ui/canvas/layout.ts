@@ -89,8 +89,6 @@ const GROUP_GAP = 6;
 export const INDENT = 14;
 /** A side opens with scopes open down to the deepest level whose rows stay within this many. */
 export const OPEN_ROWS = 400;
-/** Kept for callers that speak of "big sides": a side with more variables than this does not open completely. */
-export const COLLAPSE_FROM = 120;
 
 export const nodeId = (side: Side, name: string) => `${side}:${name}`;
 export const groupId = (side: Side, group: string) => `${side}-group:${group}`;

@@ -87,7 +87,6 @@ export function useCanvasKeys(nodes: readonly Placed[], entryOf: (to: string) =>
           if (side !== 'old' || !name) return;
           done();
           setLinkFrom(name);
-          setHint(`Linking from ${name}: move to a new variable (Tab, ↑/↓) and press Enter; Esc cancels.`);
           const linked = entries.find((x) => x.from.includes(name) || x.pending?.from.includes(name))?.to;
           return go(across(rows, cursor, linked ? `new:${linked}` : null));
         }
@@ -119,5 +118,6 @@ export function useCanvasKeys(nodes: readonly Placed[], entryOf: (to: string) =>
     },
     [nodes, cursor, linkFrom, entries, entryOf, setCursor],
   );
-  return { cursor, linkFrom, setCursor, onKeyDown, hint: linkFrom ? `Linking from ${linkFrom}: move to a new variable (Tab, ↑/↓) and press Enter; Esc cancels.` : hint };
+  const linking = linkFrom ? `Linking from ${linkFrom}: move to a new variable (Tab, ↑/↓) and press Enter; Esc cancels.` : null;
+  return { cursor, linkFrom, setCursor, onKeyDown, hint: linking ?? hint };
 }
