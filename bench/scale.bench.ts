@@ -218,9 +218,19 @@ async function canvasRows(old: string, model: string, count: number): Promise<vo
     await page.goto(served.url);
     await page.getByTestId('drop-zone').waitFor();
     await page.waitForTimeout(1000); // the worker starts while a person picks files
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
     const t0 = performance.now();
     await page.getByTestId('file-input').setInputFiles([old, model]);
-    await page.locator('.react-flow__node').first().waitFor({ timeout: 300_000 });
+    try {
+      await page.locator('.react-flow__node').first().waitFor({ timeout: 300_000 });
+    } catch (e) {
+      const shot = join(resolve('bench/.cache'), 'scale-canvas-failed.png');
+      await page.screenshot({ path: shot });
+      rows.push({ step: `${n} variables: canvas, files picked → first node drawn (target < 2 s)`, note: `FAILED: no node after 300 s (${(e as Error).message.split('\n')[0]}); screenshot ${shot}; page errors: ${errors.slice(0, 3).join(' | ') || 'none'}` });
+      return;
+    }
     const drawn = (performance.now() - t0) / 1000;
     await page.getByTestId('count-exact').waitFor({ timeout: 300_000 });
     const summary = (performance.now() - t0) / 1000;

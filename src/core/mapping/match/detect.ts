@@ -126,5 +126,5 @@ export function detectRules(olds: readonly VarView[], news: readonly VarView[]):
     detected.push({ rule: c.offered, moved: c.olds.size, description: c.description });
     internal.push(c.internal);
   }
-  return { detected, compiled: compileRules(internal) };
+  return { detected, compiled: compileRules(internal, true) };
 }

@@ -70,7 +70,8 @@ const inputAxis = (v: VarView) => (v.shape.length < 2 ? -1 : !v.name.includes('/
 
 function finish(groups: VarView[][]): Layer[] {
   return groups.map((g, i) => {
-    const keys = [...new Set(g.flatMap((v) => v.layerKeys))];
+    // A one-variable layer (tens of thousands in an LLM checkpoint) reuses its view's keys, which are unique already.
+    const keys = g.length === 1 ? g[0]!.layerKeys : [...new Set(g.flatMap((v) => v.layerKeys))];
     const family = g.find((v) => v.family)?.family;
     return {
       vars: g.map((v) => v.index),

@@ -171,7 +171,7 @@ interface ViewHints {
 }
 
 function positionFromName(name: string): number[] | undefined {
-  if (!name.includes('ariable') && !name.includes('layer') && !name.includes('_operations')) return undefined;
+  if (!name.includes('ariable') && !name.includes('layer-') && !name.includes('layer_with_weights-') && !name.includes('_operations')) return undefined;
   const tf1 = /^Variable(?:_(\d+))?$/.exec(name);
   if (tf1) return [tf1[1] ? Number(tf1[1]) : 0];
   const segs = name.split('/');

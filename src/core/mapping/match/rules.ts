@@ -12,10 +12,19 @@ export interface CompiledRule {
   apply(name: string): string | null;
 }
 
-export function compileRules(rules: readonly RenameRule[]): CompiledRule[] {
+/**
+ * `trusted`: rules Graft wrote itself (detect.ts: an escaped literal after a fixed count of `[^/]+/`, or `^`), which
+ * JavaScript's own engine runs in linear time and far faster than RE2JS: over 50,000 names RE2JS took 0.6 s cold,
+ * enough to exhaust the time budget meant for a person's patterns on a busy machine and fail the whole match.
+ */
+export function compileRules(rules: readonly RenameRule[], trusted = false): CompiledRule[] {
   return rules.map((rule, i) => {
     if (rule.kind === 'prefix') {
       return { rule, apply: (name) => (name.startsWith(rule.from) ? rule.to + name.slice(rule.from.length) : null) };
+    }
+    if (trusted) {
+      const re = new RegExp(rule.from);
+      return { rule, apply: (name) => (re.test(name) ? name.replace(re, rule.to) : null) };
     }
     return { rule, apply: regexRenamer(rule.from, rule.to, `rule ${i + 1}`) };
   });

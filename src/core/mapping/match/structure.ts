@@ -55,24 +55,34 @@ function chain(anchors: [number, number][]): [number, number][] {
   return out.reverse();
 }
 
-/** The layer pair most of an old layer's anchor pairs point to. */
+/** The layer pair most of an old layer's anchor pairs point to (ties: the first new layer). */
 function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf: Map<number, [number, number]>, newLayerOf: Map<number, [number, number]>): [number, number][] {
-  const votes = new Map<number, Map<number, number>>();
+  // Layer pairs as one sorted list of numbers (old layer major), counted in runs: tens of thousands of layers cost
+  // one numeric sort instead of a Map per layer.
+  const width = newLayerOf.size + 1;
+  const keys = new Float64Array(pairs.length);
+  let n = 0;
   for (const p of pairs) {
     const ol = oldLayerOf.get(p.old)?.[0];
     const nl = newLayerOf.get(p.new)?.[0];
-    if (ol === undefined || nl === undefined) continue;
-    const row = votes.get(ol) ?? new Map<number, number>();
-    row.set(nl, (row.get(nl) ?? 0) + 1);
-    votes.set(ol, row);
+    if (ol !== undefined && nl !== undefined) keys[n++] = ol * width + nl;
   }
+  const sorted = keys.subarray(0, n).sort();
   const out: [number, number][] = [];
   const takenNew = new Set<number>();
-  for (const [ol, row] of [...votes].sort((a, b) => a[0] - b[0])) {
-    const [nl] = [...row].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]!;
-    if (takenNew.has(nl)) continue;
-    takenNew.add(nl);
-    out.push([ol, nl]);
+  for (let i = 0; i < n; ) {
+    const ol = Math.floor(sorted[i]! / width);
+    let best = -1;
+    let bestCount = 0;
+    while (i < n && Math.floor(sorted[i]! / width) === ol) {
+      const key = sorted[i]!;
+      let count = 0;
+      while (i < n && sorted[i] === key) [i, count] = [i + 1, count + 1];
+      if (count > bestCount) [best, bestCount] = [key - ol * width, count];
+    }
+    if (takenNew.has(best)) continue;
+    takenNew.add(best);
+    out.push([ol, best]);
   }
   return out;
 }
