@@ -5,7 +5,8 @@
 // a folder of the origin private file system, a real FileSystemDirectoryHandle on disk) — then to its self-check
 // ("verified: n/n"); `graft apply` identity → TF on the same files, interleaved with the page's rounds. Prints the
 // page/CLI speed (target ≥ 80%) and the browser's memory above the idle page against its budget (2 × the largest
-// tensor + 300 MB), as PSS summed over Chromium's processes (RSS counts shared pages once per process). Measures only.
+// tensor + 300 MB), as PSS summed over Chromium's processes (RSS counts shared pages once per process), anonymous and shared memory only
+// (file-backed pages are the page cache, reclaimable, shown apart). Measures only.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,9 +18,14 @@ const ROUNDS = Number(process.env.PAGE_BENCH_ROUNDS ?? 2);
 const CACHE = resolve('bench/.cache');
 const OUT = join(CACHE, `page-export-out-${process.pid}`);
 const MiB = 1 << 20;
+/** PAGE_BENCH_DESTINATIONS=folder runs only the folder rounds (default: download,folder). */
+const DESTINATIONS = (process.env.PAGE_BENCH_DESTINATIONS ?? 'download,folder').split(',') as ('download' | 'folder')[];
 
-/** Proportional set size of a process and all its descendants, in bytes, by process type (browser, renderer, gpu…). */
-function treeMemory(root: number): { total: number; byType: Map<string, number> } {
+/**
+ * Proportional set size of a process and all its descendants, in bytes, by process type (browser, renderer, gpu…):
+ * anonymous and shared memory (what costs RAM); file-backed pages (mapped files, the page cache, reclaimable) apart.
+ */
+function treeMemory(root: number): { total: number; file: number; byType: Map<string, number> } {
   const r = spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
   const children = new Map<number, number[]>();
   for (const line of r.stdout.trim().split('\n')) {
@@ -28,31 +34,44 @@ function treeMemory(root: number): { total: number; byType: Map<string, number> 
   }
   const byType = new Map<string, number>();
   let total = 0;
+  let file = 0;
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
     stack.push(...(children.get(pid) ?? []));
     try {
-      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
-      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? (pid === root ? 'browser' : 'other');
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) * 1024;
+      const pss = kb('Pss_Anon') + kb('Pss_Shmem');
+      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
       byType.set(type, (byType.get(type) ?? 0) + pss);
       total += pss;
+      file += kb('Pss_File');
     } catch {
       // gone
     }
   }
-  return { total, byType };
+  return { total, file, byType };
 }
 
-/** Polls `sample` every 200 ms until stopped; the peak seen. */
-function peakOf(sample: () => number): () => number {
+type Memory = ReturnType<typeof treeMemory>;
+
+/** Polls `sample` every 200 ms until stopped; the peak seen, with its split by process type. */
+function peakOf(sample: () => Memory): () => Memory {
   let peak = sample();
-  const timer = setInterval(() => (peak = Math.max(peak, sample())), 200);
+  const poll = () => {
+    const m = sample();
+    if (m.total > peak.total) peak = m;
+  };
+  const timer = setInterval(poll, 200);
   return () => {
     clearInterval(timer);
-    return Math.max(peak, sample());
+    poll();
+    return peak;
   };
 }
+
+const split = (m: Memory) => [...[...m.byType].map(([t, b]) => `${t} ${mib(b)}`), `file-backed ${mib(m.file)}`].join(', ');
 
 const mib = (b: number) => `${(b / MiB).toFixed(0)}`;
 const settle = () => new Promise((r) => setTimeout(r, 1500));
@@ -64,6 +83,8 @@ interface PageRound {
   idle: number;
   beforeStart: number;
   peak: number;
+  /** The peak while writing, and while checking, split by process type. */
+  peaks: string;
   opened: string;
   verified: string;
 }
@@ -103,22 +124,26 @@ async function pageExport(browser: Browser, url: string, files: string[], browse
   await panel.getByTestId('export-destination').selectOption(destination);
   await settle();
   const before = treeMemory(browserPid);
-  const opened = `idle ${mib(idle)}, old opened +${mib(afterOld - idle)}, both opened +${mib(before.total - idle)} (${[...before.byType].map(([t, b]) => `${t} ${mib(b)}`).join(', ')})`;
-  const stop = peakOf(() => treeMemory(browserPid).total);
+  const opened = `idle ${mib(idle)}, old opened +${mib(afterOld - idle)}, both opened +${mib(before.total - idle)} (${split(before)})`;
+  let stop = peakOf(() => treeMemory(browserPid));
   const started = performance.now();
   await panel.getByTestId('export-start').click();
   const done = destination === 'download' ? panel.getByTestId('export-download') : panel.getByTestId('export-folder-done');
   await until(page, () => done.isVisible(), started);
   const seconds = (performance.now() - started) / 1000;
+  const writing = stop();
+  stop = peakOf(() => treeMemory(browserPid));
   const check = panel.getByTestId('export-check');
   await until(page, async () => (await check.getAttribute('data-state')) !== 'checking', started);
   const checkSeconds = (performance.now() - started) / 1000 - seconds;
-  const peak = stop();
+  const checking = stop();
+  const peak = Math.max(writing.total, checking.total);
+  const peaks = `writing +${mib(writing.total - idle)} (${split(writing)}); checking +${mib(checking.total - idle)} (${split(checking)})`;
   const verified = `${await check.getAttribute('data-state')} ${(await panel.getByTestId('export-check-count').textContent().catch(() => '')) ?? ''}`;
   const size = destination === 'download' ? Number(await done.getAttribute('data-size')) : 0;
   if (destination === 'folder') await page.evaluate(async () => { const root = await navigator.storage.getDirectory(); for await (const n of (root as unknown as { keys(): AsyncIterable<string> }).keys()) await root.removeEntry(n, { recursive: true }); });
   await context.close();
-  return { seconds, checkSeconds, size, idle, beforeStart: before.total, peak, opened, verified };
+  return { seconds, checkSeconds, size, idle, beforeStart: before.total, peak, peaks, opened, verified };
 }
 
 function cliExport(prefix: string): { seconds: number; peak: number } {
@@ -144,9 +169,9 @@ const cli: { seconds: number; peak: number }[] = [];
 const served = await servePage();
 try {
   for (let round = 0; round < ROUNDS; round++) {
-    for (const destination of ['download', 'folder'] as const) {
+    for (const destination of DESTINATIONS) {
       const p = await pageExport(served.browser, served.url, files, served.browserPid, destination);
-      console.log(`  page ${destination}: ${p.seconds.toFixed(2)} s + self-check ${p.checkSeconds.toFixed(2)} s (${p.verified}); ${p.opened}; peak +${mib(p.peak - p.idle)} MiB`);
+      console.log(`  page ${destination}: ${p.seconds.toFixed(2)} s + self-check ${p.checkSeconds.toFixed(2)} s (${p.verified}); ${p.opened}; peak ${p.peaks}`);
       rounds[destination].push(p);
       const c = cliExport(big.prefix);
       console.log(`  CLI: ${c.seconds.toFixed(2)} s, ${mib(c.peak)} MiB`);
@@ -162,7 +187,7 @@ const cliSeconds = median(cli.map((c) => c.seconds));
 const mbps = (s: number) => (big.bytes / MiB / s).toFixed(0);
 const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`\n| step | median s (of ${ROUNDS}) | MiB/s | page ÷ CLI speed (target ≥ 80%) | memory MiB (budget) | self-check | notes |\n|---|---:|---:|---:|---:|---|---|`);
-for (const destination of ['download', 'folder'] as const) {
+for (const destination of DESTINATIONS) {
   const rs = rounds[destination];
   const s = median(rs.map((r) => r.seconds));
   const above = Math.max(...rs.map((r) => r.peak - r.idle));
@@ -175,4 +200,4 @@ for (const destination of ['download', 'folder'] as const) {
   );
 }
 console.log(`| CLI: graft apply identity → tf | ${cliSeconds.toFixed(2)} (${cli.map((c) => c.seconds.toFixed(2)).join(', ')}) | ${mbps(cliSeconds)} | — | ${mib(Math.max(...cli.map((c) => c.peak)))} (max RSS of node) | — | |`);
-console.log(`\nload average ${uptime} (uptime); page memory = PSS of all Chromium processes, above the idle page (no files open)`);
+console.log(`\nload average ${uptime} (uptime); page memory = PSS (anonymous + shared, not file-backed pages) of all Chromium processes, above the idle page (no files open)`);

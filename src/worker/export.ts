@@ -55,7 +55,7 @@ export interface ExportDone {
   seconds: number;
   /** The TF.js backend that ran arithmetic, or null when no variable needed any. */
   backendUsed: string | null;
-  /** The backend the export had ready (shown even when nothing needed arithmetic). */
+  /** The backend started for arithmetic (with `backendNotes` on those passed over); null when nothing needed any. */
   backend: string | null;
   backendNotes: string[];
   /** A Python script (TensorFlow + NumPy) that does the same mapping without Graft. */
@@ -99,8 +99,6 @@ async function zipMembers(zip: Blob): Promise<ByteSource[]> {
 
 /** Progress at most this often: every message costs the page a render. */
 const PROGRESS_EVERY_MS = 100;
-/** How long a finished export waits for the TF.js backend it started, to say which one it is. */
-const BACKEND_WAIT_MS = 20_000;
 
 const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, keras: true, 'keras-legacy': true, safetensors: true, pytorch: true };
 
@@ -122,11 +120,15 @@ export async function runExport(
   const parts = !folder && single ? new PartsFolder() : null;
   const zip = !folder && !single ? new ZipFolder(`${name}-${req.format}.zip`) : null;
   const tap = await TensorTap.create();
-  // TF.js starts loading now, beside the first reads; the engine waits for it only if an entry needs arithmetic.
-  const backend = bestBackend();
-  backend.catch(() => undefined);
+  // TF.js loads only when an entry needs arithmetic: starting a backend costs seconds of CPU and GPU-process memory
+  // that an export of copies (the common case) would pay beside its reads for nothing.
+  let backend: ReturnType<typeof bestBackend> | null = null;
   let backendName: string | null = null;
-  void backend.then((b) => (backendName = b.name), () => undefined);
+  const startBackend = () => {
+    backend ??= bestBackend();
+    void backend.then((b) => (backendName = b.name), () => undefined);
+    return backend;
+  };
   let last = 0;
   let outcome: Awaited<ReturnType<typeof exportCheckpoint>>;
   try {
@@ -140,7 +142,7 @@ export async function runExport(
       signal,
       incompatible: req.incompatible,
       onTensor: tap.onTensor,
-      ops: async () => (await backend).ops,
+      ops: async () => (await startBackend()).ops,
       onProgress: (p) => {
         const now = performance.now();
         if (!onProgress || (now - last < PROGRESS_EVERY_MS && p.variablesDone < p.variablesTotal)) return;
@@ -161,8 +163,9 @@ export async function runExport(
   const folderSources = folder ? await folder.sources() : [];
   const sources = folder ? async () => folder.sources() : parts ? async () => [...parts.files].map(([p, b]) => blobSource(p, b)) : async () => zipMembers(blob!);
   onWritten?.({ sources, plan, target, format: req.format, tap });
-  // Only to name it: an export that needed no arithmetic does not wait long for a backend still starting.
-  const chosen = await Promise.race([backend.catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), BACKEND_WAIT_MS))]);
+  // Assigned inside startBackend, which TypeScript does not follow.
+  const started = backend as ReturnType<typeof bestBackend> | null;
+  const chosen = started ? await started.catch(() => null) : null;
   const python = await pythonScript(req.recipe, plan, target, old.checkpoint.tensors, {
     format: req.format,
     oldPath: old.checkpoint.label.replace(/\.index$/, ''),
