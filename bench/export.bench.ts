@@ -1,7 +1,8 @@
-// Reading and exporting a ≥1 GB checkpoint: each step's time, its ratio to a plain `cp` of the same files, and
-// its peak memory (GNU time's max RSS). Prints numbers; asserts nothing. BENCH_ROUNDS (default 3) runs per step.
+// Reading and exporting a ≥1 GB checkpoint: each step's time as a ratio to a plain `cp` of the same files run just
+// before it (median of BENCH_ROUNDS pairs, default 3), its CPU time, and its peak memory (GNU time's max RSS) against
+// the budget. Prints numbers beside the targets; asserts nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyRecipe, type Link } from '../src/core/mapping';
@@ -18,18 +19,33 @@ console.log(`checkpoint: ${big.tensors.length} tensors, ${(big.bytes / MiB).toFi
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-/** Runs a command; returns wall seconds and peak RSS in MiB (when GNU time is there). */
-function measure(cmd: string[]): { seconds: number; peakMiB: number | null; ok: boolean } {
+interface Measured {
+  seconds: number;
+  /** User + system CPU seconds, and peak RSS in MiB (GNU time), when known. */
+  cpu: number | null;
+  peakMiB: number | null;
+  ok: boolean;
+}
+
+/** Runs a command; returns its wall seconds, and its CPU time and peak RSS where GNU time is there. */
+function measure(cmd: string[]): Measured {
   // Start each step with no dirty pages from the one before, so writes are not charged to the wrong step.
   spawnSync('sync');
-  const args = TIME ? ['-f', '%M', ...cmd] : cmd;
+  const args = TIME ? ['-f', '%U %S %M', ...cmd] : cmd;
   const start = performance.now();
   const r = spawnSync(TIME ?? cmd[0]!, TIME ? args : cmd.slice(1), { encoding: 'utf8', maxBuffer: 256 * MiB });
   const seconds = (performance.now() - start) / 1000;
-  const kb = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  const [user, sys, kb] = TIME ? r.stderr.trim().split('\n').pop()!.split(' ').map(Number) : [];
   if (r.status !== 0) console.error(r.stderr.slice(-2000));
-  return { seconds, peakMiB: Number.isFinite(kb) ? kb / 1024 : null, ok: r.status === 0 };
+  const known = (n: number | undefined): n is number => n !== undefined && Number.isFinite(n);
+  return { seconds, cpu: known(user) && known(sys) ? user + sys : null, peakMiB: known(kb) ? kb / 1024 : null, ok: r.status === 0 };
 }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 /**
  * A new model where every third variable changed: matrices transposed ([in, out] → [out, in], as between TF and
@@ -64,41 +80,48 @@ function transformRecipe(big: BigCheckpoint, dir: string): { model: string; reci
 
 const out = mkdtempSync(join(tmpdir(), 'graft-bench-'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const rows: { step: string; seconds: number; min: number; max: number; peakMiB: number | null; ok: boolean }[] = [];
+const budget = 3 * big.largestTensor / MiB + 200;
 const clean = () => {
   for (const f of readdirSync(out)) if (!f.endsWith('.json')) rmSync(join(out, f), { force: true });
 };
+interface Row { step: string; target: number | null; pairs: { cp: Measured; step: Measured }[] }
+const rows: Row[] = [];
+const loadBefore = load();
 try {
   const { model, recipe, changed } = transformRecipe(big, out);
-  const steps: { step: string; cmd: string[] }[] = [
-    { step: 'cp (baseline)', cmd: ['cp', ...big.files, out] },
-    { step: 'graft inspect', cmd: ['node', 'bin/graft.mjs', 'inspect', big.prefix] },
-    { step: 'graft inspect --sha256 (read + CRC all)', cmd: ['node', 'bin/graft.mjs', 'inspect', big.prefix, '--json', '--sha256'] },
-    { step: 'graft apply identity → tf', cmd: ['node', 'bin/graft.mjs', 'apply', big.prefix, big.prefix, '--out', join(out, 'identity.ckpt')] },
-    { step: `graft apply, ${changed} of ${big.tensors.length} variables → tf`, cmd: ['node', 'bin/graft.mjs', 'apply', big.prefix, model, '--recipe', recipe, '--out', join(out, 'changed.ckpt')] },
+  const cp = ['cp', ...big.files, out];
+  const steps: { step: string; target: number | null; cmd: string[] }[] = [
+    { step: 'graft apply identity → tf', target: 2, cmd: ['node', 'bin/graft.mjs', 'apply', big.prefix, big.prefix, '--out', join(out, 'identity.ckpt')] },
+    { step: `graft apply, ${changed} of ${big.tensors.length} variables → tf`, target: 2.5, cmd: ['node', 'bin/graft.mjs', 'apply', big.prefix, model, '--recipe', recipe, '--out', join(out, 'changed.ckpt')] },
+    { step: 'graft inspect', target: null, cmd: ['node', 'bin/graft.mjs', 'inspect', big.prefix] },
+    { step: 'graft inspect --sha256 (read + CRC all)', target: null, cmd: ['node', 'bin/graft.mjs', 'inspect', big.prefix, '--json', '--sha256'] },
   ];
-  // Rounds interleave the steps, so the disk's good and bad moments spread over all of them; the median is shown.
-  const runs = steps.map(() => [] as ReturnType<typeof measure>[]);
+  for (const s of steps) rows.push({ step: s.step, target: s.target, pairs: [] });
+  // Every step runs right after a `cp` of the same files (A/B/A/B...), so each ratio compares two runs made under
+  // the same load; the median of those ratios is what the targets are about.
   for (let r = 0; r < ROUNDS; r++) {
     steps.forEach((s, i) => {
-      runs[i]!.push(measure(s.cmd));
+      const a = measure(cp);
       clean();
+      const b = measure(s.cmd);
+      clean();
+      rows[i]!.pairs.push({ cp: a, step: b });
     });
   }
-  steps.forEach((s, i) => {
-    const times = runs[i]!.map((m) => m.seconds).sort((a, b) => a - b);
-    const peaks = runs[i]!.map((m) => m.peakMiB).filter((p): p is number => p !== null);
-    rows.push({
-      step: s.step, seconds: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times.at(-1)!,
-      peakMiB: peaks.length ? Math.max(...peaks) : null, ok: runs[i]!.every((m) => m.ok),
-    });
-  });
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
 
-const cp = rows[0]!.seconds;
-const budget = 3 * big.largestTensor / MiB + 200;
-console.log(`\n| step | median s (min–max of ${ROUNDS}) | × cp | peak MiB | ok |\n|---|---:|---:|---:|---|`);
-for (const r of rows) console.log(`| ${r.step} | ${r.seconds.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)}) | ${(r.seconds / cp).toFixed(2)} | ${r.peakMiB?.toFixed(0) ?? 'n/a'} | ${r.ok ? 'yes' : 'FAILED'} |`);
-console.log(`\nmemory target: ≤ 3 × largest tensor + 200 MiB = ${budget.toFixed(0)} MiB`);
+const fmt = (n: number | null, digits = 2) => (n === null ? 'n/a' : n.toFixed(digits));
+console.log(`\nload average before: ${loadBefore}, after: ${load()} (2 cores: above 2, everything waits for CPU)`);
+console.log(`\n| step | median s | median cp s | × cp (median of ${ROUNDS} pair ratios; min–max) | target | CPU s (user+sys) | cp CPU s | peak MiB | memory budget | ok |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|`);
+for (const r of rows) {
+  const ratios = r.pairs.map((p) => p.step.seconds / p.cp.seconds);
+  const cpu = r.pairs.map((p) => p.step.cpu).filter((c): c is number => c !== null);
+  const cpCpu = r.pairs.map((p) => p.cp.cpu).filter((c): c is number => c !== null);
+  const peaks = r.pairs.map((p) => p.step.peakMiB).filter((p): p is number => p !== null);
+  const peak = peaks.length ? Math.max(...peaks) : null;
+  const isExport = r.target !== null;
+  console.log(`| ${r.step} | ${fmt(median(r.pairs.map((p) => p.step.seconds)))} | ${fmt(median(r.pairs.map((p) => p.cp.seconds)))} | ${fmt(median(ratios))} (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}) | ${isExport ? `≤ ${r.target}` : '—'} | ${cpu.length ? fmt(median(cpu)) : 'n/a'} | ${cpCpu.length ? fmt(median(cpCpu)) : 'n/a'} | ${fmt(peak, 0)} | ${isExport ? `≤ ${budget.toFixed(0)}` : '—'} | ${r.pairs.every((p) => p.step.ok && p.cp.ok) ? 'yes' : 'FAILED'} |`);
+}
+console.log(`\nmemory budget: 3 × largest tensor (${(big.largestTensor / MiB).toFixed(0)} MiB) + 200 MiB = ${budget.toFixed(0)} MiB`);

@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'graft-node-source-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Sizes above the pool's 256 KiB floor, repeating so that buffers come back, with small ones in between.
-// The [700, 800] ones are read in 1 MiB pieces (the last one partial).
+// The [700, 800] ones are read in 1 MiB pieces (the last one partial): the sources here read in pieces of that size.
 const SHAPES = [[256, 512], [64], [512, 512], [256, 512], [128, 1024], [64], [700, 800], [256, 512], [300, 700], [700, 800]];
 const tensors = SHAPES.map((shape, i) => ({ name: `t${i}`, dtype: 'float32' as const, shape, bytes: randomBytes(shape.reduce((a, b) => a * b, 4), i + 1) }));
 
@@ -29,7 +29,7 @@ async function onDisk(name: string, damage?: { tensor: number; at: number }) {
   }
   writeFileSync(join(dir, `${name}.index`), index);
   writeFileSync(join(dir, dataFileName(name, 0, 1)), data);
-  return openCheckpoint([await fileSource(join(dir, `${name}.index`), `${name}.index`), await fileSource(join(dir, dataFileName(name, 0, 1)), dataFileName(name, 0, 1))]);
+  return openCheckpoint([await fileSource(join(dir, `${name}.index`), `${name}.index`), await fileSource(join(dir, dataFileName(name, 0, 1)), dataFileName(name, 0, 1), 1 << 20)]);
 }
 
 /** Copies what it is given, and checks after a pause that the bytes did not change while it held them. */
@@ -118,8 +118,8 @@ describe('reading a checkpoint from disk into reused buffers', () => {
 });
 
 describe('BufferPool', () => {
-  it('reuses the smallest idle buffer that fits within twice the size, and keeps a few', () => {
-    const pool = new BufferPool(1024, 2);
+  it('reuses the smallest idle buffer that fits within twice the size, and keeps the last given back up to a size', () => {
+    const pool = new BufferPool(1024, 16_000);
     expect(pool.take(100)).toBeUndefined();
     const a = pool.take(4096)!;
     const b = pool.take(10_000)!;
@@ -130,6 +130,8 @@ describe('BufferPool', () => {
     expect(c.buffer).toBe(b.buffer);
     expect(c.byteLength).toBe(9000);
     pool.give([pool.take(5000), pool.take(6000), c]);
-    expect(pool.take(5000)!.buffer).not.toBe(c.buffer); // only the two last given back are kept
+    const d = pool.take(5000)!; // the 5000-byte buffer was dropped to keep 16 000 bytes: the 6000-byte one fits
+    expect(d.buffer).not.toBe(c.buffer);
+    expect(d.buffer.byteLength).toBe(6000);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
+import { DiskFile } from './disk-file';
 import { dirname, join } from 'node:path';
 import { GraftError } from '../core/errors';
 import type { FileSink, OutputFolder } from '../core/io/output';
@@ -43,17 +44,12 @@ export class DiskOutputFolder implements OutputFolder {
     await mkdir(dirname(abs), { recursive: true });
     const handle = await open(abs, 'wx');
     this.created.push(path);
-    let closed = false;
+    const file = new DiskFile(abs, handle);
     const sink = {
-      write: async (chunk: Uint8Array) => {
-        let at = 0;
-        while (at < chunk.byteLength) at += (await handle.write(chunk, at, chunk.byteLength - at)).bytesWritten;
-      },
+      write: (chunk: Uint8Array) => file.write(chunk),
       close: async () => {
-        if (closed) return;
-        closed = true;
-        this.open.delete(sink);
-        await handle.close();
+        if (!this.open.delete(sink)) return;
+        await file.close();
       },
     };
     this.open.add(sink);

@@ -14,6 +14,7 @@ import { cpuOps, type ArithmeticOps } from './arithmetic';
 import { runChain, type Value } from './chain';
 import type { CheckpointWriter, OutputTensor } from '../io/output';
 import { BufferPool } from './buffer-pool';
+import { forgetStoredRange } from '../io/byte-source';
 
 export interface Progress {
   bytesDone: number;
@@ -198,6 +199,8 @@ interface ProduceContext {
 async function produce(entry: PlanEntry, read: Read | undefined, ctx: ProduceContext): Promise<TensorValue> {
   if (!read) return { bytes: await defaultBytes(entry, entry.status === 'initialised' ? entry.fill ?? 'initializer' : ctx.fill, ctx.target, ctx.seed) };
   if (entry.status === 'exact') return read.values[0]!;
+  // A chain may use its sources as scratch space: their bytes no longer vouch for the stored range they came from.
+  for (const v of read.values) forgetStoredRange(v.bytes);
   const sources: Value[] = read.values.map((v, k) => {
     const info = ctx.oldByName.get(entry.from[k]!)!;
     return { bytes: v.bytes, shape: info.shape, dtype: info.dtype };

@@ -78,6 +78,27 @@ export function blobOrigin(bytes: Uint8Array): Blob | undefined {
   return bytes.byteOffset === 0 && bytes.byteLength === whole.size ? whole : whole.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
+/**
+ * Where bytes a reader handed out are stored, byte for byte: the source and offset they were read from and checked
+ * against (a TF tensor's CRC32C). A writer whose output lies on a disk may then copy the range in the kernel instead
+ * of writing the bytes (the CLI: see output-folder.ts). Keyed by the very view the reader returned, which nothing
+ * writes into; the engine forgets the sources of an entry whose transform chain may have used them as scratch.
+ */
+const storedRanges = new WeakMap<Uint8Array, { source: ByteSource; offset: number }>();
+
+export function markStoredRange(bytes: Uint8Array, source: ByteSource, offset: number): void {
+  storedRanges.set(bytes, { source, offset });
+}
+
+/** The source range `bytes` (that exact view) holds, where a reader marked it. */
+export function storedRange(bytes: Uint8Array): { source: ByteSource; offset: number } | undefined {
+  return storedRanges.get(bytes);
+}
+
+export function forgetStoredRange(bytes: Uint8Array): void {
+  storedRanges.delete(bytes);
+}
+
 export function blobSource(path: string, blob: Blob): ByteSource {
   const source: ByteSource = {
     path,

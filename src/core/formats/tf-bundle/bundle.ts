@@ -4,7 +4,7 @@
  * checked against their CRC32C. Format: tensorflow/core/util/tensor_bundle/tensor_bundle.cc.
  */
 import { GraftError } from '../../errors';
-import { basename, checkRange, type ByteSource } from '../../io/byte-source';
+import { basename, checkRange, markStoredRange, type ByteSource } from '../../io/byte-source';
 import { clip, listSome } from '../../io/untrusted';
 import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { ELEMENT_SIZE, type DType } from '../../model/dtypes';
@@ -204,6 +204,7 @@ async function readStored(b: Bundle, name: string, entry: BundleEntry, dtype: DT
   if (actual !== stored) {
     throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${clip(name)}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
   }
+  if (bytes.byteLength === entry.size) markStoredRange(bytes, shard, entry.offset);
   return bytes;
 }
 
