@@ -8,7 +8,7 @@ import { useGraft } from '../../state/store';
 import type { VariableData } from '../../worker/client';
 import { ConnectionHint, connectionVerdict } from './ConnectionHint';
 import { emptyReason, filtersActive, visibleNames } from './filter';
-import { COLUMN_GAP, NODE_WIDTH, arrange, decorate, sideModelOf } from './layout';
+import { COLUMN_GAP, NODE_WIDTH, arrange, colour, mark, sideModelOf } from './layout';
 import { Legend } from './Legend';
 import { GroupNodeView, VariableNodeView } from './nodes';
 import { SearchStatus } from './SearchStatus';
@@ -20,6 +20,8 @@ const nodeTypes = { variable: VariableNodeView, vargroup: GroupNodeView };
 const edgeTypes = { status: StatusEdge };
 const NONE: VariableData[] = [];
 const NO_ENTRIES: PlanEntry[] = [];
+/** At most this many results a side are fitted into view. */
+const FIT_MOST = 12;
 const PRO = { hideAttribution: true };
 
 /** Shift held while dropping adds the old variable as one more source instead of replacing the link. */
@@ -93,9 +95,11 @@ export function Canvas() {
     [placedAt],
   );
   const keys = useCanvasKeys(arranged.placed, entryOf, plan?.entries ?? NO_ENTRIES, reveal);
+  // Colours per plan; the selection, cursor and link start on top (a few nodes change per key press or click).
+  const coloured = useMemo(() => colour(arranged, { plan, entryOf }), [arranged, plan, entryOf]);
   const laid = useMemo(
-    () => decorate(arranged, { plan, entryOf, selected, cursor: keys.cursor, linkFrom: keys.linkFrom }),
-    [arranged, plan, entryOf, selected, keys.cursor, keys.linkFrom],
+    () => mark(coloured, { selected, cursor: keys.cursor, linkFrom: keys.linkFrom }),
+    [coloured, selected, keys.cursor, keys.linkFrom],
   );
   // Unchanged nodes and edges keep their objects: React Flow and React skip them.
   const nodeCache = useRef<NodeCache>(new Map());
@@ -147,10 +151,17 @@ export function Canvas() {
     void rf.setViewport({ x: (width - total * zoom) / 2, y: 16, zoom });
   }, []);
 
-  const fitTo = useCallback((ids: string[]) => {
-    const rf = rfRef.current;
-    if (rf && ids.length > 0) void rf.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.15, maxZoom: 1, duration: 0 });
-  }, []);
+  // Fits the first results (top down, each side): thousands fitted at once would be too small to read (and to draw).
+  const fitTo = useCallback(
+    (ids: string[]) => {
+      const rf = rfRef.current;
+      const y = (id: string) => placedAt.get(id)?.position.y ?? Infinity;
+      const first = (side: string) => ids.filter((id) => id.startsWith(side)).sort((a, b) => y(a) - y(b)).slice(0, FIT_MOST);
+      const nodes = [...first('old'), ...first('new')].map((id) => ({ id }));
+      if (rf && nodes.length > 0) void rf.fitView({ nodes, padding: 0.15, maxZoom: 1, duration: 0 });
+    },
+    [placedAt],
+  );
 
   if (!recipeKey || !plan) {
     return (

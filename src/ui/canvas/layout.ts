@@ -207,9 +207,36 @@ export function arrange(input: ArrangeInput): Arrangement {
 }
 
 export type DecorateInput = Pick<LayoutInput, 'plan' | 'entryOf' | 'selected' | 'cursor' | 'linkFrom'>;
+export type ColourInput = Pick<LayoutInput, 'plan' | 'entryOf'>;
+export type MarkInput = Pick<LayoutInput, 'selected' | 'cursor' | 'linkFrom'>;
+export interface Laid {
+  nodes: LaidNode[];
+  edges: LaidEdge[];
+}
 
-/** Colours an arrangement with the plan (node statuses, diffs, a group's aggregate, the edges) and marks the selection. */
-export function decorate({ placed, at, models }: Arrangement, { plan, entryOf, selected, cursor = null, linkFrom = null }: DecorateInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
+/** Colours an arrangement with the plan and marks the selection, the keyboard cursor and a keyboard link's start. */
+export function decorate(arranged: Arrangement, input: DecorateInput): Laid {
+  return mark(colour(arranged, input), input);
+}
+
+/** Marks the selection, cursor and link start on coloured nodes and edges: unmarked ones keep their objects. */
+export function mark({ nodes, edges }: Laid, { selected, cursor = null, linkFrom = null }: MarkInput): Laid {
+  return {
+    nodes: nodes.map((n) => {
+      const d = n.data;
+      const isCursor = cursor === n.id;
+      if (n.type === 'vargroup') return isCursor ? { ...n, data: { ...d, cursor: true } } : n;
+      const v = d as VariableNodeData;
+      const isSel = selected?.slot === v.side && selected.name === v.name;
+      const linking = v.side === 'old' && linkFrom === v.name;
+      return isCursor || isSel || linking ? { ...n, data: { ...v, cursor: isCursor, selected: isSel, ...(linking ? { linking } : {}) } } : n;
+    }),
+    edges: selected?.slot === 'new' ? edges.map((e) => (e.data.to === selected.name ? { ...e, data: { ...e.data, selected: true } } : e)) : edges,
+  };
+}
+
+/** Colours an arrangement with the plan: node statuses, diffs, a group's aggregate, the edges (nothing marked). */
+export function colour({ placed, at, models }: Arrangement, { plan, entryOf }: ColourInput): Laid {
   const used = new Set<string>();
   for (const e of plan?.entries ?? []) for (const f of e.from) used.add(f);
   const unused = new Set(plan?.unused ?? []);
@@ -241,7 +268,6 @@ export function decorate({ placed, at, models }: Arrangement, { plan, entryOf, s
 
   const nodes: LaidNode[] = placed.map((p) => {
     const { id, type, side, position, width, height } = p;
-    const isCursor = cursor === id;
     if (type === 'vargroup') {
       const statuses: GroupNodeData['statuses'] = {};
       const groups = new Set<string>();
@@ -254,17 +280,16 @@ export function decorate({ placed, at, models }: Arrangement, { plan, entryOf, s
       }
       const diff = layerDiff(diffs);
       const data: GroupNodeData = {
-        side, group: p.group, label: p.label, depth: p.depth, count: p.vars.length, collapsed: p.collapsed, statuses, cursor: isCursor,
+        side, group: p.group, label: p.label, depth: p.depth, count: p.vars.length, collapsed: p.collapsed, statuses, cursor: false,
         ...(groups.size === 1 ? { dropGroup: [...groups][0]! } : {}),
         ...(diff ? { diff } : {}),
       };
       return { id, type, position, width, height, data };
     }
     const v = p.vars[0]!;
-    const isSel = selected?.slot === side && selected.name === v.name;
     const data: VariableNodeData = {
-      side, name: v.name, label: p.label, full: p.full ?? v.name, dtype: v.dtype, shape: v.shape, status: statusOf(side, v.name), selected: isSel,
-      diff: diffOf(side, v), cursor: isCursor, ...(side === 'old' && linkFrom === v.name ? { linking: true } : {}),
+      side, name: v.name, label: p.label, full: p.full ?? v.name, dtype: v.dtype, shape: v.shape, status: statusOf(side, v.name), selected: false,
+      diff: diffOf(side, v), cursor: false,
     };
     return { id, type, position, width, height, data };
   });
@@ -294,7 +319,7 @@ export function decorate({ placed, at, models }: Arrangement, { plan, entryOf, s
         data: {
           status, to: single ? e.to : null, source: k, sources: from.length, count: 1,
           ...(confidence ? { confidence } : {}),
-          selected: selected?.slot === 'new' && selected.name === e.to,
+          selected: false,
         },
       });
     });
@@ -302,6 +327,6 @@ export function decorate({ placed, at, models }: Arrangement, { plan, entryOf, s
   return { nodes, edges: [...edges.values()] };
 }
 
-export function layout(input: LayoutInput): { nodes: LaidNode[]; edges: LaidEdge[] } {
+export function layout(input: LayoutInput): Laid {
   return decorate(arrange(input), input);
 }
