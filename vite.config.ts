@@ -12,8 +12,7 @@ export default defineConfig({
   optimizeDeps: {
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fflate', 'hash-wasm', 'h5wasm'],
   },
-  // `npm start`: the page's and the worker's modules are transformed while the browser opens, not on its first request.
-  server: { port: 5173, warmup: { clientFiles: ['./src/ui/main.tsx', './src/ui/mount.tsx', './src/worker/worker.ts'] } },
+  server: { port: 5173 },
   preview: { port: 4173 },
   test: {
     include: ['src/**/*.test.ts', 'fuzz/**/*.test.ts'],
