@@ -47,7 +47,11 @@ export async function servePage(): Promise<ServedPage> {
   const port = await freePort();
   const server = spawn('npx', ['vite', 'preview', '--outDir', DIST, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   const stopServer = () => {
-    if (server.pid) process.kill(-server.pid);
+    try {
+      if (server.pid) process.kill(-server.pid);
+    } catch {
+      // already gone: the error that brought us here is the one to report
+    }
   };
   const url = `http://127.0.0.1:${port}/`;
   try {
