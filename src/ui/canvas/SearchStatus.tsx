@@ -21,10 +21,10 @@ export function SearchStatus({ search, shown, empty, text, at, fit }: Props) {
     if (!needle) return out;
     for (const side of ['old', 'new'] as const) {
       for (const name of shown[side]) {
-        if (!text[side].get(name)?.includes(needle)) continue;
-        out[side]++;
+        // Fitted: the matches and the other ends of their links (shown with them).
         const id = at.get(`${side}\0${name}`);
         if (id) out.ids.add(id);
+        if (text[side].get(name)?.includes(needle)) out[side]++;
       }
     }
     return out;
