@@ -2,14 +2,15 @@
 // llm-checkpoint.ts) read, matched and exported by the CLI, each step timed against a `cp` of the same files with
 // its peak memory against the budget (3 × largest tensor + 200 MiB); every export read back and compared tensor by
 // tensor (sha256) with the source. Then a 50,051-variable (mixture-of-experts) checkpoint listed, matched and drawn
-// on the canvas in Chromium; last, the page's export of the 10 GB checkpoint (ZIP64 download) against the CLI's
+// on the canvas in Chromium; last, the page's export of the 10 GB checkpoint (ZIP64 download or folder) against the CLI's
 // files. Prints one markdown table; asserts nothing, and never keeps more than one 10 GB output on disk.
 // SCALE_ROUNDS (default 1): CLI rounds (cp and the exports interleaved; ratios are medians of each round's ratio).
 // SCALE_ONLY: a comma list of cli, 50k, canvas, page (default: all). SCALE_TF_SOURCE=1: also a TF-bundle copy
-// of the 10 GB checkpoint (8 data shards; another ~10 GB cached) and its read.
+// of the 10 GB checkpoint (8 data shards; another ~10 GB cached) and its read. SCALE_PAGE_DEST=folder: the page
+// exports into a folder (File System Access) instead of a ZIP64 download. SCALE_SMALL=1: a ~30 MB checkpoint instead.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { planSafetensors } from '../src/core/formats/safetensors/write';
 import { autoMatch, emptyRecipe } from '../src/core/mapping';
@@ -25,7 +26,7 @@ import { buildBundle } from '../scripts/cli-bundle.mjs';
 const MiB = 1 << 20;
 const ROUNDS = Math.max(1, Number(process.env.SCALE_ROUNDS ?? 1));
 const ONLY = new Set((process.env.SCALE_ONLY ?? 'cli,50k,canvas,page').split(',').map((s) => s.trim()));
-const OUT = resolve('bench/.cache/scale-out');
+const OUT = resolve(`bench/.cache/scale-out-${process.pid}`);
 const GRAFT = ['node', 'bin/graft.mjs'];
 
 interface Row { step: string; seconds?: number; cp?: number; cpu?: number; peakMiB?: number; budgetMiB?: number; note: string }
@@ -248,6 +249,13 @@ async function canvasRows(old: string, model: string, count: number): Promise<vo
   }
 }
 
+/** The Chromium this process launched (Playwright does not always say its pid). */
+function chromiumChild(): number {
+  const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const row = out.map((l) => l.trim().split(/\s+/)).find(([, ppid, comm]) => Number(ppid) === process.pid && /chrom/.test(comm ?? ''));
+  return row ? Number(row[0]) : 0;
+}
+
 /** Sum of the RSS of a process and its descendants, in bytes. */
 function treeRss(root: number): number {
   const out = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' }).stdout.trim().split('\n');
@@ -272,62 +280,127 @@ function zipMemberShas(zip: string): Map<string, string> {
   return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, string>));
 }
 
-/** The page's export of the 10 GB checkpoint → tf, as a ZIP64 download, compared file by file with the CLI's. */
-async function pageRow(src: LlmCheckpoint, model: string, cli: Map<string, string> | null): Promise<void> {
-  const step = 'page export 10 GB → tf (Start → ZIP64 download saved)';
-  const zipped = existsSync('src/core/engine/zip-stream.ts') && readdirSync('src/core/engine').includes('zip-folder.ts');
-  if (!zipped) return notRun(step, 'the page has no ZIP64 zip yet (src/core/engine/zip-stream.ts), so it cannot write past 4 GB');
-  if (freeBytes(OUT) < src.bytes + 15e9) return notRun(step, `only ${gb(freeBytes(OUT))} free; the download needs ${gb(src.bytes)} + 15 GB spare`);
+/** sha256 of every file under `dir` whose size is one of `sizes` (Chromium's origin private file system on disk). */
+async function shasOfSizes(dir: string, sizes: Set<number>): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(e.parentPath, e.name);
+    if (e.isFile() && sizes.has(statSync(path).size)) out.add(await fileSha(path));
+  }
+  return out;
+}
+
+/**
+ * The page's export of the 10 GB checkpoint → tf, compared file by file with the CLI's. SCALE_PAGE_DEST: `download`
+ * (default; a ZIP64 zip, read back with Python's zipfile) or `folder` (File System Access: `showDirectoryPicker`
+ * answers with a folder of the origin private file system, whose files Chromium keeps under its profile).
+ */
+async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string, string> | null): Promise<void> {
+  const dest = process.env.SCALE_PAGE_DEST === 'folder' ? 'folder' : 'download';
+  const step = `page export 10 GB → tf (${dest === 'folder' ? 'Start → folder written' : 'Start → ZIP64 download saved'})`;
+  const engine = readdirSync('src/core/engine');
+  if (!engine.includes('zip-stream.ts')) return notRun(step, 'the page has no ZIP64 zip yet (src/core/engine/zip-stream.ts), so it cannot write past 4 GB');
+  if (dest === 'folder' && !existsSync('src/worker/folder-output.ts')) return notRun(step, 'the page has no folder export yet (src/worker/folder-output.ts)');
+  if (freeBytes(OUT) < 2 * src.bytes + 15e9) return notRun(step, `only ${gb(freeBytes(OUT))} free; the CLI's files and the page's need ${gb(2 * src.bytes)} + 15 GB spare`);
+  let cli = reference;
+  const sizes = new Set<number>();
+  if (!cli || dest === 'folder') {
+    // The CLI's files to compare with (when the CLI rows did not run): written, hashed, removed.
+    const dir = join(OUT, 'tf-reference');
+    mkdirSync(dir, { recursive: true });
+    const r = measure([...GRAFT, 'apply', src.safetensors.index, model, '--match', 'guess', '--format', 'tf', '--out', join(dir, 'merged.ckpt')]);
+    if (!r.ok) return notRun(step, 'the CLI export to compare with failed');
+    cli = new Map();
+    for (const f of readdirSync(dir)) {
+      cli.set(f, await fileSha(join(dir, f)));
+      sizes.add(statSync(join(dir, f)).size);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
   const served = await servePage();
   try {
     const context = await served.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
+    await page.addInitScript(() => {
+      (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () =>
+        (await navigator.storage.getDirectory()).getDirectoryHandle(`scale-${Date.now()}`, { create: true });
+    });
     await page.route('**/examples/manifest.json', (r) => r.fulfill({ status: 404, body: '' }));
     await page.goto(served.url);
     await page.getByTestId('replace-old-input').setInputFiles(src.safetensors.files);
     await page.getByTestId('slot-old').getByTestId('slot-label').waitFor({ timeout: 300_000 });
     await page.getByTestId('replace-new-input').setInputFiles([model]);
     await page.waitForFunction(() => !(document.querySelector('[data-testid="export-open"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 300_000 });
-    // As `graft apply --match guess`: the matcher's proposals (lm_head → output, norm → final_norm) accepted.
+    // As `graft apply --match guess`: once matched, the matcher's proposals (lm_head → output, norm → final_norm) accepted.
+    await page.getByTestId('count-exact').waitFor({ timeout: 300_000 });
     const acceptAll = page.getByTestId('accept-all');
-    if (await acceptAll.isVisible()) await acceptAll.click();
+    if (await acceptAll.isVisible()) {
+      await acceptAll.click();
+      await acceptAll.waitFor({ state: 'hidden', timeout: 60_000 }).catch(() => undefined);
+    }
     await page.getByTestId('export-open').click();
     const panel = page.getByTestId('export-panel');
     await panel.getByTestId('export-format').selectOption('tf');
-    const before = served.browserPid ? treeRss(served.browserPid) : 0;
+    if (await panel.getByTestId('export-destination').count()) await panel.getByTestId('export-destination').selectOption(dest);
+    const browserPid = served.browserPid || chromiumChild();
+    const before = browserPid ? treeRss(browserPid) : 0;
     let peak = before;
-    const timer = setInterval(() => (peak = Math.max(peak, served.browserPid ? treeRss(served.browserPid) : 0)), 500);
+    const timer = setInterval(() => (peak = Math.max(peak, browserPid ? treeRss(browserPid) : 0)), 500);
     const t0 = performance.now();
     try {
       await panel.getByTestId('export-start').click();
-      const link = panel.getByTestId('export-download');
-      while (!(await link.isVisible())) {
+      const done = panel.getByTestId(dest === 'folder' ? 'export-folder-done' : 'export-download');
+      while (!(await done.isVisible())) {
         const status = await panel.getAttribute('data-status');
         if (status === 'error' || status === 'cancelled') throw new Error(`page export ${status}: ${await panel.getByTestId('export-error').textContent().catch(() => '')}`);
-        if (performance.now() - t0 > 1_800_000) throw new Error('no download link after 30 minutes');
+        if (performance.now() - t0 > 1_800_000) throw new Error('not done after 30 minutes');
         await new Promise((r) => setTimeout(r, 250));
       }
-      const ready = (performance.now() - t0) / 1000;
-      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 1_800_000 }), link.click()]);
-      const saved = await download.path();
-      const seconds = (performance.now() - t0) / 1000;
-      clearInterval(timer);
-      let note = `link ready at ${ready.toFixed(1)} s; Chromium RSS ${(before / MiB).toFixed(0)} MiB before Start`;
-      if (cli) {
+      const written = (performance.now() - t0) / 1000;
+      let seconds = written;
+      let same = 0;
+      let listed = '';
+      if (dest === 'download') {
+        const [download] = await Promise.all([page.waitForEvent('download', { timeout: 1_800_000 }), done.click()]);
+        const saved = await download.path();
+        seconds = (performance.now() - t0) / 1000;
         const members = zipMemberShas(saved);
-        const same = [...cli].filter(([f, sha]) => members.get(f) === sha).length;
-        note += `; files equal to the CLI's: ${same}/${cli.size} (${[...members.keys()].join(', ')})`;
-      } else note += '; not compared: the CLI tf export did not run';
-      rows.push({ step, seconds, peakMiB: (peak - before) / MiB, budgetMiB: (2 * src.largestTensor) / MiB + 300, note: `${note}; peak is above the idle page` });
-      await download.delete();
+        same = [...cli].filter(([f, sha]) => members.get(f) === sha).length;
+        listed = [...members.keys()].map((f) => `${f} ${members.get(f) === cli.get(f) ? 'equal' : 'DIFFERS'}`).join(', ');
+        await download.delete();
+      }
+      // The page's self-check (the output re-read and compared with what the writer was handed), when it has one.
+      const check = panel.getByTestId('export-check');
+      for (const t = performance.now(); (await check.count()) && (await check.getAttribute('data-state')) === 'checking' && performance.now() - t < 900_000; ) await new Promise((r) => setTimeout(r, 500));
+      const verified = (await check.count()) ? `page self-check ${await check.getAttribute('data-state')} ${(await panel.getByTestId('export-check-count').textContent().catch(() => '')) ?? ''}` : 'no page self-check';
+      if (dest === 'folder') {
+        const args = readFileSyncSafe(`/proc/${browserPid}/cmdline`).split('\0');
+        const profile = args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length) ?? '';
+        const found = await shasOfSizes(join(profile, 'Default', 'File System'), sizes);
+        same = [...cli.values()].filter((sha) => found.has(sha)).length;
+        listed = `${found.size} same-sized files in the profile's origin private file system`;
+      }
+      clearInterval(timer);
+      const note = `written in ${written.toFixed(1)} s; Chromium RSS ${(before / MiB).toFixed(0)} MiB before Start, peak is above that; ${verified}; files equal to the CLI's: ${same}/${cli.size} (${listed})`;
+      rows.push({ step, seconds, peakMiB: (peak - before) / MiB, budgetMiB: (2 * src.largestTensor) / MiB + 300, note });
     } finally {
       clearInterval(timer);
+      if (dest === 'folder') await page.evaluate(async () => { const root = await navigator.storage.getDirectory(); for await (const n of (root as unknown as { keys(): AsyncIterable<string> }).keys()) await root.removeEntry(n, { recursive: true }); }).catch(() => undefined);
       await context.close();
     }
   } finally {
     await served.close();
   }
 }
+
+const readFileSyncSafe = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 const started = performance.now();
 mkdirSync(OUT, { recursive: true });
@@ -340,7 +413,7 @@ if (ONLY.has('cli') || ONLY.has('page')) {
     // SCALE_SMALL=1: a ~60 MB checkpoint of the same layout, to try the bench out quickly.
     const shape = process.env.SCALE_SMALL ? { layers: 2, hidden: 512, intermediate: 1376, vocab: 8000, shards: 8 } : LLM_10GB;
     src = await ensureLlmCheckpoint(shape, { tf: process.env.SCALE_TF_SOURCE === '1' });
-    console.log(`10 GB checkpoint ready in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${src.dir}`);
+    console.log(`${gb(src.bytes)} checkpoint ready in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${src.dir}`);
   } catch (e) {
     notRun('10 GB checkpoint', (e as Error).message);
   }
