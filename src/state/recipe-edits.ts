@@ -65,9 +65,15 @@ export function acceptAll(recipe: Recipe, confidence?: Confidence): Recipe {
   return { ...recipe, links };
 }
 
+/**
+ * A chain edited by hand makes the link the person's, as accepting does: applied, no longer the matcher's
+ * confidence and reason (which were about the chain it proposed), and kept when a rule change rematches.
+ */
 export function setTransforms(recipe: Recipe, to: string, transforms: Transform[]): Recipe {
   const link = recipe.links[indexOf(recipe, to)];
-  return link ? put(recipe, { ...link, transforms }) : recipe;
+  if (!link) return recipe;
+  const { confidence: _c, accepted: _a, ...rest } = link;
+  return put(recipe, { ...rest, transforms, reason: 'transforms edited by hand' });
 }
 
 export function setFill(recipe: Recipe, fill: FillPolicy): Recipe {

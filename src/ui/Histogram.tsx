@@ -4,7 +4,7 @@ import { formatValue } from '../core/display';
 const W = 420;
 const H = 100;
 
-/** Bars of the finite values' distribution; a square-root height scale keeps small bins visible. */
+/** Bars of the finite values’ distribution; a square-root height scale keeps small bins visible (the caption says so in words). */
 export function Histogram({ data }: { data: HistogramData }) {
   const { lo, hi, counts } = data;
   if (counts.length === 0) {
@@ -33,10 +33,15 @@ export function Histogram({ data }: { data: HistogramData }) {
         })}
         {zeroX !== null && <line x1={zeroX} x2={zeroX} y1={0} y2={H} className="zero" />}
       </svg>
-      <figcaption className="axis">
-        <span>{formatValue(lo)}</span>
-        {zeroX !== null && <span className="muted" title="The dashed line marks 0; bar heights are the square root of the counts">¦ 0 · height √count</span>}
-        <span>{formatValue(hi)}</span>
+      <figcaption>
+        <div className="axis">
+          <span>{formatValue(lo)}</span>
+          <span className="muted">values →</span>
+          <span>{formatValue(hi)}</span>
+        </div>
+        <div className="muted small" data-testid="histogram-key">
+          Bar height: how many values (square-root scale){zeroX !== null ? ' · dashed line: zero' : ''}
+        </div>
       </figcaption>
     </figure>
   );

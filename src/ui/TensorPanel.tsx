@@ -6,6 +6,7 @@ import { formatShape, formatValue, humanBytes, humanCount } from '../core/displa
 import { Heatmap } from './Heatmap';
 import { Histogram } from './Histogram';
 import { SLOT_TITLE } from './SlotCard';
+import { initializerWords } from './fill-words';
 import { KIND_LABEL, elements, initializerText } from './table-model';
 
 function Meta({ tensor }: { tensor: VariableData }) {
@@ -111,10 +112,12 @@ function Values({ slot, tensor }: { slot: SlotId; tensor: TensorInfo }) {
 }
 
 /** Where the shown values come from, for the new side: they are what the variable starts with when nothing is linked. */
-function valuesNote(data: SlotData, seed: number): string | null {
+function valuesNote(data: SlotData, tensor: VariableData, seed: number): string | null {
   if (data.role === 'old') return null;
   if (data.kind === 'template') return 'Values of the template: what this variable keeps when no old variable is linked to it.';
-  return `Values drawn by its initializer (seed ${seed}): what this variable starts with when no old variable is linked to it.`;
+  const words = initializerWords(tensor.initializer, data);
+  if (words === 'zeros') return 'Zeros: what this variable starts with when no old variable is linked to it (the new model names no other initializer).';
+  return `Values of its initializer, ${words} (seed ${seed}): what this variable starts with when no old variable is linked to it.`;
 }
 
 export function TensorPanel() {
@@ -139,7 +142,7 @@ export function TensorPanel() {
       </aside>
     );
   }
-  const note = valuesNote(data, seed);
+  const note = valuesNote(data, tensor, seed);
   return (
     <aside className="panel" data-testid="tensor-panel" data-slot={selected.slot} aria-label={`Variable ${tensor.name}`}>
       <div className="panel-title">

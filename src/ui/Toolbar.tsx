@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { FillPolicy } from '../core/mapping';
 import { recipeHistory, useGraft } from '../state/store';
 import { ReportLink } from './ReportLink';
+import { fillPolicyWords } from './fill-words';
 
 function UndoRedo() {
   const past = useStore(recipeHistory, (t) => t.pastStates.length);
@@ -73,6 +74,7 @@ export function Toolbar({ rulesOpen, toggleRules }: { rulesOpen: boolean; toggle
   const includeOptimizer = useGraft((s) => s.recipe?.filters.includeOptimizer ?? false);
   const setIncludeOptimizer = useGraft((s) => s.setIncludeOptimizer);
   const fill = useGraft((s) => s.recipe?.fill ?? 'initializer');
+  const neu = useGraft((s) => s.slots.new.data);
   const setFill = useGraft((s) => s.setFill);
   return (
     <div className="toolbar" role="toolbar">
@@ -112,12 +114,15 @@ export function Toolbar({ rulesOpen, toggleRules }: { rulesOpen: boolean; toggle
         />
         carry optimizer state
       </label>
-      <label className="check" title="How new variables with no link are filled">
-        unlinked:
+      <label className="check" title="What new variables with no link are written as">
+        unlinked get:
         <select value={fill} data-testid="fill-policy" onChange={(e) => setFill(e.currentTarget.value as FillPolicy)}>
-          <option value="initializer">initializer</option>
-          <option value="zeros">zeros</option>
-          <option value="template">template value</option>
+          {/* "template" writes what "initializer" does for a template, and falls back to it otherwise: offered only when chosen. */}
+          {(['initializer', 'zeros', 'template'] as const).filter((p) => p !== 'template' || fill === 'template').map((p) => (
+            <option key={p} value={p}>
+              {fillPolicyWords(p, neu)}
+            </option>
+          ))}
         </select>
       </label>
       <span className="spacer" />

@@ -27,7 +27,7 @@ function matchesEntry(e: PlanEntry | undefined, f: Filters): boolean {
   if (f.statusFilter === 'unused') return false;
   if (f.statusFilter === 'pending') {
     if (!e?.pending) return false;
-  } else if (f.statusFilter && e?.status !== f.statusFilter) return false;
+  } else if (f.statusFilter && (e?.status !== f.statusFilter || e.pending)) return false; // a proposal is counted (and shown) as proposed only
   return !f.problemsOnly || (e !== undefined && isProblem(e));
 }
 

@@ -117,12 +117,13 @@ export function ExportResult({ result }: { result: ExportOutcome }) {
         )}
         .
       </p>
-      <p className="small">
-        TF.js backend:{' '}
-        <b data-testid="export-backend" data-backend={result.backend ?? 'none'} data-used={result.backendUsed ?? ''} title={backendTitle}>
-          {result.backend ?? 'none'}
+      <p className="small" data-testid="export-arithmetic">
+        Arithmetic (resizing, mean fills){result.backend ? ` on ${/webgpu|webgl/.test(result.backend) ? 'the GPU' : 'the CPU'} (` : ''}
+        <b data-testid="export-backend" data-backend={result.backend ?? 'none'} data-used={result.backendUsed ?? ''} title={backendTitle} hidden={!result.backend}>
+          {result.backend ?? ''}
         </b>
-        <span className="muted">{result.backendUsed ? ' (ran the arithmetic)' : ' (ready; nothing needed arithmetic)'}</span>
+        {result.backend ? ')' : ':'}{' '}
+        <span className="muted">{result.backendUsed ? '— it did the arithmetic this export needed' : `${result.backend ? '— ' : ''}not needed for this export: every value was copied or moved as bytes`}</span>
       </p>
       <div className="dialog-buttons">
         {result.url && result.blob && (

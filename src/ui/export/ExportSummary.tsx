@@ -1,18 +1,20 @@
 /** What the export will write, from the plan: counts by status, and the choice about incompatible links. */
 import { selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
+import { breakdownText, fillBreakdown } from '../fill-words';
 
 export function ExportSummary() {
   const plan = useGraft(selectPlan);
   const initialise = useGraft((s) => s.exporting.initialiseIncompatible);
   const setInitialise = useGraft((s) => s.setInitialiseIncompatible);
   const running = useGraft((s) => s.exporting.status === 'running');
+  const neu = useGraft((s) => s.slots.new.data);
   if (!plan) return <p className="muted">Waiting for the recipe…</p>;
   const s = plan.summary;
   const items: [string, number, string][] = [
     ['exact', s.exact, 'copied bit for bit'],
     ['transformed', s.transformed, 'reshaped, padded, sliced, resized or cast'],
-    ['initialised', s.initialised, 'no link: filled by the fill policy'],
+    ['initialised', s.initialised, s.initialised ? `no link: written as ${breakdownText(fillBreakdown(plan.entries.filter((e) => e.status === 'initialised'), neu))}` : 'no link'],
     ['incompatible', s.incompatible, 'linked to values that do not fit'],
   ];
   return (

@@ -70,14 +70,15 @@ export function KeepFunction({ entry, layerClass }: { entry: PlanEntry; layerCla
     }
   };
   return (
-    <div className="steps-box" data-testid="keep-function">
-      <h3>Keep the function</h3>
-      <p className="muted small">New units copy old ones and the layers reading them divide by the copy count, so the model computes what it did (Net2Net).</p>
+    <div className="steps-box keep-function" data-testid="keep-function">
       {!result && (
         <button type="button" className="button small" data-testid="keep-function-propose" onClick={() => void ask()}>
           Keep the function…
         </button>
-      )}
+      )}{' '}
+      <span className="muted small" title="New units copy old ones and the layers reading them divide by the copy count, so the model computes what it did (Net2Net)">
+        new units copy old ones: the model computes what it did (Net2Net)
+      </span>
       {error && <div className="message error">{error}</div>}
       {result && (
         <Proposal

@@ -9,10 +9,10 @@ import { Heatmap } from '../Heatmap';
 import { Histogram } from '../Histogram';
 
 /** `picker`: this side offers the choice of 2-D view of a 4-D kernel (one side does, for both). */
-function Values({ title, result, testId, shape, picker }: { title: string; result: InspectResult | null; testId: string; shape: number[]; picker: boolean }) {
+function Values({ title, hint, result, testId, shape, picker }: { title: string; hint: string; result: InspectResult | null; testId: string; shape: number[]; picker: boolean }) {
   return (
     <div className="preview-side" data-testid={testId}>
-      <h3>
+      <h3 title={hint}>
         {title} <span className="muted mono small">{formatShape(shape)}</span>
       </h3>
       {result?.kind === 'numbers' ? (
@@ -31,7 +31,8 @@ function Values({ title, result, testId, shape, picker }: { title: string; resul
   );
 }
 
-export function Preview({ entry }: { entry: PlanEntry }) {
+/** `fill`: what an unlinked variable is written as, in words (`fillWords`). */
+export function Preview({ entry, fill }: { entry: PlanEntry; fill: string }) {
   const preview = useGraft((s) => s.preview);
   const request = useGraft((s) => s.requestPreview);
   const recipe = useGraft((s) => s.recipe);
@@ -65,7 +66,8 @@ export function Preview({ entry }: { entry: PlanEntry }) {
           {result.before.map((b, i) => (
             <Values
               key={i}
-              title={target.from.length > 1 ? `Before: ${target.from[i]}` : 'Before (old values)'}
+              title={target.from.length > 1 ? `Before: ${target.from[i]}` : 'Before'}
+              hint={`The old values of ${target.from[i]}`}
               result={b}
               testId={i === 0 ? 'preview-before' : `preview-before-${i}`}
               shape={beforeShape(i)}
@@ -73,11 +75,19 @@ export function Preview({ entry }: { entry: PlanEntry }) {
             />
           ))}
           {result.after ? (
-            <Values title={target.from.length || target.transforms.length ? 'After (what the new model gets)' : 'Filled with (no link)'} result={result.after} testId="preview-after" shape={target.shape} picker={pickerSide === 'after'} />
+            <Values
+              title={target.from.length || target.transforms.length ? 'After' : `Written as ${fill}`}
+              hint={target.from.length || target.transforms.length ? 'What the new model gets' : 'No link: what the new model gets'}
+              result={result.after} testId="preview-after" shape={target.shape} picker={pickerSide === 'after'} />
           ) : (
             <p className="muted small">No result: this link does not fit yet.</p>
           )}
         </div>
+      )}
+      {result && (
+        <p className="muted small preview-key" data-testid="preview-key">
+          Histograms: bar height is how many values (square-root scale); dashed line: zero.
+        </p>
       )}
     </section>
   );

@@ -33,7 +33,11 @@ function Field({ label, value, testId, onCommit }: { label: string; value: strin
   );
 }
 
-function Params({ step, id, change }: { step: Transform; id: string; change: (t: Transform) => void }) {
+/** A pad's fill choices in words; `initializer` says what the new variable's initializer writes. */
+const fillLabel = (f: PadFill, initializer: string) =>
+  f === 'initializer' ? `initializer: ${initializer}` : f === 'mean' ? 'the mean of the old values along the axis' : f === 'copy' ? 'the old values repeated (wrap)' : 'zeros';
+
+function Params({ step, id, change, initializer }: { step: Transform; id: string; change: (t: Transform) => void; initializer: string }) {
   const num = (key: string, value: number) => (
     <Field key={key} label={key} value={String(value)} testId={`${id}-${key}`} onCommit={(t) => Number.isInteger(Number(t)) && Number(t) >= 0 && change({ ...step, [key]: Number(t) } as Transform)} />
   );
@@ -46,7 +50,7 @@ function Params({ step, id, change }: { step: Transform; id: string; change: (t:
             <select value={step.fill} data-testid={`${id}-fill`} onChange={(e) => change({ ...step, fill: e.currentTarget.value as PadFill })}>
               {FILLS.map((f) => (
                 <option key={f} value={f}>
-                  {f}
+                  {fillLabel(f, initializer)}
                 </option>
               ))}
             </select>
@@ -101,8 +105,8 @@ function Params({ step, id, change }: { step: Transform; id: string; change: (t:
   }
 }
 
-export function StepEditor({ step, index, output, failed, onChange, onRemove }: {
-  step: Transform; index: number; output?: StepOutput; failed: boolean; onChange: (t: Transform) => void; onRemove: () => void;
+export function StepEditor({ step, index, output, failed, initializer, onChange, onRemove }: {
+  step: Transform; index: number; output?: StepOutput; failed: boolean; initializer: string; onChange: (t: Transform) => void; onRemove: () => void;
 }) {
   const id = `step-${index}`;
   return (
@@ -115,14 +119,14 @@ export function StepEditor({ step, index, output, failed, onChange, onRemove }: 
         </button>
       </div>
       <div className="step-params">
-        <Params step={step} id={id} change={onChange} />
+        <Params step={step} id={id} change={onChange} initializer={initializer} />
+        {output && (
+          <span className="muted small mono step-output" data-testid={`${id}-output`}>
+            → {formatShape(output.shape)} {output.dtype}
+            {output.note ? ` · ${output.note}` : ''}
+          </span>
+        )}
       </div>
-      {output && (
-        <div className="muted small mono" data-testid={`${id}-output`}>
-          → {formatShape(output.shape)} {output.dtype}
-          {output.note ? ` · ${output.note}` : ''}
-        </div>
-      )}
     </li>
   );
 }
