@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
-import { FIXTURES, gotoWithoutExample } from './helpers';
+import type { Page } from '@playwright/test';
+import { FIXTURES, expect, gotoWithoutExample, test } from './helpers';
 
 const HOUSES = join(FIXTURES, 'tf1-saver-houseprices');
 const houses = ['model.ckpt.index', 'model.ckpt.data-00000-of-00001'].map((f) => join(HOUSES, f));
@@ -52,6 +52,7 @@ function cliFiles(old: string, neu: string, format: string, dir: string, out: st
 }
 
 test('TF export into a picked folder: the files equal the CLI\'s, and the self-check verifies every variable', async ({ page }, info) => {
+  test.slow(); // an export, `graft apply` and a read-back through tsx: minutes on a loaded 2-core machine
   await openPair(page, houses, houses);
   await page.getByTestId('export-open').click();
   const panel = page.getByTestId('export-panel');

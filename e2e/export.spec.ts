@@ -46,6 +46,7 @@ async function exportAs(page: Page, format: string, dir: string): Promise<{ path
 }
 
 test('an identity export of a TF1 checkpoint: TF (zipped), safetensors; exact variables equal the source bytes', async ({ page }, info) => {
+  test.slow(); // several exports, each read back through a tsx subprocess: minutes on a loaded 2-core machine
   await openPair(page, houses, houses);
   const source = expected('tf1-saver-houseprices').filter((e) => e.file === 'model.ckpt.index') as (ReturnType<typeof expected>[number] & { sha256: string })[];
   const sha = new Map(source.map((e) => [e.name, e.sha256]));
@@ -83,6 +84,7 @@ test('an identity export of a TF1 checkpoint: TF (zipped), safetensors; exact va
 });
 
 test('a Keras 3 model exported as TF.js (zipped), Keras 3 and Keras 2 weights: every trained weight carried over', async ({ page }, info) => {
+  test.slow(); // several exports, each read back through a tsx subprocess: minutes on a loaded 2-core machine
   await openPair(page, [join(DIABETES, 'model.weights.h5')], [join(DIABETES, 'model.json')]);
   const source = expected('keras3-weights-h5-diabetes') as (ReturnType<typeof expected>[number] & { sha256: string })[];
   const weights = source.filter((e) => e.name.startsWith('layers/'));
@@ -114,6 +116,7 @@ test('a Keras 3 model exported as TF.js (zipped), Keras 3 and Keras 2 weights: e
 });
 
 test('cancel mid-export leaves no download; the next export still works', async ({ page }, info) => {
+  test.slow(); // a 400 MB checkpoint written, then exported twice: minutes on a loaded 2-core machine
   const dir = info.outputPath('big');
   // ~400 MB of float32 in 100 variables: slow enough to cancel on the way.
   execFileSync(join('node_modules', '.bin', 'tsx'), ['e2e/make-export-big.ts', dir], { stdio: 'inherit' });
