@@ -31,8 +31,15 @@ const GRAFT = ['node', 'bin/graft.mjs'];
 
 interface Row { step: string; seconds?: number; cp?: number; cpu?: number; peakMiB?: number; budgetMiB?: number; note: string }
 const rows: Row[] = [];
+const f = (x: number | undefined, d = 2) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
+const line = (r: Row) => `| ${r.step} | ${f(r.seconds)} | ${f(r.cp)} | ${f(r.cpu)} | ${f(r.peakMiB, 0)} | ${f(r.budgetMiB, 0)} | ${r.note} |`;
+/** Adds a row and prints it at once: a 10 GB run takes long, and a stopped one still says what it measured. */
+const addRow = (r: Row) => {
+  rows.push(r);
+  console.log(`row: ${line(r)}`);
+};
 const notRun = (step: string, reason: string) => {
-  rows.push({ step, note: `not run: ${reason}` });
+  addRow({ step, note: `not run: ${reason}` });
   console.log(`${step}: not run: ${reason}`);
 };
 
@@ -48,6 +55,7 @@ function measure(cmd: string[]): Measured {
   const line = r.stderr.trim().split('\n').pop() ?? '';
   const [, user, sys, kb] = line.split(' ').map(Number);
   if (r.status !== 0) console.error(`${cmd.join(' ')} failed:\n${r.stderr.slice(-2000)}`);
+  console.log(`  ${cmd.slice(0, 3).join(' ')}…: ${seconds.toFixed(1)} s, CPU ${(user! + sys!).toFixed(1)} s, peak ${((kb ?? NaN) / 1024).toFixed(0)} MiB`);
   return { seconds, cpu: (user ?? NaN) + (sys ?? NaN), peakMiB: (kb ?? NaN) / 1024, ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -152,7 +160,7 @@ async function cliRows(src: LlmCheckpoint, hashFiles: boolean): Promise<Map<stri
   }
   const cp = median(runs.cp.map((m) => m.seconds));
   const row = (step: string, ms: Measured[], note: string, ratio?: number[]) =>
-    rows.push({
+    addRow({
       step, seconds: median(ms.map((m) => m.seconds)), cp: ratio ? median(ratio) : median(ms.map((m) => m.seconds)) / cp, cpu: median(ms.map((m) => m.cpu)),
       peakMiB: Math.max(...ms.map((m) => m.peakMiB)), budgetMiB: budget, note: ms.every((m) => m.ok) ? note : `FAILED ${note}`,
     });
@@ -188,10 +196,10 @@ function write50k(dir: string): { old: string; model: string; layout: LlmTensor[
 function rows50k(old: string, model: string, layout: LlmTensor[]): void {
   const n = layout.length.toLocaleString('en');
   const inspect = measure([...GRAFT, 'inspect', old]);
-  rows.push({ step: `${n} variables: graft inspect (list)`, seconds: inspect.seconds, cpu: inspect.cpu, peakMiB: inspect.peakMiB, note: inspect.ok ? `${inspect.stdout.split('\n').length} lines` : 'FAILED' });
+  addRow({ step: `${n} variables: graft inspect (list)`, seconds: inspect.seconds, cpu: inspect.cpu, peakMiB: inspect.peakMiB, note: inspect.ok ? `${inspect.stdout.split('\n').length} lines` : 'FAILED' });
   const match = measure([...GRAFT, 'match', old, model, '--json']);
   const summary = (JSON.parse(match.stdout.trim().split('\n').pop() || '{}') as { summary?: Record<string, number> }).summary;
-  rows.push({ step: `${n} variables: graft match (whole command; target < 3 s)`, seconds: match.seconds, cpu: match.cpu, peakMiB: match.peakMiB, note: match.ok && summary ? `${summary.exact} exact, ${summary.initialised} initialised, ${summary.unused} unused` : 'FAILED' });
+  addRow({ step: `${n} variables: graft match (whole command; target < 3 s)`, seconds: match.seconds, cpu: match.cpu, peakMiB: match.peakMiB, note: match.ok && summary ? `${summary.exact} exact, ${summary.initialised} initialised, ${summary.unused} unused` : 'FAILED' });
   // The matcher alone, as the page's worker runs it.
   const info = (name: string, shape: number[]): TensorInfo => ({ name, dtype: 'bfloat16', shape, byteLength: shape.reduce((a, b) => a * b, 2), ...classifyVariable(name) });
   const olds = layout.map((t) => info(t.name, t.shape));
@@ -207,7 +215,7 @@ function rows50k(old: string, model: string, layout: LlmTensor[]): void {
     const c = process.cpuUsage(c0);
     cpus.push((c.user + c.system) / 1e6);
   }
-  rows.push({ step: `${n} variables: autoMatch in Node (median of 3; target < 3 s)`, seconds: median(walls), cpu: median(cpus), note: `${linked} links; runs ${walls.map((w) => w.toFixed(2)).join(', ')} s` });
+  addRow({ step: `${n} variables: autoMatch in Node (median of 3; target < 3 s)`, seconds: median(walls), cpu: median(cpus), note: `${linked} links; runs ${walls.map((w) => w.toFixed(2)).join(', ')} s` });
 }
 
 async function canvasRows(old: string, model: string, count: number): Promise<void> {
@@ -229,20 +237,20 @@ async function canvasRows(old: string, model: string, count: number): Promise<vo
     } catch (e) {
       const shot = join(resolve('bench/.cache'), 'scale-canvas-failed.png');
       await page.screenshot({ path: shot });
-      rows.push({ step: `${n} variables: canvas, files picked → first node drawn (target < 2 s)`, note: `FAILED: no node after 300 s (${(e as Error).message.split('\n')[0]}); screenshot ${shot}; page errors: ${errors.slice(0, 3).join(' | ') || 'none'}` });
+      addRow({ step: `${n} variables: canvas, files picked → first node drawn (target < 2 s)`, note: `FAILED: no node after 300 s (${(e as Error).message.split('\n')[0]}); screenshot ${shot}; page errors: ${errors.slice(0, 3).join(' | ') || 'none'}` });
       return;
     }
     const drawn = (performance.now() - t0) / 1000;
     await page.getByTestId('count-exact').waitFor({ timeout: 300_000 });
     const summary = (performance.now() - t0) / 1000;
     const nodes = await page.locator('.react-flow__node').count();
-    rows.push({ step: `${n} variables: canvas, files picked → first node drawn (target < 2 s)`, seconds: drawn, note: `${nodes} nodes in the DOM` });
-    rows.push({ step: `${n} variables: canvas, files picked → matched, summary shown`, seconds: summary, note: `exact: ${(await page.getByTestId('count-exact').textContent())?.trim()}` });
+    addRow({ step: `${n} variables: canvas, files picked → first node drawn (target < 2 s)`, seconds: drawn, note: `${nodes} nodes in the DOM` });
+    addRow({ step: `${n} variables: canvas, files picked → matched, summary shown`, seconds: summary, note: `exact: ${(await page.getByTestId('count-exact').textContent())?.trim()}` });
     await page.waitForTimeout(500);
     const pan = await panTimes(page);
-    rows.push({ step: `${n} variables: canvas, panning p95 (target ≤ 20 ms)`, note: `**p95 ${pan.p95.toFixed(1)} ms**; ${pan.frames} frames: p50 ${pan.p50.toFixed(1)} ms, max ${pan.max.toFixed(0)} ms, ${pan.over50} over 50 ms` });
+    addRow({ step: `${n} variables: canvas, panning p95 (target ≤ 20 ms)`, note: `**p95 ${pan.p95.toFixed(1)} ms**; ${pan.frames} frames: p50 ${pan.p50.toFixed(1)} ms, max ${pan.max.toFixed(0)} ms, ${pan.over50} over 50 ms` });
     const all = await frameTimes(page);
-    rows.push({ step: `${n} variables: canvas, pan + scroll + zoom`, note: `p95 ${all.p95.toFixed(1)} ms; ${all.frames} frames: p50 ${all.p50.toFixed(1)} ms, max ${all.max.toFixed(0)} ms, ${all.over50} over 50 ms` });
+    addRow({ step: `${n} variables: canvas, pan + scroll + zoom`, note: `p95 ${all.p95.toFixed(1)} ms; ${all.frames} frames: p50 ${all.p50.toFixed(1)} ms, max ${all.max.toFixed(0)} ms, ${all.over50} over 50 ms` });
     await page.close();
   } finally {
     await served.close();
@@ -383,7 +391,7 @@ async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string,
       }
       clearInterval(timer);
       const note = `written in ${written.toFixed(1)} s; Chromium RSS ${(before / MiB).toFixed(0)} MiB before Start, peak is above that; ${verified}; files equal to the CLI's: ${same}/${cli.size} (${listed})`;
-      rows.push({ step, seconds, peakMiB: (peak - before) / MiB, budgetMiB: (2 * src.largestTensor) / MiB + 300, note });
+      addRow({ step, seconds, peakMiB: (peak - before) / MiB, budgetMiB: (2 * src.largestTensor) / MiB + 300, note });
     } finally {
       clearInterval(timer);
       if (dest === 'folder') await page.evaluate(async () => { const root = await navigator.storage.getDirectory(); for await (const n of (root as unknown as { keys(): AsyncIterable<string> }).keys()) await root.removeEntry(n, { recursive: true }); }).catch(() => undefined);
@@ -434,7 +442,6 @@ try {
 }
 
 const load = spawnSync('uptime', { encoding: 'utf8' }).stdout.trim();
-const f = (x: number | undefined, d = 2) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
 console.log(`\n| step | s | × cp | CPU s | peak MiB | budget MiB | notes |\n|---|---:|---:|---:|---:|---:|---|`);
-for (const r of rows) console.log(`| ${r.step} | ${f(r.seconds)} | ${f(r.cp)} | ${f(r.cpu)} | ${f(r.peakMiB, 0)} | ${f(r.budgetMiB, 0)} | ${r.note} |`);
+for (const r of rows) console.log(line(r));
 console.log(`\n${ROUNDS} round(s); ${((performance.now() - started) / 60000).toFixed(1)} min in all; uptime: ${load}`);
