@@ -78,4 +78,5 @@ setH5Watchdog(h5Reporter((message) => self.postMessage(message)));
 Comlink.expose(api);
 // Tells the page the API listens: calls posted while a module worker still loads its chunks were seen to get lost.
 self.postMessage({ graftReady: true });
-warmModelBuilder();
+// Under the dev server TF.js is a large unminified module: loading it early slowed the first view there.
+if (import.meta.env.PROD) warmModelBuilder();
