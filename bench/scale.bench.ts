@@ -10,7 +10,7 @@
 // exports into a folder (File System Access) instead of a ZIP64 download. SCALE_SMALL=1: a ~30 MB checkpoint instead.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { planSafetensors } from '../src/core/formats/safetensors/write';
 import { autoMatch, emptyRecipe } from '../src/core/mapping';
@@ -288,21 +288,10 @@ function zipMemberShas(zip: string): Map<string, string> {
   return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, string>));
 }
 
-/** sha256 of every file under `dir` whose size is one of `sizes` (Chromium's origin private file system on disk). */
-async function shasOfSizes(dir: string, sizes: Set<number>): Promise<Set<string>> {
-  const out = new Set<string>();
-  if (!existsSync(dir)) return out;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const path = join(e.parentPath, e.name);
-    if (e.isFile() && sizes.has(statSync(path).size)) out.add(await fileSha(path));
-  }
-  return out;
-}
-
 /**
  * The page's export of the 10 GB checkpoint → tf, compared file by file with the CLI's. SCALE_PAGE_DEST: `download`
  * (default; a ZIP64 zip, read back with Python's zipfile) or `folder` (File System Access: `showDirectoryPicker`
- * answers with a folder of the origin private file system, whose files Chromium keeps under its profile).
+ * answers with a folder of the origin private file system, read back through the page).
  */
 async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string, string> | null): Promise<void> {
   const dest = process.env.SCALE_PAGE_DEST === 'folder' ? 'folder' : 'download';
@@ -312,18 +301,14 @@ async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string,
   if (dest === 'folder' && !existsSync('src/worker/folder-output.ts')) return notRun(step, 'the page has no folder export yet (src/worker/folder-output.ts)');
   if (freeBytes(OUT) < 2 * src.bytes + 15e9) return notRun(step, `only ${gb(freeBytes(OUT))} free; the CLI's files and the page's need ${gb(2 * src.bytes)} + 15 GB spare`);
   let cli = reference;
-  const sizes = new Set<number>();
-  if (!cli || dest === 'folder') {
+  if (!cli) {
     // The CLI's files to compare with (when the CLI rows did not run): written, hashed, removed.
     const dir = join(OUT, 'tf-reference');
     mkdirSync(dir, { recursive: true });
     const r = measure([...GRAFT, 'apply', src.safetensors.index, model, '--match', 'guess', '--format', 'tf', '--out', join(dir, 'merged.ckpt')]);
     if (!r.ok) return notRun(step, 'the CLI export to compare with failed');
     cli = new Map();
-    for (const f of readdirSync(dir)) {
-      cli.set(f, await fileSha(join(dir, f)));
-      sizes.add(statSync(join(dir, f)).size);
-    }
+    for (const f of readdirSync(dir)) cli.set(f, await fileSha(join(dir, f)));
     rmSync(dir, { recursive: true, force: true });
   }
   const served = await servePage();
@@ -366,6 +351,7 @@ async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string,
         await new Promise((r) => setTimeout(r, 250));
       }
       const written = (performance.now() - t0) / 1000;
+      const writePeak = peak; // before the files are read back for the comparison
       let seconds = written;
       let same = 0;
       let listed = '';
@@ -383,15 +369,41 @@ async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string,
       for (const t = performance.now(); (await check.count()) && (await check.getAttribute('data-state')) === 'checking' && performance.now() - t < 900_000; ) await new Promise((r) => setTimeout(r, 500));
       const verified = (await check.count()) ? `page self-check ${await check.getAttribute('data-state')} ${(await panel.getByTestId('export-check-count').textContent().catch(() => '')) ?? ''}` : 'no page self-check';
       if (dest === 'folder') {
-        const args = readFileSyncSafe(`/proc/${browserPid}/cmdline`).split('\0');
-        const profile = args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length) ?? '';
-        const found = await shasOfSizes(join(profile, 'Default', 'File System'), sizes);
-        same = [...cli.values()].filter((sha) => found.has(sha)).length;
-        listed = `${found.size} same-sized files in the profile's origin private file system`;
+        // The context's private file system is in memory: each file is read out in slices and hashed here.
+        const found = new Map<string, string>();
+        const names = (await page.evaluate(async () => {
+          const root = await navigator.storage.getDirectory();
+          const dirs: string[] = [];
+          for await (const n of (root as unknown as { keys(): AsyncIterable<string> }).keys()) dirs.push(n);
+          const dir = await root.getDirectoryHandle(dirs.filter((n) => n.startsWith('scale-')).sort().pop()!);
+          const out: string[] = [];
+          for await (const n of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) out.push(n);
+          return out;
+        })) as string[];
+        for (const name of names) {
+          const h = createHash('sha256');
+          for (let at = 0; ; at += 32 * MiB) {
+            const b64 = (await page.evaluate(async ([file, from, size]) => {
+              const root = await navigator.storage.getDirectory();
+              const dirs: string[] = [];
+              for await (const n of (root as unknown as { keys(): AsyncIterable<string> }).keys()) dirs.push(n);
+              const dir = await root.getDirectoryHandle(dirs.filter((n) => n.startsWith('scale-')).sort().pop()!);
+              const bytes = new Uint8Array(await (await (await dir.getFileHandle(file as string)).getFile()).slice(from as number, (from as number) + (size as number)).arrayBuffer());
+              let s = '';
+              for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+              return btoa(s);
+            }, [name, at, 32 * MiB] as const)) as string;
+            if (!b64) break;
+            h.update(Buffer.from(b64, 'base64'));
+          }
+          found.set(name, h.digest('hex'));
+        }
+        same = [...cli].filter(([f, sha]) => found.get(f) === sha).length;
+        listed = [...found.keys()].map((f) => `${f} ${found.get(f) === cli.get(f) ? 'equal' : 'DIFFERS'}`).join(', ');
       }
       clearInterval(timer);
       const note = `written in ${written.toFixed(1)} s; Chromium RSS ${(before / MiB).toFixed(0)} MiB before Start, peak is above that; ${verified}; files equal to the CLI's: ${same}/${cli.size} (${listed})`;
-      addRow({ step, seconds, peakMiB: (peak - before) / MiB, budgetMiB: (2 * src.largestTensor) / MiB + 300, note });
+      addRow({ step, seconds, peakMiB: (writePeak - before) / MiB, budgetMiB: (2 * src.largestTensor) / MiB + 300, note });
     } finally {
       clearInterval(timer);
       if (dest === 'folder') await page.evaluate(async () => { const root = await navigator.storage.getDirectory(); for await (const n of (root as unknown as { keys(): AsyncIterable<string> }).keys()) await root.removeEntry(n, { recursive: true }); }).catch(() => undefined);
@@ -401,14 +413,6 @@ async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string,
     await served.close();
   }
 }
-
-const readFileSyncSafe = (path: string) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-};
 
 const started = performance.now();
 mkdirSync(OUT, { recursive: true });
