@@ -6,7 +6,8 @@
  */
 import type { StateCreator } from 'zustand';
 import type { GraftErrorData } from '../core/errors';
-import type { OutputFormat } from '../core/formats/writers';
+import { parseShardSize } from '../core/formats/shard-plan';
+import { SHARDABLE_FORMATS, type OutputFormat } from '../core/formats/writers';
 import { type GraftClient, errorData, type ExportProgress, type SelfCheck } from '../worker/client';
 import type { GraftState } from './types';
 
@@ -43,6 +44,8 @@ export interface ExportState {
   format: OutputFormat;
   /** A download, or files written into a folder the person picks at Start (where the browser can). */
   destination: 'download' | 'folder';
+  /** tf and safetensors: "max shard size" as typed (`500MB`, `2GiB`, bytes); empty for one file/shard. */
+  maxShardSize: string;
   /** Incompatible links: initialise their variables instead of refusing (the person must choose it). */
   initialiseIncompatible: boolean;
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
@@ -57,9 +60,23 @@ export interface ExportSlice {
   setExportFormat(format: OutputFormat): void;
   setExportDestination(destination: 'download' | 'folder'): void;
   setInitialiseIncompatible(on: boolean): void;
+  setExportMaxShardSize(text: string): void;
   /** Starts the export: into `folder` (from `showDirectoryPicker`) when given, else as a download. */
   startExport(folder?: FileSystemDirectoryHandle): Promise<void>;
   stopExport(): void;
+}
+
+/**
+ * The shard limit `text` asks for, as `graft apply --max-shard-size` reads it: none when empty or the format has no
+ * shards, else its bytes, or why it is not a size.
+ */
+export function shardLimit(format: OutputFormat, text: string): { bytes?: number; error?: string } {
+  if (!SHARDABLE_FORMATS.includes(format) || text.trim() === '') return {};
+  try {
+    return { bytes: parseShardSize(text) };
+  } catch {
+    return { error: `A shard size is a number of bytes or a number with a unit (500MB, 2GB, 5GiB), not ${JSON.stringify(text.trim())}.` };
+  }
 }
 
 const revoke = (r: ExportOutcome | null) => {
@@ -75,7 +92,7 @@ export const exportSlice =
     let generation = 0;
     const patch = (p: Partial<ExportState>) => set((s) => ({ exporting: { ...s.exporting, ...p } }));
     return {
-      exporting: { open: false, format: 'tf', destination: 'download', initialiseIncompatible: false, status: 'idle', progress: null, result: null, error: null },
+      exporting: { open: false, format: 'tf', destination: 'download', maxShardSize: '', initialiseIncompatible: false, status: 'idle', progress: null, result: null, error: null },
       setExportOpen: (open) => patch({ open }),
       setExportFormat: (format) => {
         if (get().exporting.status === 'running') return;
@@ -86,9 +103,13 @@ export const exportSlice =
         if (get().exporting.status !== 'running') patch({ destination });
       },
       setInitialiseIncompatible: (on) => patch({ initialiseIncompatible: on }),
+      setExportMaxShardSize: (maxShardSize) => {
+        if (get().exporting.status !== 'running') patch({ maxShardSize });
+      },
       async startExport(folder) {
         const { recipe, exporting } = get();
-        if (!recipe || exporting.status === 'running') return;
+        const shards = shardLimit(exporting.format, exporting.maxShardSize);
+        if (!recipe || exporting.status === 'running' || shards.error) return;
         const mine = ++generation;
         revoke(exporting.result);
         patch({ status: 'running', progress: null, result: null, error: null });
@@ -99,6 +120,7 @@ export const exportSlice =
               format: exporting.format,
               recipe,
               incompatible: exporting.initialiseIncompatible ? 'initialise' : 'refuse',
+              ...(shards.bytes !== undefined && { maxShardBytes: shards.bytes }),
               ...(folder && { folder }),
             },
             (p) => {

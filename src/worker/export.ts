@@ -17,6 +17,10 @@ import { type SelfCheck, selfCheck, TensorTap } from './self-check';
 import { pythonScript } from '../core/export/python';
 import { howToLoad } from '../core/formats/how-to-load';
 import { outputFileName, type OutputFormat } from '../core/formats/writers';
+import { indexFileName } from '../core/formats/safetensors/sharded';
+import { planShards } from '../core/formats/shard-plan';
+import { targetForFormat } from '../core/engine/export-plan';
+import { ELEMENT_SIZE, elementCount } from '../core/model/dtypes';
 import type { PlanSummary, Recipe } from '../core/mapping';
 import { bestBackend } from './backend';
 import type { OpenedSlot } from './slots';
@@ -29,6 +33,8 @@ export interface ExportRequest {
   incompatible: 'refuse' | 'initialise';
   /** Base name of the output (default `merged`). */
   name?: string;
+  /** tf and safetensors: shards of at most this many bytes (as `graft apply --max-shard-size`). */
+  maxShardBytes?: number;
   /** Write the files into this folder (picked with `showDirectoryPicker`) instead of a download Blob. */
   folder?: FileSystemDirectoryHandle;
 }
@@ -102,6 +108,12 @@ const PROGRESS_EVERY_MS = 100;
 
 const SINGLE_FILE: Record<OutputFormat, boolean> = { tf: false, tfjs: false, keras: true, 'keras-legacy': true, safetensors: true, pytorch: true };
 
+/** Whether a safetensors export limited to `maxShardBytes` makes several files (the writer's own split of them). */
+function safetensorsShards(target: TargetModel, maxShardBytes: number): number {
+  const variables = targetForFormat(target, 'safetensors').variables;
+  return planShards(variables.map((v) => ({ name: v.name, bytes: elementCount(v.shape) * ELEMENT_SIZE[v.dtype] })), maxShardBytes).count;
+}
+
 export async function runExport(
   old: OpenedSlot | null,
   neu: OpenedSlot | null,
@@ -115,7 +127,10 @@ export async function runExport(
   const target = neu?.target;
   if (!neu || !target) throw new GraftError('usage', '', 'there is no new model to export — open one in the New slot');
   const name = req.name ?? 'merged';
-  const single = SINGLE_FILE[req.format];
+  // Sharded safetensors is several files (shards + index), so it goes to the zip or the folder; all in one shard, the
+  // writer makes the one plain file, as HF does.
+  const sharded = req.format === 'safetensors' && req.maxShardBytes !== undefined && safetensorsShards(target, req.maxShardBytes) > 1;
+  const single = SINGLE_FILE[req.format] && !sharded;
   const folder = req.folder ? new DirectoryFolder(req.folder) : null;
   const parts = !folder && single ? new PartsFolder() : null;
   const zip = !folder && !single ? new ZipFolder(`${name}-${req.format}.zip`) : null;
@@ -141,6 +156,7 @@ export async function runExport(
       name: req.format === 'tf' ? `${name}.ckpt` : name,
       signal,
       incompatible: req.incompatible,
+      ...(req.maxShardBytes !== undefined && { maxShardBytes: req.maxShardBytes }),
       onTensor: tap.onTensor,
       ops: async () => (await startBackend()).ops,
       onProgress: (p) => {
@@ -188,7 +204,7 @@ export async function runExport(
     backendNotes: chosen?.notes ?? [],
     python,
     notes,
-    loadLine: howToLoad(req.format, target, req.format === 'tf' ? `${name}.ckpt` : outputFileName(req.format, name)),
+    loadLine: howToLoad(req.format, target, req.format === 'tf' ? `${name}.ckpt` : sharded ? indexFileName(outputFileName(req.format, name)) : outputFileName(req.format, name)),
   };
 }
 

@@ -19,7 +19,7 @@ const NEW_MODEL = JSON.stringify({
 });
 const floats = (n: number, seed: number) => new Uint8Array(new Float32Array(Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3))).buffer);
 
-async function exported(format: OutputFormat) {
+async function exported(format: OutputFormat, maxShardBytes?: number) {
   const { index, shards } = writeTfBundle([
     { name: 'dense/kernel', dtype: 'float32', shape: [3, 4], bytes: floats(12, 1) },
     { name: 'dense/bias', dtype: 'float32', shape: [4], bytes: floats(4, 2) },
@@ -31,7 +31,7 @@ async function exported(format: OutputFormat) {
   const recipe = autoMatch(old, target, emptyRecipe(), { accept: 'guess' }).recipe;
   const out = new MemoryFolder();
   const tap = await TensorTap.create();
-  const { plan } = await exportCheckpoint({ old, target, recipe, format, out, name: format === 'tf' ? 'merged.ckpt' : 'merged', incompatible: 'refuse', onTensor: tap.onTensor });
+  const { plan } = await exportCheckpoint({ old, target, recipe, format, out, name: format === 'tf' ? 'merged.ckpt' : 'merged', incompatible: 'refuse', onTensor: tap.onTensor, ...(maxShardBytes !== undefined && { maxShardBytes }) });
   return { out, plan, target, tap };
 }
 
@@ -46,6 +46,26 @@ describe('selfCheck', () => {
       expect(check).toMatchObject({ verified: 6, total: 6, failed: 0 });
     });
   }
+
+  for (const format of ['tf', 'safetensors'] as const) {
+    it(`${format} in shards of at most 40 bytes: every variable reads back from the several files`, async () => {
+      const { out, plan, target, tap } = await exported(format, 40);
+      const shards = [...out.files.keys()].filter((f) => /-0000\d-of-0000[2-9]/.test(f));
+      expect(shards.length).toBeGreaterThan(1);
+      const check = await selfCheck(sources(out), plan, target, format, tap);
+      expect(check.problems).toEqual([]);
+      expect(check).toMatchObject({ verified: 6, total: 6, failed: 0 });
+    });
+  }
+
+  it('sharded safetensors: a damaged shard is named, the others verify', async () => {
+    const { out, plan, target, tap } = await exported('safetensors', 40);
+    const last = [...out.files.keys()].filter((f) => f.endsWith('.safetensors')).sort().at(-1)!;
+    const file = out.files.get(last)!;
+    file[file.byteLength - 1]! ^= 0x40;
+    const check = await selfCheck(sources(out), plan, target, 'safetensors', tap);
+    expect(check).toMatchObject({ verified: 5, total: 6, failed: 1 });
+  });
 
   it('names a variable whose stored bytes differ from those written (safetensors: no checksum of its own)', async () => {
     const { out, plan, target, tap } = await exported('safetensors');

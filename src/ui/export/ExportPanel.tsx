@@ -1,6 +1,7 @@
 /** The export dialog: format, what will be written, Start, progress and Cancel, then the download. */
 import { useEffect, useState } from 'react';
-import { OUTPUT_FORMATS, type OutputFormat } from '../../core/formats/writers';
+import { OUTPUT_FORMATS, SHARDABLE_FORMATS, type OutputFormat } from '../../core/formats/writers';
+import { shardLimit } from '../../state/export-slice';
 import { selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
 import { ExportProgressBar } from './ExportProgressBar';
@@ -27,6 +28,9 @@ export function ExportPanel() {
   const setFormat = useGraft((s) => s.setExportFormat);
   const start = useGraft((s) => s.startExport);
   const setDestination = useGraft((s) => s.setExportDestination);
+  const setMaxShardSize = useGraft((s) => s.setExportMaxShardSize);
+  const shardable = SHARDABLE_FORMATS.includes(ex.format);
+  const shardError = shardLimit(ex.format, ex.maxShardSize).error;
   const picker = directoryPicker();
   const toFolder = picker !== undefined && ex.destination === 'folder';
   const [pickError, setPickError] = useState<string | null>(null);
@@ -78,6 +82,27 @@ export function ExportPanel() {
             </select>
           </label>
         )}
+        {shardable && (
+          <label className="export-shard-size">
+            Max shard size{' '}
+            <input
+              type="text"
+              value={ex.maxShardSize}
+              disabled={running}
+              placeholder="none (e.g. 2GB, 500MiB)"
+              spellCheck={false}
+              aria-invalid={shardError !== undefined}
+              aria-describedby={shardError ? 'export-shard-size-error' : undefined}
+              data-testid="export-shard-size"
+              onChange={(e) => setMaxShardSize(e.currentTarget.value)}
+            />
+            {shardError && (
+              <span className="message error small" id="export-shard-size-error" role="alert" data-testid="export-shard-size-error">
+                {shardError}
+              </span>
+            )}
+          </label>
+        )}
         <ExportSummary />
         {pickError && (
           <div className="message error" role="alert" data-testid="export-pick-error">
@@ -98,7 +123,7 @@ export function ExportPanel() {
         )}
         {ex.status === 'done' && ex.result && <ExportResult result={ex.result} />}
         <div className="dialog-buttons">
-          <button type="button" className="button primary" data-testid="export-start" disabled={running || blocked} onClick={() => void onStart()}>
+          <button type="button" className="button primary" data-testid="export-start" disabled={running || blocked || shardError !== undefined} onClick={() => void onStart()}>
             {ex.status === 'done' ? 'Export again' : toFolder ? 'Choose a folder and start' : 'Start export'}
           </button>
           <button type="button" className="button subtle" data-testid="export-close" disabled={running} onClick={() => setOpen(false)}>
