@@ -30,6 +30,8 @@ describe('runExport with a max shard size', () => {
     expect(done.fileName).toBe('merged-safetensors.zip');
     expect(done.files.sort()).toEqual(['merged-00001-of-00003.safetensors', 'merged-00002-of-00003.safetensors', 'merged-00003-of-00003.safetensors', 'merged.safetensors.index.json']);
     expect(done.loadLine).toContain('merged.safetensors.index.json');
+    // The Python script writes the same tensors as one file (it does not shard).
+    expect(done.python).toContain('OUT = merged.safetensors');
   });
 
   it('safetensors that fits in one shard: the one plain file, as HF writes it', async () => {

@@ -187,7 +187,8 @@ export async function runExport(
     oldPath: old.checkpoint.label.replace(/\.index$/, ''),
     oldFormat: old.checkpoint.format,
     newPath: (neu.checkpoint?.label ?? target.label).replace(/\.index$/, ''),
-    outPath: req.format === 'tf' ? `${name}.ckpt` : single ? outputFileName(req.format, name) : name,
+    // The script writes one unsharded file where the page wrote shards (same tensors, same bytes).
+    outPath: req.format === 'tf' ? `${name}.ckpt` : SINGLE_FILE[req.format] ? outputFileName(req.format, name) : name,
   });
   return {
     blob,
