@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useGraft } from '../state/store';
-import { canSwap } from '../state/slots-slice';
+import { swapBlocked } from '../state/slots-slice';
 import { selectFindings } from '../state/triage';
 import type { SlotId } from '../worker/client';
 import { Canvas } from './canvas/Canvas';
@@ -18,13 +18,10 @@ import './layout.css';
 
 function SwapButton() {
   const swap = useGraft((s) => s.swap);
-  const enabled = useGraft((s) => canSwap(s.slots));
-  const newIsJson = useGraft((s) => s.slots.new.data !== null && s.slots.new.data.kind !== 'template');
-  const title = newIsJson
-    ? 'The new model is a model JSON without weights, so it cannot become the old checkpoint'
-    : 'Swap: the old checkpoint becomes the new model’s template, and the other way round';
+  const blocked = useGraft((s) => swapBlocked(s.slots));
+  const title = blocked ?? 'Swap: the old checkpoint becomes the new model’s template, and the other way round';
   return (
-    <button type="button" className="swap" data-testid="swap-slots" disabled={!enabled} title={title} aria-label="Swap old and new" onClick={() => void swap()}>
+    <button type="button" className="swap" data-testid="swap-slots" disabled={blocked !== null} title={title} aria-label="Swap old and new" onClick={() => void swap()}>
       ⇄
     </button>
   );
