@@ -45,9 +45,9 @@ async function pickedFiles(page: Page): Promise<Map<string, Uint8Array>> {
 }
 
 /** `graft apply OLD NEW --format F --out DIR/merged…`: the CLI's files for the same inputs. */
-function cliFiles(old: string, neu: string, format: string, dir: string, out: string): Map<string, Uint8Array> {
+function cliFiles(old: string, neu: string, format: string, dir: string, out: string, more: string[] = []): Map<string, Uint8Array> {
   mkdirSync(dir, { recursive: true });
-  execFileSync(join('node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'apply', old, neu, '--format', format, '--out', join(dir, out)], { stdio: 'pipe' });
+  execFileSync(join('node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'apply', old, neu, '--format', format, '--out', join(dir, out), ...more], { stdio: 'pipe' });
   return new Map(readdirSync(dir).map((name) => [name, new Uint8Array(readFileSync(join(dir, name)))]));
 }
 
@@ -78,6 +78,44 @@ test('TF export into a picked folder: the files equal the CLI\'s, and the self-c
   for (const [name, bytes] of written) writeFileSync(join(dir, name), bytes);
   const back = execFileSync(join('node_modules', '.bin', 'tsx'), ['e2e/read-export.ts', ...[...written.keys()].filter((n) => n.startsWith('merged.ckpt.')).map((n) => join(dir, n))], { encoding: 'utf8' });
   expect(back.trim().split('\n').length).toBe(total);
+});
+
+test('safetensors with a max shard size into a picked folder: several shards and the index, equal to the CLI\'s, every variable verified', async ({ page }, info) => {
+  test.slow(); // an export and `graft apply` through tsx: minutes on a loaded 2-core machine
+  await openPair(page, houses, houses);
+  await page.getByTestId('export-open').click();
+  const panel = page.getByTestId('export-panel');
+  await panel.getByTestId('export-format').selectOption('keras');
+  await expect(panel.getByTestId('export-shard-size')).toHaveCount(0); // only tf and safetensors are sharded
+  await panel.getByTestId('export-format').selectOption('safetensors');
+  await panel.getByTestId('export-destination').selectOption('folder');
+  // A value that is not a size says why and keeps Start off.
+  await panel.getByTestId('export-shard-size').fill('4 bananas');
+  await expect(panel.getByTestId('export-shard-size-error')).toContainText('not "4 bananas"');
+  await expect(panel.getByTestId('export-start')).toBeDisabled();
+  await panel.getByTestId('export-shard-size').fill('4KB');
+  await expect(panel.getByTestId('export-shard-size-error')).toHaveCount(0);
+  const total = Number(await panel.getByTestId('export-summary').locator('p b').first().textContent());
+  expect(total).toBeGreaterThan(0);
+  await panel.getByTestId('export-start').click();
+  await expect(panel.getByTestId('export-folder-done')).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByTestId('export-check')).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
+  await expect(panel.getByTestId('export-check-count')).toHaveText(`verified: ${total}/${total}`);
+  await expect(panel.getByTestId('export-load-line')).toContainText('merged.safetensors.index.json');
+
+  const written = await pickedFiles(page);
+  const names = [...written.keys()].sort();
+  const shards = names.filter((n) => /^merged-\d{5}-of-\d{5}\.safetensors$/.test(n));
+  expect(shards.length).toBeGreaterThan(1);
+  expect(shards.every((n) => n.endsWith(`-of-${String(shards.length).padStart(5, '0')}.safetensors`))).toBe(true);
+  expect(names).toEqual([...shards, 'merged.safetensors.index.json'].sort());
+  for (const n of shards) expect(written.get(n)!.byteLength, n).toBeLessThanOrEqual(4000 + 8 + 4096); // data ≤ 4 KB, plus its header
+  const index = JSON.parse(new TextDecoder().decode(written.get('merged.safetensors.index.json'))) as { weight_map: Record<string, string> };
+  expect(new Set(Object.values(index.weight_map))).toEqual(new Set(shards));
+  const prefix = join(HOUSES, 'model.ckpt');
+  const cli = cliFiles(prefix, prefix, 'safetensors', info.outputPath('cli'), 'merged', ['--max-shard-size', '4KB']);
+  expect(names).toEqual([...cli.keys()].sort());
+  for (const [name, bytes] of cli) expect(sha(written.get(name)!), name).toBe(sha(bytes));
 });
 
 test('a zipped download is self-checked too, and the load line can be copied', async ({ page, context }) => {

@@ -65,8 +65,11 @@ test('an identity export of a TF1 checkpoint: TF (zipped), safetensors; exact va
   for (const t of tfBack) expect(t.shape).toEqual(source.find((e) => e.name === t.name)!.shape);
   const same = tfBack.filter((t) => t.sha256 === sha.get(t.name));
   expect(same.length).toBeGreaterThanOrEqual(exact);
-  // Nothing needed arithmetic, so no TF.js backend was started for it.
+  // Nothing needed arithmetic, so no TF.js backend was started for it: none named, and the result says so.
+  await expect(panel.getByTestId('export-backend')).toHaveAttribute('data-backend', 'none');
   await expect(panel.getByTestId('export-backend')).toHaveAttribute('data-used', '');
+  await expect(panel.getByTestId('export-backend')).toBeHidden();
+  await expect(panel.getByTestId('export-arithmetic')).toContainText('not needed for this export: every value was copied or moved as bytes');
 
   // The recipe and the Python script download too.
   const [recipe] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('export-recipe').click()]);
