@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
-import { cspPlugin } from './scripts/csp';
+import { cspPlugin } from './scripts/csp.ts';
 
 export default defineConfig({
   plugins: [react(), cspPlugin()],

@@ -1,6 +1,6 @@
 // Time to the built-in example's first view: from opening the page to the example's canvas drawing its nodes, in
-// Debian's Chromium. Two servers, as a person meets them: `vite` (dev, what `npm start` runs, without --open) started
-// afresh for each load, and the built app through `vite preview` (each load in a fresh browser context). Prints the
+// Debian's Chromium. Two servers, as a person meets them: the built app through `vite preview` (what `npm start` serves;
+// each load in a fresh browser context) and `vite` (the dev server of `npm run dev`, without --open) started afresh per load. Prints the
 // median of 3 beside the ≤ 2 s target; asserts nothing. GRAFT_BENCH_DIST names the build folder (one per person).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -54,7 +54,7 @@ function row(what: string, loads: Load[], serverStart?: number[]): void {
 async function devServer(): Promise<{ url: string; up: number; stop(): void }> {
   const port = await freePort();
   const t0 = Date.now();
-  // What `npm start` runs, less --open (the bench opens its own browser).
+  // What `npm run dev` runs, less --open (the bench opens its own browser).
   const server: ChildProcess = spawn('npx', ['vite', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true, cwd: resolve('.') });
   const stop = () => {
     if (server.pid) process.kill(-server.pid);
@@ -86,7 +86,7 @@ console.log('\n| server | each load | median | target | first words | wording wh
         dev.stop();
       }
     }
-    row('`vite` dev, fresh server per load', loads, ups);
+    row('`npm run dev` (`vite` dev server), fresh server per load', loads, ups);
   } finally {
     await browser.close();
   }
@@ -97,7 +97,7 @@ console.log('\n| server | each load | median | target | first words | wording wh
   try {
     const loads: Load[] = [];
     for (let i = 0; i < RUNS; i++) loads.push(await load(served.browser, served.url));
-    row(`\`vite preview\` of the build (${process.env.GRAFT_BENCH_DIST ?? join('bench/.cache', 'page-dist')})`, loads);
+    row(`\`npm start\` (\`vite preview\` of the build, ${process.env.GRAFT_BENCH_DIST ?? join('bench/.cache', 'page-dist')})`, loads);
   } finally {
     await served.close();
   }
