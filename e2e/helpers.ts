@@ -87,6 +87,12 @@ export function fixtureBytes(folder: string, file: string): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, folder, file)));
 }
 
+/** Fixtures the slot specs drop: a Keras 3 `.weights.h5` + model JSON pair, a TF.js model, a Keras 2 `.h5`. */
+export const DIABETES = 'keras3-weights-h5-diabetes';
+export const TFJS = 'tfjs-layers-adamshannag';
+export const TITANIC = 'keras2-h5-weights-titanic';
+export const diabetesDrop = (): DroppedFile[] => ['model.weights.h5', 'model.json'].map((f) => ({ path: f, bytes: fixtureBytes(DIABETES, f) }));
+
 export interface DroppedFile {
   path: string;
   bytes: Uint8Array;

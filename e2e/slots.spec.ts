@@ -7,13 +7,8 @@ import { test, expect as baseExpect } from './helpers';
 const expect = baseExpect.configure({ timeout: 30_000 });
 test.setTimeout(120_000);
 import type { Page } from '@playwright/test';
-import { FIXTURES, dropFiles, expectClose, expected, fixtureBytes, float32Values, gotoWithoutExample, shownNames, shownNumber } from './helpers';
+import { DIABETES, FIXTURES, TFJS, TITANIC, diabetesDrop, dropFiles, expectClose, expected, fixtureBytes, float32Values, gotoWithoutExample, shownNames, shownNumber } from './helpers';
 
-const DIABETES = 'keras3-weights-h5-diabetes';
-const TFJS = 'tfjs-layers-adamshannag';
-const TITANIC = 'keras2-h5-weights-titanic';
-
-const diabetesDrop = () => ['model.weights.h5', 'model.json'].map((f) => ({ path: f, bytes: fixtureBytes(DIABETES, f) }));
 const row = (page: Page, slot: 'old' | 'new', name: string) => page.getByTestId(`list-${slot}`).locator(`[data-testid="variable-row"][data-name="${name}"]`);
 
 /** Values of an HDF5 dataset read with h5wasm directly, not through Graft. */

@@ -1,15 +1,10 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { FIXTURES, dropFiles, expect as baseExpect, fixtureBytes, gotoWithoutExample, test } from './helpers';
+import { FIXTURES, dropFiles, expect as baseExpect, fixtureBytes, gotoWithoutExample, test, DIABETES, TFJS, TITANIC, diabetesDrop } from './helpers';
 
 // Opening HDF5 files in the worker takes seconds on a loaded machine: waits are about what shows, not how fast.
 const expect = baseExpect.configure({ timeout: 30_000 });
 test.setTimeout(120_000);
-
-const DIABETES = 'keras3-weights-h5-diabetes';
-const TFJS = 'tfjs-layers-adamshannag';
-const TITANIC = 'keras2-h5-weights-titanic';
-const diabetesDrop = () => ['model.weights.h5', 'model.json'].map((f) => ({ path: f, bytes: fixtureBytes(DIABETES, f) }));
 
 async function openDiabetes(page: Page): Promise<void> {
   await dropFiles(page, diabetesDrop());
