@@ -8,6 +8,7 @@ import { createXXHash128, type IHasher } from 'hash-wasm';
 import { toErrorData } from '../core/errors';
 import { openCheckpoint } from '../core/formats/registry';
 import { safetensorsNames } from '../core/formats/safetensors/names';
+import { objectCheckpointKey } from '../core/formats/tf-bundle/object-layout';
 import { tfjsWeightNames } from '../core/formats/tfjs/names';
 import type { OutputFormat } from '../core/formats/writers';
 import type { ByteSource } from '../core/io/byte-source';
@@ -77,7 +78,7 @@ async function storedNames(format: OutputFormat, target: TargetModel): Promise<(
     const out: (string | null | undefined)[] = [];
     if (format === 'keras') out.push(v?.kerasPath);
     if (format === 'keras-legacy' && v?.layer !== undefined) out.push(`${v.layer}/${name}:0`);
-    if (format === 'tf' && v?.trackablePath !== undefined) out.push(`model/${v.trackablePath}/.ATTRIBUTES/VARIABLE_VALUE`);
+    if (format === 'tf' && v?.trackablePath !== undefined) out.push(objectCheckpointKey(v.trackablePath));
     out.push(safetensors?.get(name), tfjs?.get(name), name);
     return out.filter((n): n is string => typeof n === 'string');
   };
