@@ -1,12 +1,12 @@
 // Reading and exporting a ≥1 GB checkpoint: each step's time as a ratio to a plain `cp` of the same files run just
 // before it (median of BENCH_ROUNDS pairs, default 3), its CPU time, and its peak memory (GNU time's max RSS) against
 // the budget. Prints numbers beside the targets; asserts nothing.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyRecipe, type Link } from '../src/core/mapping';
 import { ensureBigCheckpoint, type BigCheckpoint } from './big-checkpoint';
+import { measure, type Measured } from './measure';
 // @ts-expect-error plain JavaScript module without types
 import { buildBundle } from '../scripts/cli-bundle.mjs';
 
@@ -16,30 +16,6 @@ const big = await ensureBigCheckpoint();
 // `graft` as installed runs the CLI bundle (built by `npm run setup`); build it here too, so tsx is not measured.
 await buildBundle();
 console.log(`checkpoint: ${big.tensors.length} tensors, ${(big.bytes / MiB).toFixed(0)} MiB, largest tensor ${(big.largestTensor / MiB).toFixed(0)} MiB (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
-interface Measured {
-  seconds: number;
-  /** User + system CPU seconds, and peak RSS in MiB (GNU time), when known. */
-  cpu: number | null;
-  peakMiB: number | null;
-  ok: boolean;
-}
-
-/** Runs a command; returns its wall seconds, and its CPU time and peak RSS where GNU time is there. */
-function measure(cmd: string[]): Measured {
-  // Start each step with no dirty pages from the one before, so writes are not charged to the wrong step.
-  spawnSync('sync');
-  const args = TIME ? ['-f', '%U %S %M', ...cmd] : cmd;
-  const start = performance.now();
-  const r = spawnSync(TIME ?? cmd[0]!, TIME ? args : cmd.slice(1), { encoding: 'utf8', maxBuffer: 256 * MiB });
-  const seconds = (performance.now() - start) / 1000;
-  const [user, sys, kb] = TIME ? r.stderr.trim().split('\n').pop()!.split(' ').map(Number) : [];
-  if (r.status !== 0) console.error(r.stderr.slice(-2000));
-  const known = (n: number | undefined): n is number => n !== undefined && Number.isFinite(n);
-  return { seconds, cpu: known(user) && known(sys) ? user + sys : null, peakMiB: known(kb) ? kb / 1024 : null, ok: r.status === 0 };
-}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -18,6 +18,7 @@ import type { TensorInfo } from '../src/core/model/checkpoint';
 import { classifyVariable } from '../src/core/model/naming';
 import { targetFromCheckpoint } from '../src/core/model/target/from-checkpoint';
 import { panTimes, frameTimes } from './canvas-frames';
+import { measure, type Measured } from './measure';
 import { ensureLlmCheckpoint, LLM_10GB, moeLayout, renamed, type LlmCheckpoint, type LlmTensor } from './llm-checkpoint';
 import { servePage } from './page-server';
 // @ts-expect-error plain JavaScript module without types
@@ -43,20 +44,15 @@ const notRun = (step: string, reason: string) => {
   console.log(`${step}: not run: ${reason}`);
 };
 
-interface Measured { seconds: number; cpu: number; peakMiB: number; ok: boolean; stdout: string; stderr: string }
+/** A measured step; CPU and peak memory NaN where GNU time could not say (the table leaves them blank). */
+type Timed = Omit<Measured, 'cpu' | 'peakMiB'> & { cpu: number; peakMiB: number };
 
-/** Runs a command under GNU time: wall seconds, CPU seconds (user + sys), peak RSS. */
-function measure(cmd: string[]): Measured {
-  // No dirty pages from the step before, so its writes are not charged to this one.
-  spawnSync('sync');
-  const start = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %M', ...cmd], { encoding: 'utf8', maxBuffer: 512 * MiB });
-  const seconds = (performance.now() - start) / 1000;
-  const line = r.stderr.trim().split('\n').pop() ?? '';
-  const [, user, sys, kb] = line.split(' ').map(Number);
-  if (r.status !== 0) console.error(`${cmd.join(' ')} failed:\n${r.stderr.slice(-2000)}`);
-  console.log(`  ${cmd.slice(0, 3).join(' ')}…: ${seconds.toFixed(1)} s, CPU ${(user! + sys!).toFixed(1)} s, peak ${((kb ?? NaN) / 1024).toFixed(0)} MiB`);
-  return { seconds, cpu: (user ?? NaN) + (sys ?? NaN), peakMiB: (kb ?? NaN) / 1024, ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
+/** `measure`, with a line saying what it took as soon as it ends (a 10 GB step runs for minutes). */
+function measured(cmd: string[]): Timed {
+  const m = measure(cmd);
+  const t = { ...m, cpu: m.cpu ?? NaN, peakMiB: m.peakMiB ?? NaN };
+  console.log(`  ${cmd.slice(0, 3).join(' ')}…: ${t.seconds.toFixed(1)} s, CPU ${t.cpu.toFixed(1)} s, peak ${t.peakMiB.toFixed(0)} MiB`);
+  return t;
 }
 
 const freeBytes = (dir: string) => Number(spawnSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' }).stdout.trim().split('\n').pop());
@@ -123,21 +119,21 @@ async function cliRows(src: LlmCheckpoint, hashFiles: boolean): Promise<Map<stri
   const clean = () => [cpDir, tfOut, stOut].forEach((d) => rmSync(d, { recursive: true, force: true }));
   const shardMb = shardSizeFor(src.tensors, 8);
   const steps = {
-    cp: () => (mkdirSync(cpDir, { recursive: true }), measure(['cp', ...src.safetensors.files, cpDir])),
-    tf: () => (mkdirSync(tfOut, { recursive: true }), measure([...GRAFT, 'apply', index, model, '--match', 'guess', '--format', 'tf', '--out', join(tfOut, 'merged.ckpt')])),
-    st: () => (mkdirSync(stOut, { recursive: true }), measure([...GRAFT, 'apply', index, model, '--match', 'guess', '--format', 'safetensors', '--out', join(stOut, 'model.safetensors'), ...(canShard ? ['--max-shard-size', `${shardMb}MB`] : [])])),
+    cp: () => (mkdirSync(cpDir, { recursive: true }), measured(['cp', ...src.safetensors.files, cpDir])),
+    tf: () => (mkdirSync(tfOut, { recursive: true }), measured([...GRAFT, 'apply', index, model, '--match', 'guess', '--format', 'tf', '--out', join(tfOut, 'merged.ckpt')])),
+    st: () => (mkdirSync(stOut, { recursive: true }), measured([...GRAFT, 'apply', index, model, '--match', 'guess', '--format', 'safetensors', '--out', join(stOut, 'model.safetensors'), ...(canShard ? ['--max-shard-size', `${shardMb}MB`] : [])])),
   };
-  const runs: Record<keyof typeof steps, Measured[]> = { cp: [], tf: [], st: [] };
+  const runs: Record<keyof typeof steps, Timed[]> = { cp: [], tf: [], st: [] };
   const ratios: Record<'tf' | 'st', number[]> = { tf: [], st: [] };
   let tfFiles: Map<string, string> | null = null;
   let source: Map<string, string> | null = null;
 
-  const listing = measure([...GRAFT, 'inspect', index]);
-  const read = measure([...GRAFT, 'inspect', index, '--json', '--sha256']);
+  const listing = measured([...GRAFT, 'inspect', index]);
+  const read = measured([...GRAFT, 'inspect', index, '--json', '--sha256']);
   source = shas(read.stdout);
-  const match = measure([...GRAFT, 'match', index, model, '--json']);
+  const match = measured([...GRAFT, 'match', index, model, '--json']);
   const summary = (JSON.parse(match.stdout.trim().split('\n').pop() ?? '{}') as { summary?: Record<string, number> }).summary;
-  const readBack: Record<'tf' | 'st', Measured | null> = { tf: null, st: null };
+  const readBack: Record<'tf' | 'st', Timed | null> = { tf: null, st: null };
   const verdict: Record<'tf' | 'st', string> = { tf: '', st: '' };
   for (let r = 0; r < ROUNDS; r++) {
     for (const step of ['cp', 'tf', 'st'] as const) {
@@ -148,7 +144,7 @@ async function cliRows(src: LlmCheckpoint, hashFiles: boolean): Promise<Map<stri
       if (r === 0 && step !== 'cp' && m.ok) {
         // Read the export back (a read of the format Graft wrote, with its shards) and compare with the source.
         const target = step === 'tf' ? join(tfOut, 'merged.ckpt') : stOut;
-        readBack[step] = measure([...GRAFT, 'inspect', target, '--json', '--sha256']);
+        readBack[step] = measured([...GRAFT, 'inspect', target, '--json', '--sha256']);
         verdict[step] = sameTensors(source, shas(readBack[step]!.stdout));
         if (step === 'tf' && hashFiles) {
           tfFiles = new Map();
@@ -159,7 +155,7 @@ async function cliRows(src: LlmCheckpoint, hashFiles: boolean): Promise<Map<stri
     }
   }
   const cp = median(runs.cp.map((m) => m.seconds));
-  const row = (step: string, ms: Measured[], note: string, ratio?: number[]) =>
+  const row = (step: string, ms: Timed[], note: string, ratio?: number[]) =>
     addRow({
       step, seconds: median(ms.map((m) => m.seconds)), cp: ratio ? median(ratio) : median(ms.map((m) => m.seconds)) / cp, cpu: median(ms.map((m) => m.cpu)),
       peakMiB: Math.max(...ms.map((m) => m.peakMiB)), budgetMiB: budget, note: ms.every((m) => m.ok) ? note : `FAILED ${note}`,
@@ -174,7 +170,7 @@ async function cliRows(src: LlmCheckpoint, hashFiles: boolean): Promise<Map<stri
   row(`${L}: graft apply --match guess → safetensors${canShard ? ` --max-shard-size ${shardMb}MB` : ' (one file: no --max-shard-size yet)'}`, runs.st, verdict.st, ratios.st);
   if (readBack.st) row(`${L}: graft inspect --sha256 of the safetensors export`, [readBack.st], '');
   if (src.tf) {
-    const tfRead = measure([...GRAFT, 'inspect', src.tf.prefix, '--json', '--sha256']);
+    const tfRead = measured([...GRAFT, 'inspect', src.tf.prefix, '--json', '--sha256']);
     row(`${L}: graft inspect --sha256 of the TF-bundle copy (8 data shards)`, [tfRead], sameTensors(source, shas(tfRead.stdout), (name) => name).replace('to the source', 'to the safetensors'));
   }
   return tfFiles;
@@ -195,9 +191,9 @@ function write50k(dir: string): { old: string; model: string; layout: LlmTensor[
 
 function rows50k(old: string, model: string, layout: LlmTensor[]): void {
   const n = layout.length.toLocaleString('en');
-  const inspect = measure([...GRAFT, 'inspect', old]);
+  const inspect = measured([...GRAFT, 'inspect', old]);
   addRow({ step: `${n} variables: graft inspect (list)`, seconds: inspect.seconds, cpu: inspect.cpu, peakMiB: inspect.peakMiB, note: inspect.ok ? `${inspect.stdout.split('\n').length} lines` : 'FAILED' });
-  const match = measure([...GRAFT, 'match', old, model, '--json']);
+  const match = measured([...GRAFT, 'match', old, model, '--json']);
   const summary = (JSON.parse(match.stdout.trim().split('\n').pop() || '{}') as { summary?: Record<string, number> }).summary;
   addRow({ step: `${n} variables: graft match (whole command; target < 3 s)`, seconds: match.seconds, cpu: match.cpu, peakMiB: match.peakMiB, note: match.ok && summary ? `${summary.exact} exact, ${summary.initialised} initialised, ${summary.unused} unused` : 'FAILED' });
   // The matcher alone, as the page's worker runs it.
@@ -305,7 +301,7 @@ async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string,
     // The CLI's files to compare with (when the CLI rows did not run): written, hashed, removed.
     const dir = join(OUT, 'tf-reference');
     mkdirSync(dir, { recursive: true });
-    const r = measure([...GRAFT, 'apply', src.safetensors.index, model, '--match', 'guess', '--format', 'tf', '--out', join(dir, 'merged.ckpt')]);
+    const r = measured([...GRAFT, 'apply', src.safetensors.index, model, '--match', 'guess', '--format', 'tf', '--out', join(dir, 'merged.ckpt')]);
     if (!r.ok) return notRun(step, 'the CLI export to compare with failed');
     cli = new Map();
     for (const f of readdirSync(dir)) cli.set(f, await fileSha(join(dir, f)));
