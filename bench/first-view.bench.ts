@@ -1,13 +1,15 @@
 // Time to the built-in example's first view: from opening the page to the example's canvas drawing its nodes, in
 // Debian's Chromium. Two servers, as a person meets them: the built app through `vite preview` (what `npm start` serves;
 // each load in a fresh browser context) and `vite` (the dev server of `npm run dev`, without --open) started afresh per load. Prints the
-// median of 3 beside the ≤ 2 s target; asserts nothing. GRAFT_BENCH_DIST names the build folder (one per person).
+// median beside the ≤ 2 s target; asserts nothing. GRAFT_BENCH_DIST names the build folder (one per person);
+// FIRST_VIEW_RUNS the loads per server (default 5); FIRST_VIEW_SERVERS=built skips the dev server (a minute a load).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { freePort, servePage, waitForServer } from './page-server';
 
-const RUNS = 3;
+const RUNS = Number(process.env.FIRST_VIEW_RUNS ?? 5);
+const SERVERS = (process.env.FIRST_VIEW_SERVERS ?? 'dev,built').split(',');
 const TARGET_MS = 2000;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'];
 /** The example's canvas has drawn: React Flow shows its first node. */
@@ -72,7 +74,7 @@ async function devServer(): Promise<{ url: string; up: number; stop(): void }> {
 console.log(`first view of the built-in example, ${RUNS} loads each, 1280×800 (load average: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 console.log('\n| server | each load | median | target | first words | wording while loading |\n|---|---|---|---|---|---|');
 
-{
+if (SERVERS.includes('dev')) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const loads: Load[] = [];
@@ -92,7 +94,7 @@ console.log('\n| server | each load | median | target | first words | wording wh
   }
 }
 
-{
+if (SERVERS.includes('built')) {
   const served = await servePage();
   try {
     const loads: Load[] = [];
