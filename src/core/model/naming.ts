@@ -30,6 +30,7 @@ const TF1_SLOT_SUFFIXES = new Set([
   'AdagradDA', 'AdagradDA_1', 'ProximalAdagrad', 'LazyAdam', 'LazyAdam_1', 'AdamW', 'AdamW_1', 'Nadam', 'Nadam_1',
   'Adamax', 'Adamax_1', 'accumulator', 'gradient_accumulator', 'gradient_squared_accumulator',
 ]);
+const KERAS3_OPTIMIZER_REFS = '_trainable_variables';
 const OPTIMIZER_SCALARS = new Set(['beta1_power', 'beta2_power']);
 const COUNTERS = new Set(['save_counter', 'global_step', 'step', 'iteration', 'iterations', 'epoch']);
 
@@ -49,7 +50,11 @@ export function isOptimizerName(key: string, path?: string): boolean {
     if (segs.length === 0) continue;
     const first = segs[0]!;
     const last = segs[segs.length - 1]!;
-    if (first === 'optimizer' || first === 'optimizer_weights') return true;
+    if (first === 'optimizer_weights') return true;
+    const at = segs.indexOf('optimizer');
+    // Keras 3 saves the model's own variables under `[model/]optimizer/_trainable_variables/<i>` when TF's walk
+    // meets them there first: they are weights.
+    if ((at === 0 || (at > 0 && at < segs.length - 1)) && segs[at + 1] !== KERAS3_OPTIMIZER_REFS) return true;
     if (first === 'training' && segs.length > 2) return true; // Keras-on-TF1: training/Adam/Variable_3
     if (OPTIMIZER_SCALARS.has(last)) return true;
     if (segs.length > 1 && TF1_SLOT_SUFFIXES.has(last)) return true;

@@ -11,7 +11,7 @@ export const OBJECT_GRAPH_KEY = '_CHECKPOINTABLE_OBJECT_GRAPH';
 export interface GraphName {
   path: string;
   originalName?: string;
-  /** Optimizer state: a slot variable, or a variable under the root's `optimizer` child. */
+  /** Optimizer state: a slot variable, or a variable reachable from the root only through an optimizer (a child named `optimizer`, or an object owning slot variables). */
   optimizer: boolean;
 }
 
@@ -43,22 +43,36 @@ export function namesFromObjectGraph(graph: ObjectGraph, report?: GraphNamesRepo
   const cost = new Float64Array(n).fill(-1);
   const optimizer = new Uint8Array(n);
 
-  // Breadth first, as TF's own traversal does, so each node gets its shortest path.
+  // Breadth first, as TF's own traversal does, so each node gets its shortest path; but first without entering an
+  // optimizer, so a variable it merely refers to keeps its path through the model and is not taken for optimizer
+  // state (Keras 3's `optimizer/_trainable_variables/0` is the model's kernel, met there first by TF's walk).
+  const ownsSlots = new Uint8Array(n);
+  nodes.forEach((node, id) => {
+    if ((node.slot_variables ?? []).length > 0) ownsSlots[id] = 1;
+  });
+  const intoOptimizer = (name: string, c: number) => name.split('/')[0] === 'optimizer' || ownsSlots[c] === 1;
   cost[0] = 0;
   const queue = new Int32Array(n);
   let tail = 1;
+  const reach = (id: number, c: number, name: string, viaOptimizer: boolean) => {
+    parent[c] = id;
+    local[c] = name;
+    cost[c] = cost[id]! + 1 + name.length + 1;
+    if (viaOptimizer) optimizer[c] = 1;
+    queue[tail++] = c;
+  };
+  const isNew = (c: number) => Number.isInteger(c) && c >= 0 && c < n && cost[c]! < 0;
   for (let head = 0; head < tail; head++) {
     const id = queue[head]!;
     for (const child of nodes[id]?.children ?? []) {
-      const c = child.node_id;
-      if (!Number.isInteger(c) || c < 0 || c >= n || cost[c]! >= 0) continue;
       const name = child.local_name ?? '';
-      parent[c] = id;
-      local[c] = name;
-      cost[c] = cost[id]! + 1 + name.length + 1;
-      if ((id === 0 && name.split('/')[0] === 'optimizer') || optimizer[id]) optimizer[c] = 1;
-      queue[tail++] = c;
+      if (isNew(child.node_id) && !intoOptimizer(name, child.node_id)) reach(id, child.node_id, name, false);
     }
+  }
+  // What is left is reachable only through an optimizer: its state.
+  for (let head = 0; head < tail; head++) {
+    const id = queue[head]!;
+    for (const child of nodes[id]?.children ?? []) if (isNew(child.node_id)) reach(id, child.node_id, child.local_name ?? '', true);
   }
 
   // Slot variables hang off their optimizer, not the object tree: their path is composed of two others.
