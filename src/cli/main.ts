@@ -3,6 +3,7 @@ import { applyCommand } from './apply';
 import { installH5Watchdog } from './h5-watchdog';
 import { inspectCommand } from './inspect';
 import { matchCommand } from './match';
+import { installNativeCrc32c } from './native-crc32c';
 
 /** A sub-command: parses its own arguments, writes lines through `out`, throws GraftErrors. */
 export interface Command {
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 installH5Watchdog();
+installNativeCrc32c();
 process.exitCode = await main(process.argv.slice(2)).catch((e: unknown) => {
   console.error(`graft: ${toErrorData(e).message}`);
   return 1;
