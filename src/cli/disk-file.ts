@@ -3,7 +3,8 @@
  * bytes that is a verified copy of a whole input file (an unchanged TF data shard) copied by the kernel.
  */
 import { constants } from 'node:fs';
-import { copyFile, type FileHandle } from 'node:fs/promises';
+import { copyFile, stat, type FileHandle } from 'node:fs/promises';
+import { GraftError } from '../core/errors';
 import { storedRange } from '../core/io/byte-source';
 import { filePathOf } from './node-source';
 
@@ -16,10 +17,12 @@ export class DiskFile {
   private batch: Uint8Array | undefined;
   private batched = 0;
   /**
-   * While set, the file holds a kernel copy of `path` (`end` bytes) of which the first `size` are what the writer
-   * wrote, byte for byte; the rest is cut off as soon as the writer's bytes part from that file's.
+   * While set, the file is (or, once `copying` resolves, will be) a kernel copy of `path` (`end` bytes) of which the
+   * first `size` are what the writer wrote, byte for byte; the rest is cut off as soon as the writer's bytes part
+   * from that file's. Writes that stay inside the copy only advance `size`, so reading and checking the rest of the
+   * input goes on while the kernel copies.
    */
-  private mirror: { path: string; end: number } | undefined;
+  private mirror: { path: string; end: number; copying: Promise<void> } | undefined;
   /**
    * The input file whose first `size` bytes the file so far equals (every chunk was read from there, at its
    * offset, and checked); null once a chunk came from elsewhere; undefined before the first chunk.
@@ -56,23 +59,21 @@ export class DiskFile {
 
   /**
    * Everything so far, and `len` more bytes, is the start of the file at `path`, read and checked against its CRC32C:
-   * the kernel copies that whole file (copy_file_range, or a reflink), and what follows cuts the copy where the
-   * writer's bytes part from it. Writing from memory costs far more: on this project's VMs a 1.3 GB buffered write
-   * took ~3 s of system time and 9–18 s in all, the kernel's copy 0.4 s and 1.4 s.
+   * the kernel copies that whole file (copy_file_range, or a reflink) while the writer goes on, and what follows cuts
+   * the copy where the writer's bytes part from it. Writing from memory costs far more: on this project's VMs a
+   * 1.3 GB buffered write took ~3 s of system time and 9–18 s in all, the kernel's copy 0.4 s and 1.4 s.
    */
   private async startMirror(path: string, len: number): Promise<boolean> {
     this.run = null;
+    const end = (await stat(path)).size;
+    if (end < this.size + len) return false;
     const { mode } = await this.handle.stat();
-    await copyFile(path, this.abs, constants.COPYFILE_FICLONE);
-    await this.handle.chmod(mode); // the copy takes the input's permissions
-    const end = (await this.handle.stat()).size;
-    if (end < this.size + len) {
-      await this.handle.truncate(0);
-      return false;
-    }
-    this.mirror = { path, end };
+    // Nothing of this file is in flight: what was written so far is the copy's own start, and the batch is in it too.
+    const copying = copyFile(path, this.abs, constants.COPYFILE_FICLONE).then(() => this.handle.chmod(mode)); // the copy takes the input's permissions
+    copying.catch(() => undefined); // raised by endMirror
+    this.mirror = { path, end, copying };
     this.copied = path;
-    this.batched = 0; // already in the copy
+    this.batched = 0;
     this.size += len;
     return true;
   }
@@ -86,9 +87,16 @@ export class DiskFile {
     }
   }
 
+  /** Waits for the kernel's copy and cuts it where the writer's bytes part from it. */
   private async endMirror(): Promise<void> {
-    if (this.mirror!.end > this.size) await this.handle.truncate(this.size);
+    const { path, end, copying } = this.mirror!;
     this.mirror = undefined;
+    await copying;
+    const copied = (await this.handle.stat()).size;
+    if (copied < this.size) {
+      throw new GraftError('corrupt', path, `the file shrank while it was copied (${copied} bytes copied, ${this.size} read and checked); was it changed during the export?`);
+    }
+    if (end > this.size || copied > this.size) await this.handle.truncate(this.size);
   }
 
   private async append(chunk: Uint8Array): Promise<void> {
