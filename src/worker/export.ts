@@ -82,13 +82,13 @@ export interface ExportMethods {
 
 export type { SelfCheck };
 
-/** What `checkExport` needs of the last export: its files, its plan, and the bytes the tap saw. */
+/** What `checkExport` needs of the last export: its files, its plan, the bytes the tap saw and where the writer stored them. */
 interface Written {
   sources: () => Promise<ByteSource[]>;
   plan: Plan;
-  target: TargetModel;
-  format: OutputFormat;
   tap: TensorTap;
+  /** The key the writer stored each variable under. */
+  storedKeys: ReadonlyMap<string, string>;
 }
 
 /** The members of a stored zip Blob, each as the Blob range of its bytes (found through its central directory). */
@@ -174,11 +174,11 @@ export async function runExport(
     await folder?.discard();
     throw e;
   }
-  const { plan, result, notes } = outcome;
+  const { plan, result, notes, storedKeys } = outcome;
   const blob = parts ? parts.file(outputFileName(req.format, name)) : zip ? await zip.finish() : null;
   const folderSources = folder ? await folder.sources() : [];
   const sources = folder ? async () => folder.sources() : parts ? async () => [...parts.files].map(([p, b]) => blobSource(p, b)) : async () => zipMembers(blob!);
-  onWritten?.({ sources, plan, target, format: req.format, tap });
+  onWritten?.({ sources, plan, tap, storedKeys });
   // Assigned inside startBackend, which TypeScript does not follow.
   const started = backend as ReturnType<typeof bestBackend> | null;
   const chosen = started ? await started.catch(() => null) : null;
@@ -235,7 +235,7 @@ export function exportMethods(slots: () => Record<SlotId, OpenedSlot | null>): E
       const w = written;
       if (!w) return { ok: false, error: { code: 'usage', file: '', message: 'there is no finished export to check' } };
       try {
-        return { ok: true, value: await selfCheck(await w.sources(), w.plan, w.target, w.format, w.tap) };
+        return { ok: true, value: await selfCheck(await w.sources(), w.plan, w.storedKeys, w.tap) };
       } catch (e) {
         return { ok: false, error: toErrorData(e) };
       }

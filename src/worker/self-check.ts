@@ -7,17 +7,12 @@
 import { createXXHash128, type IHasher } from 'hash-wasm';
 import { toErrorData } from '../core/errors';
 import { openCheckpoint } from '../core/formats/registry';
-import { safetensorsNames } from '../core/formats/safetensors/names';
-import { objectCheckpointKey } from '../core/formats/tf-bundle/object-layout';
-import { tfjsWeightNames } from '../core/formats/tfjs/names';
-import type { OutputFormat } from '../core/formats/writers';
 import type { ByteSource } from '../core/io/byte-source';
 import type { OutputTensor } from '../core/io/output';
 import type { Plan } from '../core/mapping';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
 import type { DType } from '../core/model/dtypes';
 import { decodeNumbers, isDecodable } from '../core/model/numbers';
-import type { TargetModel } from '../core/model/target-model';
 
 /** What the self-check found: `verified` of `total` variables read back with the bytes written; the others named. */
 export interface SelfCheck {
@@ -68,22 +63,6 @@ export class TensorTap {
   };
 }
 
-/** Where a format stores a new variable, most likely first (the writers' naming, as their tests pin it). */
-async function storedNames(format: OutputFormat, target: TargetModel): Promise<(name: string) => string[]> {
-  const byName = new Map(target.variables.map((v) => [v.name, v]));
-  const safetensors = format === 'safetensors' ? safetensorsNames(target) : undefined;
-  const tfjs = format === 'tfjs' ? await tfjsWeightNames(target, target.topology).catch(() => undefined) : undefined;
-  return (name) => {
-    const v = byName.get(name);
-    const out: (string | null | undefined)[] = [];
-    if (format === 'keras') out.push(v?.kerasPath);
-    if (format === 'keras-legacy' && v?.layer !== undefined) out.push(`${v.layer}/${name}:0`);
-    if (format === 'tf' && v?.trackablePath !== undefined) out.push(objectCheckpointKey(v.trackablePath));
-    out.push(safetensors?.get(name), tfjs?.get(name), name);
-    return out.filter((n): n is string => typeof n === 'string');
-  };
-}
-
 /** The stored tensor's hash, in the form `w` can be compared with (by value when the format changed the dtype). */
 async function storedHash(back: Checkpoint, t: TensorInfo, w: Written, h: IHasher): Promise<{ same: boolean; why: string }> {
   const { bytes } = await back.readValue(t.name);
@@ -99,10 +78,10 @@ async function storedHash(back: Checkpoint, t: TensorInfo, w: Written, h: IHashe
 
 /**
  * Opens `files` (the export just written) with Graft's reader and checks every plan entry's tensor against what the
- * tap saw written: found under the name its format gives it, same shape, same bytes (or the same values where the
+ * tap saw written: found under the key the writer says it stored it under (`storedKeys`), same shape, same bytes (or the same values where the
  * format stores another dtype). Never throws: a failure to read the output is a problem of every variable.
  */
-export async function selfCheck(files: readonly ByteSource[], plan: Plan, target: TargetModel, format: OutputFormat, tap: TensorTap): Promise<SelfCheck> {
+export async function selfCheck(files: readonly ByteSource[], plan: Plan, storedKeys: ReadonlyMap<string, string>, tap: TensorTap): Promise<SelfCheck> {
   const started = performance.now();
   const total = plan.entries.length;
   const problems: string[] = [];
@@ -115,12 +94,13 @@ export async function selfCheck(files: readonly ByteSource[], plan: Plan, target
   try {
     back = await openCheckpoint(files);
     const stored = new Map(back.tensors.map((t) => [t.name, t]));
-    const names = await storedNames(format, target);
     for (const entry of plan.entries) {
       const w = tap.written.get(entry.to);
-      const t = names(entry.to).map((n) => stored.get(n)).find((x) => x !== undefined);
+      const key = storedKeys.get(entry.to);
+      const t = key !== undefined ? stored.get(key) : undefined;
       if (!w) fail(`${entry.to}: the export did not write it`);
-      else if (!t) fail(`${entry.to}: not found in the written files`);
+      else if (key === undefined) fail(`${entry.to}: the writer stored it under no key`);
+      else if (!t) fail(`${entry.to}: not found in the written files (stored as ${key})`);
       else if (t.shape.join() !== w.shape.join()) fail(`${entry.to}: stored with shape [${t.shape.join(', ')}], written as [${w.shape.join(', ')}]`);
       else {
         const r = await storedHash(back, t, w, tap.hasher).catch((e: unknown) => ({ same: false, why: toErrorData(e).message }));

@@ -34,6 +34,8 @@ export interface ExportOutcome {
   plan: Plan;
   result: ExecuteResult;
   notes: readonly string[];
+  /** The key the writer stored each new variable under (FormatWriter.storedKeys). */
+  storedKeys: ReadonlyMap<string, string>;
 }
 
 export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcome> {
@@ -55,5 +57,5 @@ export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcom
     ? { add: (t) => (onTensor(t), writer.add(t)), finish: () => writer.finish(), get notes() { return writer.notes; } }
     : writer;
   const result = await execute(ordered, old, target, tapped, { ...options, seed: seed ?? recipe.seed });
-  return { plan, result, notes: writer.notes ?? [] };
+  return { plan, result, notes: writer.notes ?? [], storedKeys: writer.storedKeys };
 }

@@ -56,6 +56,7 @@ describe('createWriter: every format writes the same small multi-dtype model and
       for (const [i, v] of t.variables.entries()) {
         const got = back.tensors.find((x) => x.name === storedName(format, v));
         expect(got, `${format}: ${v.name}`).toBeDefined();
+        expect(w.storedKeys.get(v.name), `${format}: the key the writer reports for ${v.name}`).toBe(got!.name);
         // TF.js stores what it cannot decode as the converter does (float16 as float16-quantized float32, same bytes);
         // legacy Keras .h5 stores bfloat16 as float32, which Keras' legacy loader can read (see keras-h5/write.ts).
         const stored = format === 'tfjs' ? tfjsStorage(v.dtype, v.name, '')! : format === 'keras-legacy' && v.dtype === 'bfloat16' ? WIDENED : null;
@@ -82,7 +83,10 @@ describe('createWriter with maxShardBytes', () => {
       const pattern = format === 'tf' ? /^merged\.data-\d{5}-of-\d{5}$/ : /^merged-\d{5}-of-\d{5}\.safetensors$/;
       expect([...out.files.keys()].filter((p) => pattern.test(p)).length).toBeGreaterThan(1);
       const back = await openCheckpoint([...out.files].map(([p, b]) => memorySource(p, b)));
-      for (const [i, v] of t.variables.entries()) expect(sha256(await back.read(storedName(format, v))), v.name).toBe(sha256(bytesOf(v, i)));
+      for (const [i, v] of t.variables.entries()) {
+        expect(w.storedKeys.get(v.name), v.name).toBe(storedName(format, v));
+        expect(sha256(await back.read(storedName(format, v))), v.name).toBe(sha256(bytesOf(v, i)));
+      }
     });
   }
 

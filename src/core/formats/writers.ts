@@ -38,10 +38,10 @@ export interface WriterOptions {
 export const SHARDABLE_FORMATS: readonly OutputFormat[] = ['tf', 'safetensors'];
 
 /**
- * A writer, and where it streams without holding tensors back when they are added in `order` (safetensors; a tf or
- * safetensors output split by `maxShardBytes`: one shard after another).
+ * A writer, the key it stored each tensor under, and where it streams without holding tensors back when they are
+ * added in `order` (safetensors; a tf or safetensors output split by `maxShardBytes`: one shard after another).
  */
-export type FormatWriter = CheckpointWriter & { readonly order?: readonly string[] };
+export type FormatWriter = CheckpointWriter & { readonly order?: readonly string[]; readonly storedKeys: ReadonlyMap<string, string> };
 
 const strip = (name: string, ...suffixes: string[]) => suffixes.reduce((n, s) => (n.endsWith(s) ? n.slice(0, -s.length) : n), name);
 

@@ -44,6 +44,12 @@ export interface CheckpointWriter {
    * widened to float32), one sentence each; complete once `finish` resolved. The CLI and the page show them.
    */
   readonly notes?: readonly string[];
+  /**
+   * The key each added tensor was stored under, by the tensor's name: its name in the file exactly as the format's
+   * reader lists it (TF index key, TF.js manifest name, HDF5 dataset path, safetensors key). A tensor the writer left
+   * out has none. Complete once `finish` resolved; every format writer has it (FormatWriter).
+   */
+  readonly storedKeys?: ReadonlyMap<string, string>;
 }
 
 /** An OutputFolder in memory, for tests and small exports. */

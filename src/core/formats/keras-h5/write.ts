@@ -163,7 +163,10 @@ class ScratchFile {
   }
 }
 
-export async function createKerasWriter(opts: KerasWriterOptions): Promise<CheckpointWriter> {
+/** A Keras writer: `storedKeys` gives each tensor's dataset path (placements.ts). */
+export type KerasWriter = CheckpointWriter & { readonly storedKeys: ReadonlyMap<string, string> };
+
+export async function createKerasWriter(opts: KerasWriterOptions): Promise<KerasWriter> {
   const { path: file } = opts;
   const { placements, byName } = planTensors(opts);
   const varsGroups = opts.layout === 'keras3' ? keras3VarsGroups(opts, placements) : new Map<string, string>();
@@ -183,8 +186,10 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
   }
 
   const added = new Set<string>();
+  const storedKeys = new Map<string, string>();
   return {
     notes,
+    storedKeys,
     async add(t: OutputTensor) {
       const entry = byName.get(t.name);
       if (!entry) throw new GraftError('not-found', file, `tensor ${t.name} is not a variable of the new model`);
@@ -197,6 +202,7 @@ export async function createKerasWriter(opts: KerasWriterOptions): Promise<Check
         throw new GraftError('corrupt', file, `HDF5 could not write ${entry.place.dataset}`, { cause: e });
       }
       added.add(t.name);
+      storedKeys.set(t.name, entry.place.dataset);
     },
     async finish() {
       if (added.size !== byName.size) {

@@ -124,6 +124,7 @@ function archiveName(path: string): string {
 
 export interface PytorchWriter extends CheckpointWriter {
   readonly order: readonly string[];
+  readonly storedKeys: ReadonlyMap<string, string>;
 }
 
 /** A streaming writer for exactly `specs`, written to `path` in `out`. */
@@ -142,8 +143,10 @@ export async function createPytorchWriter(out: OutputFolder, path: string, specs
   await zip.add(`${archive}/.storage_alignment`, text('64'));
   await zip.add(`${archive}/byteorder`, text('little'));
   const done = new Set<number>();
+  const storedKeys = new Map<string, string>();
   return {
     order: specs.map((s) => s.name),
+    storedKeys,
     async add(t: OutputTensor) {
       const i = keys.get(t.name);
       if (i === undefined) throw new GraftError('not-found', path, `tensor ${t.name} is not a variable of the new model`);
@@ -155,6 +158,7 @@ export async function createPytorchWriter(out: OutputFolder, path: string, specs
       }
       done.add(i);
       await zip.add(`${archive}/data/${i}`, t.bytes);
+      storedKeys.set(t.name, t.name);
     },
     async finish() {
       if (done.size !== specs.length) {

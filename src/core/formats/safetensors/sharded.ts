@@ -72,6 +72,7 @@ export async function createShardedSafetensorsWriter(
   const writers: SafetensorsWriter[] = [];
   const remaining = groups.map((g) => g.length);
   const finished = new Set<number>();
+  const storedKeys = new Map<string, string>();
   const writer = async (shard: number) => {
     while (writers.length <= shard) writers.push(await createSafetensorsWriter(out, files[writers.length]!, groups[writers.length]!, undefined, names));
     return writers[shard]!;
@@ -82,11 +83,14 @@ export async function createShardedSafetensorsWriter(
   };
   return {
     order,
+    storedKeys,
     async add(t: OutputTensor) {
       const shard = plan.shardOf.get(t.name);
       if (shard === undefined) throw new GraftError('not-found', path, `tensor ${t.name} is not a variable of the new model`);
       if (finished.has(shard)) throw new GraftError('corrupt', files[shard]!, `tensor ${t.name} is added twice`);
-      await (await writer(shard)).add(t);
+      const w = await writer(shard);
+      await w.add(t);
+      storedKeys.set(t.name, w.storedKeys.get(t.name)!);
       if (--remaining[shard]! === 0) await end(shard);
     },
     async finish() {

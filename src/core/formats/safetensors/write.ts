@@ -81,6 +81,7 @@ export function planSafetensors(specs: readonly TensorSpec[], metadata?: Record<
 export interface SafetensorsWriter extends CheckpointWriter {
   /** The order in which `add` streams without holding anything back. */
   readonly order: readonly string[];
+  readonly storedKeys: ReadonlyMap<string, string>;
 }
 
 /**
@@ -103,6 +104,7 @@ export async function createSafetensorsWriter(
   const variableOf = new Map(specs.map((s) => [stored(s.name), s.name]));
   const held = new Map<number, Uint8Array>();
   const done = new Set<number>();
+  const storedKeys = new Map<string, string>();
   let next = 0;
   const sink: FileSink = await out.create(path);
   await sink.write(plan.header);
@@ -116,6 +118,7 @@ export async function createSafetensorsWriter(
   };
   return {
     order: plan.tensors.map((t) => variableOf.get(t.name)!),
+    storedKeys,
     async add(t: OutputTensor) {
       const i = byName.get(t.name);
       if (i === undefined) throw new GraftError('not-found', path, `tensor ${t.name} is not a variable of the new model`);
@@ -129,6 +132,7 @@ export async function createSafetensorsWriter(
         );
       }
       done.add(i);
+      storedKeys.set(t.name, p.name);
       if (i === next) {
         if (t.bytes.byteLength > 0) await sink.write(t.bytes);
         next++;

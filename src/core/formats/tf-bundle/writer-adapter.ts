@@ -29,7 +29,7 @@ export interface TfOutputOptions {
 }
 
 /** A TF writer, and the order of adds that fills one shard after another (only when sharded by size). */
-export type TfCheckpointWriter = CheckpointWriter & { readonly order?: readonly string[] };
+export type TfCheckpointWriter = CheckpointWriter & { readonly order?: readonly string[]; readonly storedKeys: ReadonlyMap<string, string> };
 
 export async function createTfCheckpointWriter(out: OutputFolder, prefix: string, options: TfOutputOptions = {}): Promise<TfCheckpointWriter> {
   const layout = options.target ? objectLayoutFor(options.target) : undefined;
@@ -46,6 +46,7 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
   const sinks: (FileSink | null)[] = [];
   const closed = new Set<number>();
   const added: string[] = [];
+  const storedKeys = new Map<string, string>();
   // Files are created in shard order, each when first needed.
   const sink = async (shard: number): Promise<FileSink> => {
     while (sinks.length <= shard) sinks.push(await out.create(dataFileName(prefix, sinks.length, numShards)));
@@ -57,11 +58,13 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
   };
   return {
     ...(plan && { order: plan.order }),
+    storedKeys,
     async add(t: OutputTensor) {
       const name = layout ? layout.keyOf(t.name) : t.name;
       const shard = shardOf(t.name);
       await write({ name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, shard, ...(t.crc32c !== undefined ? { crc32c: t.crc32c } : {}) });
       added.push(t.name);
+      storedKeys.set(t.name, name);
       if (plan && --remaining[shard]! === 0 && shard < numShards - 1) {
         closed.add(shard);
         await sinks[shard]!.close();

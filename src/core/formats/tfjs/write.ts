@@ -100,6 +100,7 @@ function changeNotes(changes: Map<string, string[]>): string[] {
 export interface TfjsWriter extends CheckpointWriter {
   /** Shard file names (known up front unless the model has string tensors). */
   readonly paths: readonly string[];
+  readonly storedKeys: ReadonlyMap<string, string>;
 }
 
 type Stored = TfjsStorage & { name: string };
@@ -200,6 +201,7 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
   const shards = new ShardStream(opts.out, dir, shardBytes, hasStrings ? [] : shardNames(Math.ceil(total / shardBytes)));
   const entries: ManifestEntry[] = [];
   const added = new Set<string>();
+  const storedKeys = new Map<string, string>();
   /** Held bytes, only for a model with strings. */
   const held: Uint8Array[] = [];
 
@@ -208,6 +210,7 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
       return shards.paths;
     },
     notes,
+    storedKeys,
     async add(t: OutputTensor) {
       const spec = declared.get(t.name);
       if (!spec) throw new GraftError('not-found', modelPath, `weight ${t.name} is not a variable of the new model`);
@@ -224,6 +227,7 @@ export async function createTfjsWriter(opts: TfjsWriterOptions): Promise<TfjsWri
       added.add(t.name);
       if (stored.convert) bytes = stored.convert(bytes, t.name, modelPath);
       entries.push(manifestEntry(stored.name, spec, stored));
+      storedKeys.set(t.name, stored.name);
       if (hasStrings) held.push(stored.convert ? bytes : bytes.slice());
       else await shards.append(bytes);
     },
