@@ -10,9 +10,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { ensureBigCheckpoint } from './big-checkpoint';
-import { servePage } from './page-server';
+import { servePage, servePageWithProfile } from './page-server';
 
 const ROUNDS = Number(process.env.PAGE_BENCH_ROUNDS ?? 2);
 const CACHE = resolve('bench/.cache');
@@ -20,6 +20,20 @@ const OUT = join(CACHE, `page-export-out-${process.pid}`);
 const MiB = 1 << 20;
 /** PAGE_BENCH_DESTINATIONS=folder runs only the folder rounds (default: download,folder). */
 const DESTINATIONS = (process.env.PAGE_BENCH_DESTINATIONS ?? 'download,folder').split(',') as ('download' | 'folder')[];
+/**
+ * PAGE_BENCH_PROFILE=disk (default): a browser profile on disk, as a person's own browser; =incognito: Playwright's
+ * default contexts, where Chromium keeps the blob store and the origin private file system (the bench's "folder") in
+ * RAM, so a folder export's files themselves count as browser memory there.
+ */
+const PROFILE = process.env.PAGE_BENCH_PROFILE === 'incognito' ? 'incognito' : 'disk';
+
+interface Served {
+  url: string;
+  browserPid: number;
+  browser?: Browser;
+  context?: BrowserContext;
+  close(): Promise<void>;
+}
 
 /**
  * Proportional set size of a process and all its descendants, in bytes, by process type (browser, renderer, gpu…):
@@ -56,12 +70,29 @@ function treeMemory(root: number): { total: number; file: number; byType: Map<st
 
 type Memory = ReturnType<typeof treeMemory>;
 
-/** Polls `sample` every 200 ms until stopped; the peak seen, with its split by process type. */
-function peakOf(sample: () => Memory): () => Memory {
-  let peak = sample();
+/** The browser process's anonymous + shared memory by mapping (heap, anonymous, a /dev/shm or memfd region…), largest first. */
+function mappings(pid: number): string {
+  const by = new Map<string, number>();
+  let name = '';
+  try {
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+      if (head) name = (head[1] ?? '').replace(/\d+/g, 'N') || '[anon]';
+      const m = /^(Anonymous|Pss_Shmem):\s+(\d+) kB/.exec(line);
+      if (m) by.set(name, (by.get(name) ?? 0) + Number(m[2]) * 1024);
+    }
+  } catch {
+    return '';
+  }
+  return [...by].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([n, b]) => `${n} ${mib(b)}`).join(', ');
+}
+
+/** Polls `sample` every 200 ms until stopped; the peak seen, with its split by process type and the browser's by mapping. */
+function peakOf(sample: () => Memory, browserPid: number): () => Memory & { where: string } {
+  let peak = { ...sample(), where: mappings(browserPid) };
   const poll = () => {
     const m = sample();
-    if (m.total > peak.total) peak = m;
+    if (m.total > peak.total) peak = { ...m, where: m.total > peak.total + 32 * MiB ? mappings(browserPid) : peak.where };
   };
   const timer = setInterval(poll, 200);
   return () => {
@@ -71,7 +102,8 @@ function peakOf(sample: () => Memory): () => Memory {
   };
 }
 
-const split = (m: Memory) => [...[...m.byType].map(([t, b]) => `${t} ${mib(b)}`), `file-backed ${mib(m.file)}`].join(', ');
+const split = (m: Memory & { where?: string }) =>
+  [...[...m.byType].map(([t, b]) => `${t} ${mib(b)}`), `file-backed ${mib(m.file)}`].join(', ') + (m.where ? `; browser by mapping: ${m.where}` : '');
 
 const mib = (b: number) => `${(b / MiB).toFixed(0)}`;
 const settle = () => new Promise((r) => setTimeout(r, 1500));
@@ -100,8 +132,9 @@ async function until(page: Page, ready: () => Promise<boolean>, started: number)
   }
 }
 
-async function pageExport(browser: Browser, url: string, files: string[], browserPid: number, destination: 'download' | 'folder'): Promise<PageRound> {
-  const context = await browser.newContext({ acceptDownloads: true });
+async function pageExport(served: Served, files: string[], destination: 'download' | 'folder'): Promise<PageRound> {
+  const { url, browserPid } = served;
+  const context = served.context ?? (await served.browser!.newContext({ acceptDownloads: true }));
   const page = await context.newPage();
   await page.addInitScript(() => {
     (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () =>
@@ -117,7 +150,7 @@ async function pageExport(browser: Browser, url: string, files: string[], browse
   await settle();
   const afterOld = treeMemory(browserPid).total;
   await page.getByTestId('replace-new-input').setInputFiles(files);
-  await page.waitForFunction(() => !(document.querySelector('[data-testid="export-open"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => (document.querySelector('[data-testid="export-open"]') as HTMLButtonElement | null)?.disabled === false, undefined, { timeout: 180_000 });
   await page.getByTestId('export-open').click();
   const panel = page.getByTestId('export-panel');
   await panel.getByTestId('export-format').selectOption('tf');
@@ -125,14 +158,14 @@ async function pageExport(browser: Browser, url: string, files: string[], browse
   await settle();
   const before = treeMemory(browserPid);
   const opened = `idle ${mib(idle)}, old opened +${mib(afterOld - idle)}, both opened +${mib(before.total - idle)} (${split(before)})`;
-  let stop = peakOf(() => treeMemory(browserPid));
+  let stop = peakOf(() => treeMemory(browserPid), browserPid);
   const started = performance.now();
   await panel.getByTestId('export-start').click();
   const done = destination === 'download' ? panel.getByTestId('export-download') : panel.getByTestId('export-folder-done');
   await until(page, () => done.isVisible(), started);
   const seconds = (performance.now() - started) / 1000;
   const writing = stop();
-  stop = peakOf(() => treeMemory(browserPid));
+  stop = peakOf(() => treeMemory(browserPid), browserPid);
   const check = panel.getByTestId('export-check');
   await until(page, async () => (await check.getAttribute('data-state')) !== 'checking', started);
   const checkSeconds = (performance.now() - started) / 1000 - seconds;
@@ -142,7 +175,8 @@ async function pageExport(browser: Browser, url: string, files: string[], browse
   const verified = `${await check.getAttribute('data-state')} ${(await panel.getByTestId('export-check-count').textContent().catch(() => '')) ?? ''}`;
   const size = destination === 'download' ? Number(await done.getAttribute('data-size')) : 0;
   if (destination === 'folder') await page.evaluate(async () => { const root = await navigator.storage.getDirectory(); for await (const n of (root as unknown as { keys(): AsyncIterable<string> }).keys()) await root.removeEntry(n, { recursive: true }); });
-  await context.close();
+  if (served.context) await page.close();
+  else await context.close();
   return { seconds, checkSeconds, size, idle, beforeStart: before.total, peak, peaks, opened, verified };
 }
 
@@ -166,11 +200,13 @@ const budget = 2 * big.largestTensor + 300 * MiB;
 console.log(`checkpoint: ${big.prefix} — ${mib(big.bytes)} MiB in ${big.tensors.length} variables, largest ${mib(big.largestTensor)} MiB; page memory budget ${mib(budget)} MiB above the idle page`);
 const rounds: Record<'download' | 'folder', PageRound[]> = { download: [], folder: [] };
 const cli: { seconds: number; peak: number }[] = [];
-const served = await servePage();
+const PROFILE_DIR = join(CACHE, `page-export-profile-${process.pid}`);
+const served: Served = PROFILE === 'disk' ? await servePageWithProfile(PROFILE_DIR) : await servePage();
+console.log(`browser profile: ${PROFILE === 'disk' ? 'on disk (as a person\'s browser)' : 'incognito (blob store and OPFS in RAM)'}`);
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const destination of DESTINATIONS) {
-      const p = await pageExport(served.browser, served.url, files, served.browserPid, destination);
+      const p = await pageExport(served, files, destination);
       console.log(`  page ${destination}: ${p.seconds.toFixed(2)} s + self-check ${p.checkSeconds.toFixed(2)} s (${p.verified}); ${p.opened}; peak ${p.peaks}`);
       rounds[destination].push(p);
       const c = cliExport(big.prefix);
@@ -181,6 +217,7 @@ try {
 } finally {
   await served.close();
   rmSync(OUT, { recursive: true, force: true });
+  rmSync(PROFILE_DIR, { recursive: true, force: true });
 }
 
 const cliSeconds = median(cli.map((c) => c.seconds));
@@ -200,4 +237,4 @@ for (const destination of DESTINATIONS) {
   );
 }
 console.log(`| CLI: graft apply identity → tf | ${cliSeconds.toFixed(2)} (${cli.map((c) => c.seconds.toFixed(2)).join(', ')}) | ${mbps(cliSeconds)} | — | ${mib(Math.max(...cli.map((c) => c.peak)))} (max RSS of node) | — | |`);
-console.log(`\nload average ${uptime} (uptime); page memory = PSS (anonymous + shared, not file-backed pages) of all Chromium processes, above the idle page (no files open)`);
+console.log(`\nload average ${uptime} (uptime); browser profile ${PROFILE}; page memory = PSS (anonymous + shared, not file-backed pages) of all Chromium processes, above the idle page (no files open)`);

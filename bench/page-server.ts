@@ -1,9 +1,10 @@
 // The built page served for benchmarks: `vite build` into its own folder, `vite preview` on a free port, Debian's
 // Chromium driven by Playwright (as playwright.config.ts: Playwright's own browser download does not work here).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 
 // Its own folder per person when GRAFT_BENCH_DIST says so: several people run benches at once on this machine.
 const DIST = process.env.GRAFT_BENCH_DIST ?? join(resolve('bench/.cache'), 'page-dist');
@@ -40,13 +41,13 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-/** Builds the page, serves it and starts Chromium; `close` stops both. */
-export async function servePage(): Promise<ServedPage> {
+/** Builds the page and serves it with `vite preview`; `stop` ends the server. */
+async function buildAndServe(): Promise<{ url: string; stop: () => void }> {
   const build = spawnSync('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'error'], { encoding: 'utf8', stdio: 'inherit' });
   if (build.status !== 0) throw new Error('vite build failed');
   const port = await freePort();
   const server = spawn('npx', ['vite', 'preview', '--outDir', DIST, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
-  const stopServer = () => {
+  const stop = () => {
     try {
       if (server.pid) process.kill(-server.pid);
     } catch {
@@ -56,6 +57,17 @@ export async function servePage(): Promise<ServedPage> {
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitForServer(url, server);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return { url, stop };
+}
+
+/** Builds the page, serves it and starts Chromium; `close` stops both. Contexts made from `browser` are incognito. */
+export async function servePage(): Promise<ServedPage> {
+  const { url, stop } = await buildAndServe();
+  try {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const browserPid = (browser as unknown as { process?: () => ChildProcess }).process?.()?.pid ?? 0;
     return {
@@ -66,12 +78,63 @@ export async function servePage(): Promise<ServedPage> {
         try {
           await browser.close();
         } finally {
-          stopServer();
+          stop();
         }
       },
     };
   } catch (e) {
-    stopServer();
+    stop();
+    throw e;
+  }
+}
+
+export interface ServedProfile {
+  url: string;
+  /** The one context of a browser profile on disk, as a person's own browser (blob store and OPFS on disk). */
+  context: BrowserContext;
+  browserPid: number;
+  close(): Promise<void>;
+}
+
+/** The browser process (no --type) started with --user-data-dir=`profileDir`; 0 when none. */
+function profileBrowserPid(profileDir: string): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes(`--user-data-dir=${profileDir}`) && !args.some((a) => a.startsWith('--type='))) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return 0;
+}
+
+/**
+ * As `servePage`, in a browser profile kept in `profileDir`: not incognito, so the blob store spills to disk past its
+ * memory limit and the origin private file system is on disk, as in a person's browser (incognito keeps both in RAM).
+ */
+export async function servePageWithProfile(profileDir: string): Promise<ServedProfile> {
+  const { url, stop } = await buildAndServe();
+  try {
+    const context = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, acceptDownloads: true });
+    // Playwright does not give a persistent context's browser process: it is the one started with this profile.
+    const browserPid = profileBrowserPid(profileDir);
+    if (!browserPid) throw new Error(`no Chromium process runs with the profile ${profileDir}`);
+    return {
+      url,
+      context,
+      browserPid,
+      async close() {
+        try {
+          await context.close();
+        } finally {
+          stop();
+        }
+      },
+    };
+  } catch (e) {
+    stop();
     throw e;
   }
 }
