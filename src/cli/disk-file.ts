@@ -10,6 +10,11 @@ import { filePathOf } from './node-source';
 
 /** Chunks below this are copied into one buffer and written together: each write is a hop through libuv's pool. */
 const BATCH_BYTES = 8 << 20;
+/**
+ * The most one write call hands the kernel. On this project's VMs a 1 GB buffered write in 8 MiB calls took 1.5–2.7 s
+ * of system time, in 1 MiB calls 0.3–0.6 s (256 KiB: about the same, with more hops through libuv's pool).
+ */
+const WRITE_PIECE = 1 << 20;
 
 export class DiskFile {
   /** Bytes of the file so far, as the writer sees it. */
@@ -123,6 +128,6 @@ export class DiskFile {
 
   private async writeAt(bytes: Uint8Array, position: number): Promise<void> {
     let done = 0;
-    while (done < bytes.byteLength) done += (await this.handle.write(bytes, done, bytes.byteLength - done, position + done)).bytesWritten;
+    while (done < bytes.byteLength) done += (await this.handle.write(bytes, done, Math.min(WRITE_PIECE, bytes.byteLength - done), position + done)).bytesWritten;
   }
 }
