@@ -202,6 +202,11 @@ const rounds: Record<'download' | 'folder', PageRound[]> = { download: [], folde
 const cli: { seconds: number; peak: number }[] = [];
 const PROFILE_DIR = join(CACHE, `page-export-profile-${process.pid}`);
 const served: Served = PROFILE === 'disk' ? await servePageWithProfile(PROFILE_DIR) : await servePage();
+// Without the browser's pid the tree would be every process on the machine (ppid 0), as this bench once measured.
+if (!served.browserPid) {
+  await served.close();
+  throw new Error('the Chromium process was not found: its memory cannot be measured');
+}
 console.log(`browser profile: ${PROFILE === 'disk' ? 'on disk (as a person\'s browser)' : 'incognito (blob store and OPFS in RAM)'}`);
 try {
   for (let round = 0; round < ROUNDS; round++) {

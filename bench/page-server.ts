@@ -69,7 +69,7 @@ export async function servePage(): Promise<ServedPage> {
   const { url, stop } = await buildAndServe();
   try {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const browserPid = (browser as unknown as { process?: () => ChildProcess }).process?.()?.pid ?? 0;
+    const browserPid = chromiumChildPid();
     return {
       url,
       browser,
@@ -96,13 +96,18 @@ export interface ServedProfile {
   close(): Promise<void>;
 }
 
-/** The browser process (no --type) started with --user-data-dir=`profileDir`; 0 when none. */
-function profileBrowserPid(profileDir: string): number {
+/**
+ * The Chromium this process started (its child with no --type); 0 when none. Playwright's `Browser` has no
+ * `process()` (only a BrowserServer does), so the pid is found here.
+ */
+export function chromiumChildPid(): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]);
+      if (ppid !== process.pid) continue;
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.includes(`--user-data-dir=${profileDir}`) && !args.some((a) => a.startsWith('--type='))) return Number(entry);
+      if (/chrom/.test(args[0] ?? '') && !args.some((a) => a.startsWith('--type='))) return Number(entry);
     } catch {
       // gone
     }
@@ -118,9 +123,7 @@ export async function servePageWithProfile(profileDir: string): Promise<ServedPr
   const { url, stop } = await buildAndServe();
   try {
     const context = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, acceptDownloads: true });
-    // Playwright does not give a persistent context's browser process: it is the one started with this profile.
-    const browserPid = profileBrowserPid(profileDir);
-    if (!browserPid) throw new Error(`no Chromium process runs with the profile ${profileDir}`);
+    const browserPid = chromiumChildPid();
     return {
       url,
       context,
