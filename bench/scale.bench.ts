@@ -292,8 +292,7 @@ function zipMemberShas(zip: string): Map<string, string> {
 async function pageRow(src: LlmCheckpoint, model: string, reference: Map<string, string> | null): Promise<void> {
   const dest = process.env.SCALE_PAGE_DEST === 'folder' ? 'folder' : 'download';
   const step = `page export 10 GB → tf (${dest === 'folder' ? 'Start → folder written' : 'Start → ZIP64 download saved'})`;
-  const engine = readdirSync('src/core/engine');
-  if (!engine.includes('zip-stream.ts')) return notRun(step, 'the page has no ZIP64 zip yet (src/core/engine/zip-stream.ts), so it cannot write past 4 GB');
+  if (!existsSync('src/core/io/zip-writer.ts')) return notRun(step, 'the page has no ZIP64 zip yet (src/core/io/zip-writer.ts), so it cannot write past 4 GB');
   if (dest === 'folder' && !existsSync('src/worker/folder-output.ts')) return notRun(step, 'the page has no folder export yet (src/worker/folder-output.ts)');
   if (freeBytes(OUT) < 2 * src.bytes + 15e9) return notRun(step, `only ${gb(freeBytes(OUT))} free; the CLI's files and the page's need ${gb(2 * src.bytes)} + 15 GB spare`);
   let cli = reference;

@@ -8,7 +8,7 @@
 import { GraftError } from '../errors';
 import { blobOrigin } from '../io/byte-source';
 import type { FileSink, OutputFolder } from '../io/output';
-import { type ChunkSink, ZipStream, type ZipMember, type ZipStreamOptions } from './zip-stream';
+import { type ChunkSink, ZipStream, type ZipMember, type ZipStreamOptions } from '../io/zip-writer';
 
 /** Chunks below this are gathered into one Blob: thousands of tiny Blobs cost more than the copy. */
 const STAGE_BYTES = 8 << 20;

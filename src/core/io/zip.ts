@@ -18,11 +18,14 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-const EOCD_SIG = 0x06054b50;
-const EOCD64_LOCATOR_SIG = 0x07064b50;
-const EOCD64_SIG = 0x06064b50;
-const CDIR_SIG = 0x02014b50;
-const LOCAL_SIG = 0x04034b50;
+// Record signatures and the ZIP64 extra field's id (APPNOTE 4.3.7–4.3.16, 4.5.3), for the reader here and zip-writer.ts.
+export const EOCD_SIG = 0x06054b50;
+export const EOCD64_LOCATOR_SIG = 0x07064b50;
+export const EOCD64_SIG = 0x06064b50;
+export const CDIR_SIG = 0x02014b50;
+export const LOCAL_SIG = 0x04034b50;
+export const DATA_DESCRIPTOR_SIG = 0x08074b50;
+export const ZIP64_EXTRA_ID = 0x0001;
 /** The EOCD record is 22 bytes plus a comment of at most 65535 bytes. */
 const MAX_EOCD_SEARCH = 22 + 0xffff;
 /** A central directory larger than this is not a model archive. */
@@ -33,7 +36,8 @@ const MAX_ENTRY_BYTES_INFLATED = 2 ** 31;
 export async function hasZipMagic(source: ByteSource): Promise<boolean> {
   if (source.size < 22) return false;
   const b = await source.read(0, 4);
-  return b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+  const sig = new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+  return sig === LOCAL_SIG || sig === EOCD_SIG;
 }
 
 function u64(view: DataView, offset: number): number {
@@ -112,7 +116,7 @@ function directoryEntry(source: ByteSource, dir: Uint8Array, dv: DataView, p: nu
   while (e + 4 <= extraEnd) {
     const id = dv.getUint16(e, true);
     const len = dv.getUint16(e + 2, true);
-    if (id === 1) {
+    if (id === ZIP64_EXTRA_ID) {
       let q = e + 4;
       if (size === 0xffffffff && q + 8 <= e + 4 + len) (size = u64(dv, q)), (q += 8);
       if (compressedSize === 0xffffffff && q + 8 <= e + 4 + len) (compressedSize = u64(dv, q)), (q += 8);

@@ -10,7 +10,7 @@ import { GraftError } from '../../errors';
 import type { CheckpointWriter, OutputFolder, OutputTensor } from '../../io/output';
 import { ELEMENT_SIZE, cOrderStrides, elementCount, type DType } from '../../model/dtypes';
 import { GRAFT_TO_TORCH, LEGACY_STORAGE_CLASS } from './dtypes';
-import { StoredZipWriter } from './stored-zip';
+import { ZipStream } from '../../io/zip-writer';
 
 export interface TensorSpec {
   name: string;
@@ -136,7 +136,9 @@ export async function createPytorchWriter(out: OutputFolder, path: string, specs
     keys.set(s.name, i);
   }
   const archive = archiveName(path);
-  const zip = new StoredZipWriter(await out.create(path));
+  const sink = await out.create(path);
+  // As torch.save writes it: each storage at a multiple of 64 bytes (`.storage_alignment`), no timestamps.
+  const zip = new ZipStream((chunk) => sink.write(chunk), { alignment: 64, date: null });
   const text = (s: string) => utf8.encode(s);
   await zip.add(`${archive}/data.pkl`, stateDictPickle(specs));
   await zip.add(`${archive}/.format_version`, text('1'));
@@ -167,6 +169,7 @@ export async function createPytorchWriter(out: OutputFolder, path: string, specs
       }
       await zip.add(`${archive}/version`, text('3\n'));
       await zip.finish();
+      await sink.close();
     },
   };
 }

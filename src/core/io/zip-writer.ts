@@ -2,10 +2,13 @@
  * A stored (uncompressed) zip written front to back as its members stream in, with ZIP64 records wherever a size,
  * an offset or the member count passes what the 32-bit fields hold, so an export of any size fits one archive.
  * Each member: a local header with sizes unknown (flag bit 3), its bytes as they come, a data descriptor; at the end
- * the central directory, a ZIP64 end record and locator when needed, and the end record.
+ * the central directory, a ZIP64 end record and locator when needed, and the end record. This is also how
+ * `torch.save` writes its archive; `alignment` adds torch's other rule (each member's data at a multiple of 64,
+ * padded by an extra field with id 'FB' in the local header).
  * Spec: PKWARE APPNOTE.TXT 6.3.10, sections 4.3.7–4.3.16 and 4.5.3.
  */
 import { createCRC32, type IHasher } from 'hash-wasm';
+import { CDIR_SIG, DATA_DESCRIPTOR_SIG, EOCD64_LOCATOR_SIG, EOCD64_SIG, EOCD_SIG, LOCAL_SIG, ZIP64_EXTRA_ID } from './zip';
 
 /** Where the archive's bytes go, in order; it may keep a chunk only until it returns (or its promise resolves). */
 export type ChunkSink = (chunk: Uint8Array) => void | Promise<void>;
@@ -17,8 +20,10 @@ export interface ZipStreamOptions {
    * ZIP64 layout on small archives).
    */
   zip64?: 'auto' | 'always';
-  /** The members' modification time (default: now). */
-  date?: Date;
+  /** The members' modification time (default: now); null: the zero DOS time and date, as `torch.save` writes. */
+  date?: Date | null;
+  /** Each member's data starts at a multiple of this many bytes (PyTorch: 64, its `.storage_alignment`). */
+  alignment?: number;
 }
 
 /** Where one member's bytes lie in the archive, once written. */
@@ -38,10 +43,13 @@ const VERSION_ZIP64 = 45;
 const VERSION_PLAIN = 20;
 /** Bit 3: sizes and CRC follow the data; bit 11: the name is UTF-8. */
 const FLAGS = 0x0808;
+/** The padding extra field torch's writer (caffe2 PyTorchStreamWriter) puts in a local header: 'FB'. */
+const PADDING_EXTRA_ID = 0x4246;
 
 const utf8 = new TextEncoder();
 
-function dosTime(d: Date): { time: number; date: number } {
+function dosTime(d: Date | null): { time: number; date: number } {
+  if (d === null) return { time: 0, date: 0 };
   const year = Math.max(1980, d.getFullYear());
   return {
     time: (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1),
@@ -78,6 +86,11 @@ class Record {
     this.at += b.byteLength;
     return this;
   }
+  /** `n` zero bytes (the record starts zeroed). */
+  skip(n: number): this {
+    this.at += n;
+    return this;
+  }
 }
 
 interface Open {
@@ -93,13 +106,15 @@ export class ZipStream {
   private hasher: Promise<IHasher> | null = null;
   private readonly always: boolean;
   private readonly stamp: { time: number; date: number };
+  private readonly alignment: number;
 
   constructor(
     private readonly sink: ChunkSink,
     options: ZipStreamOptions = {},
   ) {
     this.always = options.zip64 === 'always';
-    this.stamp = dosTime(options.date ?? new Date());
+    this.stamp = dosTime(options.date === undefined ? new Date() : options.date);
+    this.alignment = options.alignment ?? 0;
   }
 
   /** The members written so far, with where their bytes lie. */
@@ -126,10 +141,16 @@ export class ZipStream {
     const name = utf8.encode(path);
     const offset = this.at;
     const wide = this.always || offset >= U32;
-    const header = new Record(30 + name.byteLength + (wide ? 20 : 0))
-      .u32(0x04034b50).u16(wide ? VERSION_ZIP64 : VERSION_PLAIN).u16(FLAGS).u16(0).u16(this.stamp.time).u16(this.stamp.date)
-      .u32(0).u32(0).u32(0).u16(name.byteLength).u16(wide ? 20 : 0).raw(name);
-    if (wide) header.u16(0x0001).u16(16).u64(0).u64(0);
+    const zip64Extra = wide ? 20 : 0;
+    // The padding field (4 bytes and the padding) ends where the data starts; torch writes it even when no padding is needed.
+    const unpadded = offset + 30 + name.byteLength + zip64Extra + 4;
+    const pad = this.alignment > 0 ? (this.alignment - (unpadded % this.alignment)) % this.alignment : 0;
+    const extra = zip64Extra + (this.alignment > 0 ? 4 + pad : 0);
+    const header = new Record(30 + name.byteLength + extra)
+      .u32(LOCAL_SIG).u16(wide ? VERSION_ZIP64 : VERSION_PLAIN).u16(FLAGS).u16(0).u16(this.stamp.time).u16(this.stamp.date)
+      .u32(0).u32(0).u32(0).u16(name.byteLength).u16(extra).raw(name);
+    if (wide) header.u16(ZIP64_EXTRA_ID).u16(16).u64(0).u64(0);
+    if (this.alignment > 0) header.u16(PADDING_EXTRA_ID).u16(pad).skip(pad);
     // One hasher for the archive (one member at a time): each createCRC32 instantiates WebAssembly.
     const hasher = await (this.hasher ??= createCRC32());
     hasher.init();
@@ -157,12 +178,19 @@ export class ZipStream {
     const m = open.member;
     m.crc32 = parseInt(open.hasher.digest('hex'), 16) >>> 0;
     const wide = this.always || m.size >= U32 || m.offset >= U32;
-    const d = new Record(wide ? 24 : 16).u32(0x08074b50).u32(m.crc32);
+    const d = new Record(wide ? 24 : 16).u32(DATA_DESCRIPTOR_SIG).u32(m.crc32);
     if (wide) d.u64(m.size).u64(m.size);
     else d.u32(m.size).u32(m.size);
     this.open = null;
     this.done.push({ member: m, name: open.name });
     await this.emit(d.bytes);
+  }
+
+  /** One whole member: `begin`, its bytes, `end`. */
+  async add(path: string, bytes: Uint8Array): Promise<void> {
+    await this.begin(path);
+    await this.data(bytes);
+    await this.end();
   }
 
   /** The central directory and the end records; the archive is complete once this resolves. */
@@ -174,14 +202,14 @@ export class ZipStream {
       const bigOffset = this.always || m.offset >= U32;
       const extra = (bigSize ? 16 : 0) + (bigOffset ? 8 : 0);
       const r = new Record(46 + name.byteLength + (extra ? 4 + extra : 0))
-        .u32(0x02014b50).u16(VERSION_ZIP64).u16(extra ? VERSION_ZIP64 : VERSION_PLAIN).u16(FLAGS).u16(0)
+        .u32(CDIR_SIG).u16(VERSION_ZIP64).u16(extra ? VERSION_ZIP64 : VERSION_PLAIN).u16(FLAGS).u16(0)
         .u16(this.stamp.time).u16(this.stamp.date).u32(m.crc32)
         .u32(bigSize ? U32 : m.size).u32(bigSize ? U32 : m.size)
         .u16(name.byteLength).u16(extra ? 4 + extra : 0).u16(0).u16(0).u16(0).u32(0)
         .u32(bigOffset ? U32 : m.offset).raw(name);
       // The ZIP64 extended information field holds, in this order, only the values whose 32-bit field is U32 (4.5.3).
       if (extra) {
-        r.u16(0x0001).u16(extra);
+        r.u16(ZIP64_EXTRA_ID).u16(extra);
         if (bigSize) r.u64(m.size).u64(m.size);
         if (bigOffset) r.u64(m.offset);
       }
@@ -193,14 +221,14 @@ export class ZipStream {
     if (zip64) {
       const eocd64 = this.at;
       await this.emit(
-        new Record(56).u32(0x06064b50).u64(44).u16(VERSION_ZIP64).u16(VERSION_ZIP64).u32(0).u32(0)
+        new Record(56).u32(EOCD64_SIG).u64(44).u16(VERSION_ZIP64).u16(VERSION_ZIP64).u32(0).u32(0)
           .u64(count).u64(count).u64(cdSize).u64(cdOffset).bytes,
       );
-      await this.emit(new Record(20).u32(0x07064b50).u32(0).u64(eocd64).u32(1).bytes);
+      await this.emit(new Record(20).u32(EOCD64_LOCATOR_SIG).u32(0).u64(eocd64).u32(1).bytes);
     }
     const fit = (v: number, max: number) => (zip64 && (this.always || v >= max) ? max : v);
     await this.emit(
-      new Record(22).u32(0x06054b50).u16(0).u16(0).u16(fit(count, U16)).u16(fit(count, U16))
+      new Record(22).u32(EOCD_SIG).u16(0).u16(0).u16(fit(count, U16)).u16(fit(count, U16))
         .u32(fit(cdSize, U32)).u32(fit(cdOffset, U32)).u16(0).bytes,
     );
   }
