@@ -39,6 +39,32 @@ describe('byte ops agree with an element-by-element reference on any element siz
     );
   });
 
+  it('transpose of larger tensors (eight-row blocks and their remainder), into a reused buffer of any contents', () => {
+    const big = fc
+      .record({ shape: fc.array(fc.integer({ min: 1, max: 19 }), { minLength: 2, maxLength: 4 }), elem: fc.constantFrom(1, 2, 4, 8), offset: fc.constantFrom(0, 1, 2, 4) })
+      .filter(({ shape }) => count(shape) <= 2000)
+      .chain((t) => fc.record({ t: fc.constant(t), perm: fc.shuffledSubarray([...t.shape.keys()], { minLength: t.shape.length, maxLength: t.shape.length }) }));
+    fc.assert(
+      fc.property(big, ({ t, perm }) => {
+        // A view at an odd offset makes the copy go by narrower words.
+        const bytes = new Uint8Array(count(t.shape) * t.elem + t.offset).map((_, i) => (i * 37 + 11) & 255).subarray(t.offset);
+        const outShape = perm.map((p) => t.shape[p]!);
+        const want = build(outShape, t.elem, (idx) => {
+          const src = new Array<number>(t.shape.length);
+          perm.forEach((p, d) => (src[p] = idx[d]!));
+          return at(bytes, src, t.shape, t.elem);
+        });
+        expect(transposeBytes(bytes, t.shape, perm, t.elem)).toEqual(want);
+        const into = new Uint8Array(bytes.byteLength + 8).fill(0xee);
+        const got = transposeBytes(bytes, t.shape, perm, t.elem, into);
+        expect(got.buffer).toBe(into.buffer);
+        expect(got).toEqual(want);
+        expect(into.subarray(bytes.byteLength)).toEqual(new Uint8Array(8).fill(0xee)); // nothing past the result
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('slice', () => {
     fc.assert(
       fc.property(
@@ -68,6 +94,10 @@ describe('byte ops agree with an element-by-element reference on any element siz
           const old = (idx: number[]) => at(t.bytes, idx.map((v, i) => (i === axis ? v - before : v)), t.shape, t.elem);
           expect(padBytes(t.bytes, t.shape, axis, before, after, t.elem, one)).toEqual(build(outShape, t.elem, (idx) => (inside(idx) ? old(idx) : one)));
           expect(padBytes(t.bytes, t.shape, axis, before, after, t.elem, whole)).toEqual(build(outShape, t.elem, (idx) => (inside(idx) ? old(idx) : at(whole, idx, outShape, t.elem))));
+          // Into a reused buffer: zeros are written, not assumed.
+          const zero = new Uint8Array(t.elem);
+          const into = new Uint8Array(count(outShape) * t.elem).fill(0xee);
+          expect(padBytes(t.bytes, t.shape, axis, before, after, t.elem, zero, into)).toEqual(build(outShape, t.elem, (idx) => (inside(idx) ? old(idx) : zero)));
         },
       ),
     );
@@ -98,7 +128,20 @@ describe('byte ops agree with an element-by-element reference on any element siz
     expect(at(out, [0, 1, 2, 1], [1, 2, 3, 2], 2)).toEqual(at(src, [1, 2, 0, 1], shape, 2));
   });
 
-  it('refuses a pad fill of the wrong size', () => {
+  it('refuses a pad fill of the wrong size, and buffers to write into that are too short', () => {
     expect(() => padBytes(new Uint8Array(4), [2], 0, 1, 0, 2, new Uint8Array(3))).toThrow(/pad fill/);
+    expect(() => padBytes(new Uint8Array(4), [2], 0, 1, 0, 2, new Uint8Array(2), new Uint8Array(5))).toThrow(/pad needs 6 bytes/);
+    expect(() => transposeBytes(new Uint8Array(8), [2, 1], [1, 0], 4, new Uint8Array(4))).toThrow(/transpose needs 8 bytes/);
+  });
+
+  it('keeps a transpose that leaves the innermost axis in place linear in the tensor size', () => {
+    // [16, 16, 4096] with the first two axes swapped: each 4096-element run is one copy (~0.1 s here). The old tile
+    // loop walked 4096 × 4096 elements per run, reading past it and relying on later runs to overwrite that (~30 s).
+    const shape = [16, 16, 4096];
+    const src = new Uint8Array(count(shape) * 4).map((_, i) => (i * 13) & 255);
+    const t = performance.now();
+    const out = transposeBytes(src, shape, [1, 0, 2], 4);
+    expect(performance.now() - t).toBeLessThan(3000);
+    for (const [i, j, k] of [[5, 7, 100], [15, 0, 4095], [0, 15, 0]] as const) expect(at(out, [i, j, k], shape, 4)).toEqual(at(src, [j, i, k], shape, 4));
   });
 });

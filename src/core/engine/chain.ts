@@ -28,6 +28,8 @@ export interface ChainContext {
   ops: () => Promise<ArithmeticOps>;
   /** Throws when the run was cancelled; called between steps and inside long ones. */
   check: () => void;
+  /** Memory for a step's result (any contents) where the caller recycles buffers; undefined: fresh memory. */
+  alloc?: (byteLength: number) => Uint8Array | undefined;
 }
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -82,9 +84,9 @@ async function pad(v: Value, t: Extract<Transform, { op: 'pad' }>, ctx: ChainCon
   const len = v.shape[t.axis]!;
   switch (t.fill) {
     case 'zeros':
-      return padBytes(v.bytes, v.shape, t.axis, t.before, t.after, elem, new Uint8Array(elem));
+      return padBytes(v.bytes, v.shape, t.axis, t.before, t.after, elem, new Uint8Array(elem), ctx.alloc?.(elementCount(outShape) * elem));
     case 'initializer':
-      return padBytes(v.bytes, v.shape, t.axis, t.before, t.after, elem, await initializerFill(ctx, stepIndex, outShape, v.dtype));
+      return padBytes(v.bytes, v.shape, t.axis, t.before, t.after, elem, await initializerFill(ctx, stepIndex, outShape, v.dtype), ctx.alloc?.(elementCount(outShape) * elem));
     case 'copy': {
       // NumPy's pad(mode='wrap'): entry p of the result is entry (p − before) mod len of the input.
       const index = Array.from({ length: len + t.before + t.after }, (_, p) => (((p - t.before) % len) + len) % len);
@@ -123,7 +125,7 @@ export async function runChain(sources: Value[], ctx: ChainContext): Promise<Val
         bytes = v.bytes;
         break;
       case 'transpose':
-        bytes = transposeBytes(v.bytes, v.shape, t.perm, elem);
+        bytes = transposeBytes(v.bytes, v.shape, t.perm, elem, ctx.alloc?.(v.bytes.byteLength));
         break;
       case 'slice':
         bytes = sliceBytes(v.bytes, v.shape, t.axis, t.start, t.size, elem);

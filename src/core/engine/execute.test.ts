@@ -114,6 +114,35 @@ describe('transformed entries equal a naive index-by-index computation', () => {
     });
   }
 
+  it('large steps written into recycled buffers: every result is right whatever the buffer held before', async () => {
+    // Over the pool's 256 KiB minimum, so step results go into buffers earlier reads and steps gave back.
+    const cases: { shape: number[]; chain: Transform[] }[] = [
+      { shape: [512, 128], chain: [{ op: 'transpose', perm: [1, 0] }] },
+      { shape: [512, 122], chain: [{ op: 'pad', axis: 1, before: 0, after: 6, fill: 'zeros' }] },
+      { shape: [122, 512], chain: [{ op: 'pad', axis: 0, before: 3, after: 3, fill: 'zeros' }, { op: 'transpose', perm: [1, 0] }] },
+      { shape: [32, 32, 64], chain: [{ op: 'transpose', perm: [1, 0, 2] }] },
+      { shape: [128, 512], chain: [{ op: 'transpose', perm: [1, 0] }, { op: 'pad', axis: 0, before: 8, after: 0, fill: 'zeros' }] },
+      { shape: [244, 256], chain: [{ op: 'pad', axis: 0, before: 6, after: 6, fill: 'zeros' }] },
+    ];
+    const tensors = cases.map((c, i) => ({ name: `s${i}`, dtype: 'float32' as const, shape: c.shape, bytes: randomBytes(elementCount(c.shape) * 4, 40 + i) }));
+    const old = await memoryCheckpoint([...tensors, ...tensors.map((t) => ({ ...t, name: `again/${t.name}` }))]);
+    const outs = cases.map((c, i) => {
+      const chain = chainShapes(c.chain, [tensors[i]!]);
+      if (!chain.ok) throw new Error(chain.reason);
+      return chain.out;
+    });
+    // Each case twice, so the second round runs into buffers the first one filled.
+    const target = listTarget([...outs.map((o, i) => ({ name: `o${i}`, dtype: o.dtype, shape: o.shape })), ...outs.map((o, i) => ({ name: `again/o${i}`, dtype: o.dtype, shape: o.shape }))]);
+    const links = [...cases.map((c, i) => ({ from: [`s${i}`], to: `o${i}`, transforms: c.chain })), ...cases.map((c, i) => ({ from: [`again/s${i}`], to: `again/o${i}`, transforms: c.chain }))];
+    const w = collectingWriter();
+    await execute(plan(old, target, links), old, target, w, { seed: 0, readAheadBytes: 0 });
+    for (const [k, t] of w.tensors.entries()) {
+      const i = k % cases.length;
+      const expected = fromNaive(naiveChain([toNaive(tensors[i]!.bytes, tensors[i]!.shape, 'float32')], cases[i]!.chain));
+      expect(Buffer.from(t.bytes).equals(Buffer.from(expected)), t.name).toBe(true);
+    }
+  });
+
   it('pad with the initializer, then transpose: new entries hold the new variable\'s own initial values', async () => {
     const src = { name: 'k', dtype: 'float32' as const, shape: [3, 2], bytes: randomBytes(24, 5) };
     const old = await memoryCheckpoint([src]);
