@@ -10,6 +10,7 @@ import { basename, type ByteSource } from '../core/io/byte-source';
 import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
 import { isDecodable } from '../core/model/numbers';
 import type { TargetModel, TargetVariable } from '../core/model/target-model';
+import { loadTfjs } from '../core/model/target/build-layers';
 import { checkpointHistories } from './histories';
 import { type Occupancy, type SlotId, type SlotSource, classifyDrop, sourceForSlot } from './route';
 import { inspectTensor, summariseNumbers } from './inspect-tensor';
@@ -163,9 +164,9 @@ export async function inspectSlot(slot: OpenedSlot, name: string, view: ViewOpti
 }
 
 /**
- * Loads TF.js' layers (what builds a Keras or TF.js model JSON into the new model: the built-in example's new side
- * and most drops) while the page is still starting, instead of on the first model JSON, where it took seconds.
+ * Loads TF.js' layers (what builds the layers of a model JSON that build-fast.ts does not cover) ahead of the first
+ * such drop, where loading it took seconds.
  */
 export function warmModelBuilder(): void {
-  void import('../core/model/target/build-layers').catch(() => undefined);
+  void loadTfjs().catch(() => undefined);
 }

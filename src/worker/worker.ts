@@ -7,6 +7,7 @@ import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';
 import { h5Reporter } from './h5-watch';
+import { withReadCache } from './read-cache';
 import { keepFunctionSlots, matchAhead, matchSlotsAhead, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots, warmModelBuilder } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
@@ -14,6 +15,19 @@ import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol
 const slots: Record<SlotId, OpenedSlot | null> = { old: null, new: null };
 /** Opens are numbered per slot: only the latest one may replace the slot (the page ignores earlier answers too). */
 const latest: Record<SlotId, number> = { old: 0, new: 0 };
+
+/**
+ * TF.js (for the layers build-fast.ts does not cover) loads a while after the first slot opened: the first view no
+ * longer needs it, and its 1.6 MB took a core from the page while it drew. Not under the dev server, where it is a
+ * large unminified module.
+ */
+const WARM_AFTER_MS = 2000;
+let warmed = false;
+function warmSoon(): void {
+  if (warmed || !import.meta.env.PROD) return;
+  warmed = true;
+  setTimeout(warmModelBuilder, WARM_AFTER_MS);
+}
 
 async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
@@ -23,7 +37,7 @@ async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-const sources = (files: FileRef[]) => files.map((f) => blobSource(f.path, f.file));
+const sources = (files: FileRef[]) => files.map((f) => withReadCache(blobSource(f.path, f.file), f.file));
 
 /** What crosses back: the slot without the worker's own objects. */
 const shown = (s: OpenedSlot | null): SlotOpened | null => s && { candidates: s.candidates, candidateId: s.candidateId, data: s.data };
@@ -47,6 +61,7 @@ const api: WorkerApi = {
         release(before?.checkpoint);
         matchAhead(slots.old, slots.new);
       } else release(opened.checkpoint);
+      warmSoon();
       return shown(opened)!;
     });
   },
@@ -59,6 +74,13 @@ const api: WorkerApi = {
       slots.new = swapped.new;
       matchAhead(slots.old, slots.new);
       return { old: shown(swapped.old), new: shown(swapped.new) };
+    }),
+  forget: (slot) =>
+    attempt(async () => {
+      latest[slot]++;
+      const before = slots[slot];
+      slots[slot] = null;
+      release(before?.checkpoint);
     }),
   inspect: (slot, name, view, seed) =>
     attempt(async () => {
@@ -78,5 +100,4 @@ setH5Watchdog(h5Reporter((message) => self.postMessage(message)));
 Comlink.expose(api);
 // Tells the page the API listens: calls posted while a module worker still loads its chunks were seen to get lost.
 self.postMessage({ graftReady: true });
-// Under the dev server TF.js is a large unminified module: loading it early slowed the first view there.
-if (import.meta.env.PROD) warmModelBuilder();
+

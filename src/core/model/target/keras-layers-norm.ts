@@ -1,4 +1,4 @@
-/** Layer table: normalization layers, ReversibleEmbedding and STFTSpectrogram (keras/src/layers/normalization, core, preprocessing). */
+/** Layer table: normalization layers (BatchNormalization too), ReversibleEmbedding and STFTSpectrogram (keras/src/layers/normalization, core, preprocessing). */
 import type { Config, Shape } from './keras-config';
 import { type LayerBuilder, axes, bool, dim, first, num } from './keras-layers-base';
 
@@ -7,6 +7,16 @@ function normalizedAxes(c: Config, shape: Shape, fallback: number[]): number[] {
 }
 
 export const NORMALIZATION: Record<string, LayerBuilder> = {
+  BatchNormalization(w, c, inputs) {
+    const s = first(inputs);
+    // tf.keras (Keras 2) writes the axis as a one-element list.
+    const shape = [dim(s, Array.isArray(c.axis) ? num(c.axis[0], -1) : num(c.axis, -1))];
+    if (bool(c.scale, true)) w.add('gamma', shape, { init: 'gamma_initializer' });
+    if (bool(c.center, true)) w.add('beta', shape, { init: 'beta_initializer' });
+    w.add('moving_mean', shape, { init: 'moving_mean_initializer', trainable: false });
+    w.add('moving_variance', shape, { init: 'moving_variance_initializer', trainable: false });
+    return [s];
+  },
   LayerNormalization(w, c, inputs) {
     const s = first(inputs);
     const shape = normalizedAxes(c, s, [-1]).map((a) => dim(s, a));
