@@ -26,7 +26,11 @@ const NEVER = 2 * GAP + 1; // dearer than removing one layer and inserting anoth
 /** Layers whose names link them: by default, a layer key both have. */
 function keysLinked(olds: readonly Layer[], news: readonly Layer[]): (i: number, j: number) => boolean {
   const oNames = new Map<string, number[]>();
-  olds.forEach((l, i) => l.keys.forEach((k) => oNames.set(k, [...(oNames.get(k) ?? []), i])));
+  olds.forEach((l, i) => l.keys.forEach((k) => {
+    const list = oNames.get(k);
+    if (list) list.push(i);
+    else oNames.set(k, [i]);
+  }));
   const named = news.map((l) => new Set(l.keys.flatMap((k) => oNames.get(k) ?? [])));
   return (i, j) => named[j]!.has(i);
 }

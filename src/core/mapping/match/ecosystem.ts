@@ -106,7 +106,9 @@ function fuseAttention<U extends Unit & { position?: number[] }>(units: U[]): U[
   const parts = new Map<string, U[]>();
   for (const u of units) {
     const m = KERAS_QKV.exec(u.id);
-    if (m) parts.set(m[1]!, [...(parts.get(m[1]!) ?? []), u]);
+    const list = m ? parts.get(m[1]!) : undefined;
+    if (list) list.push(u);
+    else if (m) parts.set(m[1]!, [u]);
   }
   const fused = new Set<U>();
   const out: U[] = [];

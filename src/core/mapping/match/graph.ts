@@ -48,7 +48,9 @@ export function placeByGraph(claims: Claims, s: Sides, oldTensors: readonly Tens
     const by = new Map<string, VarView[]>();
     for (const v of views) {
       const sig = v.kind === 'weight' && !taken.has(v.index) ? signature(v, op(v.index)) : undefined;
-      if (sig) by.set(sig, [...(by.get(sig) ?? []), v]);
+      const list = sig ? by.get(sig) : undefined;
+      if (list) list.push(v);
+      else if (sig) by.set(sig, [v]);
     }
     return by;
   };

@@ -53,12 +53,13 @@ function compareKeys(a: readonly (string | number)[], b: readonly (string | numb
 }
 
 export function orderViews(views: readonly VarView[], byPosition: boolean): VarView[] {
+  // Each view's sort keys computed once (not per comparison): tens of thousands of views sort in one pass.
   const keys = new Map<string, (string | number)[]>();
   const key = (s: string) => keys.get(s) ?? (keys.set(s, naturalKey(s)), keys.get(s)!);
-  const sorted = [...views];
-  if (byPosition) sorted.sort((a, b) => comparePosition(a.position, b.position) || a.slotOrder - b.slotOrder || compareKeys(key(a.readable), key(b.readable)));
-  else sorted.sort((a, b) => compareKeys(key(a.layer), key(b.layer)) || a.slotOrder - b.slotOrder || compareKeys(key(a.readable), key(b.readable)));
-  return sorted;
+  const rows = views.map((v, i) => ({ v, i, first: byPosition ? [] : key(v.layer), readable: key(v.readable) }));
+  if (byPosition) rows.sort((a, b) => comparePosition(a.v.position, b.v.position) || a.v.slotOrder - b.v.slotOrder || compareKeys(a.readable, b.readable) || a.i - b.i);
+  else rows.sort((a, b) => compareKeys(a.first, b.first) || a.v.slotOrder - b.v.slotOrder || compareKeys(a.readable, b.readable) || a.i - b.i);
+  return rows.map((r) => r.v);
 }
 
 export function isFlat(views: readonly VarView[]): boolean {

@@ -36,11 +36,17 @@ export function assignLeftovers(olds: VarView[], news: VarView[]): Pair[] {
   const out: Pair[] = [];
   const count = (list: VarView[], v: VarView) => list.filter((x) => x.dtype === v.dtype && fmt(x.shape) === fmt(v.shape)).length;
   if (olds.length > HUNGARIAN_LIMIT || news.length > HUNGARIAN_LIMIT) {
-    const byShape = new Map<string, VarView[]>();
-    for (const o of olds) byShape.set(`${o.dtype}${fmt(o.shape)}`, [...(byShape.get(`${o.dtype}${fmt(o.shape)}`) ?? []), o]);
+    // Lists filled by push and taken from by a cursor: tens of thousands of one shape stay linear.
+    const byShape = new Map<string, { list: VarView[]; next: number }>();
+    for (const o of olds) {
+      const key = `${o.dtype}${fmt(o.shape)}`;
+      const at = byShape.get(key);
+      if (at) at.list.push(o);
+      else byShape.set(key, { list: [o], next: 0 });
+    }
     for (const n of news) {
-      const list = byShape.get(`${n.dtype}${fmt(n.shape)}`);
-      const o = list?.shift();
+      const at = byShape.get(`${n.dtype}${fmt(n.shape)}`);
+      const o = at && at.next < at.list.length ? at.list[at.next++] : undefined;
       if (o) out.push({ old: o.index, new: n.index, confidence: 'guess', reason: reasonFor(o, n, false) });
     }
     return out;

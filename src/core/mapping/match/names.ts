@@ -125,12 +125,13 @@ export function normaliseSlot(slot: string): string {
 /** Name forms of one stored key: without `:0`, TF2's value suffix, h5's `model_weights/x/x/`, Keras 1's `x_W`. */
 export function nameForms(key: string): { forms: string[]; keras3?: { layer: string; index: number } } {
   const forms: string[] = [];
-  let s = key.replace(/:\d+$/, '');
+  // The regexes only where they can match: this runs once per variable of both sides.
+  let s = key.includes(':') ? key.replace(/:\d+$/, '') : key;
   if (s.endsWith(VALUE_SUFFIX)) s = s.slice(0, -VALUE_SUFFIX.length);
-  s = s.replace(/^\/+/, '');
+  if (s.startsWith('/')) s = s.replace(/^\/+/, '');
   forms.push(s);
-  const k3 = /^(?:.*\/)?layers\/([^/]+)((?:\/[^/]+)*?)\/vars\/(\d+)$/.exec(s);
-  if (k3 && s.startsWith('layers/')) {
+  const k3 = s.startsWith('layers/') ? /^(?:.*\/)?layers\/([^/]+)((?:\/[^/]+)*?)\/vars\/(\d+)$/.exec(s) : null;
+  if (k3) {
     // `layers/<class-position>[/cell]/vars/<i>`: the weight's name follows from the class's weight order; under
     // any other sub-object (`forward_layer/cell`) it does not.
     const layer = k3[1]!;
@@ -152,8 +153,9 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
   if (layer && last.startsWith(`${layer}_`)) segs = [...segs.slice(0, -1), normaliseSlot(last.slice(layer.length + 1))];
   const joined = segs.join('/');
   if (joined !== s) forms.push(joined);
-  const alias = SLOT_ALIASES[segs[segs.length - 1]!];
-  if (alias && segs.length > 1) forms.push([...segs.slice(0, -1), alias].join('/'));
+  const end = segs[segs.length - 1]!;
+  const alias = SLOT_ALIASES[end];
+  if (alias && segs.length > 1) forms.push(joined.slice(0, joined.length - end.length) + alias);
   return { forms };
 }
 
@@ -186,6 +188,13 @@ function positionFromName(name: string): number[] | undefined {
 
 const NO_KEYS: Set<string> = new Set();
 
+/** A handful of strings without repeats, in order (as `[...new Set(xs)]`, without a Set per variable). */
+function distinct(xs: string[]): string[] {
+  const out: string[] = [];
+  for (const x of xs) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
 export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'weightIndex' | 'layerClass' | 'kerasPath'>>, index: number, hints: ViewHints = {}): VarView {
   const { forms, keras3 } = nameForms(t.name);
   let weak: Set<string> = NO_KEYS;
@@ -216,8 +225,9 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     keys.push(`${layerName}#${weightIndex}`);
     if (keras3 && t.layer === undefined) addWeak(`${layerName}#${weightIndex}`);
   }
-  for (const k of keys) if (isOrdinalKey(k)) addWeak(k);
-  const layerKeys = [...new Set([layer, dirname(stripped), original ? dirname(original) : ''].filter(Boolean))];
+  const unique = distinct(keys);
+  for (const k of unique) if (isOrdinalKey(k)) addWeak(k);
+  const layerKeys = distinct([layer, dirname(stripped), original ? dirname(original) : ''].filter(Boolean));
   const slot = normaliseSlot(basename(readable));
   const cls = hints.layerClass ?? t.layerClass;
   const family = cls ? snakeClass(cls) : familyOf(basename(layer)) ?? (original ? familyOf(basename(dirname(original))) : undefined);
@@ -229,7 +239,7 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     dtype: t.dtype,
     kind: t.kind,
     readable,
-    keys: [...new Set(keys)],
+    keys: unique,
     weak,
     layer,
     layerKeys,

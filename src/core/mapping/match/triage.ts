@@ -61,7 +61,9 @@ function layersOf<T extends { name: string; shape: number[]; kind: string; layer
     if (v.kind !== 'weight') continue;
     const flat = !v.name.includes('/') && !v.name.includes('.');
     const name = v.layer ?? (flat && v.shape.length <= 1 && last ? last : scopeOf(v.name));
-    out.set(name, [...(out.get(name) ?? []), v]);
+    const list = out.get(name);
+    if (list) list.push(v);
+    else out.set(name, [v]);
     last = name;
   }
   return out;
