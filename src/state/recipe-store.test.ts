@@ -19,6 +19,7 @@ function client(): GraftClient & { matches: number } {
       data: { role: slot, kind: slot === 'old' ? 'checkpoint' : 'template', format: 'x', formatName: 'x', label: slot, files: [slot], variables: slot === 'old' ? OLD : NEW, warnings: [] },
     }),
     swap: async () => ({ old: null, new: null }),
+    forget: async () => undefined,
     inspect: async () => ({ kind: 'opaque' as const, name: '', reason: '' }),
     match: async (recipe: Parameters<GraftClient['match']>[0]) => {
       c.matches++;

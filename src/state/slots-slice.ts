@@ -197,10 +197,12 @@ export const slotsSlice =
         const { slots, recipeKey, recipe, savedWork } = get();
         const kept: StartedOver = { slots, recipeKey, recipe, savedWork };
         for (const slot of SLOTS) clear(slot);
+        // The worker lets go of the files too (the page keeps them for Undo, which opens them again).
+        const forgotten = SLOTS.map((slot) => client.forget(slot).catch(() => undefined));
         set({ question: null, dropError: null, startedOver: slots.old.data || slots.new.data ? kept : null, savedWork: null });
         get().select(null);
         // The saved recipe goes too: the same files dropped again start from a fresh match.
-        await Promise.all([recipeKey && storage.save(recipeKey, null), storage.save(SAVED_WORK_KEY, null)].map((p) => Promise.resolve(p).catch(() => undefined)));
+        await Promise.all([...forgotten, ...[recipeKey && storage.save(recipeKey, null), storage.save(SAVED_WORK_KEY, null)].map((p) => Promise.resolve(p).catch(() => undefined))]);
       },
 
       async undoStartOver() {

@@ -51,6 +51,9 @@ function fakeClient(opts: { route?: (paths: string[]) => RouteResult; open?: Gra
       return opts.open ? opts.open(slot, files, source) : opened(slot, files[0]!.path, [tensor(`${slot}/k`)]);
     },
     swap: opts.swap ?? (async () => ({ old: null, new: null })),
+    async forget(slot) {
+      calls.push(`forget ${slot}`);
+    },
     inspect: async (_slot, name) => numbers(name),
     match: async (recipe) => ({ recipe, facts: { detected: [], overlap: { related: true, byName: 1, sameNameAndShape: 0, byStructure: 0, newWeights: 0, sentence: '' } } }),
     preview: async () => ({ id: 0, before: [], after: null }),
@@ -303,7 +306,7 @@ describe('the example, start over and saved work', () => {
 
   it('starts over: both slots empty, the saved recipe and saved work forgotten; undo brings them back', async () => {
     const storage = memoryStorage();
-    const { client } = fakeClient({ route: both });
+    const { client, calls } = fakeClient({ route: both });
     const store = createGraftStore(client, storage);
     await store.getState().drop([file('o.index'), file('n.index')]);
     await vi.waitFor(() => expect(store.getState().savedRecipe).not.toBeNull());
@@ -319,6 +322,7 @@ describe('the example, start over and saved work', () => {
     expect(storage.data.get(key)).toBeNull();
     expect(storage.data.get('last-work')).toBeNull();
     expect(s.startedOver?.slots.old.data?.label).toBe('o.index');
+    expect(calls.filter((c) => c.startsWith('forget')).sort()).toEqual(['forget new', 'forget old']); // the worker lets go of the files too
     await store.getState().undoStartOver();
     await vi.waitFor(() => expect(store.getState().recipeStatus).toBe('ready'));
     s = store.getState();

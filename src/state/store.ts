@@ -77,6 +77,7 @@ function lazyWorkerClient(): GraftClient & { warm(): void } {
     route: (files, occupancy, into) => get().route(files, occupancy, into),
     open: (slot, files, source) => get().open(slot, files, source),
     swap: () => get().swap(),
+    forget: (slot) => get().forget(slot),
     inspect: (slot, name, view, seed) => get().inspect(slot, name, view, seed),
     match: (recipe) => get().match(recipe),
     preview: (entry, view, seed, id) => get().preview(entry, view, seed, id),

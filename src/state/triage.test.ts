@@ -18,6 +18,7 @@ function client(): GraftClient {
       data: { role: slot, kind: slot === 'old' ? 'checkpoint' : 'template', format: 'x', formatName: 'x', label: slot === 'old' ? 'old.pt' : 'new.pt', files: [slot], variables: variables(slot), warnings: [] },
     }),
     swap: async () => ({ old: null, new: null }),
+    forget: async () => undefined,
     inspect: async () => ({ kind: 'opaque' as const, name: '', reason: '' }),
     match: async (recipe) => {
       const r = autoMatch({ tensors: scenario.old }, scenario.target, recipe);

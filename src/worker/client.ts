@@ -28,6 +28,8 @@ export interface GraftClient {
   route(files: FileRef[], occupancy: Record<SlotId, Occupancy>, into?: SlotId): Promise<RouteResult>;
   open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<SlotOpened>;
   swap(): Promise<Swapped>;
+  /** Empties the worker's `slot` (Start over), so it no longer holds that slot's files. */
+  forget(slot: SlotId): Promise<void>;
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<InspectResult>;
   match(recipe: Recipe): Promise<Matched>;
   preview(entry: PlanEntry, view: ViewOptions, seed: number, id: number): Promise<PreviewResult>;
@@ -120,6 +122,10 @@ export function createWorkerClient(): GraftClient {
       const result = await call((r) => r.swap());
       [opened.old, opened.new] = [opened.new, opened.old];
       return result;
+    },
+    forget: async (slot) => {
+      opened[slot] = null;
+      await call((r) => r.forget(slot));
     },
     inspect: (slot, name, view, seed) => call((r) => r.inspect(slot, name, view, seed)),
     match: (recipe) => call((r) => r.match(recipe)),

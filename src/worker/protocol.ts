@@ -135,6 +135,8 @@ export interface WorkerApi extends ExportMethods {
   open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<Outcome<SlotOpened>>;
   /** The old checkpoint becomes the new model's template and the new slot's checkpoint the old one. */
   swap(): Promise<Outcome<Swapped>>;
+  /** Empties `slot` (Start over): its checkpoint closed, its files no longer held, an open still running not kept. */
+  forget(slot: SlotId): Promise<Outcome<void>>;
   /** A variable's statistics: stored values in the old slot, default values (seeded) in the new one. */
   inspect(slot: SlotId, name: string, view: ViewOptions, seed: number): Promise<Outcome<InspectResult>>;
   /** autoMatch over the open old checkpoint and new model: the recipe with the matcher's links added, and its facts. */
