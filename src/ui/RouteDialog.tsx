@@ -1,14 +1,26 @@
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { DropModel, SlotId } from '../worker/client';
 import { useGraft } from '../state/store';
 import './slots.css';
 
 type Where = SlotId | 'none';
 
+/** The dialog's one button row: the question's own buttons, then Cancel. */
+function Buttons({ children }: { children: ReactNode }) {
+  const dismiss = useGraft((s) => s.dismissQuestion);
+  return (
+    <div className="dialog-buttons">
+      {children}
+      <button type="button" className="button subtle" data-testid="route-cancel" onClick={dismiss}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 /** Several models in one drop: one choice per model, each slot taken at most once. */
 function ModelsQuestion({ models, reason }: { models: DropModel[]; reason: string }) {
   const answer = useGraft((s) => s.answerModels);
-  const dismiss = useGraft((s) => s.dismissQuestion);
   const [where, setWhere] = useState<Where[]>(() => models.map((m) => m.suggested));
   const twice = (['old', 'new'] as const).filter((slot) => where.filter((w) => w === slot).length > 1);
   const problem =
@@ -50,14 +62,11 @@ function ModelsQuestion({ models, reason }: { models: DropModel[]; reason: strin
           {problem}
         </p>
       )}
-      <div className="dialog-buttons">
+      <Buttons>
         <button type="button" className="button primary" data-testid="route-open" disabled={problem !== null} onClick={() => void answer(where)}>
           Open
         </button>
-        <button type="button" className="button subtle" data-testid="route-cancel" onClick={dismiss}>
-          Cancel
-        </button>
-      </div>
+      </Buttons>
     </>
   );
 }
@@ -94,7 +103,7 @@ export function RouteDialog() {
               The <b>old checkpoint</b> gives the trained values; the <b>new model</b> is what the merged checkpoint must fit (a checkpoint there serves as a
               template: its names and shapes, its values for what stays unlinked).
             </p>
-            <div className="dialog-buttons">
+            <Buttons>
               <button ref={first} type="button" className="button primary" data-testid="route-old" onClick={() => void answer('old')}>
                 Use as old checkpoint
               </button>
@@ -104,10 +113,7 @@ export function RouteDialog() {
               <button type="button" className="button" data-testid="route-both" onClick={() => void answer('both')} title="The same files on both sides">
                 Both sides
               </button>
-              <button type="button" className="button subtle" data-testid="route-cancel" onClick={dismiss}>
-                Cancel
-              </button>
-            </div>
+            </Buttons>
           </>
         )}
       </div>
