@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import config from '../playwright.config';
 import { frameTimes, type Frames } from './canvas-frames';
+import { median, medianBy } from './measure';
 import { autoMatch, compile, emptyRecipe } from '../src/core/mapping';
 import { writeTfBundle } from '../src/core/formats/tf-bundle';
 import { classifyVariable } from '../src/core/model/naming';
@@ -56,7 +57,7 @@ console.log(`old ${oldVars.length} variables, new ${newVars.length} variables (a
     clones.push(performance.now() - b);
     compiles.push(b - a);
   }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0);
+  const med = (xs: number[]) => median(xs).toFixed(0);
   console.log('\n| Node | ms |\n|---|---|');
   console.log(`| autoMatch, one run (runs in the worker) | ${(t1 - t0).toFixed(0)} |`);
   console.log(`| compile, first / median of 5 (runs on the page) | ${compiles[0]!.toFixed(0)} / ${med(compiles)} |`);
@@ -199,9 +200,8 @@ async function measure(profile?: string): Promise<Run> {
 const rows: string[] = [];
 for (const label of runs[0]!.keys()) {
   const all = runs.map((r) => r.get(label)).filter((x) => x !== undefined);
-  const sorted = [...all].sort((a, b) => a.value - b.value);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  rows.push(`| ${label} | ${median.text}${all.length > 1 ? ` (runs: ${all.map((x) => x.value.toFixed(0)).join(', ')})` : ''} |`);
+  const middle = medianBy(all, (x) => x.value);
+  rows.push(`| ${label} | ${middle.text}${all.length > 1 ? ` (runs: ${all.map((x) => x.value.toFixed(0)).join(', ')})` : ''} |`);
 }
 console.log(`\n| Chromium, canvas (median of ${RUNS}) | result |\n|---|---|`);
 for (const r of rows) console.log(r);

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
+import { median } from './measure';
 import { freePort, servePage, waitForServer } from './page-server';
 
 const RUNS = Number(process.env.FIRST_VIEW_RUNS ?? 5);
@@ -42,7 +43,6 @@ async function load(browser: Browser, url: string): Promise<Load> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function row(what: string, loads: Load[], serverStart?: number[]): void {

@@ -4,6 +4,7 @@
 // measures. Measures only; never asserts a time.
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { median } from './measure';
 import { servePage } from './page-server';
 
 const ROUNDS = Number(process.env.LIST_BENCH_ROUNDS ?? 3);
@@ -11,7 +12,6 @@ const DIR = resolve('bench/.cache/large-list');
 execFileSync(join('node_modules', '.bin', 'tsx'), ['e2e/make-large.ts', DIR], { stdio: 'inherit' });
 const files = ['big.ckpt.index', 'big.ckpt.data-00000-of-00001'].map((f) => join(DIR, f));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const shown: number[] = [];
 const filtered: number[] = [];
 const served = await servePage();

@@ -38,3 +38,12 @@ export function measure(cmd: string[]): Measured {
     stderr: r.stderr,
   };
 }
+
+/** The middle item by `value`: of an even count, the lower of the two middle ones. */
+export function medianBy<T>(xs: readonly T[], value: (x: T) => number): T {
+  if (xs.length === 0) throw new Error('median of nothing');
+  return [...xs].sort((a, b) => value(a) - value(b))[Math.floor((xs.length - 1) / 2)]!;
+}
+
+/** The middle number: of an even count, the lower of the two middle ones. */
+export const median = (xs: readonly number[]): number => medianBy(xs, (x) => x);

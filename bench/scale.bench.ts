@@ -18,7 +18,7 @@ import type { TensorInfo } from '../src/core/model/checkpoint';
 import { classifyVariable } from '../src/core/model/naming';
 import { targetFromCheckpoint } from '../src/core/model/target/from-checkpoint';
 import { panTimes, frameTimes } from './canvas-frames';
-import { measure, type Measured } from './measure';
+import { measure, median, type Measured } from './measure';
 import { ensureLlmCheckpoint, LLM_10GB, moeLayout, renamed, type LlmCheckpoint, type LlmTensor } from './llm-checkpoint';
 import { servePage } from './page-server';
 // @ts-expect-error plain JavaScript module without types
@@ -56,7 +56,6 @@ function measured(cmd: string[]): Timed {
 }
 
 const freeBytes = (dir: string) => Number(spawnSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' }).stdout.trim().split('\n').pop());
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const gb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(1)} GB` : `${(b / 1e6).toFixed(0)} MB`);
 
 /** `graft inspect --sha256 --json` lines → name → sha256. */
