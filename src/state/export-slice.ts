@@ -7,7 +7,7 @@
 import type { StateCreator } from 'zustand';
 import type { GraftErrorData } from '../core/errors';
 import { parseShardSize } from '../core/formats/shard-plan';
-import { SHARDABLE_FORMATS, type OutputFormat } from '../core/formats/writers';
+import { SHARDABLE_FORMATS, type OutputFormat } from '../core/formats/output-formats';
 import { type GraftClient, errorData, type ExportProgress, type SelfCheck } from '../worker/client';
 import type { GraftState } from './types';
 

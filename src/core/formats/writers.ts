@@ -8,6 +8,7 @@ import type { CheckpointWriter, OutputFolder } from '../io/output';
 import type { TargetModel } from '../model/target-model';
 import { topologyModelConfig } from '../model/target/detect';
 import { createKerasWriter } from './keras-h5/write';
+import { type OutputFormat, SHARDABLE_FORMATS } from './output-formats';
 import { createPytorchWriter } from './pytorch/write';
 import { safetensorsNames } from './safetensors/names';
 import { createShardedSafetensorsWriter } from './safetensors/sharded';
@@ -16,9 +17,8 @@ import { createTfCheckpointWriter } from './tf-bundle/writer-adapter';
 import { tfjsWeightNames } from './tfjs/names';
 import { createTfjsWriter } from './tfjs/write';
 
-export type OutputFormat = 'tf' | 'tfjs' | 'keras' | 'keras-legacy' | 'safetensors' | 'pytorch';
-
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['tf', 'tfjs', 'keras', 'keras-legacy', 'safetensors', 'pytorch'];
+// The list lives apart so that the page can show it without bundling every writer (protobufjs among them).
+export { OUTPUT_FORMATS, SHARDABLE_FORMATS, type OutputFormat } from './output-formats';
 
 export interface WriterOptions {
   out: OutputFolder;
@@ -34,8 +34,6 @@ export interface WriterOptions {
   maxShardBytes?: number;
 }
 
-/** The formats `maxShardBytes` applies to. */
-export const SHARDABLE_FORMATS: readonly OutputFormat[] = ['tf', 'safetensors'];
 
 /**
  * A writer, the key it stored each tensor under, and where it streams without holding tensors back when they are

@@ -1,6 +1,6 @@
 /** The export dialog: format, what will be written, Start, progress and Cancel, then the download. */
 import { useEffect, useState } from 'react';
-import { OUTPUT_FORMATS, SHARDABLE_FORMATS, type OutputFormat } from '../../core/formats/writers';
+import { OUTPUT_FORMATS, SHARDABLE_FORMATS, type OutputFormat } from '../../core/formats/output-formats';
 import { shardLimit } from '../../state/export-slice';
 import { selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
