@@ -46,4 +46,11 @@ describe('model order', () => {
     // Keras 2 HDF5: the layer written twice and `:0` dropped.
     expect(readablePath(t('model_weights/dense/dense/kernel:0'))).toEqual(['dense', 'kernel']);
   });
+
+  it('reads the dots of a PyTorch or safetensors key as scopes, so a large checkpoint opens as a tree', () => {
+    expect(readablePath(t('model.layers.0.mlp.experts.7.up_proj.weight'))).toEqual(['model', 'layers', '0', 'mlp', 'experts', '7', 'up_proj', 'weight']);
+    expect(readablePath(t('lm_head.weight'))).toEqual(['lm_head', 'weight']);
+    // A slash-scoped key keeps its dots inside segments.
+    expect(readablePath(t('encoder/layer.norm/gamma'))).toEqual(['encoder', 'layer.norm', 'gamma']);
+  });
 });

@@ -48,8 +48,11 @@ const VARS_KEY = /^(.*?)\/?vars\/(\d+)$/;
 
 /** `layers/dense/vars/0` → `dense/vars/0` (the Keras 3 file's own wrapping dropped), other keys as they are. */
 function keyPath(name: string): string {
-  const plain = stripValueSuffix(name).replace(/:\d+$/, '');
-  return plain.replace(/(^|\/)layers\//g, '$1').replace(/^model_weights\/([^/]+)\/\1\//, '$1/');
+  // Each rewrite only where it can apply: this runs for every variable of a side (50,000 in a large checkpoint).
+  let plain = stripValueSuffix(name);
+  if (plain.includes(':')) plain = plain.replace(/:\d+$/, '');
+  if (plain.includes('layers/')) plain = plain.replace(/(^|\/)layers\//g, '$1');
+  return plain.startsWith('model_weights/') ? plain.replace(/^model_weights\/([^/]+)\/\1\//, '$1/') : plain;
 }
 
 /**
@@ -60,8 +63,11 @@ function keyPath(name: string): string {
  */
 export function readablePath(v: OrderedInput, siblings?: readonly OrderedInput[]): string[] {
   const base = v.originalName ?? (v.path !== undefined ? v.path.replace(/\/\.ATTRIBUTES\/VARIABLE_VALUE$/, '') : keyPath(v.name));
-  const parts = base.replace(/:\d+$/, '').split('/').filter((s) => s.length > 0);
-  const m = VARS_KEY.exec(parts.join('/'));
+  const plain = base.includes(':') ? base.replace(/:\d+$/, '') : base;
+  // PyTorch and safetensors keys spell scopes with dots (`model.layers.0.mlp.up_proj.weight`): without them as
+  // scopes, a 50,000-key checkpoint would be one flat column of 50,000 rows.
+  const parts = (!plain.includes('/') && plain.includes('.') ? plain.split('.') : plain.split('/')).filter((s) => s.length > 0);
+  const m = plain.includes('vars') ? VARS_KEY.exec(parts.join('/')) : null;
   if (m) {
     const scopes = m[1] ? m[1].split('/') : [];
     const index = Number(m[2]);
@@ -143,7 +149,7 @@ export function modelOrder(vars: readonly OrderedInput[], format: string): numbe
 
 /** Readable paths of all `vars` (siblings under one `vars/` scope help name index-only leaves). */
 export function readablePaths(vars: readonly OrderedInput[]): string[][] {
-  const matched = vars.map((v) => VARS_KEY.exec(keyPath(v.name)));
+  const matched = vars.map((v) => (v.name.includes('vars/') ? VARS_KEY.exec(keyPath(v.name)) : null));
   const byLayer = new Map<string, { v: OrderedInput; i: number }[]>();
   vars.forEach((v, k) => {
     const m = matched[k];

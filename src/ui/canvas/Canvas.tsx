@@ -15,6 +15,7 @@ import { SearchStatus } from './SearchStatus';
 import { type EdgeCache, type NodeCache, stableEdges, stableNodes } from './stable';
 import { StatusEdge } from './StatusEdge';
 import { useCanvasKeys } from './useCanvasKeys';
+import './canvas.css';
 
 const nodeTypes = { variable: VariableNodeView, vargroup: GroupNodeView };
 const edgeTypes = { status: StatusEdge };
@@ -33,14 +34,19 @@ if (typeof window !== 'undefined') {
   window.addEventListener('pointermove', track);
 }
 
+/** A new React Flow per pair of listings (not per recipe: the tree is drawn before matching ends, and stays put). */
+let pairs = 0;
+
 export function Canvas() {
   const olds = useGraft((s) => s.slots.old.data?.variables ?? NONE);
   const news = useGraft((s) => s.slots.new.data?.variables ?? NONE);
+  const listed = useGraft((s) => s.slots.old.status === 'ready' && s.slots.new.status === 'ready' && !!s.slots.old.data && !!s.slots.new.data);
+  const matching = useGraft((s) => s.recipeStatus === 'matching');
+  const flowKey = useMemo(() => ++pairs, [olds, news]);
   const oldFormat = useGraft((s) => s.slots.old.data?.format ?? '');
   const newFormat = useGraft((s) => (s.slots.new.data?.kind === 'template' ? s.slots.new.data.format : (s.slots.new.data?.kind ?? '')));
   const formats = useMemo(() => ({ old: oldFormat, new: newFormat }), [oldFormat, newFormat]);
   const plan = useGraft(selectPlan);
-  const recipeKey = useGraft((s) => s.recipeKey);
   const search = useGraft((s) => s.search);
   const statusFilter = useGraft((s) => s.statusFilter);
   const problemsOnly = useGraft((s) => s.problemsOnly);
@@ -61,7 +67,12 @@ export function Canvas() {
   // otherwise an edit must not move the columns.
   const narrowed = filters.statusFilter !== null || filters.problemsOnly || filters.search.trim() !== '';
   const planForShown = narrowed ? plan : null;
-  const text = useMemo(() => ({ old: sideModelOf(olds, formats.old).haystack, new: sideModelOf(news, formats.new).haystack }), [olds, news, formats]);
+  // Read only when searching (each side's search text is built on first use).
+  const text = useMemo(() => {
+    const old = sideModelOf(olds, formats.old);
+    const neu = sideModelOf(news, formats.new);
+    return { get old() { return old.haystack; }, get new() { return neu.haystack; } };
+  }, [olds, news, formats]);
   const shownRef = useRef<{ old: Set<string>; new: Set<string> } | null>(null);
   const shown = useMemo(() => {
     const next = visibleNames(olds, news, planForShown, filters, (to) => entryFor(planForShown, to), text);
@@ -163,11 +174,11 @@ export function Canvas() {
     [placedAt],
   );
 
-  if (!recipeKey || !plan) {
+  if (!listed) {
     return (
       <div className="canvas-wrap" data-testid="canvas">
         <div className="canvas-waiting busy" data-testid="canvas-waiting">
-          Matching the old variables to the new ones…
+          Opening both sides…
         </div>
       </div>
     );
@@ -189,6 +200,11 @@ export function Canvas() {
         <span className="col-old">OLD checkpoint, in model order — drag from ● onto a new variable</span>
         <span className="col-new">NEW model, in model order</span>
       </div>
+      {(matching || !plan) && (
+        <div className="canvas-matching busy" role="status" data-testid="canvas-matching">
+          Matching the old variables to the new ones…
+        </div>
+      )}
       <SearchStatus search={filters.search} shown={shown} empty={empty} text={text} at={arranged.at} fit={fitTo} />
       {keys.hint && (
         <div className="canvas-keyhint" role="status" data-testid="canvas-keyhint">
@@ -196,7 +212,7 @@ export function Canvas() {
         </div>
       )}
       <ReactFlow
-        key={recipeKey}
+        key={flowKey}
         className="canvas-flow"
         nodes={nodes}
         edges={edges}

@@ -241,7 +241,8 @@ export function colour({ placed, at, models }: Arrangement, { plan, entryOf }: C
   for (const e of plan?.entries ?? []) for (const f of e.from) used.add(f);
   const unused = new Set(plan?.unused ?? []);
   const statusOf = (side: Side, name: string): NodeStatus => {
-    if (side === 'old') return used.has(name) ? 'used' : unused.has(name) ? 'unused' : 'excluded';
+    // Before matching answers (no plan yet), nothing is used and nothing is known to be left out.
+    if (side === 'old') return used.has(name) ? 'used' : !plan || unused.has(name) ? 'unused' : 'excluded';
     const e = entryOf(name);
     return e?.pending ? 'pending' : (e?.status ?? 'initialised');
   };

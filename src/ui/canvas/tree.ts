@@ -20,12 +20,21 @@ export interface SideModel {
 export function sideModel(vars: readonly VariableData[], format: string): SideModel {
   const paths = readablePaths(vars);
   const readable = new Map<string, string[]>();
-  const haystack = new Map<string, string>();
-  vars.forEach((v, i) => {
-    readable.set(v.name, paths[i]!);
-    haystack.set(v.name, [v.name, paths[i]!.join('/'), v.path, v.originalName, v.kerasPath, v.layerClass].filter(Boolean).join('\n').toLowerCase());
-  });
-  return { ordered: modelOrder(vars, format).map((i) => vars[i]!), readable, haystack, byName: new Map(vars.map((v) => [v.name, v])) };
+  vars.forEach((v, i) => readable.set(v.name, paths[i]!));
+  let haystack: Map<string, string> | null = null;
+  return {
+    ordered: modelOrder(vars, format).map((i) => vars[i]!),
+    readable,
+    // Built on the first search, not when the side opens: 50,000 lowercase copies cost seconds on the first draw.
+    get haystack() {
+      if (!haystack) {
+        haystack = new Map();
+        vars.forEach((v, i) => haystack!.set(v.name, [v.name, paths[i]!.join('/'), v.path, v.originalName, v.kerasPath, v.layerClass].filter(Boolean).join('\n').toLowerCase()));
+      }
+      return haystack;
+    },
+    byName: new Map(vars.map((v) => [v.name, v])),
+  };
 }
 
 export interface TreeScope {
@@ -44,19 +53,20 @@ export type TreeChild = { scope: TreeScope } | { variable: VariableData };
 /** The shown variables of one side as a tree (the root's key is ''). */
 export function buildTree(model: SideModel, shown: ReadonlySet<string>): TreeScope {
   const root: TreeScope = { key: '', label: '', depth: -1, children: [], vars: [] };
-  const scopes = new Map<string, TreeScope>();
+  // Each scope's child scopes by segment: a variable walks its path without building a key string per level.
+  const inside = new Map<TreeScope, Map<string, TreeScope>>();
   for (const v of model.ordered) {
     if (!shown.has(v.name)) continue;
     const path = model.readable.get(v.name) ?? [v.name];
     let at = root;
     at.vars.push(v);
-    let key = '';
     for (let i = 0; i < path.length - 1; i++) {
-      key = key ? `${key}/${path[i]}` : path[i]!;
-      let next = scopes.get(key);
+      let below = inside.get(at);
+      if (!below) inside.set(at, (below = new Map()));
+      let next = below.get(path[i]!);
       if (!next) {
-        next = { key, label: path[i]!, depth: at.depth + 1, children: [], vars: [] };
-        scopes.set(key, next);
+        next = { key: at.key ? `${at.key}/${path[i]}` : path[i]!, label: path[i]!, depth: at.depth + 1, children: [], vars: [] };
+        below.set(path[i]!, next);
         at.children.push({ scope: next });
       }
       next.vars.push(v);
