@@ -7,10 +7,16 @@ import { GraftError } from '../core/errors';
 import { blobOrigin, blobSource, type ByteSource } from '../core/io/byte-source';
 import type { FileSink, OutputFolder } from '../core/io/output';
 
-/** Small chunks are gathered to this size: each write is a round trip to the browser process. */
+/** Small chunks are gathered to this size before they become a Blob part (the Blob constructor copies them). */
 const STAGE_BYTES = 8 << 20;
 /** Bytes read unchanged from a dropped file go as that file's Blob range: the browser copies file to file. */
 const REFERENCE_FROM = 1 << 20;
+/**
+ * Blob parts (file ranges and staged bytes) are written together once they reach this size: each write is a round
+ * trip through the browser process that cost 50–200 ms on a loaded machine, and a BERT-large export is ~400 tensors
+ * of 4–16 MiB. Ranges cost no memory; staged bytes at most this much in the blob store.
+ */
+const GATHER_BYTES = 64 << 20;
 
 export class DirectoryFolder implements OutputFolder {
   readonly names: string[] = [];
@@ -37,25 +43,43 @@ export class DirectoryFolder implements OutputFolder {
     this.names.push(path);
     let stage = new Uint8Array(0);
     let staged = 0;
-    const flush = async () => {
+    let parts: Blob[] = [];
+    let gathered = 0;
+    const unstage = () => {
       if (staged === 0) return;
-      await writable.write(stage.subarray(0, staged) as Uint8Array<ArrayBuffer>);
+      parts.push(new Blob([stage.subarray(0, staged) as Uint8Array<ArrayBuffer>]));
+      gathered += staged;
       staged = 0;
+    };
+    const flush = async () => {
+      unstage();
+      if (parts.length === 0) return;
+      const blob = parts.length === 1 ? parts[0]! : new Blob(parts);
+      parts = [];
+      gathered = 0;
+      await writable.write(blob);
     };
     return {
       write: async (chunk) => {
         const origin = chunk.byteLength >= REFERENCE_FROM ? blobOrigin(chunk) : undefined;
-        if (origin || chunk.byteLength >= STAGE_BYTES) {
+        if (origin) {
+          unstage();
+          parts.push(origin);
+          gathered += origin.size;
+        } else if (chunk.byteLength >= STAGE_BYTES) {
+          // Computed bytes, large: written as they are, not copied into the blob store first.
           await flush();
-          await writable.write(origin ?? (chunk as Uint8Array<ArrayBuffer>));
+          await writable.write(chunk as Uint8Array<ArrayBuffer>);
           return;
+        } else {
+          if (staged + chunk.byteLength > stage.byteLength) {
+            unstage();
+            if (stage.byteLength === 0) stage = new Uint8Array(STAGE_BYTES);
+          }
+          stage.set(chunk, staged);
+          staged += chunk.byteLength;
         }
-        if (staged + chunk.byteLength > stage.byteLength) {
-          await flush();
-          if (stage.byteLength === 0) stage = new Uint8Array(STAGE_BYTES);
-        }
-        stage.set(chunk, staged);
-        staged += chunk.byteLength;
+        if (gathered + staged >= GATHER_BYTES) await flush();
       },
       close: async () => {
         await flush();
