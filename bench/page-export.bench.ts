@@ -84,7 +84,7 @@ function mappings(pid: number): string {
   } catch {
     return '';
   }
-  return [...by].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([n, b]) => `${n} ${mib(b)}`).join(', ');
+  return [...by].filter(([, b]) => b >= MiB).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([n, b]) => `${n} ${mib(b)}`).join(', ');
 }
 
 /** Polls `sample` every 200 ms until stopped; the peak seen, with its split by process type and the browser's by mapping. */
