@@ -115,6 +115,21 @@ describe('large sequential reads from windows', () => {
     expect(reads.at(-1)).toEqual([0, 100 * KiB]);
   });
 
+  it('answers small reads inside a window with a copy, without reading the file, and leaves the range to large reads', async () => {
+    const bytes = content(400 * KiB);
+    const { source, reads } = counted(bytes);
+    const windowed = windowedSource(source, options);
+    await readOn(windowed, 24 * KiB, () => 8 * KiB);
+    const before = reads.length;
+    const small = await windowed.read(30 * KiB, 512);
+    expect(reads.length).toBe(before);
+    expect(small.buffer.byteLength).toBe(512);
+    small.fill(0);
+    const large = await windowed.read(24 * KiB, 8 * KiB);
+    expect(reads.length).toBe(before);
+    expect(Buffer.from(large).equals(bytes.subarray(24 * KiB, 32 * KiB))).toBe(true);
+  });
+
   it('keeps the mark of a Blob read: a view of a window is that window’s Blob range', async () => {
     const bytes = content(300 * KiB);
     const blob = new Blob([bytes]);

@@ -13,9 +13,9 @@ import { GraftError, isGraftError } from '../core/errors';
 import { checkRange, type ByteSource } from '../core/io/byte-source';
 
 export interface WindowOptions {
-  /** Bytes per window (default 64 MiB). */
+  /** Bytes per window (default 32 MiB). */
   windowBytes?: number;
-  /** Reads smaller than this go to the file as they are (default 256 KiB; headers and indexes are cached apart). */
+  /** Reads smaller than this are copied from a window that holds them, else read from the file (default 256 KiB). */
   minReadBytes?: number;
   /** Windows kept by the reader at once, the one being served and those read ahead (default 2). */
   maxWindows?: number;
@@ -23,7 +23,7 @@ export interface WindowOptions {
   streak?: number;
 }
 
-export const WINDOW_BYTES = 64 << 20;
+export const WINDOW_BYTES = 32 << 20;
 /** Gaps this small between consecutive reads still count as reading on (alignment padding, a skipped small tensor). */
 const GAP_BYTES = 1 << 20;
 
@@ -79,11 +79,15 @@ export function windowedSource(source: ByteSource, options: WindowOptions = {}):
 
   const servable = (w: Window, offset: number, end: number) => w.start <= offset && end <= w.end && !w.handed.some(([s, e]) => s < end && offset < e);
 
-  const serve = async (w: Window, offset: number, end: number): Promise<Uint8Array> => {
-    w.handed.push([offset, end]);
+  const loaded = async (w: Window): Promise<Uint8Array> => {
     const bytes = await w.bytes;
     if (bytes.byteLength !== w.end - w.start) throw new GraftError('truncated', source.path, `expected ${w.end - w.start} bytes at offset ${w.start} but read ${bytes.byteLength} — the file changed since it was dropped`);
-    return bytes.subarray(offset - w.start, end - w.start);
+    return bytes;
+  };
+
+  const serve = async (w: Window, offset: number, end: number): Promise<Uint8Array> => {
+    w.handed.push([offset, end]);
+    return (await loaded(w)).subarray(offset - w.start, end - w.start);
   };
 
   return {
@@ -92,10 +96,16 @@ export function windowedSource(source: ByteSource, options: WindowOptions = {}):
     async read(offset, length, into) {
       checkRange(source, offset, length);
       const end = offset + length;
+      if (length < minRead) {
+        // Small reads (a bias, the read cache's block around it) between the large ones: a copy from a window that
+        // holds them, which saves a round trip each and leaves the window's ranges to the large reads.
+        const w = windows.find((x) => x.start <= offset && end <= x.end);
+        return w ? (await loaded(w)).slice(offset - w.start, end - w.start) : direct(offset, length, into);
+      }
       const onward = lastEnd >= 0 && offset >= lastEnd && offset - lastEnd <= GAP_BYTES;
       streak = onward ? streak + 1 : 0;
       lastEnd = end;
-      if (length < minRead || length > windowBytes) return direct(offset, length, into);
+      if (length > windowBytes) return direct(offset, length, into);
       const held = windows.find((w) => servable(w, offset, end));
       if (held) return serve(windowAt(held.start), offset, end);
       // A range crossing into a window already held or being read is read on its own (its bytes stay one read's,
