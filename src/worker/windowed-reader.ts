@@ -7,10 +7,11 @@
  *
  * A view is a view of the window's own buffer, which `blobOrigin` knows as that window's Blob range: an unchanged
  * tensor still goes to the output as a reference to the input file. A transform may use what it was handed as
- * scratch, so a range is handed out of a window at most once; asked again, it is read from the file.
+ * scratch, so a range is handed out of a window at most once; asked again, it is read from the file. A range across
+ * a window's edge is a copy from the two, marked as their two Blob ranges (`markBlobOrigin`).
  */
 import { GraftError, isGraftError } from '../core/errors';
-import { checkRange, type ByteSource } from '../core/io/byte-source';
+import { blobOrigin, checkRange, markBlobOrigin, type ByteSource } from '../core/io/byte-source';
 
 export interface WindowOptions {
   /** Bytes per window (default 32 MiB). */
@@ -90,6 +91,17 @@ export function windowedSource(source: ByteSource, options: WindowOptions = {}):
     return (await loaded(w)).subarray(offset - w.start, end - w.start);
   };
 
+  const across = async (first: Window, second: Window, offset: number, end: number): Promise<Uint8Array> => {
+    windowAt(second.start);
+    const [a, b] = [(await loaded(first)).subarray(offset - first.start), (await loaded(second)).subarray(0, end - second.start)];
+    const bytes = new Uint8Array(end - offset);
+    bytes.set(a);
+    bytes.set(b, a.byteLength);
+    const [fromA, fromB] = [blobOrigin(a), blobOrigin(b)];
+    if (fromA && fromB) markBlobOrigin(bytes, new Blob([fromA, fromB]));
+    return bytes;
+  };
+
   return {
     ...source,
     pieceBytes: Math.min(source.pieceBytes ?? windowBytes, windowBytes),
@@ -108,8 +120,13 @@ export function windowedSource(source: ByteSource, options: WindowOptions = {}):
       if (length > windowBytes) return direct(offset, length, into);
       const held = windows.find((w) => servable(w, offset, end));
       if (held) return serve(windowAt(held.start), offset, end);
-      // A range crossing into a window already held or being read is read on its own (its bytes stay one read's,
-      // a reference to the file): starting a window there would read the next one's bytes again.
+      // A range across a window's edge into the next one: copied from both (reading it again cost a third more
+      // bytes read in all), its Blob origin the two windows' ranges, so that it still goes out as a reference.
+      const first = windows.find((w) => w.start <= offset && offset < w.end && w.end < end && servable(w, offset, w.end));
+      const second = first && windows.find((w) => w.start === first.end && servable(w, w.start, end));
+      if (first && second) return across(first, second, offset, end);
+      // Any other range crossing into a window held or being read is read on its own: starting a window there would
+      // read the next one's bytes again.
       const crossing = windows.some((w) => w.start < end && offset < w.end);
       if (streak < streakNeeded || crossing) return direct(offset, length, into);
       return serve(windowAt(offset), offset, end);
