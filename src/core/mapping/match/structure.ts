@@ -5,19 +5,43 @@
  * 5,000 × 5,000 variables fast: the gaps are small wherever names agree.
  */
 import { alignLayers, type AlignedPair } from './align';
-import { buildLayers, hasOrder, isFlat, orderViews, type Layer } from './layers';
+import { buildLayers, hasOrder, isFlat, orderViews, sameSignature, type Layer } from './layers';
 import type { VarView } from './names';
 
 export interface Structure {
   oldLayers: Layer[];
   newLayers: Layer[];
   /** Variable index → [layer, position in layer]. */
-  oldLayerOf: Map<number, [number, number]>;
-  newLayerOf: Map<number, [number, number]>;
+  oldLayerOf: LayerOf;
+  newLayerOf: LayerOf;
   /** Aligned layer pairs: the anchors (forced) and what the gaps between them aligned. */
   aligned: AlignedPair[];
   /** Old layer → the new layer its anchor or alignment pairs it with. */
-  pairedOld: Map<number, AlignedPair>;
+  pairedOld: { get(layer: number): AlignedPair | undefined };
+}
+
+/** Which layer each variable (by index) sits in, and where in it: typed arrays, not a tuple per variable. */
+export class LayerOf {
+  private readonly layer: Int32Array;
+  private readonly pos: Int32Array;
+  constructor(layers: readonly Layer[]) {
+    let size = 0;
+    for (const l of layers) for (const v of l.vars) size = Math.max(size, v + 1);
+    this.layer = new Int32Array(size).fill(-1);
+    this.pos = new Int32Array(size);
+    layers.forEach((l, i) => l.vars.forEach((v, k) => {
+      this.layer[v] = i;
+      this.pos[v] = k;
+    }));
+  }
+  /** The variable's layer, -1 when it is in none. */
+  layerOf(v: number): number {
+    return v >= 0 && v < this.layer.length ? this.layer[v]! : -1;
+  }
+  get(v: number): [number, number] | undefined {
+    const l = this.layerOf(v);
+    return l < 0 ? undefined : [l, this.pos[v]!];
+  }
 }
 
 // Pairing two layers the names do not link: cheap when their names differ only in numbers (auto-numbering
@@ -26,12 +50,6 @@ export interface Structure {
 const SHIFTED = 1;
 const RENAMED = 4;
 const numberless = (id: string) => id.replace(/(_\d+)+$/, '').replace(/\d+/g, '#');
-
-function layerIndex(layers: readonly Layer[]): Map<number, [number, number]> {
-  const m = new Map<number, [number, number]>();
-  layers.forEach((l, i) => l.vars.forEach((v, k) => m.set(v, [i, k])));
-  return m;
-}
 
 /** The longest run of anchors increasing on both sides (patience sort): anchors that cross it are left out. */
 function chain(anchors: [number, number][]): [number, number][] {
@@ -56,16 +74,16 @@ function chain(anchors: [number, number][]): [number, number][] {
 }
 
 /** The layer pair most of an old layer's anchor pairs point to (ties: the first new layer). */
-function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf: Map<number, [number, number]>, newLayerOf: Map<number, [number, number]>): [number, number][] {
+function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf: LayerOf, newLayerOf: LayerOf, newLayers: number): [number, number][] {
   // Layer pairs as one sorted list of numbers (old layer major), counted in runs: tens of thousands of layers cost
   // one numeric sort instead of a Map per layer.
-  const width = newLayerOf.size + 1;
+  const width = newLayers + 1;
   const keys = new Float64Array(pairs.length);
   let n = 0;
   for (const p of pairs) {
-    const ol = oldLayerOf.get(p.old)?.[0];
-    const nl = newLayerOf.get(p.new)?.[0];
-    if (ol !== undefined && nl !== undefined) keys[n++] = ol * width + nl;
+    const ol = oldLayerOf.layerOf(p.old);
+    const nl = newLayerOf.layerOf(p.new);
+    if (ol >= 0 && nl >= 0) keys[n++] = ol * width + nl;
   }
   const sorted = keys.subarray(0, n).sort();
   const out: [number, number][] = [];
@@ -77,8 +95,11 @@ function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf:
     while (i < n && Math.floor(sorted[i]! / width) === ol) {
       const key = sorted[i]!;
       let count = 0;
-      while (i < n && sorted[i] === key) [i, count] = [i + 1, count + 1];
-      if (count > bestCount) [best, bestCount] = [key - ol * width, count];
+      for (; i < n && sorted[i] === key; i++) count++;
+      if (count > bestCount) {
+        best = key - ol * width;
+        bestCount = count;
+      }
     }
     if (takenNew.has(best)) continue;
     takenNew.add(best);
@@ -126,18 +147,23 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   // Without the new model's order, both sides are in name order, which says nothing of where a renamed layer sits.
   const ordered = hasOrder(newW);
   const newLayers = buildLayers(orderViews(newW, hasOrder(newW)), pseudo);
-  const oldLayerOf = layerIndex(oldLayers);
-  const newLayerOf = layerIndex(newLayers);
-  const fixed = anchorPairs(anchors, oldLayerOf, newLayerOf);
-  const anchoredOld = new Set(fixed.map((a) => a[0]));
-  const anchoredNew = new Set(fixed.map((a) => a[1]));
+  const oldLayerOf = new LayerOf(oldLayers);
+  const newLayerOf = new LayerOf(newLayers);
+  const fixed = anchorPairs(anchors, oldLayerOf, newLayerOf, newLayers.length);
+  const anchoredOld = new Uint8Array(oldLayers.length);
+  const anchoredNew = new Uint8Array(newLayers.length);
+  for (const [ol, nl] of fixed) {
+    anchoredOld[ol] = 1;
+    anchoredNew[nl] = 1;
+  }
   const width = newLayers.length;
+  // Only gaps ask which layers the names link, and gaps hold unanchored layers only.
   const linked = new Set<number>();
   const named = new Set<number>();
   for (const p of links) {
-    const ol = oldLayerOf.get(p.old)?.[0];
-    const nl = newLayerOf.get(p.new)?.[0];
-    if (ol === undefined || nl === undefined) continue;
+    const ol = oldLayerOf.layerOf(p.old);
+    const nl = newLayerOf.layerOf(p.new);
+    if (ol < 0 || nl < 0 || anchoredOld[ol] || anchoredNew[nl]) continue;
     linked.add(ol * width + nl);
     if (!p.weak) named.add(ol * width + nl);
   }
@@ -145,13 +171,18 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   const run = chain(fixed);
   // In name order only, a layer the names do not link is placed by order only where its signature is unique
   // among all unanchored layers (name order says nothing of where a renamed layer sat).
-  const alone = ordered ? () => true : uniqueIn(oldLayers.filter((_, i) => !anchoredOld.has(i)), newLayers.filter((_, j) => !anchoredNew.has(j)));
+  const alone = ordered ? () => true : uniqueIn(oldLayers.filter((_, i) => !anchoredOld[i]), newLayers.filter((_, j) => !anchoredNew[j]));
   let from: [number, number] = [-1, -1];
   for (const to of [...run, [oldLayers.length, newLayers.length] as [number, number]]) {
     const olds: number[] = [];
     const news: number[] = [];
-    for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld.has(i)) olds.push(i);
-    for (let j = from[1] + 1; j < to[1]; j++) if (!anchoredNew.has(j)) news.push(j);
+    for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld[i]) olds.push(i);
+    for (let j = from[1] + 1; j < to[1]; j++) if (!anchoredNew[j]) news.push(j);
+    if (olds.length && news.length) alignGap(olds, news);
+    if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], same: sameSignature(oldLayers[to[0]]!, newLayers[to[1]]!), forced: true, sameName: true });
+    from = to;
+  }
+  function alignGap(olds: number[], news: number[]): void {
     const isLinked = (i: number, j: number) => linked.has(olds[i]! * width + news[j]!);
     const nameCost = (i: number, j: number) => {
       const a = oldLayers[olds[i]!]!.id;
@@ -159,13 +190,14 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
       // A position-only key (Keras 3 `layers/dense_1/vars/0`) links layers no more than shifted numbers do.
       return a === b || named.has(olds[i]! * width + news[j]!) ? 0 : numberless(a) === numberless(b) || isLinked(i, j) ? SHIFTED : RENAMED;
     };
-    const gap = olds.length && news.length ? alignLayers(olds.map((i) => oldLayers[i]!), news.map((j) => newLayers[j]!), isLinked, nameCost) : [];
+    const gap = alignLayers(olds.map((i) => oldLayers[i]!), news.map((j) => newLayers[j]!), isLinked, nameCost);
     for (const a of gap) aligned.push({ ...a, old: olds[a.old]!, new: news[a.new]!, forced: a.forced && (a.sameName || alone(oldLayers[olds[a.old]!]!, newLayers[news[a.new]!]!)) });
-    if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], same: oldLayers[to[0]]!.sig === newLayers[to[1]]!.sig, forced: true, sameName: true });
-    from = to;
   }
   // Anchors off the run (the names pair layers the order puts elsewhere) still hold their layers.
-  const inRun = new Set(run.map((a) => a[0]));
-  for (const [ol, nl] of fixed) if (!inRun.has(ol)) aligned.push({ old: ol, new: nl, same: oldLayers[ol]!.sig === newLayers[nl]!.sig, forced: true, sameName: true });
-  return { oldLayers, newLayers, oldLayerOf, newLayerOf, aligned, pairedOld: new Map(aligned.map((a) => [a.old, a])) };
+  const inRun = new Uint8Array(oldLayers.length);
+  for (const [ol] of run) inRun[ol] = 1;
+  for (const [ol, nl] of fixed) if (!inRun[ol]) aligned.push({ old: ol, new: nl, same: sameSignature(oldLayers[ol]!, newLayers[nl]!), forced: true, sameName: true });
+  const pairedOld: (AlignedPair | undefined)[] = new Array<AlignedPair | undefined>(oldLayers.length);
+  for (const a of aligned) pairedOld[a.old] = a;
+  return { oldLayers, newLayers, oldLayerOf, newLayerOf, aligned, pairedOld: { get: (layer) => pairedOld[layer] } };
 }
