@@ -105,6 +105,18 @@ describe('large sequential reads from windows', () => {
     expect(Buffer.from(again).equals(bytes.subarray(40 * KiB, 48 * KiB))).toBe(true);
   });
 
+  it('lets its windows go once reads stop', async () => {
+    const bytes = content(400 * KiB);
+    const { source, reads } = counted(bytes);
+    const windowed = windowedSource(source, { ...options, idleMs: 20 });
+    await readOn(windowed, 24 * KiB, () => 8 * KiB);
+    await windowed.read(30 * KiB, 512);
+    const before = reads.length;
+    await new Promise((r) => setTimeout(r, 60));
+    await windowed.read(30 * KiB, 512);
+    expect(reads.length).toBe(before + 1);
+  });
+
   it('leaves small reads and reads larger than a window to the file', async () => {
     const bytes = content(400 * KiB);
     const { source, reads } = counted(bytes);

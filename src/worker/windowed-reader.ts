@@ -22,6 +22,8 @@ export interface WindowOptions {
   maxWindows?: number;
   /** Sequential reads (each starting where the last ended, or at most this far after it) before windows start (default 2). */
   streak?: number;
+  /** Windows are let go after this long without a read (default 3 s). */
+  idleMs?: number;
 }
 
 export const WINDOW_BYTES = 32 << 20;
@@ -49,6 +51,7 @@ export function windowedSource(source: ByteSource, options: WindowOptions = {}):
   const minRead = options.minReadBytes ?? 256 << 10;
   const maxWindows = Math.max(1, options.maxWindows ?? 2);
   const streakNeeded = options.streak ?? 2;
+  const idleMs = options.idleMs ?? 3000;
   const windows: Window[] = [];
   let lastEnd = -1;
   let streak = 0;
@@ -102,34 +105,50 @@ export function windowedSource(source: ByteSource, options: WindowOptions = {}):
     return bytes;
   };
 
+  // Windows go once reads stop (the export ended, or moved to another file): they would otherwise stay as long as
+  // the checkpoint stays open.
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const touch = () => {
+    if (idle !== undefined) clearTimeout(idle);
+    idle = windows.length === 0 ? undefined : setTimeout(() => windows.splice(0), idleMs);
+  };
+
   return {
     ...source,
     pieceBytes: Math.min(source.pieceBytes ?? windowBytes, windowBytes),
     async read(offset, length, into) {
       checkRange(source, offset, length);
-      const end = offset + length;
-      if (length < minRead) {
-        // Small reads (a bias, the read cache's block around it) between the large ones: a copy from a window that
-        // holds them, which saves a round trip each and leaves the window's ranges to the large reads.
-        const w = windows.find((x) => x.start <= offset && end <= x.end);
-        return w ? (await loaded(w)).slice(offset - w.start, end - w.start) : direct(offset, length, into);
+      try {
+        return await windowedRead(offset, length, into);
+      } finally {
+        touch();
       }
-      const onward = lastEnd >= 0 && offset >= lastEnd && offset - lastEnd <= GAP_BYTES;
-      streak = onward ? streak + 1 : 0;
-      lastEnd = end;
-      if (length > windowBytes) return direct(offset, length, into);
-      const held = windows.find((w) => servable(w, offset, end));
-      if (held) return serve(windowAt(held.start), offset, end);
-      // A range across a window's edge into the next one: copied from both (reading it again cost a third more
-      // bytes read in all), its Blob origin the two windows' ranges, so that it still goes out as a reference.
-      const first = windows.find((w) => w.start <= offset && offset < w.end && w.end < end && servable(w, offset, w.end));
-      const second = first && windows.find((w) => w.start === first.end && servable(w, w.start, end));
-      if (first && second) return across(first, second, offset, end);
-      // Any other range crossing into a window held or being read is read on its own: starting a window there would
-      // read the next one's bytes again.
-      const crossing = windows.some((w) => w.start < end && offset < w.end);
-      if (streak < streakNeeded || crossing) return direct(offset, length, into);
-      return serve(windowAt(offset), offset, end);
     },
   };
+
+  async function windowedRead(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+    const end = offset + length;
+    if (length < minRead) {
+      // Small reads (a bias, the read cache's block around it) between the large ones: a copy from a window that
+      // holds them, which saves a round trip each and leaves the window's ranges to the large reads.
+      const w = windows.find((x) => x.start <= offset && end <= x.end);
+      return w ? (await loaded(w)).slice(offset - w.start, end - w.start) : direct(offset, length, into);
+    }
+    const onward = lastEnd >= 0 && offset >= lastEnd && offset - lastEnd <= GAP_BYTES;
+    streak = onward ? streak + 1 : 0;
+    lastEnd = end;
+    if (length > windowBytes) return direct(offset, length, into);
+    const held = windows.find((w) => servable(w, offset, end));
+    if (held) return serve(windowAt(held.start), offset, end);
+    // A range across a window's edge into the next one: copied from both (reading it again cost a third more
+    // bytes read in all), its Blob origin the two windows' ranges, so that it still goes out as a reference.
+    const first = windows.find((w) => w.start <= offset && offset < w.end && w.end < end && servable(w, offset, w.end));
+    const second = first && windows.find((w) => w.start === first.end && servable(w, w.start, end));
+    if (first && second) return across(first, second, offset, end);
+    // Any other range crossing into a window held or being read is read on its own: starting a window there would
+    // read the next one's bytes again.
+    const crossing = windows.some((w) => w.start < end && offset < w.end);
+    if (streak < streakNeeded || crossing) return direct(offset, length, into);
+    return serve(windowAt(offset), offset, end);
+  }
 }
