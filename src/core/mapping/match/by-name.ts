@@ -55,31 +55,34 @@ function describe(o: VarView, n: VarView, key: string, weak: boolean, rule: numb
  * matcher rather than given by the person.
  */
 export function pairByName(olds: readonly VarView[], news: readonly VarView[], rules: readonly CompiledRule[], detected?: (rule: number) => string): NamePair[] {
-  const moved = new Map(olds.map((o) => [o.index, movedKeys(o, rules)]));
-  const oldKeys = (o: VarView) => moved.get(o.index)!.keys;
+  // Without rules every old variable keeps its keys: no moved copy of them per variable.
+  const moved = rules.length ? new Map(olds.map((o) => [o.index, movedKeys(o, rules)])) : undefined;
+  const oldKeys = (o: VarView) => (moved ? moved.get(o.index)!.keys : o.keys);
+  const ruleOf = (o: VarView) => (moved ? moved.get(o.index)!.rule : -1);
   const newByKey = index(news, (v) => v.keys);
   const oldByKey = index(olds, oldKeys);
   const newByIndex = new Map(news.map((v) => [v.index, v]));
   const takenOld = new Set<number>();
   const takenNew = new Set<number>();
   const pairs: NamePair[] = [];
-  const tryKeys = (o: VarView, keys: readonly string[], pass: 'stored' | 'names' | 'positions') => {
-    const { rule } = moved.get(o.index)!;
-    for (const k of keys) {
-      const cand = newByKey.get(k);
-      if (cand === undefined || cand === MANY || takenNew.has(cand) || (pass !== 'stored' && oldByKey.get(k) === MANY)) continue;
-      const n = newByIndex.get(cand)!;
-      const weak = o.weak.has(k) || n.weak.has(k) || isOrdinalKey(k);
-      if (weak && pass !== 'positions') continue;
-      takenOld.add(o.index);
-      takenNew.add(n.index);
-      pairs.push({ old: o.index, new: n.index, key: k, weak, rule, how: describe(o, n, k, weak, rule, rules, rule >= 0 ? detected?.(rule) : undefined) });
-      return;
-    }
+  const tryKey = (o: VarView, k: string, pass: 'stored' | 'names' | 'positions') => {
+    const cand = newByKey.get(k);
+    if (cand === undefined || cand === MANY || takenNew.has(cand) || (pass !== 'stored' && oldByKey.get(k) === MANY)) return false;
+    const n = newByIndex.get(cand)!;
+    const weak = o.weak.has(k) || n.weak.has(k) || isOrdinalKey(k);
+    if (weak && pass !== 'positions') return false;
+    const rule = ruleOf(o);
+    takenOld.add(o.index);
+    takenNew.add(n.index);
+    pairs.push({ old: o.index, new: n.index, key: k, weak, rule, how: describe(o, n, k, weak, rule, rules, rule >= 0 ? detected?.(rule) : undefined) });
+    return true;
+  };
+  const tryKeys = (o: VarView, pass: 'names' | 'positions') => {
+    for (const k of oldKeys(o)) if (tryKey(o, k, pass)) return;
   };
   // The stored key first (an exact name beats a normalised one), then every other naming key, then positions.
-  for (const o of olds) if (moved.get(o.index)!.rule < 0) tryKeys(o, [o.name], 'stored');
-  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, oldKeys(o), 'names');
-  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, oldKeys(o), 'positions');
+  for (const o of olds) if (ruleOf(o) < 0) tryKey(o, o.name, 'stored');
+  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, 'names');
+  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, 'positions');
   return pairs;
 }

@@ -82,13 +82,16 @@ const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && a.shape.leng
 /** Stage 2: name pairs, with the person's rules, then with the rules the unpaired names suggest. */
 function matchNames(s: Sides): { named: ClassifiedPair[]; detected: DetectedRule[]; detectedRules: CompiledRule[]; ruleCounts: number[] } {
   // Optimizer slots of a variable go with it (followSlots), not by their own names.
-  const newNames = new Set(s.news.map((v) => v.name));
-  const candidates = s.news.filter((v) => !(v.kind === 'optimizer' && slotBase(v.name).some((b) => newNames.has(b))));
+  const optimizer = s.news.some((v) => v.kind === 'optimizer');
+  const newNames = optimizer ? new Set(s.news.map((v) => v.name)) : undefined;
+  const candidates = newNames ? s.news.filter((v) => !(v.kind === 'optimizer' && slotBase(v.name).some((b) => newNames.has(b)))) : s.news;
   const plain = pairByName(s.olds, candidates, s.rules);
   const ruleCounts = new Array<number>(s.rules.length).fill(0);
-  for (const o of s.olds) {
-    const r = movedKeys(o, s.rules).rule;
-    if (r >= 0) ruleCounts[r]!++;
+  if (s.rules.length) {
+    for (const o of s.olds) {
+      const r = movedKeys(o, s.rules).rule;
+      if (r >= 0) ruleCounts[r]!++;
+    }
   }
   const pairedOld = new Set(plain.map((p) => p.old));
   const pairedNew = new Set(plain.map((p) => p.new));
@@ -105,7 +108,7 @@ function matchNames(s: Sides): { named: ClassifiedPair[]; detected: DetectedRule
       const same = sameType(o, n);
       if (!same && !proposeTransforms([o], { shape: n.shape, dtype: n.dtype, name: n.name })) continue;
       const kind = p.weak ? 'weak' : same ? 'fixed' : 'changed';
-      named.push({ ...p, kind, detected: isDetected, positional: o.positional || n.positional });
+      named.push({ old: p.old, new: p.new, key: p.key, weak: p.weak, rule: p.rule, how: p.how, kind, detected: isDetected, positional: o.positional || n.positional });
     }
   }
   return { named, detected: detected.filter((d) => d.moved > 0), detectedRules: compiled, ruleCounts };
