@@ -103,11 +103,18 @@ const ORDINAL_KEY = /^Variable(_\d+)?$|(^|\/)(layer_with_weights-\d+|layer-\d+|_
 
 /** A key made of positions only (see VarView.weak). */
 export function isOrdinalKey(key: string): boolean {
-  return ORDINAL_KEY.test(key);
+  // Every alternative holds one of these words: most keys are settled without running the regex.
+  return (key.includes('layer') || key.includes('Variable') || key.includes('_operations')) && ORDINAL_KEY.test(key);
 }
 
 export function isPositionalName(name: string): boolean {
-  return name.split('/').some(isPositionalSegment);
+  // As name.split('/').some(isPositionalSegment), without an array per name.
+  for (let start = 0; ; ) {
+    const end = name.indexOf('/', start);
+    if (isPositionalSegment(end < 0 ? name.slice(start) : name.slice(start, end))) return true;
+    if (end < 0) return false;
+    start = end + 1;
+  }
 }
 
 /** `DenseFeatures` → `dense_features`, `Conv2D` → `conv2d`. */
@@ -150,7 +157,7 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
   if (segs.length >= 3 && segs[0] === segs[1]) segs = segs.slice(1);
   const last = segs[segs.length - 1]!;
   const layer = segs[segs.length - 2];
-  if (layer && last.startsWith(`${layer}_`)) segs = [...segs.slice(0, -1), normaliseSlot(last.slice(layer.length + 1))];
+  if (layer && last.length > layer.length && last.charCodeAt(layer.length) === 95 /* _ */ && last.startsWith(layer)) segs = [...segs.slice(0, -1), normaliseSlot(last.slice(layer.length + 1))];
   const joined = segs.join('/');
   if (joined !== s) forms.push(joined);
   const end = segs[segs.length - 1]!;
@@ -188,11 +195,17 @@ function positionFromName(name: string): number[] | undefined {
 
 const NO_KEYS: Set<string> = new Set();
 
-/** A handful of strings without repeats, in order (as `[...new Set(xs)]`, without a Set per variable). */
+/** A handful of strings without repeats, in order (as `[...new Set(xs)]`, without a Set per variable), in place. */
 function distinct(xs: string[]): string[] {
-  const out: string[] = [];
-  for (const x of xs) if (!out.includes(x)) out.push(x);
-  return out;
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    let seen = false;
+    for (let j = 0; j < n && !seen; j++) seen = xs[j] === x;
+    if (!seen) xs[n++] = x;
+  }
+  xs.length = n;
+  return xs;
 }
 
 export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'weightIndex' | 'layerClass' | 'kerasPath'>>, index: number, hints: ViewHints = {}): VarView {
@@ -205,7 +218,8 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     if (t.layer !== undefined && t.layer !== keras3.layer) forms[1] = `${t.layer}/${forms[1].slice(keras3.layer.length + 1)}`;
     else addWeak(forms[1]);
   }
-  const keys = [t.name, ...forms];
+  const keys = [t.name];
+  for (const f of forms) keys.push(f);
   // The key this variable would have in a Keras 3 weights file (`layers/dense/vars/0`), from the target builder.
   if (t.kerasPath) keys.push(t.kerasPath);
   const original = t.originalName?.replace(/:\d+$/, '');
@@ -227,7 +241,8 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
   }
   const unique = distinct(keys);
   for (const k of unique) if (isOrdinalKey(k)) addWeak(k);
-  const layerKeys = distinct([layer, dirname(stripped), original ? dirname(original) : ''].filter(Boolean));
+  const layerKeys: string[] = [];
+  for (const k of [layer, dirname(stripped), original ? dirname(original) : '']) if (k && !layerKeys.includes(k)) layerKeys.push(k);
   const slot = normaliseSlot(basename(readable));
   const cls = hints.layerClass ?? t.layerClass;
   const family = cls ? snakeClass(cls) : familyOf(basename(layer)) ?? (original ? familyOf(basename(dirname(original))) : undefined);
