@@ -8,7 +8,6 @@ import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';
 import { h5Reporter } from './h5-watch';
 import { withReadCache } from './read-cache';
-import { windowedSource } from './windowed-reader';
 import { keepFunctionSlots, matchAhead, matchSlotsAhead, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots, warmModelBuilder } from './slots';
 import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
@@ -38,7 +37,7 @@ async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-const sources = (files: FileRef[]) => files.map((f) => withReadCache(windowedSource(blobSource(f.path, f.file)), f.file));
+const sources = (files: FileRef[]) => files.map((f) => withReadCache(blobSource(f.path, f.file), f.file));
 
 /** What crosses back: the slot without the worker's own objects. */
 const shown = (s: OpenedSlot | null): SlotOpened | null => s && { candidates: s.candidates, candidateId: s.candidateId, data: s.data };
