@@ -79,15 +79,6 @@ export function blobOrigin(bytes: Uint8Array): Blob | undefined {
 }
 
 /**
- * Marks `bytes` (a buffer of its own, whole, that nothing writes into) as holding exactly `blob`'s bytes: a copy a
- * reader assembled from Blob reads (e.g. from two windows, see src/worker/windowed-reader.ts) is then still handed to
- * a Blob being built as a reference.
- */
-export function markBlobOrigin(bytes: Uint8Array, blob: Blob): void {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && blob.size === bytes.byteLength) origins.set(bytes.buffer, blob);
-}
-
-/**
  * Where bytes a reader handed out are stored, byte for byte: the source and offset they were read from and checked
  * against (a TF tensor's CRC32C). A writer whose output lies on a disk may then copy the range in the kernel instead
  * of writing the bytes (the CLI: see output-folder.ts). Keyed by the very view the reader returned, which nothing
