@@ -94,14 +94,14 @@ export class DiskFile {
 
   /** Waits for the kernel's copy and cuts it where the writer's bytes part from it. */
   private async endMirror(): Promise<void> {
-    const { path, end, copying } = this.mirror!;
+    const { path, copying } = this.mirror!;
     this.mirror = undefined;
     await copying;
     const copied = (await this.handle.stat()).size;
     if (copied < this.size) {
       throw new GraftError('corrupt', path, `the file shrank while it was copied (${copied} bytes copied, ${this.size} read and checked); was it changed during the export?`);
     }
-    if (end > this.size || copied > this.size) await this.handle.truncate(this.size);
+    if (copied > this.size) await this.handle.truncate(this.size);
   }
 
   private async append(chunk: Uint8Array): Promise<void> {

@@ -100,4 +100,3 @@ setH5Watchdog(h5Reporter((message) => self.postMessage(message)));
 Comlink.expose(api);
 // Tells the page the API listens: calls posted while a module worker still loads its chunks were seen to get lost.
 self.postMessage({ graftReady: true });
-
