@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './helpers';
 import type { Page } from '@playwright/test';
-import { FIXTURES, dropFiles, fixtureBytes, gotoWithoutExample } from './helpers';
+import { FIXTURES, dropFiles, fixtureBytes, gotoWithoutExample, settledBox } from './helpers';
 
 const HOUSE = 'tf1-saver-houseprices';
 /** The first answer of a page waits for the worker to start (seconds on a loaded machine); later steps do not. */
@@ -21,8 +21,8 @@ async function openHousePrices(page: Page): Promise<void> {
 
 /** Drags with the real mouse from an old variable's handle onto a new variable. */
 async function dragLink(page: Page, from: string, to: string): Promise<void> {
-  const h = (await page.getByTestId(`handle-old-${from}`).boundingBox())!;
-  const n = (await page.getByTestId(`node-new-${to}`).boundingBox())!;
+  const h = await settledBox(page, `handle-old-${from}`);
+  const n = await settledBox(page, `node-new-${to}`);
   await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
   await page.mouse.down();
   await page.mouse.move(h.x + 60, h.y + 10, { steps: 4 });

@@ -149,3 +149,19 @@ export async function gotoWithoutExample(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByTestId('drop-zone')).toBeVisible();
 }
+
+/**
+ * Where an element is drawn once the canvas has stopped moving: a search fits the view a frame after its results
+ * show, so a box read at once may be where the element was before the fit.
+ */
+export async function settledBox(page: Page, testId: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const frames = () => page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+  let last = await page.getByTestId(testId).boundingBox();
+  for (let i = 0; i < 50; i++) {
+    await frames();
+    const now = await page.getByTestId(testId).boundingBox();
+    if (last && now && JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+  throw new Error(`${testId} kept moving for 100 frames`);
+}

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { dropFiles, expect, fixtureBytes, gotoWithoutExample, test } from './helpers';
+import { dropFiles, expect, fixtureBytes, gotoWithoutExample, settledBox, test } from './helpers';
 
 const PAIR = join('e2e', 'data', 'tf2-keras-pair');
 const FIRST_LOAD = { timeout: 30_000 };
@@ -78,6 +78,7 @@ test('tree in model order with readable names and a diff column; edges cross now
   // Fit to results: zoomed far out and panned away, the button brings every match into the viewport.
   await page.getByTestId('search').fill('kernel');
   await expect(page.getByTestId('search-count')).toHaveText('7 matches (3 old · 4 new)');
+  await settledBox(page, 'node-new-adapter/kernel');
   const pane = (await page.locator('.react-flow').boundingBox())!;
   await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
   await page.mouse.down();
