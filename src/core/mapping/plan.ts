@@ -104,8 +104,10 @@ function isActive(link: Link): boolean {
 }
 
 export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
-  const oldByName = new Map(old.tensors.map((t) => [t.name, t]));
-  const newNames = new Set(target.variables.map((v) => v.name));
+  const oldByName = new Map<string, TensorInfo>();
+  for (const t of old.tensors) oldByName.set(t.name, t);
+  const newNames = new Set<string>();
+  for (const v of target.variables) newNames.add(v.name);
   const problems: string[] = [];
   const linkFor = new Map<string, number>();
   recipe.links.forEach((link, i) => {
@@ -143,9 +145,7 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
     entry.link = index!;
     entry.from = link.from;
     entry.transforms = link.transforms;
-    const incompatible = (problem: string, steps: StepOutput[] = [], suggestion?: Transform[] | null): PlanEntry => ({
-      ...entry, status: 'incompatible', steps, problem, ...(suggestion ? { suggestion } : {}),
-    });
+    const incompatible = (problem: string, steps: StepOutput[] = [], suggestion?: Transform[] | null) => incompatibleEntry(entry, problem, steps, suggestion);
     const sources: TensorInfo[] = [];
     for (const name of link.from) {
       const t = oldByName.get(name);
@@ -158,6 +158,11 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
     }
     // A plain copy (most links of a large checkpoint) has no steps to shape or to size.
     const copy = link.transforms.length === 0 && sources.length === 1;
+    if (copy && sources[0]!.dtype === v.dtype && sameDims(sources[0]!.shape, v.shape)) {
+      entry.status = link.from.length === 1 ? 'exact' : 'transformed';
+      entry.steps = [];
+      return entry;
+    }
     const chain = copy ? { ok: true as const, out: sources[0]!, steps: [], notes: [] } : chainShapes(link.transforms, sources);
     if (!chain.ok) return incompatible(`step ${chain.stepIndex + 1}: ${chain.reason}`, chain.steps);
     const tooLarge = copy ? undefined : chainSizeProblem(v, sources, link.transforms, chain.steps);
@@ -177,22 +182,38 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
   });
 
   const considered = (t: TensorInfo) => t.kind === 'weight' || recipe.filters.includeOptimizer;
-  const unused = old.tensors.filter((t) => considered(t) && !used.has(t.name) && t.name !== '_CHECKPOINTABLE_OBJECT_GRAPH').map((t) => t.name);
-  const excluded = old.tensors.filter((t) => !considered(t) && !used.has(t.name)).length;
-  const count = (s: PlanStatus) => entries.filter((e) => e.status === s).length;
+  const unused: string[] = [];
+  let excluded = 0;
+  for (const t of old.tensors) {
+    if (used.has(t.name)) continue;
+    if (!considered(t)) excluded++;
+    else if (t.name !== '_CHECKPOINTABLE_OBJECT_GRAPH') unused.push(t.name);
+  }
+  const counts: Record<PlanStatus, number> = { exact: 0, transformed: 0, initialised: 0, incompatible: 0 };
+  let pending = 0;
+  for (const e of entries) {
+    counts[e.status]++;
+    if (e.pending) pending++;
+  }
   return {
     entries,
     unused,
     problems,
     summary: {
       total: entries.length,
-      exact: count('exact'),
-      transformed: count('transformed'),
-      initialised: count('initialised'),
-      incompatible: count('incompatible'),
+      exact: counts.exact,
+      transformed: counts.transformed,
+      initialised: counts.initialised,
+      incompatible: counts.incompatible,
       unused: unused.length,
       excluded,
-      pending: entries.filter((e) => e.pending).length,
+      pending,
     },
   };
+}
+
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+function incompatibleEntry(entry: PlanEntry, problem: string, steps: StepOutput[], suggestion?: Transform[] | null): PlanEntry {
+  return { ...entry, status: 'incompatible', steps, problem, ...(suggestion ? { suggestion } : {}) };
 }

@@ -61,7 +61,8 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
   const ruleOf = (o: VarView) => (moved ? moved.get(o.index)!.rule : -1);
   const newByKey = index(news, (v) => v.keys);
   const oldByKey = index(olds, oldKeys);
-  const newByIndex = new Map(news.map((v) => [v.index, v]));
+  const newByIndex = new Map<number, VarView>();
+  for (const v of news) newByIndex.set(v.index, v);
   const takenOld = new Set<number>();
   const takenNew = new Set<number>();
   const pairs: NamePair[] = [];

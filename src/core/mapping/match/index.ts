@@ -74,7 +74,13 @@ function sidesOf(old: { tensors: readonly TensorInfo[] }, target: NewModel, reci
   const news = target.variables
     .map((v: TargetVariable, i) => viewOf(v, i, ordered ? { ordinal: i } : {}))
     .filter((v, i) => considered(target.variables[i]!) && !fixedTargets.has(v.name));
-  return { olds, news, old: new Map(olds.map((v) => [v.index, v])), new: new Map(news.map((v) => [v.index, v])), rules: compileRules(recipe.rules), include };
+  return { olds, news, old: byIndex(olds), new: byIndex(news), rules: compileRules(recipe.rules), include };
+}
+
+function byIndex(views: readonly VarView[]): Map<number, VarView> {
+  const m = new Map<number, VarView>();
+  for (const v of views) m.set(v.index, v);
+  return m;
 }
 
 const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);

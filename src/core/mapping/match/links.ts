@@ -28,27 +28,29 @@ function gateNote(v: TargetVariable, transforms: readonly Transform[]): string |
 
 export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariable[], pairs: readonly Pair[], overlap: Overlap, accept: Confidence): Link[] {
   const links: Link[] = [];
-  const byNew = new Map(pairs.map((p) => [p.new, p]));
-  news.forEach((v, i) => {
+  const byNew = new Map<number, Pair>();
+  for (const p of pairs) byNew.set(p.new, p);
+  for (let i = 0; i < news.length; i++) {
+    const v = news[i]!;
     const p = byNew.get(i);
-    if (!p) return;
+    if (!p) continue;
     const src = olds[p.old]!;
     const same = src.dtype === v.dtype && sameShape(src.shape, v.shape);
     const proposal = same ? { transforms: [], summary: '' } : proposeTransforms([src], { shape: v.shape, dtype: v.dtype, name: v.name });
-    if (!proposal) return;
+    if (!proposal) continue;
     let confidence = p.confidence;
-    const notes = [proposal.summary];
-    const loss = lossNote(coverage(src.shape, proposal.transforms)) ?? gateNote(v, proposal.transforms);
+    let reason = proposal.summary ? `${p.reason}; ${proposal.summary}` : p.reason;
+    // An empty chain neither makes up nor drops anything.
+    const loss = proposal.transforms.length ? lossNote(coverage(src.shape, proposal.transforms)) ?? gateNote(v, proposal.transforms) : null;
     if (loss) {
       confidence = 'guess';
-      notes.push(loss);
+      reason += `; ${loss}`;
     }
     if (!overlap.related && confidence !== 'guess' && !(p.byName && sameShape(src.shape, v.shape))) {
       confidence = 'guess';
-      notes.push('the two models share little');
+      reason += '; the two models share little';
     }
-    const reason = [p.reason, ...notes.filter(Boolean)].join('; ');
     links.push({ from: [src.name], to: v.name, transforms: proposal.transforms, confidence, reason, accepted: CONFIDENCES.indexOf(confidence) <= CONFIDENCES.indexOf(accept) });
-  });
+  }
   return links;
 }

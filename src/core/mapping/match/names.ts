@@ -81,9 +81,18 @@ const SLOT_ORDER = ['embeddings', 'kernel', 'depthwise_kernel', 'pointwise_kerne
 
 const POSITIONAL_SEGMENT = /^(Variable(_\d+)?|layer_with_weights-\d+|layer-\d+|\d+|(layer|layers|block|blocks|h|stage|cell|encoder_layer|decoder_layer|res|resblock)[_.-]?\d+)$/;
 
+// Layer names repeat across thousands of variables (`gate_proj`, `dense_3`): each is looked up once.
+const families = new Map<string, string | null>();
+
 export function familyOf(segment: string): string | undefined {
-  const base = segment.replace(/_\d+$/, '');
-  return KERAS_FAMILIES.has(base) ? base : undefined;
+  let known = families.get(segment);
+  if (known === undefined) {
+    if (families.size > 100_000) families.clear();
+    const base = segment.replace(/_\d+$/, '');
+    known = KERAS_FAMILIES.has(base) ? base : null;
+    families.set(segment, known);
+  }
+  return known ?? undefined;
 }
 
 // Segments repeat across thousands of names (`attention`, `layer_5`): each is tested once.
@@ -152,7 +161,13 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
     return { forms, keras3: { layer, index } };
   }
   // PyTorch / safetensors spell scopes with dots: `encoder.fc1.weight`.
-  let segs = !s.includes('/') && s.includes('.') ? s.split('.') : s.split('/');
+  const sep = !s.includes('/') && s.includes('.') ? '.' : '/';
+  const fast = plainForms(s, sep);
+  if (fast) {
+    forms.push(...fast);
+    return { forms };
+  }
+  let segs = s.split(sep);
   if (segs[0] === 'model_weights') segs = segs.slice(1);
   if (segs.length >= 3 && segs[0] === segs[1]) segs = segs.slice(1);
   const last = segs[segs.length - 1]!;
@@ -164,6 +179,32 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
   const alias = SLOT_ALIASES[end];
   if (alias && segs.length > 1) forms.push(joined.slice(0, joined.length - end.length) + alias);
   return { forms };
+}
+
+/**
+ * nameForms' scope forms for the common name (not under `model_weights`, no repeated first scope, no Keras 1
+ * `layer_W` weight): the same forms, without splitting the name into an array and joining it again. Null: the
+ * name needs the general path.
+ */
+function plainForms(s: string, sep: string): string[] | null {
+  const c1 = s.indexOf(sep);
+  const c2 = c1 < 0 ? -1 : s.indexOf(sep, c1 + 1);
+  if (c1 < 0 ? s === 'model_weights' : c1 === 13 && s.startsWith('model_weights')) return null;
+  // segs[0] === segs[1] with three or more segments.
+  if (c2 >= 0 && c2 - c1 - 1 === c1 && s.startsWith(s.slice(0, c1), c1 + 1)) return null;
+  const lastCut = s.lastIndexOf(sep);
+  const end = s.slice(lastCut + 1);
+  if (lastCut > 0) {
+    const prevCut = s.lastIndexOf(sep, lastCut - 1);
+    const layerLength = lastCut - prevCut - 1;
+    if (end.length > layerLength && end.charCodeAt(layerLength) === 95 /* _ */ && s.startsWith(s.slice(prevCut + 1, lastCut), lastCut + 1)) return null;
+  }
+  const out: string[] = [];
+  const joined = sep === '/' ? s : s.replaceAll('.', '/');
+  if (joined !== s) out.push(joined);
+  const alias = SLOT_ALIASES[end];
+  if (alias && lastCut >= 0) out.push(joined.slice(0, joined.length - end.length) + alias);
+  return out;
 }
 
 function slotRank(slot: string): number {
@@ -195,6 +236,9 @@ function positionFromName(name: string): number[] | undefined {
 
 const NO_KEYS: Set<string> = new Set();
 
+/** `weak` with `k` added: a Set only for the few variables that have a weak key (NO_KEYS is never written). */
+const withWeak = (weak: Set<string>, k: string): Set<string> => (weak === NO_KEYS ? new Set([k]) : weak.add(k));
+
 /** A handful of strings without repeats, in order (as `[...new Set(xs)]`, without a Set per variable), in place. */
 function distinct(xs: string[]): string[] {
   let n = 0;
@@ -208,15 +252,16 @@ function distinct(xs: string[]): string[] {
   return xs;
 }
 
+const OBJECT_PATH = /(^|\/)(layer(_with_weights)?-\d+|_operations\/\d+)(\/|$)/;
+
 export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'weightIndex' | 'layerClass' | 'kerasPath'>>, index: number, hints: ViewHints = {}): VarView {
   const { forms, keras3 } = nameForms(t.name);
   let weak: Set<string> = NO_KEYS;
-  const addWeak = (k: string) => (weak === NO_KEYS ? (weak = new Set([k])) : weak.add(k));
   // Keras 3 keys a layer by class and position (`layers/dense_1` is the second Dense); where the file records the
   // layer's own name, that is its name form, and the class-position form says only where it sits.
   if (keras3 && forms[1]) {
     if (t.layer !== undefined && t.layer !== keras3.layer) forms[1] = `${t.layer}/${forms[1].slice(keras3.layer.length + 1)}`;
-    else addWeak(forms[1]);
+    else weak = withWeak(weak, forms[1]);
   }
   const keys = [t.name];
   for (const f of forms) keys.push(f);
@@ -233,20 +278,26 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
   const weightIndex = hints.weightIndex ?? t.weightIndex ?? keras3?.index;
   const stripped = forms[forms.length - 1]!;
   // Readable: a TF2 object-graph path says only where the variable hangs; its original name says what it is.
-  const readable = original && /(^|\/)(layer(_with_weights)?-\d+|_operations\/\d+)(\/|$)/.test(stripped) ? (unscoped ?? original) : stripped;
-  const layer = layerName ?? dirname(readable);
+  const readable = original && OBJECT_PATH.test(stripped) ? (unscoped ?? original) : stripped;
+  const strippedDir = dirname(stripped);
+  const layer = layerName ?? (readable === stripped ? strippedDir : dirname(readable));
   if (layerName !== undefined && weightIndex !== undefined) {
     keys.push(`${layerName}#${weightIndex}`);
-    if (keras3 && t.layer === undefined) addWeak(`${layerName}#${weightIndex}`);
+    if (keras3 && t.layer === undefined) weak = withWeak(weak, `${layerName}#${weightIndex}`);
   }
   const unique = distinct(keys);
-  for (const k of unique) if (isOrdinalKey(k)) addWeak(k);
+  for (const k of unique) if (isOrdinalKey(k)) weak = withWeak(weak, k);
   const layerKeys: string[] = [];
-  for (const k of [layer, dirname(stripped), original ? dirname(original) : '']) if (k && !layerKeys.includes(k)) layerKeys.push(k);
+  if (layer) layerKeys.push(layer);
+  if (strippedDir && strippedDir !== layer) layerKeys.push(strippedDir);
+  const originalDir = original ? dirname(original) : '';
+  if (originalDir && !layerKeys.includes(originalDir)) layerKeys.push(originalDir);
   const slot = normaliseSlot(basename(readable));
   const cls = hints.layerClass ?? t.layerClass;
   const family = cls ? snakeClass(cls) : familyOf(basename(layer)) ?? (original ? familyOf(basename(dirname(original))) : undefined);
   const position = hints.ordinal !== undefined ? [hints.ordinal] : positionFromName(stripped) ?? (t.path ? positionFromName(t.path) : undefined);
+  // One object shape for every view (position and family present even when undefined): the stages that read
+  // views then see a single hidden class.
   return {
     index,
     name: t.name,
@@ -260,10 +311,10 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     layerKeys,
     slot,
     slotOrder: weightIndex ?? slotRank(slot),
-    ...(position ? { position } : {}),
+    position,
     // Where an object-graph path was replaced by the variable's own name, the path's numbers say nothing of it.
     positional: isPositionalName(readable),
-    ...(family ? { family } : {}),
+    family,
   };
 }
 

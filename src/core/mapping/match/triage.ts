@@ -69,13 +69,15 @@ function layersOf<T extends { name: string; shape: number[]; kind: string; layer
   return out;
 }
 
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 /** Every new variable whose value comes, or is proposed to come, from an old one of another shape. */
 function changedPairs(plan: Plan, old: ReadonlyMap<string, TensorInfo>, layerOf: ReadonlyMap<string, string>): Changed[] {
   const out: Changed[] = [];
   for (const e of plan.entries) {
-    const link = e.from.length === 1 ? { from: e.from[0]!, transforms: e.transforms } : e.pending?.from.length === 1 ? { from: e.pending.from[0]!, transforms: e.pending.transforms } : undefined;
-    const src = link && old.get(link.from);
-    if (!src || fmt(src.shape) === fmt(e.shape)) continue;
+    const link = e.from.length === 1 ? e : e.pending?.from.length === 1 ? e.pending : undefined;
+    const src = link && old.get(link.from[0]!);
+    if (!src || sameDims(src.shape, e.shape)) continue;
     out.push({ to: e.to, layer: layerOf.get(e.to) ?? scopeOf(e.to), oldShape: src.shape, newShape: e.shape, ops: link.transforms.map((t) => t.op), applied: e.from.length === 1 });
   }
   return out;
@@ -184,11 +186,16 @@ export function triage(input: TriageInput): Finding[] {
     action: `add the rule to make these links sure: --rule '${ruleArg(d.rule)}'`,
   }));
   const newLayers = layersOf(input.variables);
-  const layerOf = new Map([...newLayers].flatMap(([l, vs]) => vs.map((v) => [v.name, l] as [string, string])));
-  const changed = changedPairs(input.plan, new Map(input.old.map((t) => [t.name, t])), layerOf);
+  const layerOf = new Map<string, string>();
+  for (const [l, vs] of newLayers) for (const v of vs) layerOf.set(v.name, l);
+  const oldByName = new Map<string, TensorInfo>();
+  for (const t of input.old) oldByName.set(t.name, t);
+  const changed = changedPairs(input.plan, oldByName, layerOf);
   out.push(...rearranged(changed));
-  const linkedTo = new Set(input.plan.entries.filter((e) => e.from.length).map((e) => e.to));
-  const linkedLayers = [...newLayers.values()].filter((vs) => vs.some((v) => linkedTo.has(v.name))).length;
+  const linkedTo = new Set<string>();
+  for (const e of input.plan.entries) if (e.from.length) linkedTo.add(e.to);
+  let linkedLayers = 0;
+  for (const vs of newLayers.values()) if (vs.some((v) => linkedTo.has(v.name))) linkedLayers++;
   const v = variant(changed, linkedLayers);
   out.push(...(v.length ? v : resizedLayers(changed, [...newLayers.keys()].pop())));
   out.push(...insertedAndRemoved(input, newLayers));
@@ -200,10 +207,17 @@ export function triage(input: TriageInput): Finding[] {
  * proposed (removed). A scope all of whose layers are inserted is named once (`encoder/layer_12`).
  */
 function insertedAndRemoved(input: TriageInput, newLayers: Map<string, TargetVariable[]>): Finding[] {
-  const byTo = new Map(input.plan.entries.map((e) => [e.to, e]));
-  const proposedFrom = new Set(input.plan.entries.flatMap((e) => e.pending?.from ?? []));
+  const byTo = new Map<string, Plan['entries'][number]>();
+  const proposedFrom = new Set<string>();
+  for (const e of input.plan.entries) {
+    byTo.set(e.to, e);
+    if (e.pending) for (const f of e.pending.from) proposedFrom.add(f);
+  }
   // A layer whose links make its values (identity, constant: inserted to keep the function) is accounted for too.
-  const carried = (vs: readonly TargetVariable[]) => vs.some((v) => byTo.get(v.name)?.from.length || byTo.get(v.name)?.pending || byTo.get(v.name)?.status === 'transformed');
+  const carried = (vs: readonly TargetVariable[]) => vs.some((v) => {
+    const e = byTo.get(v.name);
+    return e !== undefined && (e.from.length > 0 || e.pending !== undefined || e.status === 'transformed');
+  });
   const out: Finding[] = [];
   const order = [...newLayers.keys()];
   const fresh = collapse(order, new Set(order.filter((l) => !carried(newLayers.get(l)!))));
