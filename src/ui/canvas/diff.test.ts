@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanEntry } from '../../core/mapping';
-import { layerDiff, newVariableDiff, oldVariableDiff } from './diff';
+import { layerDiff, newVariableDiff, oldVariableDiff, sameDiffs, tallyDiff } from './diff';
 
 const entry = (over: Partial<PlanEntry>): PlanEntry => ({ to: 'x', shape: [2], dtype: 'float32', kind: 'weight', status: 'exact', from: ['x'], transforms: [], steps: [], notes: [], ...over });
 const dv = (readable: string, shape: number[], dtype = 'float32') => ({ readable, shape, dtype });
@@ -30,5 +30,16 @@ describe('diff column', () => {
     expect(layerDiff([ins, ins])).toMatchObject({ kind: 'inserted', text: 'new' });
     expect(layerDiff([same, ins])).toMatchObject({ kind: 'mixed', text: '+1 new' });
     expect(layerDiff([])).toBeUndefined();
+  });
+
+  it('sums up n alike variables from one of them as it would from all n', () => {
+    const alike = [
+      { kind: 'inserted' as const, text: 'new', title: 'x' },
+      { kind: 'removed' as const, text: 'removed', title: 'y' },
+      { kind: 'same' as const, text: 'same', title: '', proposed: true },
+      { kind: 'widened' as const, text: '2→4', title: 'w' },
+    ];
+    for (const d of alike) for (const n of [1, 3, 50_000]) expect(tallyDiff(sameDiffs(d, n))).toEqual(layerDiff(Array.from({ length: n }, () => d)));
+    expect(tallyDiff(sameDiffs(alike[0]!, 3))?.title).toBe('inserted: all 3 variables');
   });
 });

@@ -65,26 +65,51 @@ export function oldVariableDiff(feeds: Diff | undefined, excluded: boolean): Dif
 
 const RANK: DiffKind[] = ['incompatible', 'widened', 'narrowed', 'reshaped', 'converted', 'mixed', 'renamed', 'same'];
 
+/** A layer's diffs counted by kind (the first of each kind kept): what `layerDiff` needs, without the list itself. */
+export interface DiffTally {
+  n: number;
+  kinds: Map<DiffKind, { first: Diff; count: number }>;
+  proposed: boolean;
+}
+
+export function tallyDiffs(diffs: readonly Diff[]): DiffTally {
+  const kinds = new Map<DiffKind, { first: Diff; count: number }>();
+  let proposed = false;
+  for (const d of diffs) {
+    const k = kinds.get(d.kind);
+    if (k) k.count++;
+    else kinds.set(d.kind, { first: d, count: 1 });
+    if (d.proposed) proposed = true;
+  }
+  return { n: diffs.length, kinds, proposed };
+}
+
+/** The tally of `n` variables that all have diff `d`. */
+export const sameDiffs = (d: Diff, n: number): DiffTally => ({ n, kinds: new Map([[d.kind, { first: d, count: n }]]), proposed: !!d.proposed });
+
 /** A layer's diff: all inserted / removed / same alike, else the most telling change among its variables. */
 export function layerDiff(diffs: readonly Diff[]): Diff | undefined {
-  if (diffs.length === 0) return undefined;
-  const kinds = new Set(diffs.map((d) => d.kind));
-  const n = diffs.length;
-  const proposed = diffs.some((d) => d.proposed) ? { proposed: true } : {};
+  return tallyDiff(tallyDiffs(diffs));
+}
+
+/** `layerDiff` of the tallied diffs. */
+export function tallyDiff({ n, kinds, proposed: anyProposed }: DiffTally): Diff | undefined {
+  if (n === 0) return undefined;
+  const proposed = anyProposed ? { proposed: true } : {};
   if (kinds.size === 1 && (kinds.has('inserted') || kinds.has('removed'))) {
-    const d = diffs[0]!;
+    const d = kinds.values().next().value!.first;
     return { kind: d.kind, text: d.kind === 'inserted' ? 'new' : d.text, title: `${d.kind === 'inserted' ? 'inserted' : 'removed'}: all ${n} variable${n > 1 ? 's' : ''}` };
   }
   const partial = kinds.has('inserted') || kinds.has('removed');
   for (const k of RANK) {
-    const d = diffs.find((x) => x.kind === k);
-    if (!d) continue;
+    const found = kinds.get(k);
+    if (!found) continue;
     if (k === 'same' && !partial) return { kind: 'same', text: 'same', title: `all ${n} variables kept as they were`, ...proposed };
     if (k === 'same') break;
-    const count = diffs.filter((x) => x.kind === k).length;
+    const { first: d, count } = found;
     return { kind: k, text: d.text, title: `${count} of ${n} ${k}${partial ? ', some inserted or removed' : ''}: ${d.title}`, ...proposed };
   }
-  const ins = diffs.filter((d) => d.kind === 'inserted').length;
-  const rem = diffs.filter((d) => d.kind === 'removed').length;
+  const ins = kinds.get('inserted')?.count ?? 0;
+  const rem = kinds.get('removed')?.count ?? 0;
   return { kind: 'mixed', text: ins ? `+${ins} new` : `−${rem}`, title: `${ins} inserted, ${rem} removed, the rest kept` };
 }

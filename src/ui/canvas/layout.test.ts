@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { autoMatch, compile, type PlanEntry } from '../../core/mapping';
 import type { VariableData } from '../../worker/client';
 import { emptyReason, visibleNames } from './filter';
-import { OPEN_ROWS, groupId, layout } from './layout';
+import { OPEN_ROWS, arrange, colour, groupId, layout } from './layout';
 
 const v = (name: string, shape: number[], kind: VariableData['kind'] = 'weight'): VariableData => ({
   name, shape, dtype: 'float32', byteLength: 4, kind, group: name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '',
@@ -53,6 +53,22 @@ describe('canvas layout', () => {
     const opened = layout({ olds, news, plan, entryOf, shown, flipped: { [groupId('new', 'l0')]: true }, filtering: false, selected: null });
     expect(opened.nodes.some((n) => n.id === 'new:l0/w1')).toBe(true);
     expect(opened.edges.filter((e) => e.target === 'new:l0/w1')).toHaveLength(1);
+  });
+
+  it('before matching answers, counts each collapsed group as all unused / all new, and finds a variable under its outermost collapsed group', () => {
+    const olds = Array.from({ length: OPEN_ROWS * 4 }, (_, i) => ({ ...v(`b${i % 40}/l${Math.floor(i / 40)}/w`, [2]), group: `b${i % 40}` }));
+    const news = olds.map((x) => ({ ...x, initializer: { kind: 'zeros' as const } }));
+    const shown = { old: new Set(olds.map((x) => x.name)), new: new Set(news.map((x) => x.name)) };
+    const arranged = arrange({ olds, news, shown, flipped: {}, filtering: false });
+    expect(arranged.placed.filter((p) => p.side === 'old').map((p) => p.id)).toHaveLength(40);
+    expect(arranged.at.get('old\0b3/l7/w')).toBe(groupId('old', 'b3'));
+    const { nodes, edges } = colour(arranged, { plan: null, entryOf: () => undefined });
+    expect(edges).toEqual([]);
+    expect(nodes.find((n) => n.id === groupId('old', 'b3'))?.data).toMatchObject({ count: 40, statuses: { unused: 40 }, dropGroup: 'b3', diff: { kind: 'removed', title: 'removed: all 40 variables' } });
+    expect(nodes.find((n) => n.id === groupId('new', 'b3'))?.data).toMatchObject({ statuses: { initialised: 40 }, diff: { kind: 'inserted' } });
+    // A group whose variables come from different file groups is not a drop target by group.
+    const mixed = arrange({ olds: [v('s/a/k', [1]), { ...v('s/b/k', [1]), group: 'other' }], news: [], shown: { old: new Set(['s/a/k', 's/b/k']), new: new Set() }, flipped: {}, filtering: false });
+    expect(mixed.placed.find((p) => p.id === groupId('old', 's'))?.dropGroup).toBeUndefined();
   });
 
   it('filters by search, status and problems on both sides', () => {

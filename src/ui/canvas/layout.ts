@@ -6,7 +6,7 @@
  */
 import type { Confidence, Plan, PlanEntry, PlanStatus } from '../../core/mapping';
 import type { VariableData } from '../../worker/client';
-import { type Diff, type DiffVar, layerDiff, newVariableDiff, oldVariableDiff } from './diff';
+import { type Diff, type DiffTally, type DiffVar, newVariableDiff, oldVariableDiff, sameDiffs, tallyDiff } from './diff';
 import { type SideModel, type TreeScope, buildTree, openDepth, sideModel } from './tree';
 
 export type Side = 'old' | 'new';
@@ -140,6 +140,8 @@ export interface Placed {
   vars: readonly VariableData[];
   /** A variable's readable path. */
   full?: string;
+  /** A group's file group (`TensorInfo.group`) when all its variables share one. */
+  dropGroup?: string;
 }
 
 export interface Arrangement {
@@ -156,23 +158,17 @@ export type ArrangeInput = Pick<LayoutInput, 'olds' | 'news' | 'formats' | 'show
 export function arrange(input: ArrangeInput): Arrangement {
   const { shown, flipped } = input;
   const placed: Placed[] = [];
-  const at = new Map<string, string>();
   const column = (side: Side, model: SideModel) => {
     const x0 = side === 'old' ? 0 : NODE_WIDTH + COLUMN_GAP;
     const root = buildTree(model, shown[side]);
     const open = input.filtering ? Infinity : openDepth(root, OPEN_ROWS);
     let y = 0;
-    const walk = (scope: TreeScope, hiddenIn: string | null) => {
+    // A collapsed scope's insides are not walked: on a large side that is most of the tree.
+    const walk = (scope: TreeScope) => {
       for (const c of scope.children) {
         if ('variable' in c) {
           const v = c.variable;
-          const key = `${side}\0${v.name}`;
-          if (hiddenIn) {
-            at.set(key, hiddenIn);
-            continue;
-          }
           const vid = nodeId(side, v.name);
-          at.set(key, vid);
           const indent = INDENT * (scope.depth + 1);
           const path = model.readable.get(v.name) ?? [v.name];
           placed.push({
@@ -183,27 +179,44 @@ export function arrange(input: ArrangeInput): Arrangement {
           continue;
         }
         const s = c.scope;
-        if (hiddenIn) {
-          walk(s, hiddenIn);
-          continue;
-        }
         const id = groupId(side, s.key);
         const byDefault = s.depth >= open;
         const collapsed = flipped[id] ? !byDefault : byDefault;
         const indent = INDENT * s.depth;
-        placed.push({ id, type: 'vargroup', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: GROUP_ROW, group: s.key, label: s.label, depth: s.depth, collapsed, vars: s.vars });
+        placed.push({
+          id, type: 'vargroup', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: GROUP_ROW, group: s.key, label: s.label, depth: s.depth, collapsed, vars: s.vars,
+          ...(s.group !== null ? { dropGroup: s.group } : {}),
+        });
         y += GROUP_ROW + GAP;
-        walk(s, collapsed ? id : null);
+        if (!collapsed) walk(s);
         if (s.depth === 0) y += GROUP_GAP;
       }
     };
-    walk(root, null);
+    walk(root);
   };
   const oldModel = sideModelOf(input.olds, input.formats?.old ?? 'tf-bundle');
   const newModel = sideModelOf(input.news, input.formats?.new ?? 'keras-json');
   column('old', oldModel);
   column('new', newModel);
-  return { placed, at, models: { old: oldModel, new: newModel } };
+  let at: Map<string, string> | null = null;
+  return {
+    placed,
+    // Built when first read (edges, search), not for the first draw: one entry per variable.
+    get at() {
+      return (at ??= drawnAt(placed));
+    },
+    models: { old: oldModel, new: newModel },
+  };
+}
+
+/** Where each variable is drawn: its own node, or the collapsed group that holds it (the outermost: the one placed). */
+function drawnAt(placed: readonly Placed[]): Map<string, string> {
+  const at = new Map<string, string>();
+  for (const p of placed) {
+    if (p.type === 'variable') at.set(`${p.side}\0${p.vars[0]!.name}`, p.id);
+    else if (p.collapsed) for (const v of p.vars) at.set(`${p.side}\0${v.name}`, p.id);
+  }
+  return at;
 }
 
 export type DecorateInput = Pick<LayoutInput, 'plan' | 'entryOf' | 'selected' | 'cursor' | 'linkFrom'>;
@@ -236,7 +249,10 @@ export function mark({ nodes, edges }: Laid, { selected, cursor = null, linkFrom
 }
 
 /** Colours an arrangement with the plan: node statuses, diffs, a group's aggregate, the edges (nothing marked). */
-export function colour({ placed, at, models }: Arrangement, { plan, entryOf }: ColourInput): Laid {
+export function colour(arranged: Arrangement, { plan, entryOf: ofPlan }: ColourInput): Laid {
+  const { placed, models } = arranged;
+  // No plan, no entries: every old variable unused, every new one initialised.
+  const entryOf = plan ? ofPlan : () => undefined;
   const used = new Set<string>();
   for (const e of plan?.entries ?? []) for (const f of e.from) used.add(f);
   const unused = new Set(plan?.unused ?? []);
@@ -271,18 +287,29 @@ export function colour({ placed, at, models }: Arrangement, { plan, entryOf }: C
     const { id, type, side, position, width, height } = p;
     if (type === 'vargroup') {
       const statuses: GroupNodeData['statuses'] = {};
-      const groups = new Set<string>();
-      const diffs: Diff[] = [];
-      for (const v of p.vars) {
-        const s = statusOf(side, v.name);
-        statuses[s] = (statuses[s] ?? 0) + 1;
-        groups.add(v.group);
-        diffs.push(diffOf(side, v));
+      let tally: DiffTally;
+      if (!plan && p.vars.length > 0) {
+        // Before matching answers all of a side's variables look alike: one stands for the group's thousands.
+        const first = p.vars[0]!;
+        statuses[statusOf(side, first.name)] = p.vars.length;
+        tally = sameDiffs(diffOf(side, first), p.vars.length);
+      } else {
+        tally = { n: 0, kinds: new Map(), proposed: false };
+        for (const v of p.vars) {
+          const s = statusOf(side, v.name);
+          statuses[s] = (statuses[s] ?? 0) + 1;
+          const d = diffOf(side, v);
+          const k = tally.kinds.get(d.kind);
+          if (k) k.count++;
+          else tally.kinds.set(d.kind, { first: d, count: 1 });
+          if (d.proposed) tally.proposed = true;
+          tally.n++;
+        }
       }
-      const diff = layerDiff(diffs);
+      const diff = tallyDiff(tally);
       const data: GroupNodeData = {
         side, group: p.group, label: p.label, depth: p.depth, count: p.vars.length, collapsed: p.collapsed, statuses, cursor: false,
-        ...(groups.size === 1 ? { dropGroup: [...groups][0]! } : {}),
+        ...(p.dropGroup !== undefined ? { dropGroup: p.dropGroup } : {}),
         ...(diff ? { diff } : {}),
       };
       return { id, type, position, width, height, data };
@@ -296,6 +323,7 @@ export function colour({ placed, at, models }: Arrangement, { plan, entryOf }: C
   });
 
   const edges = new Map<string, LaidEdge>();
+  const at = plan ? arranged.at : new Map<string, string>();
   for (const e of plan?.entries ?? []) {
     const active = e.status !== 'initialised';
     const from = active ? e.from : (e.pending?.from ?? []);

@@ -22,6 +22,7 @@ export function sideModel(vars: readonly VariableData[], format: string): SideMo
   const readable = new Map<string, string[]>();
   vars.forEach((v, i) => readable.set(v.name, paths[i]!));
   let haystack: Map<string, string> | null = null;
+  let byName: Map<string, VariableData> | null = null;
   return {
     ordered: modelOrder(vars, format).map((i) => vars[i]!),
     readable,
@@ -33,7 +34,10 @@ export function sideModel(vars: readonly VariableData[], format: string): SideMo
       }
       return haystack;
     },
-    byName: new Map(vars.map((v) => [v.name, v])),
+    // Wanted once the plan colours the canvas, not for its first draw.
+    get byName() {
+      return (byName ??= new Map(vars.map((v) => [v.name, v])));
+    },
   };
 }
 
@@ -46,13 +50,15 @@ export interface TreeScope {
   children: TreeChild[];
   /** Every shown variable under it, in model order. */
   vars: VariableData[];
+  /** The file's group (`TensorInfo.group`) its variables all share; null when they differ. */
+  group: string | null;
 }
 
 export type TreeChild = { scope: TreeScope } | { variable: VariableData };
 
 /** The shown variables of one side as a tree (the root's key is ''). */
 export function buildTree(model: SideModel, shown: ReadonlySet<string>): TreeScope {
-  const root: TreeScope = { key: '', label: '', depth: -1, children: [], vars: [] };
+  const root: TreeScope = { key: '', label: '', depth: -1, children: [], vars: [], group: null };
   // Each scope's child scopes by segment: a variable walks its path without building a key string per level.
   const inside = new Map<TreeScope, Map<string, TreeScope>>();
   for (const v of model.ordered) {
@@ -65,10 +71,10 @@ export function buildTree(model: SideModel, shown: ReadonlySet<string>): TreeSco
       if (!below) inside.set(at, (below = new Map()));
       let next = below.get(path[i]!);
       if (!next) {
-        next = { key: at.key ? `${at.key}/${path[i]}` : path[i]!, label: path[i]!, depth: at.depth + 1, children: [], vars: [] };
+        next = { key: at.key ? `${at.key}/${path[i]}` : path[i]!, label: path[i]!, depth: at.depth + 1, children: [], vars: [], group: v.group };
         below.set(path[i]!, next);
         at.children.push({ scope: next });
-      }
+      } else if (next.group !== null && next.group !== v.group) next.group = null;
       next.vars.push(v);
       at = next;
     }
