@@ -49,5 +49,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'fuzz/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    // RE2 loads on demand in the app (safe-regex.ts); tests call the synchronous rule functions directly.
+    setupFiles: ['src/core/mapping/safe-regex.test-setup.ts'],
   },
 });

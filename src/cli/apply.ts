@@ -9,7 +9,7 @@ import { humanBytes } from '../core/display';
 import { howToLoad } from '../core/formats/how-to-load';
 import { parseShardSize } from '../core/formats/shard-plan';
 import { OUTPUT_FORMATS, SHARDABLE_FORMATS, outputFileName, type OutputFormat } from '../core/formats/writers';
-import { autoMatch, emptyRecipe, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
+import { autoMatch, emptyRecipe, loadRegexEngine, parseRecipeText, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { pythonScript } from '../core/export/python';
@@ -118,6 +118,7 @@ async function loadRecipe(path: string | undefined): Promise<Recipe | undefined>
   const text = await readFile(path, 'utf8').catch((e: unknown) => {
     throw new GraftError('missing-file', path, 'no such recipe file', { cause: e });
   });
+  await loadRegexEngine();
   return parseRecipeText(text, path);
 }
 

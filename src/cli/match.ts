@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
-import { autoMatch, compile, keepFunction, withKeepFunction, describeRule, describeTransform, emptyRecipe, parseRecipeText, parseRuleArg, type Confidence, type KeepFunctionOptions, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
+import { autoMatch, compile, keepFunction, withKeepFunction, describeRule, describeTransform, emptyRecipe, loadRegexEngine, parseRecipeText, parseRuleArg, type Confidence, type KeepFunctionOptions, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
 import type { TensorInfo } from '../core/model/checkpoint';
 import { strictReport } from '../core/mapping/match/report';
 import { triage, type Finding } from '../core/mapping/match/triage';
@@ -95,6 +95,7 @@ export const matchCommand: Command = {
 
 export async function match(oldPath: string, newPath: string, opts: MatchCliOptions, out: Write): Promise<{ recipe: Recipe; plan: Plan }> {
   let base = emptyRecipe();
+  if (opts.recipe || opts.rules.length) await loadRegexEngine();
   if (opts.recipe) {
     const text = await readFile(opts.recipe, 'utf8').catch((e: unknown) => {
       throw new GraftError('missing-file', opts.recipe!, 'no such recipe file', { cause: e });

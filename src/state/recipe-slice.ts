@@ -1,7 +1,7 @@
 import type { StateCreator, StoreApi } from 'zustand';
 import type { TemporalState } from 'zundo';
 import { toErrorData } from '../core/errors';
-import { emptyRecipe, parseRecipe, parseRecipeText, type Recipe } from '../core/mapping';
+import { emptyRecipe, loadRegexEngineFor, parseRecipe, parseRecipeText, type Recipe } from '../core/mapping';
 import { type GraftClient, errorData } from '../worker/client';
 import { fileParts, fingerprint } from './fingerprint';
 import type { RecipeStorage } from './persist';
@@ -71,7 +71,10 @@ export const recipeSlice =
           let saved: Recipe | null = null;
           try {
             const stored = await storage.load(key);
-            if (stored) saved = parseRecipe(stored, 'saved recipe');
+            if (stored) {
+              await loadRegexEngineFor(stored);
+              saved = parseRecipe(stored, 'saved recipe');
+            }
           } catch {
             saved = null; // a saved recipe this version cannot read: match afresh
           }

@@ -1,6 +1,6 @@
 /** Rename rules (scope prefix or regex) with a live count of the old names each moves; saving re-matches. */
-import { useMemo, useState } from 'react';
-import { regexProblem, ruleCounts, type RenameRule } from '../core/mapping';
+import { useEffect, useMemo, useState } from 'react';
+import { loadRegexEngineFor, regexEngineLoaded, regexProblem, ruleCounts, type RenameRule } from '../core/mapping';
 import { useGraft } from '../state/store';
 
 // Rules run on RE2 (core/mapping/safe-regex.ts): a pattern it refuses would make ruleCounts throw.
@@ -14,7 +14,12 @@ export function RulesPanel() {
   const [draft, setDraft] = useState<RenameRule[] | null>(null);
   const rules = draft ?? saved ?? [];
   const names = useMemo(() => olds?.map((v) => v.name) ?? [], [olds]);
-  const ok = rules.every((r) => r.from !== '' && (r.kind !== 'regex' || validRegex(r.from)));
+  // RE2 loads on demand (safe-regex.ts), once a regex rule is on the list; until then nothing can be applied.
+  const [engine, setEngine] = useState(regexEngineLoaded);
+  useEffect(() => {
+    if (!engine) void loadRegexEngineFor(rules).then(() => setEngine(regexEngineLoaded()), () => undefined);
+  }, [engine, rules]);
+  const ok = rules.every((r) => r.from !== '' && (r.kind !== 'regex' || (engine && validRegex(r.from))));
   const counts = useMemo(() => (ok ? ruleCounts(names, rules) : rules.map(() => 0)), [names, rules, ok]);
   const change = (i: number, patch: Partial<RenameRule>) => setDraft(rules.map((r, k) => (k === i ? ({ ...r, ...patch } as RenameRule) : r)));
   return (

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { toErrorData } from '../core/errors';
 import { setH5Watchdog } from '../core/formats/keras-h5/watchdog';
+import { loadRegexEngineFor } from '../core/mapping/safe-regex';
 import { blobSource } from '../core/io/byte-source';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { lazyExportMethods } from './export-lazy';
@@ -88,9 +89,17 @@ const api: WorkerApi = {
       if (!opened) throw new Error(`nothing is open in the ${slot} slot`);
       return inspectSlot(opened, name, view, seed);
     }),
-  match: (recipe) => attempt(async () => matchSlotsAhead(slots.old, slots.new, recipe)),
+  match: (recipe) =>
+    attempt(async () => {
+      await loadRegexEngineFor(recipe);
+      return matchSlotsAhead(slots.old, slots.new, recipe);
+    }),
   preview: (entry, view, seed, id) => attempt(() => previewEntry(slots.old, slots.new, entry, view, seed, id)),
-  keepFunction: (recipe, options) => attempt(async () => keepFunctionSlots(slots.old, slots.new, recipe, options)),
+  keepFunction: (recipe, options) =>
+    attempt(async () => {
+      await loadRegexEngineFor(recipe);
+      return keepFunctionSlots(slots.old, slots.new, recipe, options);
+    }),
   // Export: runExport / cancelExport (src/worker/export.ts).
   ...lazyExportMethods(() => slots),
 };

@@ -15,6 +15,6 @@ export {
   type Recipe, type Link, type RenameRule, type FillPolicy, type Confidence, type RecipeFilters,
 } from './recipe';
 export { applyRules, compileRules, parseRuleArg, ruleCounts, describeRule } from './match/rules';
-export { regexProblem, RULE_TIME_BUDGET_MS } from './safe-regex';
+export { loadRegexEngine, loadRegexEngineFor, regexEngineLoaded, regexProblem, RULE_TIME_BUDGET_MS } from './safe-regex';
 export { keepFunction, withKeepFunction, identityVariance, type KeepFunctionOptions, type KeepFunctionResult, type WidenedLayer } from './grow/keep-function';
 export { replicationCounts, type GrowTransform } from './grow-steps';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isGraftError } from '../errors';
 import { parseRecipe } from './recipe';
 import { compileRules, parseRuleArg, ruleCounts } from './match/rules';
@@ -62,5 +62,19 @@ describe('rename rules on RE2', () => {
     const apply = regexRenamer('^((a|b)+)$', 'x', 'rule 2', 0.001);
     const long = 'ab'.repeat(50_000);
     expect(thrown(() => { for (let i = 0; i < 100; i++) apply(long); }).message).toMatch(/^rule 2: \/\^\(\(a\|b\)\+\)\$\/ took more than 0.001 ms over the names/);
+  });
+
+  it('loads RE2 on demand: refuses to compile a regex rule before, and loads only for a regex rule', async () => {
+    vi.resetModules();
+    const fresh = await import('./safe-regex');
+    expect(fresh.regexEngineLoaded()).toBe(false);
+    expect(() => fresh.regexProblem('^a$')).toThrow(/RE2\) is not loaded/);
+    expect(() => fresh.regexRenamer('^a$', 'b', 'rule 1')).toThrow(/RE2\) is not loaded/);
+    await fresh.loadRegexEngineFor({ rules: [{ kind: 'prefix', from: 'a/', to: 'b/' }] });
+    await fresh.loadRegexEngineFor(null);
+    expect(fresh.regexEngineLoaded()).toBe(false);
+    await fresh.loadRegexEngineFor([{ kind: 'regex', from: '^a$', to: 'b' }]);
+    expect(fresh.regexEngineLoaded()).toBe(true);
+    expect(fresh.regexRenamer('^(a)$', '$1b', 'rule 1')('a')).toBe('ab');
   });
 });
