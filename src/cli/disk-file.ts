@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { copyFile, stat, type FileHandle } from 'node:fs/promises';
 import { GraftError } from '../core/errors';
-import { storedRange } from '../core/io/byte-source';
+import { storedRange, type ByteSource } from '../core/io/byte-source';
 import { filePathOf } from './node-source';
 
 /** Chunks below this are copied into one buffer and written together: each write is a hop through libuv's pool. */
@@ -60,6 +60,23 @@ export class DiskFile {
     const needsWrite = len >= BATCH_BYTES / 2 || this.batched + len > BATCH_BYTES;
     if (this.run && needsWrite && (await this.startMirror(this.run, len))) return;
     await this.append(chunk);
+  }
+
+  /**
+   * Appends `length` bytes of `source` at `offset` as the kernel's copy of them, where the file is (or can become)
+   * a copy of that source's file with them at the same offset; else false, and nothing changed. The caller checks
+   * the bytes' CRC32C itself: they never pass through here.
+   */
+  async copyRange(source: ByteSource, offset: number, length: number): Promise<boolean> {
+    const path = filePathOf(source);
+    if (path === undefined || offset !== this.size) return false;
+    if (this.mirror) {
+      if (path !== this.mirror.path || this.size + length > this.mirror.end) return false;
+      this.size += length;
+      return true;
+    }
+    if (this.run === null || (this.size > 0 && this.run !== path)) return false;
+    return this.startMirror(path, length);
   }
 
   /**

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { DiskFile } from './disk-file';
 import { dirname, join } from 'node:path';
 import { GraftError } from '../core/errors';
+import type { ByteSource } from '../core/io/byte-source';
 import type { FileSink, OutputFolder } from '../core/io/output';
 
 export class DiskOutputFolder implements OutputFolder {
@@ -47,6 +48,7 @@ export class DiskOutputFolder implements OutputFolder {
     const file = new DiskFile(abs, handle);
     const sink = {
       write: (chunk: Uint8Array) => file.write(chunk),
+      copyRange: (source: ByteSource, offset: number, length: number) => file.copyRange(source, offset, length),
       close: async () => {
         if (!this.open.delete(sink)) return;
         await file.close();

@@ -15,6 +15,7 @@ import { runChain, type Value } from './chain';
 import type { CheckpointWriter, OutputTensor } from '../io/output';
 import { BufferPool } from './buffer-pool';
 import { forgetStoredRange } from '../io/byte-source';
+import { StoredPath } from './stored-path';
 
 export interface Progress {
   bytesDone: number;
@@ -143,13 +144,17 @@ async function readSources(entry: PlanEntry, old: Checkpoint, oldByName: Readonl
   return read;
 }
 
+/** An entry left unread because the writer may take it as a stored range (StoredPath). */
+const STORED = 'stored';
+
 /**
  * Sources read ahead, in plan order, while earlier entries are transformed and written: file reads and checksums
  * overlap the writes. Always the next entry, then more while their bytes stay within `limit`, so memory stays near
  * the largest tensors in flight (this one, the one being written, the next) plus that. Reads run one after another.
  */
 class ReadAhead {
-  private readonly loads = new Map<number, Promise<Read | undefined>>();
+  /** Each scheduled entry's read, and the bytes it counts for in `ahead`. */
+  private readonly loads = new Map<number, { read: Promise<Read | typeof STORED | undefined>; bytes: number }>();
   private scheduled = 0;
   /** Bytes of scheduled entries not yet taken. */
   private ahead = 0;
@@ -157,7 +162,7 @@ class ReadAhead {
 
   constructor(
     private readonly entries: readonly PlanEntry[],
-    private readonly read: (entry: PlanEntry) => Promise<Read>,
+    private readonly read: (entry: PlanEntry) => Promise<Read | typeof STORED>,
     private readonly bytesOf: (entry: PlanEntry) => number,
     private readonly limit: number,
     private readonly signal?: AbortSignal,
@@ -170,18 +175,18 @@ class ReadAhead {
       const p = this.reading.then(() => (this.signal?.aborted || readsNothing(entry) ? undefined : this.read(entry)));
       p.catch(() => undefined); // awaited (and its error raised) when its turn comes
       this.reading = p.catch(() => undefined);
-      this.loads.set(this.scheduled++, p);
-      this.ahead += this.bytesOf(entry);
+      const bytes = this.bytesOf(entry);
+      this.loads.set(this.scheduled++, { read: p, bytes });
+      this.ahead += bytes;
     }
   }
 
-  /** Entry `i`'s sources: undefined for an entry that reads none, or once cancelled. */
-  async take(i: number): Promise<Read | undefined> {
-    const p = this.loads.get(i);
+  /** Entry `i`'s sources: undefined for an entry that reads none, or once cancelled; STORED where left unread. */
+  async take(i: number): Promise<Read | typeof STORED | undefined> {
+    const load = this.loads.get(i)!;
     this.loads.delete(i);
-    const read = await p;
-    this.ahead -= this.bytesOf(this.entries[i]!);
-    return read;
+    this.ahead -= load.bytes;
+    return load.read;
   }
 }
 
@@ -240,16 +245,46 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
   const progress = progressCounter(plan, plan.entries.reduce((n, e) => n + outputSize(e, oldByName), 0), options.onProgress);
   // Source buffers go back to the pool once their entry is written (writers keep no bytes after `add` resolves).
   const pool = new BufferPool();
+  const stored = new StoredPath(old, oldByName, writer);
+  // Entries left unread count too: should the writer stop taking ranges, they are read after all.
   const bytesOf = (entry: PlanEntry) => (readsNothing(entry) ? 0 : entry.from.reduce((n, f) => n + (oldByName.get(f)?.byteLength ?? 0), 0));
-  const reads = new ReadAhead(plan.entries, (entry) => readSources(entry, old, oldByName, pool, signal), bytesOf, options.readAheadBytes ?? 64 * 1024 * 1024, signal);
+  const read = (entry: PlanEntry) => readSources(entry, old, oldByName, pool, signal);
+  const reads = new ReadAhead(plan.entries, async (entry) => (stored.candidate(entry) ? STORED : read(entry)), bytesOf, options.readAheadBytes ?? 64 * 1024 * 1024, signal);
   const writes = new WriteBehind(writer);
   const ctx: ProduceContext = { target, seed, fill: options.fill ?? 'initializer', oldByName, ops: ops.get, check };
-  for (const [i, entry] of plan.entries.entries()) {
+  try {
+    for (const [i, entry] of plan.entries.entries()) {
+      check();
+      stored.throwIfFailed();
+      reads.schedule(i);
+      let sources = await reads.take(i);
+      check();
+      reads.schedule(i);
+      if (sources === STORED) {
+        const copy = stored.candidate(entry);
+        await writes.settle(); // the writer takes ranges in plan order, after what it was handed before
+        check();
+        if (copy && (await stored.add(entry, copy))) {
+          progress.report(entry, copy.size);
+          continue;
+        }
+        sources = await read(entry);
+        check();
+      }
+      await writeEntry(entry, sources);
+    }
+    await writes.settle();
     check();
-    reads.schedule(i);
-    const read = await reads.take(i);
-    check();
-    reads.schedule(i);
+    // The writer's last files and the last CRC checks overlap; the export is done only once both are.
+    const [finished, checked] = await Promise.allSettled([writer.finish(), stored.settle()]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (finished.status === 'rejected') throw finished.reason;
+  } finally {
+    stored.stop();
+  }
+  return { variables: progress.done.variables, bytes: progress.done.bytes, seconds: progress.seconds(), backend: ops.backend() };
+
+  async function writeEntry(entry: PlanEntry, read: Read | undefined): Promise<void> {
     // Step results go into pool buffers too: a fresh buffer costs a page fault per 4 KiB (a 119 MiB transpose into
     // fresh memory took ~3× the CPU of one into a reused buffer), and they go back with the sources once written.
     const made: Uint8Array[] = [];
@@ -267,8 +302,4 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
       progress.report(entry, size);
     });
   }
-  await writes.settle();
-  check();
-  await writer.finish();
-  return { variables: progress.done.variables, bytes: progress.done.bytes, seconds: progress.seconds(), backend: ops.backend() };
 }

@@ -1,9 +1,15 @@
 import type { DType } from '../model/dtypes';
+import type { ByteSource } from './byte-source';
 
 /** One output file being written, chunk by chunk; `write` may keep the chunk only until it resolves. */
 export interface FileSink {
   write(chunk: Uint8Array): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Appends `length` bytes of `source` from `offset` without them passing through memory (the CLI: a kernel copy of
+   * the input file), or answers false and changes nothing. The caller vouches for the bytes (it checks their CRC).
+   */
+  copyRange?(source: ByteSource, offset: number, length: number): Promise<boolean>;
 }
 
 /**
@@ -50,6 +56,20 @@ export interface CheckpointWriter {
    * out has none. Complete once `finish` resolved; every format writer has it (FormatWriter).
    */
   readonly storedKeys?: ReadonlyMap<string, string>;
+  /**
+   * Adds a tensor whose bytes are a stored range of an input file, without reading them, where the writer's output
+   * can take that range as it lies (FileSink.copyRange); false: nothing was added, the caller adds the bytes instead.
+   * The caller checks the range against `crc32c` before the export counts as done.
+   */
+  addStored?(tensor: StoredTensor): Promise<boolean>;
+}
+
+/** A tensor as a range of an input file: its stored bytes equal `OutputTensor.bytes`, their unmasked CRC32C given. */
+export interface StoredTensor extends Omit<OutputTensor, 'bytes' | 'crc32c'> {
+  source: ByteSource;
+  offset: number;
+  byteLength: number;
+  crc32c: number;
 }
 
 /** An OutputFolder in memory, for tests and small exports. */

@@ -10,7 +10,7 @@ import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { ELEMENT_SIZE, type DType } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
 import { unmaskCrc } from './crc32c';
-import { hex, overlaps, readChecksummed, variantCrc } from './stored-bytes';
+import { crcOfRange, hex, overlaps, readChecksummed, variantCrc, type StoredCopy } from './stored-bytes';
 import { dataFileName } from './naming';
 import { MAX_GRAPH_PATH, namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
 import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry, type BundleHeader } from './protos';
@@ -31,6 +31,11 @@ export interface TfBundleCheckpoint extends Checkpoint {
   numShards: number;
   /** The bundle entry behind a listed tensor (for `inspect`): shard, offset, size, masked crc32c, slices. */
   entry(name: string): BundleEntry | undefined;
+  /**
+   * Where a tensor's value lies as is, for a writer that can take it without reading it: a fixed-size dtype stored
+   * whole (not partitioned) in a little-endian bundle whose data file is there. Undefined otherwise.
+   */
+  storedCopy(name: string): StoredCopy | undefined;
 }
 
 
@@ -200,12 +205,31 @@ async function readStored(b: Bundle, name: string, entry: BundleEntry, dtype: DT
   } else {
     ({ bytes, crc: actual } = await readChecksummed(shard, entry.offset, entry.size, into && into.byteLength >= entry.size ? into : undefined));
   }
+  checkCrc(shard, name, entry, actual);
+  if (bytes.byteLength === entry.size) markStoredRange(bytes, shard, entry.offset);
+  return bytes;
+}
+
+function checkCrc(shard: ByteSource, name: string, entry: BundleEntry, actual: number): void {
   const stored = unmaskCrc(entry.crc32c);
   if (actual !== stored) {
     throw new GraftError('tensor-checksum', shard.path, `checksum mismatch for tensor "${clip(name)}" at offset ${entry.offset} (${entry.size} bytes; stored ${hex(stored)}, computed ${hex(actual)}) — the data file is damaged`);
   }
-  if (bytes.byteLength === entry.size) markStoredRange(bytes, shard, entry.offset);
-  return bytes;
+}
+
+/** `TfBundleCheckpoint.storedCopy`. */
+function storedCopyOf(b: Bundle, name: string, info: TensorInfo | undefined, entry: BundleEntry | undefined, partitioned: boolean): StoredCopy | undefined {
+  const shard = entry && b.shards.get(entry.shardId);
+  if (!info || !entry || !shard || partitioned || !b.header.littleEndian || ELEMENT_SIZE[info.dtype] === 0 || entry.offset + entry.size > shard.size) return undefined;
+  return {
+    source: shard,
+    offset: entry.offset,
+    size: entry.size,
+    crc32c: unmaskCrc(entry.crc32c),
+    async verify(scratch) {
+      checkCrc(shard, name, entry, await crcOfRange(shard, entry.offset, entry.size, scratch));
+    },
+  };
 }
 
 type ReadFn = (name: string, into?: Uint8Array) => Promise<Uint8Array>;
@@ -328,6 +352,7 @@ export async function openTfBundle(
       return bundleValue(read, info, entry, header.littleEndian, file, into);
     },
     entry: (name) => entries.get(name),
+    storedCopy: (name) => storedCopyOf(b, name, infos.get(name), entries.get(name), listed.sliceEntries.has(name)),
     unreadable(name) {
       const entry = entries.get(name);
       if (!entry) return undefined;

@@ -46,6 +46,45 @@ export async function readChecksummed(shard: ByteSource, offset: number, size: n
   return { bytes: out, crc };
 }
 
+/** A stored tensor as a range of its data file, and a check of that range against its CRC32C that keeps none of it. */
+export interface StoredCopy {
+  source: ByteSource;
+  offset: number;
+  size: number;
+  /** The unmasked CRC32C its index entry gives. */
+  crc32c: number;
+  /** Reads the range through `scratch` (reused) and throws the bundle's checksum error where it differs. */
+  verify(scratch: Uint8Array): Promise<void>;
+}
+
+/**
+ * The CRC32C of `size` bytes at `offset`, read in pieces into the two halves of `scratch` (one read while the other is
+ * checksummed). A reused buffer small enough to stay in the CPU's cache costs no page faults and lets the CRC read
+ * cached bytes: checking 1.3 GB this way took less CPU than reading each tensor whole into memory and checksumming that.
+ * A short read (the file shrank) gives the CRC of fewer bytes, which then fails the check.
+ */
+export async function crcOfRange(shard: ByteSource, offset: number, size: number, scratch: Uint8Array): Promise<number> {
+  const half = scratch.byteLength >>> 1;
+  const piece = (at: number, k: number) => {
+    const n = Math.min(half, size - at);
+    const p = shard.read(offset + at, n, scratch.subarray(k * half, k * half + n));
+    p.catch(() => undefined); // awaited below
+    return p;
+  };
+  let crc = 0;
+  let k = 0;
+  let next = size > 0 ? piece(0, 0) : undefined;
+  for (let at = 0; next; ) {
+    const got = await next;
+    const n = Math.min(half, size - at);
+    at += n;
+    k ^= 1;
+    next = at < size && got.byteLength === n ? piece(at, k) : undefined;
+    crc = crc32c(got, crc);
+  }
+  return crc;
+}
+
 /** TF never stores two tensors on the same bytes; overlapping ranges mean a damaged or hand-made index. */
 export function overlaps(entries: Map<string, BundleEntry>, sliceEntries: Map<string, BundleEntry[]>, shardPath: (id: number) => string): string[] {
   const ranges: { shard: number; start: number; end: number; name: string }[] = [];

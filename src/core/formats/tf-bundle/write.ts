@@ -96,6 +96,22 @@ export class TfBundleWriter {
     return pieces;
   }
 
+  /**
+   * Records a tensor whose `size` bytes the caller appends to `shard` itself (a kernel copy of them), with their
+   * unmasked CRC32C; returns only the alignment padding that must follow them.
+   */
+  addAppended(t: Omit<WriteTensor, 'bytes' | 'slices' | 'crc32c'> & { size: number; crc32c: number }): ShardPiece[] {
+    const elem = ELEMENT_SIZE[t.dtype];
+    if (elem === 0 || t.size !== elementCount(t.shape) * elem) {
+      throw new GraftError('corrupt', t.name, `tensor "${t.name}" (${t.dtype} [${t.shape.join(', ')}]) cannot be stored as ${t.size} bytes copied as they are`);
+    }
+    const shard = t.shard ?? this.count % this.numShards;
+    this.count++;
+    const pieces: ShardPiece[] = [];
+    this.put(utf8.encode(t.name), { ...this.record(t.dtype, shard, t.size, t.shape, t.crc32c, pieces), ...t.override }, t.name);
+    return pieces;
+  }
+
   /** The `.index` file for everything added so far. */
   index(): Uint8Array {
     const sorted = [...this.entries.values()].sort((a, b) => compareBytes(a.key, b.key));
@@ -132,15 +148,21 @@ export class TfBundleWriter {
       }
       crc = t.crc32c !== undefined && !t.slices ? t.crc32c >>> 0 : crc32c(bytes);
     }
-    const offset = this.shardSizes[shard]!;
     pieces.push({ shard, bytes });
-    this.shardSizes[shard]! += bytes.byteLength;
+    return this.record(t.dtype, shard, bytes.byteLength, shape, crc, pieces);
+  }
+
+  /** The entry of `size` bytes appended to `shard` (pushed to `pieces` by the caller), and the padding after them. */
+  private record(dtype: DType, shard: number, size: number, shape: number[], crc: number, pieces: ShardPiece[]): StoredEntry {
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.numShards) throw new RangeError(`shard ${shard} is not one of the ${this.numShards} shards`);
+    const offset = this.shardSizes[shard]!;
+    this.shardSizes[shard]! += size;
     const over = this.shardSizes[shard]! % this.alignment;
     if (over !== 0) {
       pieces.push({ shard, bytes: new Uint8Array(this.alignment - over) });
       this.shardSizes[shard]! += this.alignment - over;
     }
-    return { dtypeCode: dtypeToCode(t.dtype), shape, shardId: shard, offset, size: bytes.byteLength, crc32c: maskCrc(crc), slices: [] };
+    return { dtypeCode: dtypeToCode(dtype), shape, shardId: shard, offset, size, crc32c: maskCrc(crc), slices: [] };
   }
 }
 

@@ -4,7 +4,7 @@
  * file beside it at `finish`. A Keras model is written object-based (object-checkpoint.ts); anything else
  * name-based, keyed by the variable names.
  */
-import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor } from '../../io/output';
+import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor, StoredTensor } from '../../io/output';
 import { ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import type { TargetModel } from '../../model/target-model';
 import { planShards } from '../shard-plan';
@@ -56,6 +56,25 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
   const write = async (t: WriteTensor) => {
     for (const p of bundle.add(t)) await (await sink(p.shard)).write(p.bytes);
   };
+  const recordAdded = async (t: { name: string }, name: string, shard: number) => {
+    added.push(t.name);
+    storedKeys.set(t.name, name);
+    if (plan && --remaining[shard]! === 0 && shard < numShards - 1) {
+      closed.add(shard);
+      await sinks[shard]!.close();
+    }
+  };
+  // Outputs that can copy a range of an input file (the CLI's disk) are offered unchanged tensors as such ranges.
+  const copies = (await sink(0)).copyRange !== undefined;
+  const addStored = async (t: StoredTensor): Promise<boolean> => {
+    const name = layout ? layout.keyOf(t.name) : t.name;
+    const shard = shardOf(t.name);
+    const s = await sink(shard);
+    if (!(await s.copyRange!(t.source, t.offset, t.byteLength))) return false;
+    for (const p of bundle.addAppended({ name, dtype: t.dtype, shape: t.shape, size: t.byteLength, crc32c: t.crc32c, shard })) await s.write(p.bytes);
+    await recordAdded(t, name, shard);
+    return true;
+  };
   return {
     ...(plan && { order: plan.order }),
     storedKeys,
@@ -63,13 +82,9 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
       const name = layout ? layout.keyOf(t.name) : t.name;
       const shard = shardOf(t.name);
       await write({ name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, shard, ...(t.crc32c !== undefined ? { crc32c: t.crc32c } : {}) });
-      added.push(t.name);
-      storedKeys.set(t.name, name);
-      if (plan && --remaining[shard]! === 0 && shard < numShards - 1) {
-        closed.add(shard);
-        await sinks[shard]!.close();
-      }
+      await recordAdded(t, name, shard);
     },
+    ...(copies && { addStored }),
     async finish() {
       // The object graph and save counter go to the last shard, the one still open.
       for (const t of layout?.closing(added) ?? []) await write({ ...t, shard: plan ? numShards - 1 : 0 });

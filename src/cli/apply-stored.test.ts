@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from '../core/engine/engine.test-util';
+import { dataFileName, writeTfBundle } from '../core/formats/tf-bundle';
+import { apply, type ProgressStream } from './apply';
+import { DiskFile } from './disk-file';
+
+const dir = mkdtempSync(join(tmpdir(), 'graft-apply-stored-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+const quiet: ProgressStream = { isTTY: false, write: () => true };
+const SHAPES = [[64], [700, 800], [512, 512], [3], [300, 700]];
+const tensors = SHAPES.map((shape, i) => ({ name: `dense_${i}/kernel`, dtype: 'float32' as const, shape, bytes: randomBytes(shape.reduce((a, b) => a * b, 4), i + 21) }));
+
+function onDisk(name: string, damage?: { tensor: number; at: number }): string {
+  const { index, shards } = writeTfBundle(tensors);
+  const data = shards[0]!.slice();
+  if (damage) data[tensors.slice(0, damage.tensor).reduce((n, t) => n + t.bytes.byteLength, 0) + damage.at]! ^= 1;
+  mkdirSync(join(dir, name));
+  const prefix = join(dir, name, 'model.ckpt');
+  writeFileSync(`${prefix}.index`, index);
+  writeFileSync(join(dir, name, dataFileName('model.ckpt', 0, 1)), data);
+  return prefix;
+}
+
+describe('graft apply identity → tf: unchanged tensors copied by the kernel, only checked by the process', () => {
+  it('writes the input’s data file byte for byte through copied ranges', async () => {
+    const prefix = onDisk('ok');
+    const copyRange = vi.spyOn(DiskFile.prototype, 'copyRange');
+    const write = vi.spyOn(DiskFile.prototype, 'write');
+    const out = join(dir, 'ok-out');
+    mkdirSync(out);
+    await apply(prefix, prefix, { format: 'tf', out: join(out, 'merged.ckpt'), initialiseIncompatible: false, progress: quiet }, () => undefined);
+    expect(readFileSync(join(out, dataFileName('merged.ckpt', 0, 1))).equals(readFileSync(`${prefix}.data-00000-of-00001`))).toBe(true);
+    expect(readFileSync(join(out, 'merged.ckpt.index')).equals(readFileSync(`${prefix}.index`))).toBe(true);
+    expect(copyRange).toHaveBeenCalledTimes(tensors.length);
+    // The data file got no bytes from the process; the index and the state file did.
+    expect(write.mock.calls.every(([, ...rest]) => rest.length === 0)).toBe(true);
+    expect(write).toHaveBeenCalledTimes(2);
+  });
+
+  it('fails with the checksum error naming the data file and tensor, and leaves nothing, when a copied tensor is damaged', async () => {
+    const prefix = onDisk('bad', { tensor: 1, at: 1_500_000 });
+    const copyRange = vi.spyOn(DiskFile.prototype, 'copyRange');
+    const out = join(dir, 'bad-out');
+    mkdirSync(out);
+    const err = await apply(prefix, prefix, { format: 'tf', out: join(out, 'merged.ckpt'), initialiseIncompatible: false, progress: quiet }, () => undefined).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'tensor-checksum' });
+    expect((err as Error).message).toContain(dataFileName('model.ckpt', 0, 1));
+    expect((err as Error).message).toMatch(/tensor "dense_1\/kernel"/);
+    expect(copyRange).toHaveBeenCalled();
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
