@@ -42,6 +42,23 @@ function index(views: readonly VarView[], keysOf: (v: VarView) => readonly strin
   return m;
 }
 
+/** The keys of the `asked` views that more than one view (of all `views`) has. */
+function sharedKeys(views: readonly VarView[], keysOf: (v: VarView) => readonly string[], asked: (v: VarView) => boolean): Set<string> {
+  const seen = new Map<string, number>();
+  for (const v of views) if (asked(v)) for (const k of keysOf(v)) seen.set(k, -1);
+  const shared = new Set<string>();
+  if (seen.size === 0) return shared;
+  for (const v of views) {
+    for (const k of keysOf(v)) {
+      const first = seen.get(k);
+      if (first === undefined) continue;
+      if (first === -1) seen.set(k, v.index);
+      else if (first !== v.index) shared.add(k);
+    }
+  }
+  return shared;
+}
+
 function describe(o: VarView, n: VarView, key: string, weak: boolean, rule: number, rules: readonly CompiledRule[], detected: string | undefined): string {
   if (rule < 0 && key === o.name && key === n.name) return 'same name';
   if (weak) return `same position in both models (\`${key}\`)`;
@@ -60,7 +77,10 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
   const oldKeys = (o: VarView) => (moved ? moved.get(o.index)!.keys : o.keys);
   const ruleOf = (o: VarView) => (moved ? moved.get(o.index)!.rule : -1);
   const newByKey = index(news, (v) => v.keys);
-  const oldByKey = index(olds, oldKeys);
+  // Whether more than one old variable has a key: asked only after the stored pass, only of the keys of old
+  // variables still unpaired (a few, when most names are unchanged), so only those keys are counted.
+  let sharedOld: Set<string> | undefined;
+  const oldShared = (k: string) => (sharedOld ??= sharedKeys(olds, oldKeys, (o) => !takenOld.has(o.index))).has(k);
   const newByIndex = new Map<number, VarView>();
   for (const v of news) newByIndex.set(v.index, v);
   const takenOld = new Set<number>();
@@ -68,7 +88,7 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
   const pairs: NamePair[] = [];
   const tryKey = (o: VarView, k: string, pass: 'stored' | 'names' | 'positions') => {
     const cand = newByKey.get(k);
-    if (cand === undefined || cand === MANY || takenNew.has(cand) || (pass !== 'stored' && oldByKey.get(k) === MANY)) return false;
+    if (cand === undefined || cand === MANY || takenNew.has(cand) || (pass !== 'stored' && oldShared(k))) return false;
     const n = newByIndex.get(cand)!;
     const weak = o.weak.has(k) || n.weak.has(k) || isOrdinalKey(k);
     if (weak && pass !== 'positions') return false;

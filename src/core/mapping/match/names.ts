@@ -200,7 +200,7 @@ function plainForms(s: string, sep: string): string[] | null {
     if (end.length > layerLength && end.charCodeAt(layerLength) === 95 /* _ */ && s.startsWith(s.slice(prevCut + 1, lastCut), lastCut + 1)) return null;
   }
   const out: string[] = [];
-  const joined = sep === '/' ? s : s.replaceAll('.', '/');
+  const joined = sep === '/' ? s : s.split('.').join('/');
   if (joined !== s) out.push(joined);
   const alias = SLOT_ALIASES[end];
   if (alias && lastCut >= 0) out.push(joined.slice(0, joined.length - end.length) + alias);
