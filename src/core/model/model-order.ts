@@ -100,8 +100,17 @@ function collate(a: string, b: string): number {
       let ej = j;
       while (ei < a.length && a.charCodeAt(ei) >= 48 && a.charCodeAt(ei) <= 57) ei++;
       while (ej < b.length && b.charCodeAt(ej) >= 48 && b.charCodeAt(ej) <= 57) ej++;
-      const d = Number(a.slice(i, ei)) - Number(b.slice(j, ej));
-      if (d !== 0) return d;
+      // As numbers, without a substring each (this runs ~800,000 times to sort 50,000 keys): leading zeros
+      // skipped, the longer run is the larger number, else the first differing digit decides.
+      let si = i;
+      let sj = j;
+      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
+      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
+      if (ei - si !== ej - sj) return ei - si - (ej - sj);
+      for (; si < ei; si++, sj++) {
+        const d = a.charCodeAt(si) - b.charCodeAt(sj);
+        if (d !== 0) return d;
+      }
       i = ei;
       j = ej;
       continue;

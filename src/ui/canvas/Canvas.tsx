@@ -15,6 +15,7 @@ import { SearchStatus } from './SearchStatus';
 import { type EdgeCache, type NodeCache, stableEdges, stableNodes } from './stable';
 import { StatusEdge } from './StatusEdge';
 import { useCanvasKeys } from './useCanvasKeys';
+import { sideFormat, warmSidesAhead } from './warm';
 import './canvas.css';
 
 const nodeTypes = { variable: VariableNodeView, vargroup: GroupNodeView };
@@ -34,6 +35,8 @@ if (typeof window !== 'undefined') {
   window.addEventListener('pointermove', track);
 }
 
+if (typeof window !== 'undefined') warmSidesAhead(useGraft.subscribe);
+
 /** A new React Flow per pair of listings (not per recipe: the tree is drawn before matching ends, and stays put). */
 let pairs = 0;
 
@@ -43,8 +46,8 @@ export function Canvas() {
   const listed = useGraft((s) => s.slots.old.status === 'ready' && s.slots.new.status === 'ready' && !!s.slots.old.data && !!s.slots.new.data);
   const matching = useGraft((s) => s.recipeStatus === 'matching');
   const flowKey = useMemo(() => ++pairs, [olds, news]);
-  const oldFormat = useGraft((s) => s.slots.old.data?.format ?? '');
-  const newFormat = useGraft((s) => (s.slots.new.data?.kind === 'template' ? s.slots.new.data.format : (s.slots.new.data?.kind ?? '')));
+  const oldFormat = useGraft((s) => sideFormat('old', s.slots.old.data));
+  const newFormat = useGraft((s) => sideFormat('new', s.slots.new.data));
   const formats = useMemo(() => ({ old: oldFormat, new: newFormat }), [oldFormat, newFormat]);
   const plan = useGraft(selectPlan);
   const search = useGraft((s) => s.search);
@@ -205,7 +208,7 @@ export function Canvas() {
           Matching the old variables to the new ones…
         </div>
       )}
-      <SearchStatus search={filters.search} shown={shown} empty={empty} text={text} at={arranged.at} fit={fitTo} />
+      <SearchStatus search={filters.search} shown={shown} empty={empty} text={text} drawn={arranged} fit={fitTo} />
       {keys.hint && (
         <div className="canvas-keyhint" role="status" data-testid="canvas-keyhint">
           {keys.hint}

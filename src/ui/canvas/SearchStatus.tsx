@@ -8,17 +8,18 @@ interface Props {
   shown: { old: Set<string>; new: Set<string> };
   empty: { text: string; showState: boolean } | null;
   text: SearchText;
-  /** Where each variable is drawn (`side\0name` → node id). */
-  at: ReadonlyMap<string, string>;
+  /** Where each variable is drawn (`side\0name` → node id): read only while searching (it is built when first read). */
+  drawn: { readonly at: ReadonlyMap<string, string> };
   fit(ids: string[]): void;
 }
 
-export function SearchStatus({ search, shown, empty, text, at, fit }: Props) {
+export function SearchStatus({ search, shown, empty, text, drawn, fit }: Props) {
   const setShowState = useGraft((s) => s.setShowState);
   const needle = search.trim().toLowerCase();
   const matches = useMemo(() => {
     const out = { old: 0, new: 0, ids: new Set<string>() };
     if (!needle) return out;
+    const at = drawn.at;
     for (const side of ['old', 'new'] as const) {
       for (const name of shown[side]) {
         // Fitted: the matches and the other ends of their links (shown with them).
@@ -28,7 +29,7 @@ export function SearchStatus({ search, shown, empty, text, at, fit }: Props) {
       }
     }
     return out;
-  }, [needle, shown, text, at]);
+  }, [needle, shown, text, drawn]);
   // Each new search brings its results into view once (the person may pan away afterwards).
   const fitted = useRef('');
   useEffect(() => {

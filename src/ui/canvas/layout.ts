@@ -124,6 +124,32 @@ export function sideModelOf(vars: readonly VariableData[], format: string): Side
   return m;
 }
 
+const trees = new WeakMap<SideModel, { shown: ReadonlySet<string>; root: TreeScope }>();
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+};
+
+/** The side's tree of the shown variables, reused while they are the same ones (the last tree per side is kept). */
+export function treeOf(model: SideModel, shown: ReadonlySet<string>): TreeScope {
+  const last = trees.get(model);
+  if (last && sameSet(last.shown, shown)) return last.root;
+  const root = buildTree(model, shown);
+  trees.set(model, { shown, root });
+  return root;
+}
+
+/**
+ * Builds one side's model order, readable paths and tree ahead, while the other side is still opening: the first
+ * draw then finds them made. `shown` is what the canvas will show of it (a different set only costs the reuse).
+ */
+export function warmSide(vars: readonly VariableData[], format: string, shown: ReadonlySet<string>): void {
+  treeOf(sideModelOf(vars, format), shown);
+}
+
 /** Where a group or variable is drawn, before the plan colours it: positions depend only on what is shown. */
 export interface Placed {
   id: string;
@@ -160,7 +186,7 @@ export function arrange(input: ArrangeInput): Arrangement {
   const placed: Placed[] = [];
   const column = (side: Side, model: SideModel) => {
     const x0 = side === 'old' ? 0 : NODE_WIDTH + COLUMN_GAP;
-    const root = buildTree(model, shown[side]);
+    const root = treeOf(model, shown[side]);
     const open = input.filtering ? Infinity : openDepth(root, OPEN_ROWS);
     let y = 0;
     // A collapsed scope's insides are not walked: on a large side that is most of the tree.
