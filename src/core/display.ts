@@ -12,9 +12,21 @@ export function humanBytes(bytes: number): string {
   return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[u]}`;
 }
 
+/**
+ * `n.toLocaleString('en-US')` (1234567 → "1,234,567") for integers, without ICU: Chromium's first call to it loads
+ * ICU's number formatting, 30–80 ms of the page's first view on this machine.
+ */
+export function groupDigits(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
+
 /** 1234567 → "1.23 M"; small counts stay exact with thin grouping. */
 export function humanCount(n: number): string {
-  if (n < 10_000) return n.toLocaleString('en-US');
+  if (n < 10_000) return groupDigits(n);
   const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
   for (const [size, unit] of units) {
     if (n >= size) {

@@ -77,4 +77,24 @@ describe('the example opened ahead of the page', () => {
     expect(asked.calls).toEqual(['route 3 {"old":"empty","new":"empty"}']);
     expect(failed.calls).toEqual([]);
   });
+
+  it('hands the two slots over together, once both have answered, and a failed one fails only its own slot', async () => {
+    let finishNew!: (o: SlotOpened) => void;
+    let failOld!: (e: Error) => void;
+    const client = {
+      route: async () => ({ kind: 'route', plan }),
+      open: (slot: string) => new Promise<SlotOpened>((ok, fail) => (slot === 'new' ? (finishNew = ok) : (failOld = fail))),
+    } as unknown as GraftClient;
+    const ahead = openAhead(client, Promise.resolve({ label: 'ex', files }));
+    await settle();
+    const got: string[] = [];
+    const old = ahead.open('old', files.slice(0, 2), plan.old).then(() => got.push('old'), (e: Error) => got.push(`old failed: ${e.message}`));
+    const neu = ahead.open('new', files.slice(2), plan.new).then((o) => got.push(`new ${o.candidateId}`));
+    failOld(new Error('damaged'));
+    await settle();
+    expect(got).toEqual([]);
+    finishNew(opened('new'));
+    await Promise.all([old, neu]);
+    expect(got).toEqual(['old failed: damaged', 'new new']);
+  });
 });

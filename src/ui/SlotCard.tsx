@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type { SlotId } from '../worker/client';
 import { useGraft } from '../state/store';
-import { humanBytes, humanCount } from '../core/display';
+import { groupDigits, humanBytes, humanCount } from '../core/display';
 import { fromInput } from './drop';
 import { totals } from './table-model';
 import './slots.css';
@@ -42,7 +42,7 @@ function Counts({ slot }: { slot: SlotId }) {
   const other = t.variables - weights;
   return (
     <div className="slot-counts" data-testid="slot-counts">
-      <b>{t.variables.toLocaleString('en-US')}</b> variables{other > 0 ? ` (${weights.toLocaleString('en-US')} weights)` : ''} · {humanCount(t.parameters)} values ·{' '}
+      <b>{groupDigits(t.variables)}</b> variables{other > 0 ? ` (${groupDigits(weights)} weights)` : ''} · {humanCount(t.parameters)} values ·{' '}
       {humanBytes(t.bytes)}
     </div>
   );

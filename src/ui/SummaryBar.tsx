@@ -3,6 +3,7 @@
  * (`countPlan`), the old variables nothing uses apart; click one to show only those. A chip whose variables are
  * optimizer or bookkeeping state says so, and clicking it shows that state too. Then whether the recipe is ready.
  */
+import { groupDigits } from '../core/display';
 import { countPlan, NEW_CHIPS, type ChipCount } from '../state/counts';
 import { selectPlan } from '../state/plan';
 import { useGraft } from '../state/store';
@@ -20,7 +21,7 @@ const LABEL: Record<StatusFilter, [string, string]> = {
   unused: ['unused old', 'old weights nothing uses'],
 };
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = groupDigits;
 
 function Chip({ k, count, detail }: { k: StatusFilter; count: ChipCount; detail?: string }) {
   const active = useGraft((s) => s.statusFilter === k);

@@ -2,7 +2,7 @@ import type { TensorInfo } from '../core/model/checkpoint';
 import type { InspectResult, SlotData, SlotId, VariableData } from '../worker/client';
 import { useGraft } from '../state/store';
 import { sameSelection } from '../state/inspect-slice';
-import { formatShape, formatValue, humanBytes, humanCount } from '../core/display';
+import { formatShape, formatValue, groupDigits, humanBytes, humanCount } from '../core/display';
 import { Heatmap } from './Heatmap';
 import { Histogram } from './Histogram';
 import { SLOT_TITLE } from './SlotCard';
@@ -44,10 +44,10 @@ function Numbers({ result, tensor }: { result: Extract<InspectResult, { kind: 'n
     ['max', formatValue(s.max), 'stat-max'],
     ['mean', formatValue(s.mean), 'stat-mean'],
     ['std', formatValue(s.std), 'stat-std'],
-    ['NaN', s.nan.toLocaleString('en-US'), 'stat-nan'],
-    ['±Inf', (s.posInf + s.negInf).toLocaleString('en-US'), 'stat-inf'],
-    ['zeros', s.zeros.toLocaleString('en-US'), 'stat-zeros'],
-    ['finite', s.finite.toLocaleString('en-US'), 'stat-finite'],
+    ['NaN', groupDigits(s.nan), 'stat-nan'],
+    ['±Inf', groupDigits((s.posInf + s.negInf)), 'stat-inf'],
+    ['zeros', groupDigits(s.zeros), 'stat-zeros'],
+    ['finite', groupDigits(s.finite), 'stat-finite'],
   ];
   return (
     <>

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, useLayoutEffect } from 'react';
 import type { SlotId, VariableData } from '../worker/client';
 import { useGraft } from '../state/store';
-import { humanBytes, humanCount } from '../core/display';
+import { groupDigits, humanBytes, humanCount } from '../core/display';
 import { KIND_LABEL, KINDS, type TableItemOf, tableItems, totals } from './table-model';
 import { VariableRow } from './VariableRow';
 
@@ -16,7 +16,7 @@ function Totals({ variables, filter }: { variables: VariableData[]; filter: stri
   return (
     <div className="totals" data-testid="totals">
       <span>
-        <b>{t.variables.toLocaleString('en-US')}</b> variables · <b>{humanCount(t.parameters)}</b> values · <b>{humanBytes(t.bytes)}</b>
+        <b>{groupDigits(t.variables)}</b> variables · <b>{humanCount(t.parameters)}</b> values · <b>{humanBytes(t.bytes)}</b>
       </span>
       {KINDS.filter((k) => t.byKind[k].variables > 0).map((k) => (
         <span key={k} className={`kind-total kind-${k}`} data-testid={`totals-${k}`}>

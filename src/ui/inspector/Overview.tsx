@@ -1,10 +1,11 @@
 /** With both sides open and nothing selected (after Esc): where the mapping stands and what to do next. */
+import { groupDigits } from '../../core/display';
 import { countPlan } from '../../state/counts';
 import { selectPlan } from '../../state/plan';
 import { useGraft } from '../../state/store';
 import { breakdownText, fillBreakdown } from '../fill-words';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = groupDigits;
 const plural = (n: number, one: string, many: string) => `${fmt(n)} ${n === 1 ? one : many}`;
 
 export function Overview() {
