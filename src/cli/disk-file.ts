@@ -79,6 +79,14 @@ export class DiskFile {
     return this.startMirror(path, length);
   }
 
+  /** Overwrites `chunk.byteLength` bytes the file already holds, from `offset`: after the kernel's copy, if one runs. */
+  async writeAt(chunk: Uint8Array, offset: number): Promise<void> {
+    if (offset < 0 || offset + chunk.byteLength > this.size) throw new RangeError(`${this.abs}: bytes ${offset}..${offset + chunk.byteLength} are not in the file's ${this.size}`);
+    if (this.mirror) await this.endMirror();
+    if (offset + chunk.byteLength > this.size - this.batched) await this.flush();
+    await this.pwrite(chunk, offset);
+  }
+
   /**
    * Everything so far, and `len` more bytes, is the start of the file at `path`, read and checked against its CRC32C:
    * the kernel copies that whole file (copy_file_range, or a reflink) while the writer goes on, and what follows cuts
@@ -131,7 +139,7 @@ export class DiskFile {
       return;
     }
     await this.flush();
-    await this.writeAt(chunk, this.size);
+    await this.pwrite(chunk, this.size);
     this.size += chunk.byteLength;
   }
 
@@ -140,10 +148,10 @@ export class DiskFile {
     const at = this.size - this.batched;
     const n = this.batched;
     this.batched = 0;
-    await this.writeAt(this.batch!.subarray(0, n), at);
+    await this.pwrite(this.batch!.subarray(0, n), at);
   }
 
-  private async writeAt(bytes: Uint8Array, position: number): Promise<void> {
+  private async pwrite(bytes: Uint8Array, position: number): Promise<void> {
     let done = 0;
     while (done < bytes.byteLength) done += (await this.handle.write(bytes, done, Math.min(WRITE_PIECE, bytes.byteLength - done), position + done)).bytesWritten;
   }

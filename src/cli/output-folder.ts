@@ -49,6 +49,7 @@ export class DiskOutputFolder implements OutputFolder {
     const sink = {
       write: (chunk: Uint8Array) => file.write(chunk),
       copyRange: (source: ByteSource, offset: number, length: number) => file.copyRange(source, offset, length),
+      writeAt: (chunk: Uint8Array, offset: number) => file.writeAt(chunk, offset),
       close: async () => {
         if (!this.open.delete(sink)) return;
         await file.close();

@@ -253,6 +253,7 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
   const writes = new WriteBehind(writer);
   const ctx: ProduceContext = { target, seed, fill: options.fill ?? 'initializer', oldByName, ops: ops.get, check };
   try {
+    await stored.announce(plan.entries);
     for (const [i, entry] of plan.entries.entries()) {
       check();
       stored.throwIfFailed();

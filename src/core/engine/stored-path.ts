@@ -8,7 +8,7 @@ import type { PlanEntry } from '../mapping';
 import type { Checkpoint, TensorInfo } from '../model/checkpoint';
 import { ELEMENT_SIZE, elementCount } from '../model/dtypes';
 import type { StoredCopy } from '../formats/tf-bundle/stored-bytes';
-import type { CheckpointWriter } from '../io/output';
+import type { CheckpointWriter, StoredRange } from '../io/output';
 
 /**
  * The buffer the checks read through, in two halves (one read while the other is checksummed). Small enough for the
@@ -44,6 +44,26 @@ export class StoredPath {
     if (!info || info.dtype !== entry.dtype || elem === 0 || info.byteLength !== elementCount(entry.shape) * elem) return undefined;
     const copy = (this.old as Checkpoint & StoredCopies).storedCopy(info.name);
     return copy && copy.size === info.byteLength ? copy : undefined;
+  }
+
+  /** Tells a writer that lays out its output (CheckpointWriter.plan) every entry to come, before the first. */
+  async announce(entries: readonly PlanEntry[]): Promise<void> {
+    if (!this.active || !this.writer.plan) return;
+    const old = this.old as Checkpoint & StoredCopies;
+    const range = (c: StoredCopy | undefined): StoredRange | undefined => c && { source: c.source, offset: c.offset, byteLength: c.size };
+    await this.writer.plan(
+      entries.map((entry) => {
+        const elem = ELEMENT_SIZE[entry.dtype];
+        const reads = entry.status !== 'initialised' && entry.status !== 'incompatible';
+        const exact = entry.status === 'exact' ? this.oldByName.get(entry.from[0] ?? '') : undefined;
+        return {
+          name: entry.to,
+          byteLength: elem > 0 ? elementCount(entry.shape) * elem : exact?.byteLength,
+          stored: range(this.candidate(entry)),
+          sources: reads ? entry.from.flatMap((f) => range(this.oldByName.has(f) ? old.storedCopy(f) : undefined) ?? []) : [],
+        };
+      }),
+    );
   }
 
   /** Hands the writer `entry` as `copy`, and queues the check of its bytes; false when the writer would not take it. */

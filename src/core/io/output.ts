@@ -10,6 +10,8 @@ export interface FileSink {
    * the input file), or answers false and changes nothing. The caller vouches for the bytes (it checks their CRC).
    */
   copyRange?(source: ByteSource, offset: number, length: number): Promise<boolean>;
+  /** Overwrites bytes the file already holds, at `offset` (a file that started as a copy: see `CheckpointWriter.plan`). */
+  writeAt?(chunk: Uint8Array, offset: number): Promise<void>;
 }
 
 /**
@@ -62,6 +64,26 @@ export interface CheckpointWriter {
    * The caller checks the range against `crc32c` before the export counts as done.
    */
   addStored?(tensor: StoredTensor): Promise<boolean>;
+  /**
+   * Told once, before the first add, what is to come: lets a writer that takes stored ranges lay its output out
+   * around them (a TF data file that is a copy of the input's, changed tensors written over their old bytes).
+   */
+  plan?(tensors: readonly PlannedTensor[]): Promise<void>;
+}
+
+/** A range of an input file that holds a tensor's stored bytes. */
+export interface StoredRange {
+  source: ByteSource;
+  offset: number;
+  byteLength: number;
+}
+
+/** A tensor the engine will add: its size where known, the range it is an exact copy of, the ranges it is made from. */
+export interface PlannedTensor {
+  name: string;
+  byteLength: number | undefined;
+  stored: StoredRange | undefined;
+  sources: readonly StoredRange[];
 }
 
 /** A tensor as a range of an input file: its stored bytes equal `OutputTensor.bytes`, their unmasked CRC32C given. */

@@ -101,15 +101,32 @@ export class TfBundleWriter {
    * unmasked CRC32C; returns only the alignment padding that must follow them.
    */
   addAppended(t: Omit<WriteTensor, 'bytes' | 'slices' | 'crc32c'> & { size: number; crc32c: number }): ShardPiece[] {
-    const elem = ELEMENT_SIZE[t.dtype];
-    if (elem === 0 || t.size !== elementCount(t.shape) * elem) {
-      throw new GraftError('corrupt', t.name, `tensor "${t.name}" (${t.dtype} [${t.shape.join(', ')}]) cannot be stored as ${t.size} bytes copied as they are`);
-    }
+    checkCopied(t);
     const shard = t.shard ?? this.count % this.numShards;
     this.count++;
     const pieces: ShardPiece[] = [];
     this.put(utf8.encode(t.name), { ...this.record(t.dtype, shard, t.size, t.shape, t.crc32c, pieces), ...t.override }, t.name);
     return pieces;
+  }
+
+  /** The data of `shard` starts with `size` bytes the caller put there (a copy of another bundle's data file). */
+  startAfter(shard: number, size: number): void {
+    if (this.count > 0) throw new RangeError('startAfter comes before the first tensor');
+    this.shardSizes[shard] = size;
+  }
+
+  /**
+   * Records a tensor that lies at `offset` of `shard`, inside bytes the caller put there: with `crc32c`, bytes already
+   * there (kept from a copy); with `bytes`, bytes the caller writes there. Nothing is appended.
+   */
+  place(t: Omit<WriteTensor, 'slices' | 'bytes'> & ({ bytes: Uint8Array } | { size: number; crc32c: number }), shard: number, offset: number): void {
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.numShards) throw new RangeError(`shard ${shard} is not one of the ${this.numShards} shards`);
+    this.count++;
+    if (!('bytes' in t)) checkCopied(t);
+    const size = 'bytes' in t ? t.bytes.byteLength : t.size;
+    const crc = 'bytes' in t ? this.crcOf(t, t.bytes, t.shape) : t.crc32c;
+    if (offset < 0 || offset + size > this.shardSizes[shard]!) throw new RangeError(`tensor "${t.name}" placed outside the ${this.shardSizes[shard]} bytes of shard ${shard}`);
+    this.put(utf8.encode(t.name), { dtypeCode: dtypeToCode(t.dtype), shape: t.shape, shardId: shard, offset, size, crc32c: maskCrc(crc), slices: [], ...t.override }, t.name);
   }
 
   /** The `.index` file for everything added so far. */
@@ -137,19 +154,20 @@ export class TfBundleWriter {
   }
 
   private append(t: WriteTensor, shard: number, bytes: Uint8Array, shape: number[], pieces: ShardPiece[]): StoredEntry {
-    const count = elementCount(shape);
-    const elem = ELEMENT_SIZE[t.dtype];
-    let crc: number;
-    if (t.dtype === 'string') {
-      crc = parseStringTensor(bytes, count, t.name, t.name, 0, this.littleEndian).crc;
-    } else {
-      if (elem > 0 && bytes.byteLength !== count * elem) {
-        throw new GraftError('corrupt', t.name, `tensor "${t.name}" (${t.dtype} [${shape.join(', ')}]) needs ${count * elem} bytes but ${bytes.byteLength} were given`);
-      }
-      crc = t.crc32c !== undefined && !t.slices ? t.crc32c >>> 0 : crc32c(bytes);
-    }
+    const crc = this.crcOf(t, bytes, shape);
     pieces.push({ shard, bytes });
     return this.record(t.dtype, shard, bytes.byteLength, shape, crc, pieces);
+  }
+
+  /** The unmasked CRC32C TF stores for these bytes (strings: TF's own CRC of them), checking their size. */
+  private crcOf(t: Omit<WriteTensor, 'bytes'>, bytes: Uint8Array, shape: number[]): number {
+    const count = elementCount(shape);
+    const elem = ELEMENT_SIZE[t.dtype];
+    if (t.dtype === 'string') return parseStringTensor(bytes, count, t.name, t.name, 0, this.littleEndian).crc;
+    if (elem > 0 && bytes.byteLength !== count * elem) {
+      throw new GraftError('corrupt', t.name, `tensor "${t.name}" (${t.dtype} [${shape.join(', ')}]) needs ${count * elem} bytes but ${bytes.byteLength} were given`);
+    }
+    return t.crc32c !== undefined && !t.slices ? t.crc32c >>> 0 : crc32c(bytes);
   }
 
   /** The entry of `size` bytes appended to `shard` (pushed to `pieces` by the caller), and the padding after them. */
@@ -163,6 +181,13 @@ export class TfBundleWriter {
       this.shardSizes[shard]! += this.alignment - over;
     }
     return { dtypeCode: dtypeToCode(dtype), shape, shardId: shard, offset, size, crc32c: maskCrc(crc), slices: [] };
+  }
+}
+
+function checkCopied(t: { name: string; dtype: DType; shape: number[]; size: number }): void {
+  const elem = ELEMENT_SIZE[t.dtype];
+  if (elem === 0 || t.size !== elementCount(t.shape) * elem) {
+    throw new GraftError('corrupt', t.name, `tensor "${t.name}" (${t.dtype} [${t.shape.join(', ')}]) cannot be stored as ${t.size} bytes copied as they are`);
   }
 }
 

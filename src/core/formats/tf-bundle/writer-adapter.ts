@@ -4,7 +4,8 @@
  * file beside it at `finish`. A Keras model is written object-based (object-checkpoint.ts); anything else
  * name-based, keyed by the variable names.
  */
-import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor, StoredTensor } from '../../io/output';
+import type { CheckpointWriter, FileSink, OutputFolder, OutputTensor, PlannedTensor, StoredTensor } from '../../io/output';
+import { overlayLayout, type OverlayLayout } from './overlay';
 import { ELEMENT_SIZE, elementCount } from '../../model/dtypes';
 import type { TargetModel } from '../../model/target-model';
 import { planShards } from '../shard-plan';
@@ -65,9 +66,25 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
     }
   };
   // Outputs that can copy a range of an input file (the CLI's disk) are offered unchanged tensors as such ranges.
-  const copies = (await sink(0)).copyRange !== undefined;
+  const first = await sink(0);
+  const copies = first.copyRange !== undefined;
+  /** Set by `plan` where the one data file starts as a copy of the input's (overlay.ts). */
+  let overlay: { at: OverlayLayout; sizes: Map<string, number | undefined> } | undefined;
+  const lay = async (planned: readonly PlannedTensor[]) => {
+    if (numShards !== 1 || !first.writeAt || overlay) return;
+    const at = overlayLayout(planned);
+    if (!at || !(await first.copyRange!(at.base, 0, at.size))) return;
+    bundle.startAfter(0, at.size);
+    overlay = { at, sizes: new Map(planned.map((p) => [p.name, p.byteLength])) };
+  };
   const addStored = async (t: StoredTensor): Promise<boolean> => {
     const name = layout ? layout.keyOf(t.name) : t.name;
+    if (overlay) {
+      if (overlay.at.kept.get(t.name) !== t.offset || t.source !== overlay.at.base) return false;
+      bundle.place({ name, dtype: t.dtype, shape: t.shape, size: t.byteLength, crc32c: t.crc32c }, 0, t.offset);
+      await recordAdded(t, name, 0);
+      return true;
+    }
     const shard = shardOf(t.name);
     const s = await sink(shard);
     if (!(await s.copyRange!(t.source, t.offset, t.byteLength))) return false;
@@ -80,11 +97,18 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
     storedKeys,
     async add(t: OutputTensor) {
       const name = layout ? layout.keyOf(t.name) : t.name;
+      const over = overlay?.at.inPlace.get(t.name);
+      if (over !== undefined && overlay!.sizes.get(t.name) === t.bytes.byteLength) {
+        bundle.place({ name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, ...(t.crc32c !== undefined ? { crc32c: t.crc32c } : {}) }, 0, over);
+        await first.writeAt!(t.bytes, over);
+        await recordAdded(t, name, 0);
+        return;
+      }
       const shard = shardOf(t.name);
       await write({ name, dtype: t.dtype, shape: t.shape, bytes: t.bytes, shard, ...(t.crc32c !== undefined ? { crc32c: t.crc32c } : {}) });
       await recordAdded(t, name, shard);
     },
-    ...(copies && { addStored }),
+    ...(copies && { addStored, plan: lay }),
     async finish() {
       // The object graph and save counter go to the last shard, the one still open.
       for (const t of layout?.closing(added) ?? []) await write({ ...t, shard: plan ? numShards - 1 : 0 });
