@@ -105,9 +105,9 @@ function isActive(link: Link): boolean {
 
 export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
   const oldByName = new Map<string, TensorInfo>();
-  for (const t of old.tensors) oldByName.set(t.name, t);
+  old.tensors.forEach((t) => oldByName.set(t.name, t));
   const newNames = new Set<string>();
-  for (const v of target.variables) newNames.add(v.name);
+  target.variables.forEach((v) => newNames.add(v.name));
   const problems: string[] = [];
   const linkFor = new Map<string, number>();
   recipe.links.forEach((link, i) => {
@@ -136,7 +136,8 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
         : {};
       return { ...base, status: 'initialised', from: [], transforms: [], steps: [], fill: effectiveFill(recipe.fill, v), ...pending };
     }
-    for (const name of link.from) used.add(name);
+    // Indexed: tens of thousands of links, mostly before the optimising compiler sees this (for-of allocates then).
+    for (let k = 0; k < link.from.length; k++) used.add(link.from[k]!);
     // Built field by field in the order the spreads gave them ({to, shape, dtype, kind, notes, confidence?, reason?,
     // link, from, transforms, ...}): tens of thousands of entries made without intermediate objects.
     const entry = { to: v.name, shape: v.shape, dtype: v.dtype, kind: v.kind, notes: [] as string[] } as PlanEntry;
@@ -145,15 +146,15 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
     entry.link = index!;
     entry.from = link.from;
     entry.transforms = link.transforms;
-    const incompatible = (problem: string, steps: StepOutput[] = [], suggestion?: Transform[] | null) => incompatibleEntry(entry, problem, steps, suggestion);
     const sources: TensorInfo[] = [];
-    for (const name of link.from) {
+    for (let k = 0; k < link.from.length; k++) {
+      const name = link.from[k]!;
       const t = oldByName.get(name);
-      if (!t) return incompatible(`the old checkpoint has no variable named ${name}`);
+      if (!t) return incompatibleEntry(entry, `the old checkpoint has no variable named ${name}`);
       const unreadable = old.unreadable?.(name);
-      if (unreadable) return incompatible(`${name} cannot be read: ${unreadable}`);
+      if (unreadable) return incompatibleEntry(entry, `${name} cannot be read: ${unreadable}`);
       const ok = canLink(t, v);
-      if (!ok.ok) return incompatible(ok.reason);
+      if (!ok.ok) return incompatibleEntry(entry, ok.reason);
       sources.push(t);
     }
     // A plain copy (most links of a large checkpoint) has no steps to shape or to size.
@@ -164,16 +165,16 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
       return entry;
     }
     const chain = copy ? { ok: true as const, out: sources[0]!, steps: [], notes: [] } : chainShapes(link.transforms, sources);
-    if (!chain.ok) return incompatible(`step ${chain.stepIndex + 1}: ${chain.reason}`, chain.steps);
+    if (!chain.ok) return incompatibleEntry(entry, `step ${chain.stepIndex + 1}: ${chain.reason}`, chain.steps);
     const tooLarge = copy ? undefined : chainSizeProblem(v, sources, link.transforms, chain.steps);
-    if (tooLarge) return incompatible(tooLarge, chain.steps);
+    if (tooLarge) return incompatibleEntry(entry, tooLarge, chain.steps);
     const { shape, dtype } = chain.out;
     if (shape.length !== v.shape.length || shape.some((d, i) => d !== v.shape[i]) || dtype !== v.dtype) {
       const got = `${fmt(shape)} ${dtype}`;
       const want = `${fmt(v.shape)} ${v.dtype}`;
       const suggestion = proposeTransforms(sources, { shape: v.shape, dtype: v.dtype, name: v.name });
       const what = link.transforms.length ? 'the transforms give' : 'the source is';
-      return incompatible(`${what} ${got} but ${v.name} is ${want}`, chain.steps, suggestion?.transforms);
+      return incompatibleEntry(entry, `${what} ${got} but ${v.name} is ${want}`, chain.steps, suggestion?.transforms);
     }
     entry.status = link.from.length === 1 && link.transforms.length === 0 ? 'exact' : 'transformed';
     entry.steps = chain.steps;
@@ -184,14 +185,16 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
   const considered = (t: TensorInfo) => t.kind === 'weight' || recipe.filters.includeOptimizer;
   const unused: string[] = [];
   let excluded = 0;
-  for (const t of old.tensors) {
+  for (let i = 0; i < old.tensors.length; i++) {
+    const t = old.tensors[i]!;
     if (used.has(t.name)) continue;
     if (!considered(t)) excluded++;
     else if (t.name !== '_CHECKPOINTABLE_OBJECT_GRAPH') unused.push(t.name);
   }
   const counts: Record<PlanStatus, number> = { exact: 0, transformed: 0, initialised: 0, incompatible: 0 };
   let pending = 0;
-  for (const e of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     counts[e.status]++;
     if (e.pending) pending++;
   }
@@ -214,6 +217,6 @@ export function compile(recipe: Recipe, old: OldSide, target: NewSide): Plan {
 
 const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-function incompatibleEntry(entry: PlanEntry, problem: string, steps: StepOutput[], suggestion?: Transform[] | null): PlanEntry {
+function incompatibleEntry(entry: PlanEntry, problem: string, steps: StepOutput[] = [], suggestion?: Transform[] | null): PlanEntry {
   return { ...entry, status: 'incompatible', steps, problem, ...(suggestion ? { suggestion } : {}) };
 }

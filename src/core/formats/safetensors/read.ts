@@ -69,7 +69,7 @@ export async function readSafetensorsHeader(source: ByteSource): Promise<Safeten
   const { headerLength, json } = await readHeaderJson(source);
   const { entries, metadata } = parseEntries(source.path, json, headerLength);
   checkDataLayout(source, headerLength, entries);
-  return { headerLength, entries: entries.map(({ s: _s, e: _e, ...rest }) => rest), metadata };
+  return { headerLength, entries: entries.map((t) => ({ name: t.name, stDtype: t.stDtype, dtype: t.dtype, shape: t.shape, begin: t.begin, end: t.end })), metadata };
 }
 
 /** An entry with its data offsets relative to the data section. */
@@ -135,6 +135,19 @@ function parseEntries(file: string, json: Record<string, unknown>, headerLength:
   return { entries, metadata };
 }
 
+/**
+ * Whether `shape` of `bits`-bit elements is exactly `bytes` long, in doubles while the product stays exact (every
+ * tensor of a real file); false also when it may not be, and the caller then checks in BigInt and says why.
+ */
+function fitsExactly(shape: readonly number[], bits: number, bytes: number): boolean {
+  let product = bits;
+  for (const d of shape) {
+    product *= d;
+    if (product > Number.MAX_SAFE_INTEGER) return false;
+  }
+  return product % 8 === 0 && product / 8 === bytes;
+}
+
 /** Sorts `entries` by offset, then checks they tile the data section with no hole or overlap up to the file's end. */
 function checkDataLayout(source: ByteSource, headerLength: number, entries: RawEntry[]): void {
   const file = source.path;
@@ -146,9 +159,11 @@ function checkDataLayout(source: ByteSource, headerLength: number, entries: RawE
       throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: data_offsets [${t.s}, ${t.e}] ${what} — the header is damaged`);
     }
     cursor = t.e;
+    const dtypeBits = own(SAFETENSORS_DTYPES, t.stDtype)!.bits;
+    if (fitsExactly(t.shape, dtypeBits, t.e - t.s)) continue;
     let elements = 1n;
     for (const d of t.shape) elements *= BigInt(d);
-    const bits = elements * BigInt(own(SAFETENSORS_DTYPES, t.stDtype)!.bits);
+    const bits = elements * BigInt(dtypeBits);
     if (bits % 8n !== 0n) throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: ${elements} elements of ${t.stDtype} do not fill whole bytes`);
     if (bits / 8n !== BigInt(t.e - t.s)) {
       throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: shape ${describeJson(t.shape)} of ${t.stDtype} needs ${bits / 8n} bytes but data_offsets give ${t.e - t.s}`);

@@ -38,7 +38,12 @@ const MANY = -1;
 /** Key → the one view that has it, or MANY. */
 function index(views: readonly VarView[], keysOf: (v: VarView) => readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const v of views) for (const k of keysOf(v)) m.set(k, m.has(k) ? MANY : v.index);
+  // Indexed loops: tens of thousands of views, mostly before the optimising compiler sees them (for-of allocates then).
+  for (let i = 0; i < views.length; i++) {
+    const v = views[i]!;
+    const keys = keysOf(v);
+    for (let j = 0; j < keys.length; j++) m.set(keys[j]!, m.has(keys[j]!) ? MANY : v.index);
+  }
   return m;
 }
 
@@ -48,8 +53,11 @@ function sharedKeys(views: readonly VarView[], keysOf: (v: VarView) => readonly 
   for (const v of views) if (asked(v)) for (const k of keysOf(v)) seen.set(k, -1);
   const shared = new Set<string>();
   if (seen.size === 0) return shared;
-  for (const v of views) {
-    for (const k of keysOf(v)) {
+  for (let i = 0; i < views.length; i++) {
+    const v = views[i]!;
+    const keys = keysOf(v);
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j]!;
       const first = seen.get(k);
       if (first === undefined) continue;
       if (first === -1) seen.set(k, v.index);
@@ -82,7 +90,7 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
   let sharedOld: Set<string> | undefined;
   const oldShared = (k: string) => (sharedOld ??= sharedKeys(olds, oldKeys, (o) => !takenOld.has(o.index))).has(k);
   const newByIndex = new Map<number, VarView>();
-  for (const v of news) newByIndex.set(v.index, v);
+  news.forEach((v) => newByIndex.set(v.index, v));
   const takenOld = new Set<number>();
   const takenNew = new Set<number>();
   const pairs: NamePair[] = [];
@@ -102,8 +110,14 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
     for (const k of oldKeys(o)) if (tryKey(o, k, pass)) return;
   };
   // The stored key first (an exact name beats a normalised one), then every other naming key, then positions.
-  for (const o of olds) if (ruleOf(o) < 0) tryKey(o, o.name, 'stored');
-  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, 'names');
-  for (const o of olds) if (!takenOld.has(o.index)) tryKeys(o, 'positions');
+  olds.forEach((o) => {
+    if (ruleOf(o) < 0) tryKey(o, o.name, 'stored');
+  });
+  olds.forEach((o) => {
+    if (!takenOld.has(o.index)) tryKeys(o, 'names');
+  });
+  olds.forEach((o) => {
+    if (!takenOld.has(o.index)) tryKeys(o, 'positions');
+  });
   return pairs;
 }

@@ -79,7 +79,7 @@ function sidesOf(old: { tensors: readonly TensorInfo[] }, target: NewModel, reci
 
 function byIndex(views: readonly VarView[]): Map<number, VarView> {
   const m = new Map<number, VarView>();
-  for (const v of views) m.set(v.index, v);
+  views.forEach((v) => m.set(v.index, v));
   return m;
 }
 

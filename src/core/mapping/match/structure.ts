@@ -26,13 +26,19 @@ export class LayerOf {
   private readonly pos: Int32Array;
   constructor(layers: readonly Layer[]) {
     let size = 0;
-    for (const l of layers) for (const v of l.vars) size = Math.max(size, v + 1);
+    for (let i = 0; i < layers.length; i++) {
+      const vars = layers[i]!.vars;
+      for (let k = 0; k < vars.length; k++) size = Math.max(size, vars[k]! + 1);
+    }
     this.layer = new Int32Array(size).fill(-1);
     this.pos = new Int32Array(size);
-    layers.forEach((l, i) => l.vars.forEach((v, k) => {
-      this.layer[v] = i;
-      this.pos[v] = k;
-    }));
+    for (let i = 0; i < layers.length; i++) {
+      const vars = layers[i]!.vars;
+      for (let k = 0; k < vars.length; k++) {
+        this.layer[vars[k]!] = i;
+        this.pos[vars[k]!] = k;
+      }
+    }
   }
   /** The variable's layer, -1 when it is in none. */
   layerOf(v: number): number {
@@ -80,9 +86,9 @@ function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf:
   const width = newLayers + 1;
   const keys = new Float64Array(pairs.length);
   let n = 0;
-  for (const p of pairs) {
-    const ol = oldLayerOf.layerOf(p.old);
-    const nl = newLayerOf.layerOf(p.new);
+  for (let k = 0; k < pairs.length; k++) {
+    const ol = oldLayerOf.layerOf(pairs[k]!.old);
+    const nl = newLayerOf.layerOf(pairs[k]!.new);
     if (ol >= 0 && nl >= 0) keys[n++] = ol * width + nl;
   }
   const sorted = keys.subarray(0, n).sort();
@@ -152,15 +158,18 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   const fixed = anchorPairs(anchors, oldLayerOf, newLayerOf, newLayers.length);
   const anchoredOld = new Uint8Array(oldLayers.length);
   const anchoredNew = new Uint8Array(newLayers.length);
-  for (const [ol, nl] of fixed) {
-    anchoredOld[ol] = 1;
-    anchoredNew[nl] = 1;
+  // Indexed loops without destructuring here and below: these run once over tens of thousands of anchors, mostly
+  // before the optimising compiler has seen them, where each destructured pair costs an iterator.
+  for (let k = 0; k < fixed.length; k++) {
+    anchoredOld[fixed[k]![0]] = 1;
+    anchoredNew[fixed[k]![1]] = 1;
   }
   const width = newLayers.length;
   // Only gaps ask which layers the names link, and gaps hold unanchored layers only.
   const linked = new Set<number>();
   const named = new Set<number>();
-  for (const p of links) {
+  for (let k = 0; k < links.length; k++) {
+    const p = links[k]!;
     const ol = oldLayerOf.layerOf(p.old);
     const nl = newLayerOf.layerOf(p.new);
     if (ol < 0 || nl < 0 || anchoredOld[ol] || anchoredNew[nl]) continue;
@@ -173,7 +182,10 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   // among all unanchored layers (name order says nothing of where a renamed layer sat).
   const alone = ordered ? () => true : uniqueIn(oldLayers.filter((_, i) => !anchoredOld[i]), newLayers.filter((_, j) => !anchoredNew[j]));
   let from: [number, number] = [-1, -1];
-  for (const to of [...run, [oldLayers.length, newLayers.length] as [number, number]]) {
+  const stops = run.slice();
+  stops.push([oldLayers.length, newLayers.length]);
+  for (let k = 0; k < stops.length; k++) {
+    const to = stops[k]!;
     const olds: number[] = [];
     const news: number[] = [];
     for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld[i]) olds.push(i);
@@ -195,9 +207,13 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   }
   // Anchors off the run (the names pair layers the order puts elsewhere) still hold their layers.
   const inRun = new Uint8Array(oldLayers.length);
-  for (const [ol] of run) inRun[ol] = 1;
-  for (const [ol, nl] of fixed) if (!inRun[ol]) aligned.push({ old: ol, new: nl, same: sameSignature(oldLayers[ol]!, newLayers[nl]!), forced: true, sameName: true });
+  for (let k = 0; k < run.length; k++) inRun[run[k]![0]] = 1;
+  for (let k = 0; k < fixed.length; k++) {
+    const ol = fixed[k]![0];
+    const nl = fixed[k]![1];
+    if (!inRun[ol]) aligned.push({ old: ol, new: nl, same: sameSignature(oldLayers[ol]!, newLayers[nl]!), forced: true, sameName: true });
+  }
   const pairedOld: (AlignedPair | undefined)[] = new Array<AlignedPair | undefined>(oldLayers.length);
-  for (const a of aligned) pairedOld[a.old] = a;
+  for (let k = 0; k < aligned.length; k++) pairedOld[aligned[k]!.old] = aligned[k];
   return { oldLayers, newLayers, oldLayerOf, newLayerOf, aligned, pairedOld: { get: (layer) => pairedOld[layer] } };
 }

@@ -57,7 +57,10 @@ export function ruleArg(rule: RenameRule): string {
 function layersOf<T extends { name: string; shape: number[]; kind: string; layer?: string }>(vars: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   let last = '';
-  for (const v of vars) {
+  // Indexed loops over variables and entries here: run once over tens of thousands, mostly before the optimising
+  // compiler has seen them, where for-of costs an iterator result per element.
+  for (let i = 0; i < vars.length; i++) {
+    const v = vars[i]!;
     if (v.kind !== 'weight') continue;
     const flat = !v.name.includes('/') && !v.name.includes('.');
     const name = v.layer ?? (flat && v.shape.length <= 1 && last ? last : scopeOf(v.name));
@@ -74,7 +77,8 @@ const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.
 /** Every new variable whose value comes, or is proposed to come, from an old one of another shape. */
 function changedPairs(plan: Plan, old: ReadonlyMap<string, TensorInfo>, layerOf: ReadonlyMap<string, string>): Changed[] {
   const out: Changed[] = [];
-  for (const e of plan.entries) {
+  for (let i = 0; i < plan.entries.length; i++) {
+    const e = plan.entries[i]!;
     const link = e.from.length === 1 ? e : e.pending?.from.length === 1 ? e.pending : undefined;
     const src = link && old.get(link.from[0]!);
     if (!src || sameDims(src.shape, e.shape)) continue;
@@ -187,15 +191,19 @@ export function triage(input: TriageInput): Finding[] {
   }));
   const newLayers = layersOf(input.variables);
   const layerOf = new Map<string, string>();
-  for (const [l, vs] of newLayers) for (const v of vs) layerOf.set(v.name, l);
+  newLayers.forEach((vs, l) => {
+    for (let i = 0; i < vs.length; i++) layerOf.set(vs[i]!.name, l);
+  });
   const oldByName = new Map<string, TensorInfo>();
-  for (const t of input.old) oldByName.set(t.name, t);
+  for (let i = 0; i < input.old.length; i++) oldByName.set(input.old[i]!.name, input.old[i]!);
   const changed = changedPairs(input.plan, oldByName, layerOf);
   out.push(...rearranged(changed));
   const linkedTo = new Set<string>();
-  for (const e of input.plan.entries) if (e.from.length) linkedTo.add(e.to);
+  input.plan.entries.forEach((e) => {
+    if (e.from.length) linkedTo.add(e.to);
+  });
   let linkedLayers = 0;
-  for (const vs of newLayers.values()) if (vs.some((v) => linkedTo.has(v.name))) linkedLayers++;
+  newLayers.forEach((vs) => (linkedLayers += vs.some((v) => linkedTo.has(v.name)) ? 1 : 0));
   const v = variant(changed, linkedLayers);
   out.push(...(v.length ? v : resizedLayers(changed, [...newLayers.keys()].pop())));
   out.push(...insertedAndRemoved(input, newLayers));
@@ -209,10 +217,10 @@ export function triage(input: TriageInput): Finding[] {
 function insertedAndRemoved(input: TriageInput, newLayers: Map<string, TargetVariable[]>): Finding[] {
   const byTo = new Map<string, Plan['entries'][number]>();
   const proposedFrom = new Set<string>();
-  for (const e of input.plan.entries) {
+  input.plan.entries.forEach((e) => {
     byTo.set(e.to, e);
     if (e.pending) for (const f of e.pending.from) proposedFrom.add(f);
-  }
+  });
   // A layer whose links make its values (identity, constant: inserted to keep the function) is accounted for too.
   const carried = (vs: readonly TargetVariable[]) => vs.some((v) => {
     const e = byTo.get(v.name);
@@ -253,7 +261,8 @@ function collapse(order: readonly string[], hits: ReadonlySet<string>): string[]
   const parent = (s: string) => (s.includes('/') ? s.slice(0, s.lastIndexOf('/')) : s.includes('.') ? s.slice(0, s.lastIndexOf('.')) : '');
   const under = (scope: string) => order.filter((l) => l.startsWith(`${scope}/`) || l.startsWith(`${scope}.`));
   const named: string[] = [];
-  for (const l of order) {
+  for (let i = 0; i < order.length; i++) {
+    const l = order[i]!;
     if (!hits.has(l)) continue;
     let name = l;
     for (let p = parent(name); p && under(p).every((x) => hits.has(x)); p = parent(p)) name = p;
