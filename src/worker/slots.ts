@@ -34,15 +34,16 @@ const TARGET_NAMES: Record<TargetModel['source'], string> = {
 const formatName = (id: string) => FORMATS.find((f) => f.id === id)?.name ?? id;
 
 function tensorData(t: TensorInfo): VariableData {
-  return {
-    name: t.name, dtype: t.dtype, shape: [...t.shape], byteLength: t.byteLength, kind: t.kind, group: t.group,
-    ...(t.path !== undefined && { path: t.path }),
-    ...(t.originalName !== undefined && { originalName: t.originalName }),
-    ...(t.trainable !== undefined && { trainable: t.trainable }),
-    ...(t.consumerOp !== undefined && { consumerOp: t.consumerOp }),
-    ...(t.layer !== undefined && { layer: t.layer }),
-    ...(t.weightIndex !== undefined && { weightIndex: t.weightIndex }),
-  };
+  // Fields set one by one, not spread in: objects built by conditional spreads were several times slower to make and
+  // to post to the page (50,000 variables).
+  const data: VariableData = { name: t.name, dtype: t.dtype, shape: [...t.shape], byteLength: t.byteLength, kind: t.kind, group: t.group };
+  if (t.path !== undefined) data.path = t.path;
+  if (t.originalName !== undefined) data.originalName = t.originalName;
+  if (t.trainable !== undefined) data.trainable = t.trainable;
+  if (t.consumerOp !== undefined) data.consumerOp = t.consumerOp;
+  if (t.layer !== undefined) data.layer = t.layer;
+  if (t.weightIndex !== undefined) data.weightIndex = t.weightIndex;
+  return data;
 }
 
 function oldVariableData(checkpoint: Checkpoint, t: TensorInfo): VariableData {
@@ -51,14 +52,13 @@ function oldVariableData(checkpoint: Checkpoint, t: TensorInfo): VariableData {
 }
 
 function targetVariableData(v: TargetVariable): VariableData {
-  return {
-    ...tensorData(v),
-    // Shared, not copied: posting the slot to the page copies it anyway (a structuredClone per variable took ~0.5 s
-    // for 50,000 of them).
-    initializer: v.initializer,
-    ...(v.layerClass !== undefined && { layerClass: v.layerClass }),
-    ...(v.kerasPath !== undefined && { kerasPath: v.kerasPath }),
-  };
+  // Added to tensorData's object (see there). The initializer is shared, not copied: posting the slot to the page
+  // copies it anyway (a structuredClone per variable took ~0.5 s for 50,000 of them).
+  const data: VariableData = tensorData(v);
+  data.initializer = v.initializer;
+  if (v.layerClass !== undefined) data.layerClass = v.layerClass;
+  if (v.kerasPath !== undefined) data.kerasPath = v.kerasPath;
+  return data;
 }
 
 function checkpointSlot(checkpoint: Checkpoint, candidates: SlotOpened['candidates'], candidateId: string): OpenedSlot {
