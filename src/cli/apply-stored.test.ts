@@ -5,6 +5,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from '../core/engine/engine.test-util';
 import { dataFileName, writeTfBundle } from '../core/formats/tf-bundle';
 import { apply, type ProgressStream } from './apply';
+import { useRangeCrc32c } from '../core/formats/tf-bundle/stored-bytes';
+import { installCrcWorker } from './crc-worker';
 import { DiskFile } from './disk-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'graft-apply-stored-'));
@@ -53,5 +55,28 @@ describe('graft apply identity → tf: unchanged tensors copied by the kernel, o
     expect((err as Error).message).toMatch(/tensor "dense_1\/kernel"/);
     expect(copyRange).toHaveBeenCalled();
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('checks the copied tensors on the CRC worker thread when the CLI starts one, with the same result', async () => {
+    const worker = installCrcWorker()!;
+    const crc = vi.spyOn(worker(), 'crc');
+    try {
+      const good = onDisk('worker-ok');
+      const okOut = join(dir, 'worker-ok-out');
+      mkdirSync(okOut);
+      await apply(good, good, { format: 'tf', out: join(okOut, 'merged.ckpt'), initialiseIncompatible: false, progress: quiet }, () => undefined);
+      expect(readFileSync(join(okOut, dataFileName('merged.ckpt', 0, 1))).equals(readFileSync(`${good}.data-00000-of-00001`))).toBe(true);
+      expect(crc).toHaveBeenCalledTimes(tensors.length);
+      const bad = onDisk('worker-bad', { tensor: 4, at: 700_000 });
+      const badOut = join(dir, 'worker-bad-out');
+      mkdirSync(badOut);
+      const err = await apply(bad, bad, { format: 'tf', out: join(badOut, 'merged.ckpt'), initialiseIncompatible: false, progress: quiet }, () => undefined).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'tensor-checksum' });
+      expect((err as Error).message).toMatch(/tensor "dense_4\/kernel"/);
+      expect(readdirSync(badOut)).toEqual([]);
+    } finally {
+      useRangeCrc32c(undefined);
+      await worker().stop();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { installH5Watchdog } from './h5-watchdog';
 import { inspectCommand } from './inspect';
 import { matchCommand } from './match';
 import { installNativeCrc32c } from './native-crc32c';
+import { installCrcWorker } from './crc-worker';
 
 /** A sub-command: parses its own arguments, writes lines through `out`, throws GraftErrors. */
 export interface Command {
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 installH5Watchdog();
-installNativeCrc32c();
+if (installNativeCrc32c() === 'native') installCrcWorker();
 process.exitCode = await main(process.argv.slice(2)).catch((e: unknown) => {
   console.error(`graft: ${toErrorData(e).message}`);
   return 1;
