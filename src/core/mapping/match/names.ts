@@ -140,12 +140,10 @@ export function normaliseSlot(slot: string): string {
 
 /** Name forms of one stored key: without `:0`, TF2's value suffix, h5's `model_weights/x/x/`, Keras 1's `x_W`. */
 export function nameForms(key: string): { forms: string[]; keras3?: { layer: string; index: number } } {
-  const forms: string[] = [];
   // The regexes only where they can match: this runs once per variable of both sides.
   let s = key.includes(':') ? key.replace(/:\d+$/, '') : key;
   if (s.endsWith(VALUE_SUFFIX)) s = s.slice(0, -VALUE_SUFFIX.length);
   if (s.startsWith('/')) s = s.replace(/^\/+/, '');
-  forms.push(s);
   const k3 = s.startsWith('layers/') ? /^(?:.*\/)?layers\/([^/]+)((?:\/[^/]+)*?)\/vars\/(\d+)$/.exec(s) : null;
   if (k3) {
     // `layers/<class-position>[/cell]/vars/<i>`: the weight's name follows from the class's weight order; under
@@ -156,6 +154,7 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
     const order = WEIGHT_ORDER[family ?? ''] ?? DEFAULT_ORDER;
     const direct = k3[2] === '' || (k3[2] === '/cell' && RNN_FAMILIES.has(family ?? ''));
     const sublayer = SUBLAYERS[family ?? '']?.[(k3[2] ?? '').slice(1)];
+    const forms = [s];
     if (direct && order[index]) forms.push(`${layer}/${order[index]}`);
     else if (sublayer && DEFAULT_ORDER[index]) forms.push(`${layer}/${sublayer}/${DEFAULT_ORDER[index]}`);
     return { forms, keras3: { layer, index } };
@@ -163,10 +162,8 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
   // PyTorch / safetensors spell scopes with dots: `encoder.fc1.weight`.
   const sep = !s.includes('/') && s.includes('.') ? '.' : '/';
   const fast = plainForms(s, sep);
-  if (fast) {
-    forms.push(...fast);
-    return { forms };
-  }
+  if (fast) return { forms: fast };
+  const forms = [s];
   let segs = s.split(sep);
   if (segs[0] === 'model_weights') segs = segs.slice(1);
   if (segs.length >= 3 && segs[0] === segs[1]) segs = segs.slice(1);
@@ -182,9 +179,8 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
 }
 
 /**
- * nameForms' scope forms for the common name (not under `model_weights`, no repeated first scope, no Keras 1
- * `layer_W` weight): the same forms, without splitting the name into an array and joining it again. Null: the
- * name needs the general path.
+ * nameForms' forms for the common name (not under `model_weights`, no repeated first scope, no Keras 1 `layer_W`
+ * weight), `s` first: the same forms, in an array of their exact size. Null: the name needs the general path.
  */
 function plainForms(s: string, sep: string): string[] | null {
   const c1 = s.indexOf(sep);
@@ -199,12 +195,11 @@ function plainForms(s: string, sep: string): string[] | null {
     const layerLength = lastCut - prevCut - 1;
     if (end.length > layerLength && end.charCodeAt(layerLength) === 95 /* _ */ && s.startsWith(s.slice(prevCut + 1, lastCut), lastCut + 1)) return null;
   }
-  const out: string[] = [];
   const joined = sep === '/' ? s : s.split('.').join('/');
-  if (joined !== s) out.push(joined);
-  const alias = SLOT_ALIASES[end];
-  if (alias && lastCut >= 0) out.push(joined.slice(0, joined.length - end.length) + alias);
-  return out;
+  const alias = lastCut >= 0 ? SLOT_ALIASES[end] : undefined;
+  const aliased = alias ? joined.slice(0, joined.length - end.length) + alias : undefined;
+  if (joined === s) return aliased === undefined ? [s] : [s, aliased];
+  return aliased === undefined ? [s, joined] : [s, joined, aliased];
 }
 
 function slotRank(slot: string): number {
@@ -263,8 +258,8 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     if (t.layer !== undefined && t.layer !== keras3.layer) forms[1] = `${t.layer}/${forms[1].slice(keras3.layer.length + 1)}`;
     else weak = withWeak(weak, forms[1]);
   }
-  const keys = [t.name];
-  for (const f of forms) keys.push(f);
+  // [t.name, ...forms] at its exact size (the common case adds nothing to it below).
+  const keys = forms.length === 1 ? [t.name, forms[0]!] : forms.length === 2 ? [t.name, forms[0]!, forms[1]!] : [t.name].concat(forms);
   // The key this variable would have in a Keras 3 weights file (`layers/dense/vars/0`), from the target builder.
   if (t.kerasPath) keys.push(t.kerasPath);
   const original = t.originalName?.replace(/:\d+$/, '');
@@ -287,11 +282,14 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
   }
   const unique = distinct(keys);
   for (const k of unique) if (isOrdinalKey(k)) weak = withWeak(weak, k);
-  const layerKeys: string[] = [];
-  if (layer) layerKeys.push(layer);
-  if (strippedDir && strippedDir !== layer) layerKeys.push(strippedDir);
   const originalDir = original ? dirname(original) : '';
-  if (originalDir && !layerKeys.includes(originalDir)) layerKeys.push(originalDir);
+  const plainLayer = (!strippedDir || strippedDir === layer) && (!originalDir || originalDir === layer);
+  const layerKeys: string[] = plainLayer ? (layer ? [layer] : []) : [];
+  if (!plainLayer) {
+    if (layer) layerKeys.push(layer);
+    if (strippedDir && strippedDir !== layer) layerKeys.push(strippedDir);
+    if (originalDir && !layerKeys.includes(originalDir)) layerKeys.push(originalDir);
+  }
   const slot = normaliseSlot(basename(readable));
   const cls = hints.layerClass ?? t.layerClass;
   const family = cls ? snakeClass(cls) : familyOf(basename(layer)) ?? (original ? familyOf(basename(dirname(original))) : undefined);
