@@ -2,7 +2,7 @@
  * TF checkpoints that are one model's history: the prefixes a `checkpoint` state file names (newest first). Only
  * these share a slot behind a picker whose first entry may say "(latest)"; any other prefix is a model of its own.
  */
-import { parseCheckpointState } from '../core/formats/tf-bundle';
+import { parseCheckpointState } from '../core/formats/tf-bundle/detect';
 import { basename, type ByteSource } from '../core/io/byte-source';
 
 export interface CheckpointHistory {

@@ -4,7 +4,7 @@ import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
 import { ELEMENT_SIZE, elementCount } from '../core/model/dtypes';
 import { decodeNumbers, isDecodable } from '../core/model/numbers';
 import { heatmapAccumulator, histogramAccumulator, planView, summaryAccumulator } from '../core/analysis/stats';
-import { decodeStringTensor } from '../core/formats/tf-bundle';
+import { decodeStringTensor } from '../core/formats/tf-bundle/strings';
 import type { InspectResult, ViewOptions } from './protocol';
 
 /** Elements decoded to float64 at a time: bounds memory to ~8 MB beyond the tensor's own bytes. */

@@ -17,7 +17,6 @@ import { kerasFileTarget } from '../model/target/from-keras-file';
 import { type Candidate, listCandidates, openCheckpoint } from './registry';
 import type { TfBundleCheckpoint } from './tf-bundle/bundle';
 import { sniffMetaGraph } from './tf-meta/sniff';
-import { openMetaGraphTarget } from './tf-meta/target';
 
 /** How the new model opens: a model JSON among the files, or one of the checkpoints in them (default: the registry's). */
 export type NewModelSource = { as: 'model-json'; path: string } | { as: 'checkpoint'; candidateId?: string; /** A `.keras` / full `.h5` as a template of its weights, not built from its config. */ template?: boolean };
@@ -64,7 +63,8 @@ export async function openNewModel(files: readonly ByteSource[], source: NewMode
   if (source.as === 'model-json') {
     const file = files.find((f) => f.path === source.path);
     if (!file) throw new GraftError('missing-file', source.path, 'the model JSON is not among the files given for the new model');
-    const target = (await sniffMetaGraph(file)) ? await openMetaGraphTarget(file) : await targetFromJsonFile(file);
+    // The MetaGraph reader (and protobufjs under it) loads only for a graph: most new models are JSON.
+    const target = (await sniffMetaGraph(file)) ? await (await import('./tf-meta/target')).openMetaGraphTarget(file) : await targetFromJsonFile(file);
     return { target, checkpoint: null, candidates: [], candidateId: '' };
   }
   const candidates = await listCandidates(files);

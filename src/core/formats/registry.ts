@@ -11,7 +11,6 @@ import { detectPytorch, explainPytorch, openPytorch, openShardedPytorch } from '
 import { detectSafetensors, openSafetensors, openShardedSafetensors } from './safetensors';
 import { openTfBundle } from './tf-bundle/bundle';
 import { detectTfBundles, type TfBundleMatch } from './tf-bundle/detect';
-import { withMetaGraph } from './tf-meta/annotate';
 import { detectTfjs, explainTfjs, openTfjs } from './tfjs';
 
 export type FormatId = 'tf-bundle' | 'tfjs' | 'keras-h5' | 'keras' | 'safetensors' | 'npz' | 'npy' | 'pytorch';
@@ -73,7 +72,8 @@ const tfBundle: FormatSpec = {
     if (!m) throw new GraftError('not-found', id, 'no TensorFlow checkpoint with this prefix among the dropped files');
     const bundle = await openTfBundle(m.index, m.shards, m.prefix);
     const graph = graphBeside(files, m);
-    return graph ? withMetaGraph(bundle, graph) : bundle;
+    // The MetaGraph reader (and protobufjs under it) loads only when a graph lies beside the checkpoint.
+    return graph ? (await import('./tf-meta/annotate')).withMetaGraph(bundle, graph) : bundle;
   },
 };
 

@@ -13,7 +13,7 @@ import { unmaskCrc } from './crc32c';
 import { crcOfRange, hex, overlaps, readChecksummed, variantCrc, type StoredCopy } from './stored-bytes';
 import { dataFileName } from './naming';
 import { MAX_GRAPH_PATH, namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
-import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry, type BundleHeader } from './protos';
+import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry, type BundleHeader } from './protos-read';
 import { copySliceInto, encodeTensorNameSlice, sliceShape } from './slices';
 import { decodeStringTensor, parseStringTensor } from './strings';
 import { readTable, type TableEntry } from './table';

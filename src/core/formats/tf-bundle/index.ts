@@ -2,7 +2,7 @@ export { openTfBundle, type TfBundleCheckpoint } from './bundle';
 export { detectTfBundles, parseCheckpointState, type TfBundleMatch } from './detect';
 export { dataFileName, indexFileName, parseDataFileName } from './naming';
 export { OBJECT_GRAPH_KEY, namesFromObjectGraph } from './object-graph';
-export { dtypeFromCode, dtypeToCode, tfDtypeName, type BundleEntry, type BundleHeader, type SliceExtent } from './protos';
+export { dtypeFromCode, dtypeToCode, tfDtypeName, type BundleEntry, type BundleHeader, type SliceExtent } from './protos-read';
 export { encodeTensorNameSlice } from './slices';
 export { decodeStringTensor, encodeStringTensor } from './strings';
 export { hasTableMagic, readTable } from './table';

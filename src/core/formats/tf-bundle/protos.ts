@@ -1,14 +1,13 @@
 /**
- * The protocol buffers of a tensor bundle, decoded with protobufjs. Text from
- * tensorflow/core/protobuf/tensor_bundle.proto, framework/{tensor_shape,tensor_slice,types,versions}.proto
- * and protobuf/trackable_object_graph.proto (fields Graft does not use are left out; protobufjs skips them).
+ * The protocol buffers of a tensor bundle, encoded with protobufjs (for writing; reading decodes by hand in
+ * protos-read.ts, re-exported here). Text from tensorflow/core/protobuf/tensor_bundle.proto,
+ * framework/{tensor_shape,tensor_slice,types,versions}.proto and protobuf/trackable_object_graph.proto (fields Graft
+ * does not use are left out).
  */
 import protobuf from 'protobufjs';
-import { GraftError } from '../../errors';
-import { clip } from '../../io/untrusted';
-import type { DType } from '../../model/dtypes';
+import type { BundleEntry, ObjectGraph } from './protos-read';
 
-const PROTO = `
+export const BUNDLE_PROTO = `
 syntax = "proto3";
 package tensorflow;
 
@@ -55,127 +54,12 @@ message TrackableObjectGraph {
 }
 `;
 
-const root = protobuf.parse(PROTO, { keepCase: true }).root;
+const root = protobuf.parse(BUNDLE_PROTO, { keepCase: true }).root;
 const HeaderType = root.lookupType('tensorflow.BundleHeaderProto');
 const EntryType = root.lookupType('tensorflow.BundleEntryProto');
 const GraphType = root.lookupType('tensorflow.TrackableObjectGraph');
 
-export interface SliceExtent {
-  start: number;
-  /** -1 for the full extent of that dimension. */
-  length: number;
-}
-
-export interface BundleHeader {
-  numShards: number;
-  littleEndian: boolean;
-  version: { producer: number; minConsumer: number };
-}
-
-export interface BundleEntry {
-  dtypeCode: number;
-  shape: number[];
-  unknownRank: boolean;
-  shardId: number;
-  offset: number;
-  size: number;
-  /** As stored: masked. */
-  crc32c: number;
-  slices: SliceExtent[][];
-}
-
-export interface ObjectGraph {
-  nodes: {
-    children: { node_id: number; local_name: string }[];
-    attributes: { name: string; full_name: string; checkpoint_key: string }[];
-    slot_variables: { original_variable_node_id: number; slot_name: string; slot_variable_node_id: number }[];
-  }[];
-}
-
-// tensorflow/core/framework/types.proto, enum DataType
-const DTYPES: readonly (DType | undefined)[] = [
-  undefined, 'float32', 'float64', 'int32', 'uint8', 'int16', 'int8', 'string', 'complex64', 'int64',
-  'bool', 'qint8', 'quint8', 'qint32', 'bfloat16', 'qint16', 'quint16', 'uint16', 'complex128', 'float16',
-  'resource', 'variant', 'uint32', 'uint64', 'float8_e5m2', 'float8_e4m3fn', 'float8_e4m3fnuz',
-  'float8_e4m3b11fnuz', 'float8_e5m2fnuz', 'int4', 'uint4', 'int2', 'uint2',
-];
-
-export function dtypeFromCode(code: number): DType | undefined {
-  return DTYPES[code];
-}
-
-export function dtypeToCode(dtype: DType): number {
-  const i = DTYPES.indexOf(dtype);
-  if (i <= 0) throw new RangeError(`no TensorFlow DataType for ${dtype}`);
-  return i;
-}
-
-/** TF's enum name for a Graft dtype, e.g. `DT_FLOAT` for float32. */
-export function tfDtypeName(code: number): string {
-  const names = [
-    'DT_INVALID', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_STRING', 'DT_COMPLEX64',
-    'DT_INT64', 'DT_BOOL', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16', 'DT_QINT16', 'DT_QUINT16', 'DT_UINT16',
-    'DT_COMPLEX128', 'DT_HALF', 'DT_RESOURCE', 'DT_VARIANT', 'DT_UINT32', 'DT_UINT64', 'DT_FLOAT8_E5M2',
-    'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E4M3FNUZ', 'DT_FLOAT8_E4M3B11FNUZ', 'DT_FLOAT8_E5M2FNUZ', 'DT_INT4', 'DT_UINT4',
-    'DT_INT2', 'DT_UINT2',
-  ];
-  return names[code] ?? `DataType ${code}`;
-}
-
-const OBJECT_OPTIONS = { longs: String, enums: Number, defaults: true, arrays: true, oneofs: false } as const;
-
-function decode(type: protobuf.Type, bytes: Uint8Array, file: string, what: string): Record<string, unknown> {
-  try {
-    return type.toObject(type.decode(bytes), OBJECT_OPTIONS);
-  } catch (cause) {
-    throw new GraftError('corrupt', file, `${what} is not a valid ${type.name} — the file is damaged or not a TensorFlow checkpoint`, { cause });
-  }
-}
-
-/** An int64 from protobufjs (a decimal string) as a safe integer, or a 'too-large' error. */
-function int64(v: unknown, file: string, what: string, allowNegative = false): number {
-  const n = Number(v ?? 0);
-  if (!Number.isSafeInteger(n) || (!allowNegative && n < 0)) {
-    throw new GraftError('too-large', file, `${what} is ${String(v)}, outside the range Graft can address — the index is damaged`);
-  }
-  return n;
-}
-
-export function decodeHeader(bytes: Uint8Array, file: string): BundleHeader {
-  const o = decode(HeaderType, bytes, file, 'the header entry (key "")');
-  const version = (o.version ?? {}) as Record<string, number>;
-  return {
-    numShards: Number(o.num_shards),
-    littleEndian: Number(o.endianness) === 0,
-    version: { producer: Number(version.producer ?? 0), minConsumer: Number(version.min_consumer ?? 0) },
-  };
-}
-
-export function decodeEntry(bytes: Uint8Array, file: string, key: string): BundleEntry {
-  const what = `the entry for "${clip(key)}"`;
-  const o = decode(EntryType, bytes, file, what);
-  const shape = (o.shape ?? { dim: [], unknown_rank: false }) as { dim: { size: unknown }[]; unknown_rank: boolean };
-  const slices = (o.slices as { extent: { start: unknown; length?: unknown }[] }[]).map((s) =>
-    s.extent.map((e) => ({
-      start: int64(e.start, file, `a slice start of ${what}`),
-      length: e.length === undefined || e.length === null ? -1 : int64(e.length, file, `a slice length of ${what}`, true),
-    })),
-  );
-  return {
-    dtypeCode: Number(o.dtype),
-    shape: shape.dim.map((d) => int64(d.size, file, `a dimension of ${what}`, true)),
-    unknownRank: Boolean(shape.unknown_rank),
-    shardId: Number(o.shard_id),
-    offset: int64(o.offset, file, `the offset of ${what}`),
-    size: int64(o.size, file, `the size of ${what}`),
-    crc32c: Number(o.crc32c) >>> 0,
-    slices,
-  };
-}
-
-export function decodeObjectGraph(bytes: Uint8Array, file: string): ObjectGraph {
-  return decode(GraphType, bytes, file, 'the object graph (_CHECKPOINTABLE_OBJECT_GRAPH)') as unknown as ObjectGraph;
-}
+export * from './protos-read';
 
 /** The serialised TrackableObjectGraph of an object-based checkpoint (the `_CHECKPOINTABLE_OBJECT_GRAPH` string). */
 export function encodeObjectGraph(graph: ObjectGraph): Uint8Array {
