@@ -162,8 +162,11 @@ export interface Placed {
   label: string;
   depth: number;
   collapsed: boolean;
-  /** A group's shown variables, or the one variable. */
-  vars: readonly VariableData[];
+  /** A group's shown variables (listed when first read), or the one variable. */
+  readonly vars: readonly VariableData[];
+  /** How many, and the first of them. */
+  count: number;
+  first: VariableData;
   /** A variable's readable path. */
   full?: string;
   /** A group's file group (`TensorInfo.group`) when all its variables share one. */
@@ -199,7 +202,7 @@ export function arrange(input: ArrangeInput): Arrangement {
           const path = model.readable.get(v.name) ?? [v.name];
           placed.push({
             id: vid, type: 'variable', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: ROW,
-            group: scope.key, label: path[path.length - 1]!, depth: scope.depth + 1, collapsed: false, vars: [v], full: path.join('/'),
+            group: scope.key, label: path[path.length - 1]!, depth: scope.depth + 1, collapsed: false, vars: [v], count: 1, first: v, full: path.join('/'),
           });
           y += ROW + GAP;
           continue;
@@ -210,7 +213,11 @@ export function arrange(input: ArrangeInput): Arrangement {
         const collapsed = flipped[id] ? !byDefault : byDefault;
         const indent = INDENT * s.depth;
         placed.push({
-          id, type: 'vargroup', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: GROUP_ROW, group: s.key, label: s.label, depth: s.depth, collapsed, vars: s.vars,
+          id, type: 'vargroup', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: GROUP_ROW, group: s.key, label: s.label, depth: s.depth, collapsed,
+          get vars() {
+            return s.vars;
+          },
+          count: s.count, first: s.first!,
           ...(s.group !== null ? { dropGroup: s.group } : {}),
         });
         y += GROUP_ROW + GAP;
@@ -239,7 +246,7 @@ export function arrange(input: ArrangeInput): Arrangement {
 function drawnAt(placed: readonly Placed[]): Map<string, string> {
   const at = new Map<string, string>();
   for (const p of placed) {
-    if (p.type === 'variable') at.set(`${p.side}\0${p.vars[0]!.name}`, p.id);
+    if (p.type === 'variable') at.set(`${p.side}\0${p.first.name}`, p.id);
     else if (p.collapsed) for (const v of p.vars) at.set(`${p.side}\0${v.name}`, p.id);
   }
   return at;
@@ -314,11 +321,10 @@ export function colour(arranged: Arrangement, { plan, entryOf: ofPlan }: ColourI
     if (type === 'vargroup') {
       const statuses: GroupNodeData['statuses'] = {};
       let tally: DiffTally;
-      if (!plan && p.vars.length > 0) {
+      if (!plan && p.count > 0) {
         // Before matching answers all of a side's variables look alike: one stands for the group's thousands.
-        const first = p.vars[0]!;
-        statuses[statusOf(side, first.name)] = p.vars.length;
-        tally = sameDiffs(diffOf(side, first), p.vars.length);
+        statuses[statusOf(side, p.first.name)] = p.count;
+        tally = sameDiffs(diffOf(side, p.first), p.count);
       } else {
         tally = { n: 0, kinds: new Map(), proposed: false };
         for (const v of p.vars) {
@@ -334,13 +340,13 @@ export function colour(arranged: Arrangement, { plan, entryOf: ofPlan }: ColourI
       }
       const diff = tallyDiff(tally);
       const data: GroupNodeData = {
-        side, group: p.group, label: p.label, depth: p.depth, count: p.vars.length, collapsed: p.collapsed, statuses, cursor: false,
+        side, group: p.group, label: p.label, depth: p.depth, count: p.count, collapsed: p.collapsed, statuses, cursor: false,
         ...(p.dropGroup !== undefined ? { dropGroup: p.dropGroup } : {}),
         ...(diff ? { diff } : {}),
       };
       return { id, type, position, width, height, data };
     }
-    const v = p.vars[0]!;
+    const v = p.first;
     const data: VariableNodeData = {
       side, name: v.name, label: p.label, full: p.full ?? v.name, dtype: v.dtype, shape: v.shape, status: statusOf(side, v.name), selected: false,
       diff: diffOf(side, v), cursor: false,

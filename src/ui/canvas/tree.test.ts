@@ -18,6 +18,15 @@ describe('canvas tree', () => {
     expect(model.haystack.get('cls/bias')).toContain('cls/bias');
   });
 
+  it('lists a scope’s variables in model order even where the model order interleaves its scopes, with their count and first', () => {
+    const vars = ['a/x/k1', 'a/y/k1', 'a/x/k2', 'b/k', 'a/y/k2'].map(v);
+    const root = buildTree(sideModel(vars, 'list'), new Set(vars.map((x) => x.name)));
+    const a = root.children.map((c) => ('scope' in c ? c.scope : null)).find((s) => s?.key === 'a')!;
+    expect(labels(a)).toEqual([{ x: ['k1', 'k2'] }, { y: ['k1', 'k2'] }]);
+    expect(a.vars.map((x) => x.name)).toEqual(['a/x/k1', 'a/y/k1', 'a/x/k2', 'a/y/k2']);
+    expect([a.count, a.first?.name, root.count]).toEqual([4, 'a/x/k1', 5]);
+  });
+
   it('opens scopes down to the deepest level that fits the row budget', () => {
     const vars = Array.from({ length: 100 }, (_, g) => Array.from({ length: 50 }, (_, i) => v(`block_${g}/layer_${i}/kernel`))).flat();
     const root = buildTree(sideModel(vars, 'tf-bundle'), new Set(vars.map((x) => x.name)));

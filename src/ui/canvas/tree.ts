@@ -48,38 +48,87 @@ export interface TreeScope {
   label: string;
   depth: number;
   children: TreeChild[];
-  /** Every shown variable under it, in model order. */
-  vars: VariableData[];
+  /** Every shown variable under it, in model order (gathered from below when first read). */
+  readonly vars: VariableData[];
+  /** How many shown variables are under it, and the first of them in model order. */
+  count: number;
+  first: VariableData | null;
   /** The file's group (`TensorInfo.group`) its variables all share; null when they differ. */
   group: string | null;
 }
 
-export type TreeChild = { scope: TreeScope } | { variable: VariableData };
+/** A variable in the tree, with its place in model order. */
+export type TreeChild = { scope: TreeScope } | { variable: VariableData; order: number };
+
+/**
+ * A scope whose variables are listed only when asked for: a large side's first draw needs each scope's count, and
+ * a list per scope per variable (seven levels deep for 50,000 variables) was most of building the tree.
+ */
+class Scope implements TreeScope {
+  children: TreeChild[] = [];
+  count = 0;
+  first: VariableData | null = null;
+  group: string | null;
+  key: string;
+  label: string;
+  depth: number;
+  private gathered: VariableData[] | null = null;
+  constructor(key: string, label: string, depth: number, group: string | null) {
+    this.key = key;
+    this.label = label;
+    this.depth = depth;
+    this.group = group;
+  }
+  get vars(): VariableData[] {
+    return (this.gathered ??= gather(this));
+  }
+}
+
+/** The variables under a scope in model order: depth first, sorted back only where the model order interleaves scopes. */
+function gather(scope: TreeScope): VariableData[] {
+  const found: { variable: VariableData; order: number }[] = [];
+  const walk = (s: TreeScope) => {
+    for (const c of s.children) {
+      if ('scope' in c) walk(c.scope);
+      else found.push(c);
+    }
+  };
+  walk(scope);
+  for (let i = 1; i < found.length; i++) {
+    if (found[i]!.order < found[i - 1]!.order) {
+      found.sort((x, y) => x.order - y.order);
+      break;
+    }
+  }
+  return found.map((c) => c.variable);
+}
 
 /** The shown variables of one side as a tree (the root's key is ''). */
 export function buildTree(model: SideModel, shown: ReadonlySet<string>): TreeScope {
-  const root: TreeScope = { key: '', label: '', depth: -1, children: [], vars: [], group: null };
+  const root = new Scope('', '', -1, null);
   // Each scope's child scopes by segment: a variable walks its path without building a key string per level.
-  const inside = new Map<TreeScope, Map<string, TreeScope>>();
-  for (const v of model.ordered) {
-    if (!shown.has(v.name)) continue;
+  const inside = new Map<TreeScope, Map<string, Scope>>();
+  model.ordered.forEach((v, order) => {
+    if (!shown.has(v.name)) return;
     const path = model.readable.get(v.name) ?? [v.name];
-    let at = root;
-    at.vars.push(v);
+    let at: Scope = root;
+    root.count++;
+    root.first ??= v;
     for (let i = 0; i < path.length - 1; i++) {
       let below = inside.get(at);
       if (!below) inside.set(at, (below = new Map()));
       let next = below.get(path[i]!);
       if (!next) {
-        next = { key: at.key ? `${at.key}/${path[i]}` : path[i]!, label: path[i]!, depth: at.depth + 1, children: [], vars: [], group: v.group };
+        next = new Scope(at.key ? `${at.key}/${path[i]}` : path[i]!, path[i]!, at.depth + 1, v.group);
+        next.first = v;
         below.set(path[i]!, next);
         at.children.push({ scope: next });
       } else if (next.group !== null && next.group !== v.group) next.group = null;
-      next.vars.push(v);
+      next.count++;
       at = next;
     }
-    at.children.push({ variable: v });
-  }
+    at.children.push({ variable: v, order });
+  });
   merge(root);
   return root;
 }
@@ -91,7 +140,9 @@ function merge(scope: TreeScope): void {
     let s = c.scope;
     while (s.children.length === 1 && 'scope' in s.children[0]!) {
       const only = s.children[0].scope;
-      s = { ...only, label: `${s.label}/${only.label}` };
+      // Only its parent held it, and that parent is dropped: it takes the merged label itself.
+      only.label = `${s.label}/${only.label}`;
+      s = only;
     }
     s.depth = scope.depth + 1;
     merge(s);

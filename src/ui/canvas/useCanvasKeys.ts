@@ -18,7 +18,7 @@ export interface CanvasKeys {
   hint: string | null;
 }
 
-const nameOf = (n: Placed | undefined) => (n?.type === 'variable' ? n.vars[0]?.name : undefined);
+const nameOf = (n: Placed | undefined) => (n?.type === 'variable' ? n.first.name : undefined);
 
 export function useCanvasKeys(nodes: readonly Placed[], entryOf: (to: string) => PlanEntry | undefined, entries: readonly PlanEntry[], reveal: (id: string) => void): CanvasKeys {
   const [cursor, setCursorState] = useState<string | null>(null);
