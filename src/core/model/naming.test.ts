@@ -51,3 +51,27 @@ describe('classifyVariable for Keras and TF.js names', () => {
     it(`${key} → ${kind} / ${group}`, () => expect(classifyVariable(key, hints)).toEqual({ kind, group }));
   }
 });
+
+describe('classifyVariable for keys without scopes (PyTorch, safetensors)', () => {
+  const cases: [string, { layer?: string }, string, string][] = [
+    ['encoder.fc1.weight', {}, 'weight', ''],
+    ['model.layers.0.mlp.experts.3.gate_proj.weight', {}, 'weight', ''],
+    ['fc.weight', { layer: 'fc' }, 'weight', 'fc'],
+    ['', {}, 'weight', ''],
+    ['optimizer', {}, 'optimizer', 'optimizer'],
+    ['optimizer_weights', {}, 'optimizer', 'optimizer'],
+    ['beta2_power', {}, 'optimizer', 'optimizer'],
+    ['x.OPTIMIZER_SLOT.m', {}, 'optimizer', 'optimizer'],
+    ['training', {}, 'weight', ''],
+    ['Adam_1', {}, 'weight', ''],
+    ['metrics', {}, 'bookkeeping', 'bookkeeping'],
+    ['keras_api', {}, 'bookkeeping', 'bookkeeping'],
+    ['step', {}, 'bookkeeping', 'bookkeeping'],
+    ['iterations', { layer: 'x' }, 'bookkeeping', 'bookkeeping'],
+    ['epoch.count', {}, 'weight', ''],
+    ['_CHECKPOINTABLE_OBJECT_GRAPH', {}, 'bookkeeping', 'bookkeeping'],
+  ];
+  for (const [key, hints, kind, group] of cases) {
+    it(`${key || '""'} → ${kind} / ${group || '""'}`, () => expect(classifyVariable(key, hints)).toEqual({ kind, group }));
+  }
+});

@@ -80,6 +80,14 @@ export function isBookkeepingName(key: string, path?: string): boolean {
 
 /** Kind and group of one variable. */
 export function classifyVariable(key: string, hints: NameHints = {}): NameClass {
+  // A key without scopes (PyTorch, safetensors: `encoder.fc1.weight`; 50,000 of them in an LLM checkpoint) is its
+  // own one segment: the checks below, without splitting it three times.
+  if (!key.includes('/') && hints.path === undefined && !hints.optimizer) {
+    if (key === '_CHECKPOINTABLE_OBJECT_GRAPH') return { kind: 'bookkeeping', group: BOOKKEEPING_GROUP };
+    if (key.includes('.OPTIMIZER_SLOT') || key === 'optimizer_weights' || key === 'optimizer' || OPTIMIZER_SCALARS.has(key)) return { kind: 'optimizer', group: OPTIMIZER_GROUP };
+    if (key === 'keras_api' || key === 'metrics' || COUNTERS.has(key)) return { kind: 'bookkeeping', group: BOOKKEEPING_GROUP };
+    return { kind: 'weight', group: hints.layer ?? '' };
+  }
   if (isSerializedObject(key)) return { kind: 'bookkeeping', group: BOOKKEEPING_GROUP };
   if (hints.optimizer || isOptimizerName(key, hints.path)) return { kind: 'optimizer', group: OPTIMIZER_GROUP };
   if (isBookkeepingName(key, hints.path)) return { kind: 'bookkeeping', group: BOOKKEEPING_GROUP };
