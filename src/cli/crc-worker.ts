@@ -87,9 +87,11 @@ export class CrcWorker {
 
 /**
  * Routes core's range checks of files on disk to a CrcWorker (started on the first check), where the native CRC32C
- * module loads; other sources keep the in-thread check. Returns the worker's accessor for tests, or undefined.
+ * module loads; other sources (and all with GRAFT_CRC_WORKER=0) keep the in-thread check. Returns the worker's accessor
+ * for tests, or undefined.
  */
 export function installCrcWorker(resolveNative: () => string = () => createRequire(import.meta.url).resolve('@node-rs/crc32')): (() => CrcWorker) | undefined {
+  if (process.env.GRAFT_CRC_WORKER === '0') return undefined;
   let nativePath: string;
   try {
     nativePath = resolveNative();
