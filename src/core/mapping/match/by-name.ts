@@ -88,21 +88,22 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
   // Whether more than one old variable has a key: asked only after the stored pass, only of the keys of old
   // variables still unpaired (a few, when most names are unchanged), so only those keys are counted.
   let sharedOld: Set<string> | undefined;
-  const oldShared = (k: string) => (sharedOld ??= sharedKeys(olds, oldKeys, (o) => !takenOld.has(o.index))).has(k);
-  const newByIndex = new Map<number, VarView>();
-  news.forEach((v) => newByIndex.set(v.index, v));
-  const takenOld = new Set<number>();
-  const takenNew = new Set<number>();
+  const oldShared = (k: string) => (sharedOld ??= sharedKeys(olds, oldKeys, (o) => !takenOld[o.index])).has(k);
+  // Views by index and what is taken in arrays indexed by the variable's index, not Sets of tens of thousands.
+  const newByIndex: VarView[] = [];
+  news.forEach((v) => (newByIndex[v.index] = v));
+  const takenOld = new Uint8Array(olds.reduce((m, v) => Math.max(m, v.index + 1), 0));
+  const takenNew = new Uint8Array(newByIndex.length);
   const pairs: NamePair[] = [];
   const tryKey = (o: VarView, k: string, pass: 'stored' | 'names' | 'positions') => {
     const cand = newByKey.get(k);
-    if (cand === undefined || cand === MANY || takenNew.has(cand) || (pass !== 'stored' && oldShared(k))) return false;
-    const n = newByIndex.get(cand)!;
+    if (cand === undefined || cand === MANY || takenNew[cand] || (pass !== 'stored' && oldShared(k))) return false;
+    const n = newByIndex[cand]!;
     const weak = o.weak.has(k) || n.weak.has(k) || isOrdinalKey(k);
     if (weak && pass !== 'positions') return false;
     const rule = ruleOf(o);
-    takenOld.add(o.index);
-    takenNew.add(n.index);
+    takenOld[o.index] = 1;
+    takenNew[n.index] = 1;
     pairs.push({ old: o.index, new: n.index, key: k, weak, rule, how: describe(o, n, k, weak, rule, rules, rule >= 0 ? detected?.(rule) : undefined) });
     return true;
   };
@@ -114,10 +115,10 @@ export function pairByName(olds: readonly VarView[], news: readonly VarView[], r
     if (ruleOf(o) < 0) tryKey(o, o.name, 'stored');
   });
   olds.forEach((o) => {
-    if (!takenOld.has(o.index)) tryKeys(o, 'names');
+    if (!takenOld[o.index]) tryKeys(o, 'names');
   });
   olds.forEach((o) => {
-    if (!takenOld.has(o.index)) tryKeys(o, 'positions');
+    if (!takenOld[o.index]) tryKeys(o, 'positions');
   });
   return pairs;
 }

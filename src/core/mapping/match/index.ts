@@ -15,7 +15,7 @@ import type { TensorInfo } from '../../model/checkpoint';
 import type { TargetModel, TargetVariable } from '../../model/target-model';
 import { proposeTransforms } from '../propose';
 import { emptyRecipe, type Confidence, type Link, type Recipe } from '../recipe';
-import { movedKeys, pairByName } from './by-name';
+import { movedKeys, pairByName, type NamePair } from './by-name';
 import { detectRules, type DetectedRule } from './detect';
 import { linksAcrossEcosystems } from './ecosystem';
 import { placeByGraph } from './graph';
@@ -99,24 +99,28 @@ function matchNames(s: Sides): { named: ClassifiedPair[]; detected: DetectedRule
       if (r >= 0) ruleCounts[r]!++;
     }
   }
-  const pairedOld = new Set(plain.map((p) => p.old));
-  const pairedNew = new Set(plain.map((p) => p.new));
+  const pairedOld = new Set<number>();
+  const pairedNew = new Set<number>();
+  plain.forEach((p) => {
+    pairedOld.add(p.old);
+    pairedNew.add(p.new);
+  });
   const restOld = s.olds.filter((v) => v.kind === 'weight' && !pairedOld.has(v.index));
   const restNew = candidates.filter((v) => v.kind === 'weight' && !pairedNew.has(v.index));
   const { detected, compiled } = detectRules(restOld, restNew);
   const more = compiled.length ? pairByName(restOld, restNew, compiled, (r) => `${detected[r]!.description} (a rule Graft detected: ${describeRule(detected[r]!.rule)})`) : [];
   detected.forEach((d, i) => (d.moved = more.filter((p) => p.rule === i).length));
   const named: ClassifiedPair[] = [];
-  for (const [pairs, isDetected] of [[plain, false], [more, true]] as const) {
-    for (const p of pairs) {
-      const o = s.old.get(p.old)!;
-      const n = s.new.get(p.new)!;
-      const same = sameType(o, n);
-      if (!same && !proposeTransforms([o], { shape: n.shape, dtype: n.dtype, name: n.name })) continue;
-      const kind = p.weak ? 'weak' : same ? 'fixed' : 'changed';
-      named.push({ old: p.old, new: p.new, key: p.key, weak: p.weak, rule: p.rule, how: p.how, kind, detected: isDetected, positional: o.positional || n.positional });
-    }
-  }
+  const classify = (pairs: readonly NamePair[], isDetected: boolean) => pairs.forEach((p) => {
+    const o = s.old.get(p.old)!;
+    const n = s.new.get(p.new)!;
+    const same = sameType(o, n);
+    if (!same && !proposeTransforms([o], { shape: n.shape, dtype: n.dtype, name: n.name })) return;
+    const kind = p.weak ? 'weak' : same ? 'fixed' : 'changed';
+    named.push({ old: p.old, new: p.new, key: p.key, weak: p.weak, rule: p.rule, how: p.how, kind, detected: isDetected, positional: o.positional || n.positional });
+  });
+  classify(plain, false);
+  classify(more, true);
   return { named, detected: detected.filter((d) => d.moved > 0), detectedRules: compiled, ruleCounts };
 }
 
