@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRecipeText } from '../core/mapping';
+import { parseRecipeText } from '../core/mapping/recipe-schema';
 import { graft } from './graft.test-util';
 
 /** A float32 safetensors file of the given shapes (values are sin(i)). */

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../core/formats/tf-bundle/fixtures.test-util';
-import { parseRecipeText } from '../core/mapping';
+import { parseRecipeText } from '../core/mapping/recipe-schema';
 import { match, openTarget, type MatchCliOptions } from './match';
 
 const HOUSE = join(FIXTURES, 'tf1-saver-houseprices');

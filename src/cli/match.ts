@@ -1,11 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
-import { autoMatch, compile, keepFunction, withKeepFunction, describeRule, describeTransform, emptyRecipe, loadRegexEngine, parseRecipeText, parseRuleArg, type Confidence, type KeepFunctionOptions, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
+import { autoMatch, compile, keepFunction, withKeepFunction, describeRule, describeTransform, emptyRecipe, loadRegexEngine, parseRuleArg, type Confidence, type KeepFunctionOptions, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
 import type { TensorInfo } from '../core/model/checkpoint';
 import { strictReport } from '../core/mapping/match/report';
 import { triage, type Finding } from '../core/mapping/match/triage';
 import { CONFIDENCES } from '../core/mapping/recipe';
+import { parseRecipeText } from '../core/mapping/recipe-schema';
 import { gatherDropFacts, modelJsonIn } from '../core/formats/facts';
 import { checkpointTarget, openNewModel } from '../core/formats/new-model';
 import type { TargetModel } from '../core/model/target-model';

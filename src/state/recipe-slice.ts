@@ -1,7 +1,7 @@
 import type { StateCreator, StoreApi } from 'zustand';
 import type { TemporalState } from 'zundo';
 import { toErrorData } from '../core/errors';
-import { emptyRecipe, loadRegexEngineFor, parseRecipe, parseRecipeText, type Recipe } from '../core/mapping';
+import { emptyRecipe, loadRegexEngine, loadRegexEngineFor, type Recipe } from '../core/mapping';
 import { type GraftClient, errorData } from '../worker/client';
 import { fileParts, fingerprint } from './fingerprint';
 import type { RecipeStorage } from './persist';
@@ -9,6 +9,9 @@ import * as edits from './recipe-edits';
 import type { GraftState, RecipeSlice, SlotState } from './types';
 
 export type History = TemporalState<{ recipe: Recipe | null }>;
+
+/** The recipe reader (zod) loads when a recipe is read: the first view has none to read. */
+const loadRecipeParser = () => import('../core/mapping/recipe-schema');
 
 async function slotKey(slot: SlotState): Promise<string> {
   return fingerprint(await fileParts(slot.files), `${slot.source?.as ?? ''}:${slot.candidateId}`);
@@ -72,7 +75,7 @@ export const recipeSlice =
           try {
             const stored = await storage.load(key);
             if (stored) {
-              await loadRegexEngineFor(stored);
+              const [{ parseRecipe }] = await Promise.all([loadRecipeParser(), loadRegexEngineFor(stored)]);
               saved = parseRecipe(stored, 'saved recipe');
             }
           } catch {
@@ -112,8 +115,10 @@ export const recipeSlice =
         const r = get().recipe;
         if (r) await rematch(emptyRecipe({ rules: r.rules, fill: r.fill, filters: r.filters, seed: r.seed }));
       },
-      importRecipe(text, fileName) {
+      async importRecipe(text, fileName) {
         try {
+          // RE2 checks the recipe's regex rules as it is read (safe-regex.ts).
+          const [{ parseRecipeText }] = await Promise.all([loadRecipeParser(), loadRegexEngine()]);
           const recipe = parseRecipeText(text, fileName);
           set({ recipe, importError: null });
           return true;

@@ -140,9 +140,9 @@ describe('recipe in the store', () => {
     const store = createGraftStore(client(), memoryStorage());
     await store.getState().drop(files);
     await matched(store);
-    expect(store.getState().importRecipe('{"version":1,"links":[{"from":"x"}]}', 'bad.json')).toBe(false);
+    expect(await store.getState().importRecipe('{"version":1,"links":[{"from":"x"}]}', 'bad.json')).toBe(false);
     expect(store.getState().importError?.message).toMatch(/links\[0\]/);
-    expect(store.getState().importRecipe(JSON.stringify(emptyRecipe({ fill: 'zeros' })), 'ok.json')).toBe(true);
+    expect(await store.getState().importRecipe(JSON.stringify(emptyRecipe({ fill: 'zeros' })), 'ok.json')).toBe(true);
     expect(store.getState().recipe?.fill).toBe('zeros');
     store.temporal.getState().undo();
     expect(store.getState().recipe?.fill).toBe('initializer');

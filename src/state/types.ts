@@ -149,7 +149,7 @@ export interface RecipeSlice {
   setIncludeOptimizer(include: boolean): Promise<void>;
   /** Drops every edit and auto-matches again (undoable). */
   rematchAll(): Promise<void>;
-  importRecipe(text: string, fileName: string): boolean;
+  importRecipe(text: string, fileName: string): Promise<boolean>;
   dismissImportError(): void;
   /** What "keep the function" would change in the current recipe (nothing is edited): apply it with `edit(withKeepFunction)`. */
   proposeKeepFunction(options?: KeepFunctionOptions): Promise<KeepFunctionResult | null>;

@@ -1,7 +1,7 @@
 /** Above the canvas: view tabs, search, filters, undo/redo, fill policy, rules, and the recipe as a file. */
 import { useRef } from 'react';
 import { useStore } from 'zustand';
-import { loadRegexEngine, type FillPolicy } from '../core/mapping';
+import type { FillPolicy } from '../core/mapping';
 import { recipeHistory, useGraft } from '../state/store';
 import { ReportLink } from './ReportLink';
 import { fillPolicyWords } from './fill-words';
@@ -55,11 +55,7 @@ function RecipeFile() {
         onChange={async (e) => {
           const file = e.currentTarget.files?.[0];
           e.currentTarget.value = '';
-          if (!file) return;
-          const text = await file.text();
-          // RE2 loads on demand (safe-regex.ts): a recipe's regex rules are checked as it is parsed.
-          await loadRegexEngine();
-          importRecipe(text, file.name);
+          if (file) await importRecipe(await file.text(), file.name);
         }}
       />
     </span>

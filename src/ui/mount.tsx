@@ -1,5 +1,3 @@
-// First: zod must be jitless before any schema is made, or it probes eval, which the page's CSP refuses.
-import '../core/mapping/zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { warmUp } from '../state/store';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainShapes, compile, emptyRecipe, parseRecipe, type Link } from '../mapping';
+import { chainShapes, compile, emptyRecipe, type Link } from '../mapping';
+import { parseRecipe } from '../mapping/recipe-schema';
 import { decodeNumbers } from '../model/numbers';
 import { collectingWriter, listTarget, memoryCheckpoint } from './engine.test-util';
 import { execute } from './execute';

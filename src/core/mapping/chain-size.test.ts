@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from './plan';
-import { emptyRecipe, parseRecipe } from './recipe';
+import { emptyRecipe } from './recipe';
+import { parseRecipe } from './recipe-schema';
 import { CHAIN_GROWTH_FACTOR } from './chain-size';
 import { tensor, variable } from './mapping.test-util';
 import type { Transform } from './transforms';

@@ -5,8 +5,7 @@
  * weights), and `identity` / `constant` make a value from nothing (an inserted layer that computes identity).
  * A `mapping` lists, for every position of the grown axis, the old unit it copies: `mapping[j] = j` keeps unit j.
  */
-import { z } from 'zod';
-import { ELEMENT_SIZE, isNumeric, type DType } from '../model/dtypes';
+import { isNumeric, type DType } from '../model/dtypes';
 
 export type GrowTransform =
   /**
@@ -25,16 +24,6 @@ export type GrowTransform =
 export type GrowOp = GrowTransform['op'];
 
 export const GENERATOR_OPS: ReadonlySet<string> = new Set<GrowOp>(['identity', 'constant']);
-
-const dim = z.number().int().nonnegative();
-const DTYPES = Object.keys(ELEMENT_SIZE) as [DType, ...DType[]];
-
-export const growSchemas = [
-  z.object({ op: z.literal('net2wider'), axis: dim, mapping: z.array(dim), noise: z.number().nonnegative().optional() }),
-  z.object({ op: z.literal('divide-replicated'), axis: dim, mapping: z.array(dim) }),
-  z.object({ op: z.literal('identity'), shape: z.array(dim), dtype: z.enum(DTYPES) }),
-  z.object({ op: z.literal('constant'), shape: z.array(dim), dtype: z.enum(DTYPES), value: z.number().finite() }),
-] as const;
 
 interface Operand {
   shape: number[];

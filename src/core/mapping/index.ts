@@ -7,13 +7,14 @@ export { strictReport, type ReportInput } from './match/report';
 export { linkGroups } from './group-link';
 export { proposeTransforms, type Proposal } from './propose';
 export {
-  applyStep, chainShapes, describeTransform, lossyCastNote, transformSchema,
+  applyStep, chainShapes, describeTransform, lossyCastNote,
   type Transform, type TransformOp, type Operand, type StepOutput, type ChainResult, type PadFill, type ResizeMethod,
 } from './transforms';
 export {
-  emptyRecipe, parseRecipe, parseRecipeText, migrateRecipe, recipeSchema, RECIPE_VERSION, CONFIDENCES,
+  emptyRecipe, migrateRecipe, RECIPE_VERSION, CONFIDENCES,
   type Recipe, type Link, type RenameRule, type FillPolicy, type Confidence, type RecipeFilters,
 } from './recipe';
+// parseRecipe, parseRecipeText and the schemas: './recipe-schema' (zod), imported where a recipe is read.
 export { applyRules, compileRules, parseRuleArg, ruleCounts, describeRule } from './match/rules';
 export { loadRegexEngine, loadRegexEngineFor, regexEngineLoaded, regexProblem, RULE_TIME_BUDGET_MS } from './safe-regex';
 export { keepFunction, withKeepFunction, identityVariance, type KeepFunctionOptions, type KeepFunctionResult, type WidenedLayer } from './grow/keep-function';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reorderIndex } from './layout-steps';
-import { chainShapes, describeTransform, transformSchema } from './transforms';
+import { transformSchema } from './recipe-schema';
+import { chainShapes, describeTransform } from './transforms';
 
 const f32 = (shape: number[]) => ({ shape, dtype: 'float32' as const });
 

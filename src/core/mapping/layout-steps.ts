@@ -3,7 +3,6 @@
  * `reorder` permutes equal blocks along an axis (a recurrent layer's packed gates: Keras' GRU z,r,h is torch's
  * r,z,n), `sum` adds its sources element-wise (torch's bias_ih + bias_hh is Keras' one LSTM bias).
  */
-import { z } from 'zod';
 import type { DType } from '../model/dtypes';
 
 export type LayoutTransform =
@@ -11,13 +10,6 @@ export type LayoutTransform =
   | { op: 'reorder'; axis: number; order: number[] }
   /** Adds all sources element-wise; only as the first step of a link with several sources. */
   | { op: 'sum' };
-
-const index = z.number().int().nonnegative();
-
-export const layoutSchemas = [
-  z.object({ op: z.literal('reorder'), axis: index, order: z.array(index).min(1) }),
-  z.object({ op: z.literal('sum') }),
-] as const;
 
 interface Operand {
   shape: number[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isGraftError } from '../errors';
-import { emptyRecipe, parseRecipe, parseRecipeText, RECIPE_VERSION } from './recipe';
+import { emptyRecipe, RECIPE_VERSION } from './recipe';
+import { parseRecipe, parseRecipeText } from './recipe-schema';
 
 const message = (f: () => unknown) => {
   try {

@@ -2,11 +2,8 @@
  * The recipe: the person's intent as a plain, versioned JSON document. Links and rules name variables by
  * their keys as stored, so a recipe made on one checkpoint applies to any other of the same layout.
  */
-import { z } from 'zod';
-import './zod-config';
 import { GraftError } from '../errors';
-import { regexProblem } from './safe-regex';
-import { transformSchema, type Transform } from './transforms';
+import type { Transform } from './transforms';
 
 export const RECIPE_VERSION = 1;
 
@@ -43,32 +40,6 @@ export interface Recipe {
   /** Seeds the initializers of unlinked variables: same recipe, same bytes. */
   seed: number;
 }
-
-const linkSchema = z.object({
-  from: z.array(z.string()),
-  to: z.string().min(1),
-  transforms: z.array(transformSchema).default([]),
-  confidence: z.enum(['sure', 'likely', 'guess']).optional(),
-  reason: z.string().optional(),
-  accepted: z.boolean().optional(),
-});
-
-const ruleSchema = z
-  .object({ kind: z.enum(['prefix', 'regex']), from: z.string().min(1), to: z.string() })
-  .superRefine((rule, ctx) => {
-    if (rule.kind !== 'regex') return;
-    const problem = regexProblem(rule.from);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['from'], message: problem });
-  });
-
-export const recipeSchema = z.object({
-  version: z.literal(RECIPE_VERSION),
-  links: z.array(linkSchema).default([]),
-  rules: z.array(ruleSchema).default([]),
-  fill: z.enum(['initializer', 'zeros', 'template']).default('initializer'),
-  filters: z.object({ includeOptimizer: z.boolean().default(false) }).default({ includeOptimizer: false }),
-  seed: z.number().int().default(0),
-});
 
 export function emptyRecipe(overrides: Partial<Omit<Recipe, 'version'>> = {}): Recipe {
   return { version: RECIPE_VERSION, links: [], rules: [], fill: 'initializer', filters: { includeOptimizer: false }, seed: 0, ...overrides };
@@ -109,32 +80,3 @@ export function migrateRecipe(doc: Record<string, unknown>, file = ''): Record<s
   return out;
 }
 
-function issuePath(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
-  return s || '(document)';
-}
-
-/** A recipe from parsed JSON: migrated to the current version, then validated; errors name the field. */
-export function parseRecipe(value: unknown, file = ''): Recipe {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new GraftError('corrupt', file, 'a recipe is a JSON object with version, links, rules, fill, filters and seed');
-  }
-  const migrated = migrateRecipe(value as Record<string, unknown>, file);
-  const result = recipeSchema.safeParse(migrated);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new GraftError('corrupt', file, `recipe ${issuePath(issue.path)}: ${issue.message}`);
-  }
-  return result.data as Recipe;
-}
-
-export function parseRecipeText(text: string, file = ''): Recipe {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new GraftError('corrupt', file, `the recipe is not JSON (${(e as Error).message})`, { cause: e });
-  }
-  return parseRecipe(value, file);
-}

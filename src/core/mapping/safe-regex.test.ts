@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { isGraftError } from '../errors';
-import { parseRecipe } from './recipe';
+import { parseRecipe } from './recipe-schema';
 import { compileRules, parseRuleArg, ruleCounts } from './match/rules';
 import { regexProblem, regexRenamer } from './safe-regex';
 

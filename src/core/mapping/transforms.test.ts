@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyStep, chainShapes, lossyCastNote, transformSchema, type Transform } from './transforms';
+import { transformSchema } from './recipe-schema';
+import { applyStep, chainShapes, lossyCastNote, type Transform } from './transforms';
 
 const f32 = (shape: number[]) => ({ shape, dtype: 'float32' as const });
 

@@ -3,10 +3,9 @@
  * `chainShapes` checks every step against the shape and dtype it receives and gives each step's output, so
  * the plan can say what a chain produces before any byte is read.
  */
-import { z } from 'zod';
 import { ELEMENT_SIZE, elementCount, isNumeric, type DType } from '../model/dtypes';
-import { checkReorder, checkSum, describeLayoutStep, layoutSchemas, type LayoutTransform } from './layout-steps';
-import { GENERATOR_OPS, checkGrowStep, describeGrowStep, growSchemas, type GrowOp, type GrowTransform } from './grow-steps';
+import { checkReorder, checkSum, describeLayoutStep, type LayoutTransform } from './layout-steps';
+import { GENERATOR_OPS, checkGrowStep, describeGrowStep, type GrowOp, type GrowTransform } from './grow-steps';
 
 export type PadFill = 'zeros' | 'initializer' | 'mean' | 'copy';
 export type ResizeMethod = 'bilinear' | 'bicubic';
@@ -51,26 +50,6 @@ export interface StepOutput {
 export type ChainResult =
   | { ok: true; out: Operand; steps: StepOutput[]; notes: string[] }
   | { ok: false; reason: string; stepIndex: number; steps: StepOutput[] };
-
-const dim = z.number().int().nonnegative();
-const axis = z.number().int().nonnegative();
-const DTYPES = Object.keys(ELEMENT_SIZE) as [DType, ...DType[]];
-
-export const transformSchema: z.ZodType<Transform> = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('reshape'), shape: z.array(dim) }),
-  z.object({ op: z.literal('transpose'), perm: z.array(axis) }),
-  z.object({ op: z.literal('squeeze'), axis }),
-  z.object({ op: z.literal('expand'), axis }),
-  z.object({ op: z.literal('pad'), axis, before: dim, after: dim, fill: z.enum(['zeros', 'initializer', 'mean', 'copy']) }),
-  z.object({ op: z.literal('slice'), axis, start: dim, size: dim }),
-  z.object({ op: z.literal('resize'), method: z.enum(['bilinear', 'bicubic']), shape: z.array(dim) }),
-  z.object({ op: z.literal('cast'), dtype: z.enum(DTYPES) }),
-  z.object({ op: z.literal('concat'), axis }),
-  z.object({ op: z.literal('stack'), axis }),
-  ...layoutSchemas,
-  z.object({ op: z.literal('split'), axis, sizes: z.array(dim).min(1), index: z.number().int().nonnegative() }),
-  ...growSchemas,
-]);
 
 const FLOATS = new Set<DType>(['float16', 'bfloat16', 'float32', 'float64']);
 // Significand bits (with the implicit one) and exponent bits: a cast is exact when both do not shrink.
