@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from '../core/engine/engine.test-util';
 import { dataFileName, writeTfBundle } from '../core/formats/tf-bundle';
+import type { TfBundleCheckpoint } from '../core/formats/tf-bundle/bundle';
+import { emptyRecipe, type Link } from '../core/mapping';
+import { openForCli } from './inspect';
 import { apply, type ProgressStream } from './apply';
 import { useRangeCrc32c } from '../core/formats/tf-bundle/stored-bytes';
 import { installCrcWorker } from './crc-worker';
@@ -55,6 +58,35 @@ describe('graft apply identity → tf: unchanged tensors copied by the kernel, o
     expect((err as Error).message).toMatch(/tensor "dense_1\/kernel"/);
     expect(copyRange).toHaveBeenCalled();
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('transformed: the data file is the input’s copy with changed tensors over their old bytes or after it, read back exactly', async () => {
+    const prefix = onDisk('changed');
+    // Transposed in place (same size), padded (larger: appended), the rest kept where they are.
+    const change = (i: number) => (i === 2 ? { shape: [512, 512], transforms: [{ op: 'transpose', perm: [1, 0] }] } : i === 0 ? { shape: [80], transforms: [{ op: 'pad', axis: 0, before: 0, after: 16, fill: 'zeros' }] } : undefined);
+    const links: Link[] = tensors.map((t, i) => ({ from: [t.name], to: t.name, transforms: (change(i)?.transforms ?? []) as Link['transforms'] }));
+    writeFileSync(join(dir, 'changed', 'recipe.json'), JSON.stringify(emptyRecipe({ links })));
+    writeFileSync(join(dir, 'changed', 'new.json'), JSON.stringify(tensors.map((t, i) => ({ name: t.name, dtype: t.dtype, shape: change(i)?.shape ?? t.shape }))));
+    const out = join(dir, 'changed-out');
+    mkdirSync(out);
+    await apply(prefix, join(dir, 'changed', 'new.json'), { format: 'tf', out: join(out, 'merged.ckpt'), recipe: join(dir, 'changed', 'recipe.json'), initialiseIncompatible: false, progress: quiet }, () => undefined);
+    const inputSize = tensors.reduce((n, t) => n + t.bytes.byteLength, 0);
+    expect(readFileSync(join(out, dataFileName('merged.ckpt', 0, 1))).byteLength).toBe(inputSize + 80 * 4); // only the padded one appended
+    const before = (await openForCli(prefix)) as TfBundleCheckpoint;
+    const after = (await openForCli(join(out, 'merged.ckpt'))) as TfBundleCheckpoint;
+    for (const [i, t] of tensors.entries()) {
+      const got = await after.read(t.name);
+      if (i === 0) expect(Buffer.compare(got, Buffer.concat([t.bytes, new Uint8Array(64)]))).toBe(0);
+      else if (i === 2) {
+        const v = new Float32Array(t.bytes.buffer, t.bytes.byteOffset, 512 * 512);
+        const w = new Float32Array(got.buffer, got.byteOffset, 512 * 512);
+        expect([0, 1, 513, 1000, 262143].every((k) => w[(k % 512) * 512 + Math.floor(k / 512)] === v[k])).toBe(true);
+        expect(after.entry(t.name)!.offset).toBe(before.entry(t.name)!.offset);
+      } else {
+        expect(Buffer.compare(got, t.bytes)).toBe(0);
+        expect(after.entry(t.name)!.offset).toBe(before.entry(t.name)!.offset);
+      }
+    }
   });
 
   it('checks the copied tensors on the CRC worker thread when the CLI starts one, with the same result', async () => {
