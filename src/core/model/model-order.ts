@@ -66,7 +66,9 @@ export function readablePath(v: OrderedInput, siblings?: readonly OrderedInput[]
   const plain = base.includes(':') ? base.replace(/:\d+$/, '') : base;
   // PyTorch and safetensors keys spell scopes with dots (`model.layers.0.mlp.up_proj.weight`): without them as
   // scopes, a 50,000-key checkpoint would be one flat column of 50,000 rows.
-  const parts = (!plain.includes('/') && plain.includes('.') ? plain.split('.') : plain.split('/')).filter((s) => s.length > 0);
+  const split = !plain.includes('/') && plain.includes('.') ? plain.split('.') : plain.split('/');
+  // Filtered (a second array per variable) only where a segment is empty.
+  const parts = split.includes('') ? split.filter((s) => s.length > 0) : split;
   const m = plain.includes('vars') ? VARS_KEY.exec(parts.join('/')) : null;
   if (m) {
     const scopes = m[1] ? m[1].split('/') : [];
