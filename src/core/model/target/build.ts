@@ -15,6 +15,7 @@ import { locateJsonError } from './json-error';
 import { type Config, findKey, isObject, looksLikeKeras1, parseModel, variableDtype } from './keras-config';
 import { checkJsonDepth, shapeProblem } from './limits';
 import { deriveSeed } from './random';
+import { buildModel } from './build-layers';
 
 export interface TargetInput {
   /** The JSON text: model.json, a Keras model JSON (`to_json()`, `.keras` config.json, `.h5` model_config), or a list. */
@@ -148,8 +149,6 @@ async function fromKerasConfig(config: unknown, file: string, manifest: Manifest
     throw new GraftError('unsupported', file, 'is a Keras 1 model config (init=, output_dim=, nb_filter=), which tfjs cannot read; load it with Keras 2 or 3 and save its JSON again');
   }
   const ctx: BuildContext = { variables: [], warnings: [], failed: new Map() };
-  // Loaded only here: building Keras layers needs TF.js, which a plain variable list never does.
-  const { buildModel } = await import('./build-layers');
   await buildModel(model, null, true, ctx);
   if (manifest.length) {
     const layers = new Map<string, { className: string; config: Config }>();
