@@ -15,6 +15,7 @@ import { listCandidates, openCheckpoint } from '../src/core/formats/registry';
 import { OUTPUT_FORMATS, type OutputFormat } from '../src/core/formats/writers';
 import { autoMatch, emptyRecipe, type Confidence } from '../src/core/mapping';
 import { parseRecipeText } from '../src/core/mapping/recipe-schema';
+import { loadRegexEngine } from '../src/core/mapping/safe-regex';
 import type { Checkpoint } from '../src/core/model/checkpoint';
 import { ELEMENT_SIZE } from '../src/core/model/dtypes';
 import type { TargetModel } from '../src/core/model/target-model';
@@ -167,7 +168,9 @@ async function checkScript(python: PythonChecker | null, script: string): Promis
 
 /** A recipe parsed, matched (rename rules), compiled, exported against its pair, and its Python script generated and parsed. */
 async function recipeInput(input: Input, corpus: Corpus, python: PythonChecker | null): Promise<void> {
-  const parsed = parseRecipeText(new TextDecoder().decode(input.files[0]!.bytes), 'recipe.json');
+  const text = new TextDecoder().decode(input.files[0]!.bytes);
+  await loadRegexEngine(); // as the CLI does before it reads a recipe (safe-regex.ts)
+  const parsed = parseRecipeText(text, 'recipe.json');
   const { old, target } = await openPair(corpus, input.pair ?? 0);
   const recipe = input.match ? autoMatch(old, target, parsed, { accept: input.match }).recipe : parsed;
   const format = input.format ?? 'tf';
