@@ -64,17 +64,27 @@ describe('graft apply identity → tf: unchanged tensors copied by the kernel, o
     const prefix = onDisk('changed');
     // Transposed in place (same size), padded (larger: appended), the rest kept where they are.
     const change = (i: number) => (i === 2 ? { shape: [512, 512], transforms: [{ op: 'transpose', perm: [1, 0] }] } : i === 0 ? { shape: [80], transforms: [{ op: 'pad', axis: 0, before: 0, after: 16, fill: 'zeros' }] } : undefined);
-    const links: Link[] = tensors.map((t, i) => ({ from: [t.name], to: t.name, transforms: (change(i)?.transforms ?? []) as Link['transforms'] }));
+    // dense_3 is left out of the new model: its old bytes must not stay in the output.
+    const carried = tensors.filter((_, i) => i !== 3);
+    const links: Link[] = carried.map((t) => ({ from: [t.name], to: t.name, transforms: (change(tensors.indexOf(t))?.transforms ?? []) as Link['transforms'] }));
     writeFileSync(join(dir, 'changed', 'recipe.json'), JSON.stringify(emptyRecipe({ links })));
-    writeFileSync(join(dir, 'changed', 'new.json'), JSON.stringify(tensors.map((t, i) => ({ name: t.name, dtype: t.dtype, shape: change(i)?.shape ?? t.shape }))));
+    writeFileSync(join(dir, 'changed', 'new.json'), JSON.stringify(carried.map((t) => ({ name: t.name, dtype: t.dtype, shape: change(tensors.indexOf(t))?.shape ?? t.shape }))));
     const out = join(dir, 'changed-out');
     mkdirSync(out);
     await apply(prefix, join(dir, 'changed', 'new.json'), { format: 'tf', out: join(out, 'merged.ckpt'), recipe: join(dir, 'changed', 'recipe.json'), initialiseIncompatible: false, progress: quiet }, () => undefined);
     const inputSize = tensors.reduce((n, t) => n + t.bytes.byteLength, 0);
-    expect(readFileSync(join(out, dataFileName('merged.ckpt', 0, 1))).byteLength).toBe(inputSize + 80 * 4); // only the padded one appended
+    const data = readFileSync(join(out, dataFileName('merged.ckpt', 0, 1)));
+    expect(data.byteLength).toBe(inputSize + 80 * 4); // only the padded one appended
     const before = (await openForCli(prefix)) as TfBundleCheckpoint;
     const after = (await openForCli(join(out, 'merged.ckpt'))) as TfBundleCheckpoint;
+    // The padded tensor's old bytes and the dropped one's are zeroed, not left for anyone to read.
+    for (const old of [tensors[0]!, tensors[3]!]) {
+      const { offset } = before.entry(old.name)!;
+      expect(data.subarray(offset, offset + old.bytes.byteLength).every((b) => b === 0)).toBe(true);
+    }
+    expect(after.entry(tensors[3]!.name)).toBeUndefined();
     for (const [i, t] of tensors.entries()) {
+      if (i === 3) continue;
       const got = await after.read(t.name);
       if (i === 0) expect(Buffer.compare(got, Buffer.concat([t.bytes, new Uint8Array(64)]))).toBe(0);
       else if (i === 2) {

@@ -17,6 +17,7 @@ describe('overlayLayout', () => {
     // c does not fit its 100-byte source; d (made from the same bytes) does.
     expect([...layout!.inPlace]).toEqual([['a', 0], ['d', 900]]);
     expect([layout!.size, layout!.appended, layout!.dead]).toEqual([1000, 120, 40]);
+    expect(layout!.deadRanges).toEqual([{ offset: 960, length: 40 }]); // the rest of d's source, zeroed by the writer
   });
 
   it('is not used where the output would be a plain copy written in order (identity: byte for byte what TF wrote)', () => {

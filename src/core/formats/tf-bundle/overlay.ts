@@ -18,8 +18,9 @@ export interface OverlayLayout {
   kept: ReadonlyMap<string, number>;
   /** Changed tensors written over old bytes: their offset. The others are appended after `size`. */
   inPlace: ReadonlyMap<string, number>;
-  /** Bytes of the output no entry points at. */
+  /** Bytes of the output no entry points at, and where: the writer zeroes them, so no dropped weights stay in the file. */
   dead: number;
+  deadRanges: readonly { offset: number; length: number }[];
   appended: number;
 }
 
@@ -40,6 +41,7 @@ export function overlayLayout(planned: readonly PlannedTensor[], maxDead = MAX_D
   if (overlapping(planned.flatMap((t) => [t.stored, ...t.sources]).filter(inBase))) return undefined;
   const kept = new Map<string, number>();
   const claimed = new Set<number>();
+  const liveRanges: { offset: number; length: number }[] = [];
   let live = 0;
   for (const t of planned) {
     if (!inBase(t.stored)) continue;
@@ -47,6 +49,7 @@ export function overlayLayout(planned: readonly PlannedTensor[], maxDead = MAX_D
     if (t.stored.byteLength === 0 || claimed.has(t.stored.offset)) continue;
     live += t.stored.byteLength;
     claimed.add(t.stored.offset);
+    liveRanges.push({ offset: t.stored.offset, length: t.stored.byteLength });
   }
   const inPlace = new Map<string, number>();
   let appended = 0;
@@ -58,12 +61,26 @@ export function overlayLayout(planned: readonly PlannedTensor[], maxDead = MAX_D
       inPlace.set(t.name, slot.offset);
       claimed.add(slot.offset);
       live += size;
+      liveRanges.push({ offset: slot.offset, length: size });
     } else {
       appended += size ?? 0;
     }
   }
   const dead = base.size - live;
-  return dead <= maxDead * (base.size + appended) ? { base, size: base.size, kept, inPlace, dead, appended } : undefined;
+  if (dead > maxDead * (base.size + appended)) return undefined;
+  return { base, size: base.size, kept, inPlace, dead, deadRanges: gaps(liveRanges, base.size), appended };
+}
+
+/** The parts of [0, size) no range covers (the ranges do not overlap). */
+function gaps(ranges: { offset: number; length: number }[], size: number): { offset: number; length: number }[] {
+  const out: { offset: number; length: number }[] = [];
+  let at = 0;
+  for (const r of [...ranges].sort((a, b) => a.offset - b.offset)) {
+    if (r.offset > at) out.push({ offset: at, length: r.offset - at });
+    at = Math.max(at, r.offset + r.length);
+  }
+  if (at < size) out.push({ offset: at, length: size - at });
+  return out;
 }
 
 /** Whether two of the ranges share bytes without being the same range (only a damaged or hand-made index has that). */

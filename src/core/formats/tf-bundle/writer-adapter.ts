@@ -110,6 +110,14 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
     },
     ...(copies && { addStored, plan: lay }),
     async finish() {
+      // Old bytes no entry points at are zeroed: the weights of a variable the person left out must not stay in the file.
+      const dead = overlay?.at.deadRanges ?? [];
+      const zeros = new Uint8Array(dead.length > 0 ? Math.min(1 << 20, Math.max(...dead.map((r) => r.length))) : 0);
+      for (const r of dead) {
+        for (let at = r.offset; at < r.offset + r.length; at += zeros.byteLength) {
+          await first.writeAt!(zeros.subarray(0, Math.min(zeros.byteLength, r.offset + r.length - at)), at);
+        }
+      }
       // The object graph and save counter go to the last shard, the one still open.
       for (const t of layout?.closing(added) ?? []) await write({ ...t, shard: plan ? numShards - 1 : 0 });
       await sink(numShards - 1);
