@@ -31,6 +31,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`graft: unknown command ${name}\n${USAGE}`);
     return 2;
   }
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
   const lines: string[] = [];
   const flush = () => {
     if (lines.length) process.stdout.write(lines.join('\n') + '\n');
@@ -45,9 +50,19 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     flush();
+    if (isArgumentError(e)) {
+      console.error(`graft ${name}: ${e.message}\n${command.usage}`);
+      return 2;
+    }
     console.error(`graft: ${toErrorData(e).message}`);
     return 1;
   }
+}
+
+/** An option node:util's parseArgs refused (unknown, missing its value, a stray positional): a usage error. */
+function isArgumentError(e: unknown): e is Error {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 installH5Watchdog();
