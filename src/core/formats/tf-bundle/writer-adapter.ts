@@ -111,9 +111,8 @@ export async function createTfCheckpointWriter(out: OutputFolder, prefix: string
     ...(copies && { addStored, plan: lay }),
     async finish() {
       // Old bytes no entry points at are zeroed: the weights of a variable the person left out must not stay in the file.
-      const dead = overlay?.at.deadRanges ?? [];
-      const zeros = new Uint8Array(dead.length > 0 ? Math.min(1 << 20, Math.max(...dead.map((r) => r.length))) : 0);
-      for (const r of dead) {
+      const zeros = new Uint8Array(Math.min(1 << 20, overlay?.at.dead ?? 0));
+      for (const r of overlay?.at.deadRanges ?? []) {
         for (let at = r.offset; at < r.offset + r.length; at += zeros.byteLength) {
           await first.writeAt!(zeros.subarray(0, Math.min(zeros.byteLength, r.offset + r.length - at)), at);
         }
