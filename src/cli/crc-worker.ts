@@ -85,6 +85,16 @@ export class CrcWorker {
   }
 }
 
+let warm: (() => CrcWorker) | undefined;
+
+/**
+ * Starts the installed CrcWorker now, if one is installed and not yet started: a thread takes ~0.1 s to boot, which
+ * otherwise delays the first check (the CLI calls this as soon as it knows a TF checkpoint will be read).
+ */
+export function startCrcWorker(): void {
+  warm?.();
+}
+
 /**
  * Routes core's range checks of files on disk to a CrcWorker (started on the first check), where the native CRC32C
  * module loads; other sources (and all with GRAFT_CRC_WORKER=0) keep the in-thread check. Returns the worker's accessor
@@ -100,6 +110,7 @@ export function installCrcWorker(resolveNative: () => string = () => createRequi
   }
   let worker: CrcWorker | undefined;
   const get = () => (worker ??= CrcWorker.start(nativePath));
+  warm = get;
   useRangeCrc32c((source: ByteSource, offset: number, length: number) => {
     const path = filePathOf(source);
     return path === undefined ? undefined : get().crc(path, offset, length);

@@ -6,7 +6,6 @@ import type { TensorInfo } from '../core/model/checkpoint';
 import { strictReport } from '../core/mapping/match/report';
 import { triage, type Finding } from '../core/mapping/match/triage';
 import { CONFIDENCES } from '../core/mapping/recipe';
-import { parseRecipeText } from '../core/mapping/recipe-schema';
 import { gatherDropFacts, modelJsonIn } from '../core/formats/facts';
 import { checkpointTarget, openNewModel } from '../core/formats/new-model';
 import type { TargetModel } from '../core/model/target-model';
@@ -101,7 +100,7 @@ export async function match(oldPath: string, newPath: string, opts: MatchCliOpti
     const text = await readFile(opts.recipe, 'utf8').catch((e: unknown) => {
       throw new GraftError('missing-file', opts.recipe!, 'no such recipe file', { cause: e });
     });
-    base = parseRecipeText(text, opts.recipe);
+    base = (await import('../core/mapping/recipe-schema')).parseRecipeText(text, opts.recipe);
   }
   const rules = [...base.rules, ...opts.rules.map(parseRuleArg)];
   base = { ...base, rules, filters: { ...base.filters, includeOptimizer: base.filters.includeOptimizer || opts.includeOptimizer } };
