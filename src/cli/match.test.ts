@@ -79,6 +79,19 @@ describe('graft match', () => {
     expect(tfjs.topology).toBeDefined();
   });
 
+  it('NEW is built from one read where detection would route it to the build, and only there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graft-match-'));
+    const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const list = file('list.json', JSON.stringify([{ name: 'dense/kernel', shape: [2, 3], dtype: 'float32' }]));
+    expect((await openTarget(list)).variables.map((v) => v.name)).toEqual(['dense/kernel']);
+    // A detected model that does not build fails with the builder's sentence.
+    await expect(openTarget(file('twice.json', JSON.stringify([{ name: 'a', shape: [2], dtype: 'float32' }, { name: 'a', shape: [2], dtype: 'float32' }])))).rejects.toThrow('lists a twice');
+    // JSON that detection refuses is read as a checkpoint, as before: Python's NaN (which the builder alone would
+    // read) and JSON that is no model.
+    await expect(openTarget(file('nan.json', '[{"name": "a", "shape": [2], "dtype": "float32", "std": NaN}]'))).rejects.toThrow('is not a checkpoint Graft reads');
+    await expect(openTarget(file('other.json', '{"a": 1}'))).rejects.toThrow('is not a checkpoint Graft reads');
+  });
+
   it('exits 0 with gaps and non-zero with one sentence on errors', async () => {
     const run = promisify(execFile);
     const bin = resolve(process.cwd(), 'bin/graft.mjs');

@@ -6,10 +6,14 @@ import type { TensorInfo } from '../core/model/checkpoint';
 import { strictReport } from '../core/mapping/match/report';
 import { triage, type Finding } from '../core/mapping/match/triage';
 import { CONFIDENCES } from '../core/mapping/recipe';
-import { gatherDropFacts, modelJsonIn } from '../core/formats/facts';
+import { gatherDropFacts, jsonText, modelJsonIn } from '../core/formats/facts';
 import { checkpointTarget, openNewModel } from '../core/formats/new-model';
 import type { TargetModel } from '../core/model/target-model';
-import { refuseUnbuilt } from '../core/model/target/build';
+import { buildTarget, refuseUnbuilt } from '../core/model/target/build';
+import { detectModelJson } from '../core/model/target/detect';
+import { listCandidates } from '../core/formats/registry';
+import { sniffMetaGraph } from '../core/formats/tf-meta/sniff';
+import { basename, type ByteSource } from '../core/io/byte-source';
 import { openForCli } from './inspect';
 import type { Command } from './main';
 import { resolveInput } from './resolve-input';
@@ -42,8 +46,31 @@ export async function openTarget(path: string): Promise<TargetModel> {
 /** openTarget without refusing layers Graft could not build (`inspect --target` lists them). */
 export async function openTargetAsIs(path: string): Promise<TargetModel> {
   const { sources, wanted } = await resolveInput(path);
+  const built = wanted === undefined ? undefined : await builtOnce(sources, wanted);
+  if (built) return built;
   const json = modelJsonIn(await gatherDropFacts(sources, { alsoModel: false }), wanted);
   return json ? (await openNewModel(sources, { as: 'model-json', path: json.path })).target : checkpointTarget(await openForCli(path));
+}
+
+/**
+ * The named file built as a model JSON from one read and one parse, where that gives what gatherDropFacts + modelJsonIn
+ * + openNewModel give (they parse a large model JSON twice, once to route it, once to build it); else undefined, and
+ * the caller takes that route. Only for JSON text no checkpoint claims, that is no TF graph, and that holds no Python
+ * NaN/Infinity (buildTarget reads those, detection does not); a build that fails is rethrown only where detection
+ * would have routed the file to the build too.
+ */
+async function builtOnce(sources: readonly ByteSource[], wanted: string): Promise<TargetModel | undefined> {
+  const file = sources.find((s) => s.path === wanted);
+  if (!file || (await listCandidates(sources)).some((c) => c.files.includes(wanted))) return undefined;
+  if (await sniffMetaGraph(file)) return undefined;
+  const text = await jsonText(file);
+  if (text === null || text.includes('NaN') || text.includes('Infinity')) return undefined;
+  try {
+    return await buildTarget({ text, fileName: basename(file.path) });
+  } catch (e) {
+    if (detectModelJson(text)) throw e;
+    return undefined;
+  }
 }
 
 export const matchCommand: Command = {

@@ -7,7 +7,7 @@
  */
 import type { TensorInfo } from '../../model/checkpoint';
 import { fmt } from '../transforms';
-import type { VarView } from './names';
+import type { VarView, ViewsByIndex } from './names';
 import { Claims, type Pair } from './place';
 
 /** Ops that use a variable the same way, whatever the code that built them (`x @ w + b` or `tf.nn.bias_add`). */
@@ -24,8 +24,8 @@ function opKind(op: string | undefined): string | undefined {
 interface Sides {
   olds: VarView[];
   news: VarView[];
-  old: Map<number, VarView>;
-  new: Map<number, VarView>;
+  old: ViewsByIndex;
+  new: ViewsByIndex;
 }
 
 /** `claims` with the graph's word on the pairs: a new Claims (firm pairs, then graph pairs, then the other guesses). */

@@ -21,7 +21,7 @@ import { linksAcrossEcosystems } from './ecosystem';
 import { placeByGraph } from './graph';
 import { assignLeftovers } from './leftovers';
 import { toLinks } from './links';
-import { viewOf, type VarView } from './names';
+import { viewOf, ViewIndex, type VarView, type ViewsByIndex } from './names';
 import { measureOverlap, type Overlap } from './overlap';
 import { claimAgreeing, claimAligned, claimNamed, Claims, type ClassifiedPair } from './place';
 import { applyRules, compileRules, describeRule, type CompiledRule } from './rules';
@@ -57,8 +57,8 @@ const ORDERED_SOURCES = new Set(['tfjs-layers', 'tfjs-graph', 'keras-json']);
 interface Sides {
   olds: VarView[];
   news: VarView[];
-  old: Map<number, VarView>;
-  new: Map<number, VarView>;
+  old: ViewsByIndex;
+  new: ViewsByIndex;
   rules: CompiledRule[];
   include: boolean;
 }
@@ -70,17 +70,19 @@ function sidesOf(old: { tensors: readonly TensorInfo[] }, target: NewModel, reci
   const ordered = target.source !== undefined && ORDERED_SOURCES.has(target.source);
   const fixedTargets = new Set(recipe.links.map((l) => l.to));
   const takenSources = new Set(recipe.links.filter((l) => l.accepted !== false).flatMap((l) => l.from));
-  const olds = old.tensors.map((t, i) => viewOf(t, i)).filter((v, i) => considered(old.tensors[i]!) && !takenSources.has(v.name));
-  const news = target.variables
-    .map((v: TargetVariable, i) => viewOf(v, i, ordered ? { ordinal: i } : {}))
-    .filter((v, i) => considered(target.variables[i]!) && !fixedTargets.has(v.name));
-  return { olds, news, old: byIndex(olds), new: byIndex(news), rules: compileRules(recipe.rules), include };
-}
-
-function byIndex(views: readonly VarView[]): Map<number, VarView> {
-  const m = new Map<number, VarView>();
-  views.forEach((v) => m.set(v.index, v));
-  return m;
+  // Views only of the variables kept (each keeps its index among all).
+  const olds: VarView[] = [];
+  for (let i = 0; i < old.tensors.length; i++) {
+    const t = old.tensors[i]!;
+    if (considered(t) && !takenSources.has(t.name)) olds.push(viewOf(t, i));
+  }
+  const news: VarView[] = [];
+  const unordered = {};
+  for (let i = 0; i < target.variables.length; i++) {
+    const v: TargetVariable = target.variables[i]!;
+    if (considered(v) && !fixedTargets.has(v.name)) news.push(viewOf(v, i, ordered ? { ordinal: i } : unordered));
+  }
+  return { olds, news, old: new ViewIndex(olds), new: new ViewIndex(news), rules: compileRules(recipe.rules), include };
 }
 
 const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);

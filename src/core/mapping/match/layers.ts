@@ -78,22 +78,24 @@ function compareKeys(a: readonly (string | number)[], b: readonly (string | numb
 interface Row {
   v: VarView;
   i: number;
+  position: number[] | undefined;
   first: (string | number)[];
   readable?: (string | number)[];
 }
 
 const NO_PARTS: (string | number)[] = [];
 
-export function orderViews(views: readonly VarView[], byPosition: boolean): VarView[] {
+/** `positions`: each view's position in place of its own (views[i] sits at positions[i]). */
+export function orderViews(views: readonly VarView[], byPosition: boolean, positions?: readonly (number[] | undefined)[]): VarView[] {
   // Each view's sort keys computed once (not per comparison): tens of thousands of views sort in one pass. Splitting
   // a name costs less than looking it up in a Map; a layer's views mostly come one after another. The readable
   // name's key only where layer and slot tie (rarely, in a checkpoint of one-variable layers).
   let layer: string | undefined;
   let layerKey: (string | number)[] = [];
   const first = (s: string) => (s === layer ? layerKey : ((layer = s), (layerKey = naturalKey(s))));
-  const rows: Row[] = views.map((v, i) => ({ v, i, first: byPosition ? NO_PARTS : first(v.layer), readable: undefined }));
+  const rows: Row[] = views.map((v, i) => ({ v, i, position: positions ? positions[i] : v.position, first: byPosition ? NO_PARTS : first(v.layer), readable: undefined }));
   const readable = (r: Row) => (r.readable ??= naturalKey(r.v.readable));
-  if (byPosition) rows.sort((a, b) => comparePosition(a.v.position, b.v.position) || a.v.slotOrder - b.v.slotOrder || compareKeys(readable(a), readable(b)) || a.i - b.i);
+  if (byPosition) rows.sort((a, b) => comparePosition(a.position, b.position) || a.v.slotOrder - b.v.slotOrder || compareKeys(readable(a), readable(b)) || a.i - b.i);
   else rows.sort((a, b) => compareKeys(a.first, b.first) || a.v.slotOrder - b.v.slotOrder || compareKeys(readable(a), readable(b)) || a.i - b.i);
   return rows.map((r) => r.v);
 }

@@ -37,6 +37,25 @@ export interface VarView {
   family?: string;
 }
 
+/** Views by variable index (a Map, or ViewIndex). */
+export interface ViewsByIndex {
+  get(index: number): VarView | undefined;
+}
+
+/** ViewsByIndex over an array: tens of thousands of views cost no hash entry each. */
+export class ViewIndex implements ViewsByIndex {
+  private readonly at: (VarView | undefined)[];
+  constructor(views: readonly VarView[]) {
+    let size = 0;
+    for (let i = 0; i < views.length; i++) size = Math.max(size, views[i]!.index + 1);
+    this.at = new Array<VarView | undefined>(size).fill(undefined);
+    for (let i = 0; i < views.length; i++) this.at[views[i]!.index] = views[i];
+  }
+  get(index: number): VarView | undefined {
+    return this.at[index];
+  }
+}
+
 const VALUE_SUFFIX = '/.ATTRIBUTES/VARIABLE_VALUE';
 
 // Keras' default layer names (snake_case class names), numbered per class in a session.

@@ -9,7 +9,7 @@
 import { fmt } from '../transforms';
 import type { AlignedPair } from './align';
 import type { NamePair } from './by-name';
-import type { VarView } from './names';
+import type { VarView, ViewsByIndex } from './names';
 import type { Structure } from './structure';
 
 export const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -56,7 +56,7 @@ export function claimNamed(named: readonly ClassifiedPair[], claims: Claims): vo
 }
 
 /** Rule 3: position-only names and auto-numbered layers whose shape changed, where the alignment agrees. */
-export function claimAgreeing(named: readonly ClassifiedPair[], st: Structure, views: { old: Map<number, VarView>; new: Map<number, VarView> }, claims: Claims): void {
+export function claimAgreeing(named: readonly ClassifiedPair[], st: Structure, views: { old: ViewsByIndex; new: ViewsByIndex }, claims: Claims): void {
   for (let i = 0; i < named.length; i++) {
     const p = named[i]!;
     if (p.kind === 'fixed' || (p.kind === 'changed' && !p.positional)) continue;
@@ -92,7 +92,7 @@ function where(a: AlignedPair, st: Structure): string {
 }
 
 /** Rule 4: what the alignment pairs among the variables still free, weight by weight. */
-export function claimAligned(st: Structure, views: { old: Map<number, VarView>; new: Map<number, VarView> }, claims: Claims): void {
+export function claimAligned(st: Structure, views: { old: ViewsByIndex; new: ViewsByIndex }, claims: Claims): void {
   for (let i = 0; i < st.aligned.length; i++) {
     const a = st.aligned[i]!;
     const ol = st.oldLayers[a.old]!;

@@ -116,20 +116,28 @@ function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf:
 
 /** Old views in the new side's order: a paired one where its partner sits, the others after the paired one before them. */
 function borrowOrder(oldW: readonly VarView[], newW: readonly VarView[], links: readonly { old: number; new: number; weak?: boolean }[]): VarView[] {
-  const newPos = new Map(newW.map((v) => [v.index, v.position!]));
-  const partner = new Map<number, number[]>();
-  for (const p of links) {
-    const pos = newPos.get(p.new);
-    if (pos) partner.set(p.old, pos);
+  // By variable index in arrays (not Maps), and the borrowed positions beside the views rather than in a copy of
+  // each: tens of thousands of views.
+  const newPos: (number[] | undefined)[] = [];
+  for (let i = 0; i < newW.length; i++) newPos[newW[i]!.index] = newW[i]!.position;
+  const partner: (number[] | undefined)[] = [];
+  for (let i = 0; i < links.length; i++) {
+    const pos = newPos[links[i]!.new];
+    if (pos) partner[links[i]!.old] = pos;
   }
   let last: number[] = [-1];
   let k = 0;
-  const placed = orderViews(oldW, false).map((v) => {
-    const pos = partner.get(v.index);
-    if (pos) [last, k] = [pos, 0];
-    return { ...v, position: pos ? [...pos, 0] : [...last, ++k] };
-  });
-  return orderViews(placed, true);
+  const ordered = orderViews(oldW, false);
+  const positions = new Array<number[]>(ordered.length);
+  for (let i = 0; i < ordered.length; i++) {
+    const pos = partner[ordered[i]!.index];
+    if (pos) {
+      last = pos;
+      k = 0;
+      positions[i] = [...pos, 0];
+    } else positions[i] = [...last, ++k];
+  }
+  return orderViews(ordered, true, positions);
 }
 
 /** Whether no other layer, on either side, has the pair's signature (or, for a changed layer, its coarse pattern). */
