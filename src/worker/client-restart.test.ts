@@ -2,7 +2,12 @@ import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { H5_TIME_LIMIT_MS } from '../core/formats/keras-h5/watchdog';
 import { WorkerError, createWorkerClient } from './client';
-import type { FileRef, SlotSource } from './protocol';
+import type { FileRef, SlotOpened, SlotSource } from './protocol';
+import { encodeOpened } from './slot-wire';
+
+/** A slot as the worker answers an open: its variables by column. */
+const openedAs = (slot: string) =>
+  encodeOpened({ candidates: [], candidateId: '', data: { role: slot, kind: 'checkpoint', format: 'x', formatName: 'x', label: slot, files: [], variables: [], warnings: [] } as SlotOpened['data'] });
 
 /** A stand-in for the page's Worker: a MessageChannel whose far end runs a fake API, as worker.ts does. */
 const started: { calls: string[]; terminated: boolean }[] = [];
@@ -17,7 +22,7 @@ class FakeWorker {
     const api = {
       open: (slot: string, files: FileRef[]) => {
         me.calls.push(`open ${slot} ${files[0]!.path}`);
-        if (files[0]!.path !== 'stuck.h5') return Promise.resolve({ ok: true, value: { slot } });
+        if (files[0]!.path !== 'stuck.h5') return Promise.resolve({ ok: true, value: openedAs(slot) });
         port2.postMessage({ graftH5: { file: 'stuck.h5' } }); // then never answers: stuck inside HDF5
         return new Promise(() => {});
       },

@@ -8,6 +8,7 @@ import type {
   FileRef, InspectResult, Matched, Occupancy, Outcome, PreviewResult, RouteResult, SlotId, SlotOpened, SlotSource, Swapped, ViewOptions, WorkerApi,
 } from './protocol';
 import { h5Watch } from './h5-watch';
+import { decodeOpened, decodeSwapped } from './slot-wire';
 
 export type {
   CandidateData, Choice, DropModel, ExportDone, MatchFacts, Matched, ExportProgress, ExportRequest, FileRef, SelfCheck, InspectResult, Occupancy, PreviewResult, RoutePlan, RouteResult, SlotData, SlotId, SlotOpened, SlotSource, Swapped,
@@ -114,12 +115,12 @@ export function createWorkerClient(): GraftClient {
   return {
     route: (files, occupancy, into) => call((r) => r.route(files, occupancy, into)),
     open: async (slot, files, source) => {
-      const result = await call((r) => r.open(slot, files, source));
+      const result = decodeOpened(await call((r) => r.open(slot, files, source)));
       opened[slot] = { files, source };
       return result;
     },
     swap: async () => {
-      const result = await call((r) => r.swap());
+      const result = decodeSwapped(await call((r) => r.swap()));
       [opened.old, opened.new] = [opened.new, opened.old];
       return result;
     },

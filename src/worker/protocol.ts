@@ -10,6 +10,7 @@ import type { InitializerSpec } from '../core/model/target-model';
 import type { ModelJsonKind } from '../core/model/target/detect';
 import type { Heatmap, Histogram, KernelView, Summary } from '../core/analysis/stats';
 import type { Choice, DropModel, Occupancy, RoutePlan, Routing, SlotId, SlotSource } from './route';
+import type { WireSlotOpened, WireSwapped } from './slot-wire';
 
 export type { Choice, DropModel, Occupancy, RoutePlan, SlotId, SlotSource };
 
@@ -132,9 +133,9 @@ export interface WorkerApi extends ExportMethods {
   /** Where dropped files go: decided by `classifyDrop`, or for a drop onto one slot (`into`) by `sourceForSlot`. */
   route(files: FileRef[], occupancy: Record<SlotId, Occupancy>, into?: SlotId): Promise<Outcome<RouteResult>>;
   /** Opens `files` in `slot`; a failure leaves what the slot held before. */
-  open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<Outcome<SlotOpened>>;
+  open(slot: SlotId, files: FileRef[], source: SlotSource): Promise<Outcome<WireSlotOpened>>;
   /** The old checkpoint becomes the new model's template and the new slot's checkpoint the old one. */
-  swap(): Promise<Outcome<Swapped>>;
+  swap(): Promise<Outcome<WireSwapped>>;
   /** Empties `slot` (Start over): its checkpoint closed, its files no longer held, an open still running not kept. */
   forget(slot: SlotId): Promise<Outcome<void>>;
   /** A variable's statistics: stored values in the old slot, default values (seeded) in the new one. */

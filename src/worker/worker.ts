@@ -11,7 +11,8 @@ import { h5Reporter } from './h5-watch';
 import { withReadCache } from './read-cache';
 import { keepFunctionSlots, matchAhead, matchSlotsAhead, previewEntry } from './mapping';
 import { type OpenedSlot, inspectSlot, openSlotSource, routeFiles, swapSlots, warmModelBuilder } from './slots';
-import type { FileRef, Outcome, SlotId, SlotOpened, WorkerApi } from './protocol';
+import type { FileRef, Outcome, SlotId, WorkerApi } from './protocol';
+import { type WireSlotOpened, encodeOpened } from './slot-wire';
 
 const slots: Record<SlotId, OpenedSlot | null> = { old: null, new: null };
 /** Opens are numbered per slot: only the latest one may replace the slot (the page ignores earlier answers too). */
@@ -40,8 +41,8 @@ async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 
 const sources = (files: FileRef[]) => files.map((f) => withReadCache(blobSource(f.path, f.file), f.file));
 
-/** What crosses back: the slot without the worker's own objects. */
-const shown = (s: OpenedSlot | null): SlotOpened | null => s && { candidates: s.candidates, candidateId: s.candidateId, data: s.data };
+/** What crosses back: the slot without the worker's own objects, its variables by column (slot-wire.ts). */
+const shown = (s: OpenedSlot | null): WireSlotOpened | null => s && encodeOpened({ candidates: s.candidates, candidateId: s.candidateId, data: s.data });
 
 /** An HDF5 file stays mounted while open: close a checkpoint no slot holds any more. */
 function release(c: Checkpoint | null | undefined): void {
@@ -49,11 +50,19 @@ function release(c: Checkpoint | null | undefined): void {
   c.close?.();
 }
 
+/**
+ * The old slot's open while it runs. A new model asked for meanwhile opens after it: the page orders and lays out
+ * the old side (the larger share of its work) while the worker builds the new model, instead of both at the end.
+ */
+let oldOpening: Promise<unknown> = Promise.resolve();
+
 const api: WorkerApi = {
   route: (files, occupancy, into) => attempt(() => routeFiles(sources(files), occupancy, into)),
   open: (slot, files, source) => {
     const mine = ++latest[slot];
-    return attempt(async () => {
+    const oldFirst = slot === 'new' ? oldOpening : null;
+    const opening = attempt(async () => {
+      if (oldFirst) await oldFirst;
       const opened = await openSlotSource(slot, sources(files), source);
       // Replaced only once the new one opened: a failed open leaves the previous one inspectable.
       if (mine === latest[slot]) {
@@ -65,6 +74,8 @@ const api: WorkerApi = {
       warmSoon();
       return shown(opened)!;
     });
+    if (slot === 'old') oldOpening = opening;
+    return opening;
   },
   swap: () =>
     attempt(async () => {
