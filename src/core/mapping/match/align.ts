@@ -11,8 +11,8 @@ import type { Layer } from './layers';
 export interface AlignedPair {
   old: number;
   new: number;
-  /** Same signature: shapes and dtypes equal. */
-  same: boolean;
+  /** Same signature and name (kept at no cost); only alignLayers says it, the structure stage never reads it. */
+  same?: boolean;
   forced: boolean;
   sameName: boolean;
 }

@@ -45,9 +45,11 @@ function torchSlot(name: string): { module: string; slot: string } | null {
 export function ecosystemOf(vars: readonly Named[]): Ecosystem | undefined {
   const weights = vars.filter((v) => v.kind === 'weight');
   if (weights.length === 0) return undefined;
-  const torch = weights.filter((v) => torchSlot(v.name)).length;
-  const keras = weights.filter((v, i) => !torchSlot(v.name) && v.name.includes('/') && kerasSlot(v, i, false)).length;
+  let torch = 0;
+  for (let i = 0; i < weights.length; i++) if (torchSlot(weights[i]!.name)) torch++;
+  // The Keras count only where the PyTorch one does not decide (the two never count the same variable).
   if (torch >= 0.8 * weights.length) return 'torch';
+  const keras = weights.filter((v, i) => !torchSlot(v.name) && v.name.includes('/') && kerasSlot(v, i, false)).length;
   if (keras >= 0.8 * weights.length) return 'keras';
   return undefined;
 }

@@ -108,8 +108,8 @@ export function isFlat(views: readonly VarView[]): boolean {
 const inputAxis = (v: VarView) => (v.shape.length < 2 ? -1 : !v.name.includes('/') && v.name.includes('.') ? 1 : v.shape.length - 2);
 
 /**
- * A layer whose signatures are spelt out only when asked: the structure stage compares most layers (the anchored
- * ones) with sameSignature and never needs their strings.
+ * A layer whose signatures are spelt out only when asked: the structure stage never needs those of the anchored
+ * layers (most of them).
  */
 class ViewLayer implements Layer {
   readonly vars: number[];
@@ -141,17 +141,6 @@ class ViewLayer implements Layer {
   get outSig(): string {
     return (this.outSigText ??= this.group.map((v) => `${v.dtype}[${v.shape.filter((_, a) => a !== inputAxis(v)).join(',')}]`).join(' '));
   }
-}
-
-/** `a.sig === b.sig`, without spelling the signatures out where both layers were built here. */
-export function sameSignature(a: Layer, b: Layer): boolean {
-  if (!(a instanceof ViewLayer) || !(b instanceof ViewLayer)) return a.sig === b.sig;
-  if (a.group.length !== b.group.length) return false;
-  // A signature is its variables' `dtype[shape]` joined by spaces (neither a dtype nor a shape has one).
-  return a.group.every((v, k) => {
-    const w = b.group[k]!;
-    return v.dtype === w.dtype && v.shape.length === w.shape.length && v.shape.every((d, x) => d === w.shape[x]);
-  });
 }
 
 function finish(groups: VarView[][]): Layer[] {

@@ -28,11 +28,13 @@ function gateNote(v: TargetVariable, transforms: readonly Transform[]): string |
 
 export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariable[], pairs: readonly Pair[], overlap: Overlap, accept: Confidence): Link[] {
   const links: Link[] = [];
-  const byNew = new Map<number, Pair>();
-  for (const p of pairs) byNew.set(p.new, p);
+  // By the new variable's index in an array, not a Map of tens of thousands (a later pair for it wins, as in a Map).
+  const byNew = new Array<Pair | undefined>(news.length).fill(undefined);
+  for (let k = 0; k < pairs.length; k++) if (pairs[k]!.new < news.length) byNew[pairs[k]!.new] = pairs[k];
+  const accepted = CONFIDENCES.indexOf(accept);
   for (let i = 0; i < news.length; i++) {
     const v = news[i]!;
-    const p = byNew.get(i);
+    const p = byNew[i];
     if (!p) continue;
     const src = olds[p.old]!;
     const same = src.dtype === v.dtype && sameShape(src.shape, v.shape);
@@ -50,7 +52,7 @@ export function toLinks(olds: readonly TensorInfo[], news: readonly TargetVariab
       confidence = 'guess';
       reason += '; the two models share little';
     }
-    links.push({ from: [src.name], to: v.name, transforms: proposal.transforms, confidence, reason, accepted: CONFIDENCES.indexOf(confidence) <= CONFIDENCES.indexOf(accept) });
+    links.push({ from: [src.name], to: v.name, transforms: proposal.transforms, confidence, reason, accepted: CONFIDENCES.indexOf(confidence) <= accepted });
   }
   return links;
 }

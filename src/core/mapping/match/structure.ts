@@ -5,7 +5,7 @@
  * 5,000 × 5,000 variables fast: the gaps are small wherever names agree.
  */
 import { alignLayers, type AlignedPair } from './align';
-import { buildLayers, hasOrder, isFlat, orderViews, sameSignature, type Layer } from './layers';
+import { buildLayers, hasOrder, isFlat, orderViews, type Layer } from './layers';
 import type { VarView } from './names';
 
 export interface Structure {
@@ -199,7 +199,7 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
     for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld[i]) olds.push(i);
     for (let j = from[1] + 1; j < to[1]; j++) if (!anchoredNew[j]) news.push(j);
     if (olds.length && news.length) alignGap(olds, news);
-    if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], same: sameSignature(oldLayers[to[0]]!, newLayers[to[1]]!), forced: true, sameName: true });
+    if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], forced: true, sameName: true });
     from = to;
   }
   function alignGap(olds: number[], news: number[]): void {
@@ -219,7 +219,7 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   for (let k = 0; k < fixed.length; k++) {
     const ol = fixed[k]![0];
     const nl = fixed[k]![1];
-    if (!inRun[ol]) aligned.push({ old: ol, new: nl, same: sameSignature(oldLayers[ol]!, newLayers[nl]!), forced: true, sameName: true });
+    if (!inRun[ol]) aligned.push({ old: ol, new: nl, forced: true, sameName: true });
   }
   const pairedOld: (AlignedPair | undefined)[] = new Array<AlignedPair | undefined>(oldLayers.length);
   for (let k = 0; k < aligned.length; k++) pairedOld[aligned[k]!.old] = aligned[k];

@@ -75,14 +75,14 @@ function layersOf<T extends { name: string; shape: number[]; kind: string; layer
 const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Every new variable whose value comes, or is proposed to come, from an old one of another shape. */
-function changedPairs(plan: Plan, old: ReadonlyMap<string, TensorInfo>, layerOf: ReadonlyMap<string, string>): Changed[] {
+function changedPairs(plan: Plan, old: ReadonlyMap<string, TensorInfo>, layerOf: () => ReadonlyMap<string, string>): Changed[] {
   const out: Changed[] = [];
   for (let i = 0; i < plan.entries.length; i++) {
     const e = plan.entries[i]!;
     const link = e.from.length === 1 ? e : e.pending?.from.length === 1 ? e.pending : undefined;
     const src = link && old.get(link.from[0]!);
     if (!src || sameDims(src.shape, e.shape)) continue;
-    out.push({ to: e.to, layer: layerOf.get(e.to) ?? scopeOf(e.to), oldShape: src.shape, newShape: e.shape, ops: link.transforms.map((t) => t.op), applied: e.from.length === 1 });
+    out.push({ to: e.to, layer: layerOf().get(e.to) ?? scopeOf(e.to), oldShape: src.shape, newShape: e.shape, ops: link.transforms.map((t) => t.op), applied: e.from.length === 1 });
   }
   return out;
 }
@@ -122,16 +122,18 @@ function dimChanges(c: Changed): [number, number][] {
 const resizedOnly = (changed: readonly Changed[]) => changed.filter((c) => (grown(c) || !c.ops.includes('reshape')) && !c.ops.includes('transpose') && dimChanges(c).length > 0);
 
 /** Most layers grow or shrink by one ratio: another variant or config of the model. */
-function variant(changed: readonly Changed[], linkedLayers: number): Finding[] {
+function variant(changed: readonly Changed[], linkedLayers: () => number): Finding[] {
   const resized = resizedOnly(changed);
   const layers = new Set(resized.map((c) => c.layer));
-  if (layers.size < 4 || layers.size * 4 < linkedLayers * 3) return [];
+  if (layers.size < 4) return [];
+  const linked = linkedLayers();
+  if (layers.size * 4 < linked * 3) return [];
   const ratios = new Set(resized.flatMap((c) => dimChanges(c).map(([a, b]) => (b / a).toFixed(3))));
   if (ratios.size !== 1) return [];
   const sizes = [...new Map(resized.flatMap(dimChanges)).entries()].sort((x, y) => x[0] - y[0]);
   return [{
     kind: 'variant', names: resized.map((c) => c.to),
-    sentence: `${layers.size} of ${linkedLayers} layers differ by the same ratio (×${+Number([...ratios][0]).toFixed(3)}: ${sizes.map(([a, b]) => `${a} → ${b}`).join(', ')}): the checkpoint is of another variant or config of this model`,
+    sentence: `${layers.size} of ${linked} layers differ by the same ratio (×${+Number([...ratios][0]).toFixed(3)}: ${sizes.map(([a, b]) => `${a} → ${b}`).join(', ')}): the checkpoint is of another variant or config of this model`,
     action: `use the checkpoint of the same variant, or build the new model with the old sizes (${sizes.map(([a]) => a).join(', ')}); padding every layer does not give a trained model`,
   }];
 }
@@ -190,20 +192,30 @@ export function triage(input: TriageInput): Finding[] {
     action: `add the rule to make these links sure: --rule '${ruleArg(d.rule)}'`,
   }));
   const newLayers = layersOf(input.variables);
-  const layerOf = new Map<string, string>();
-  newLayers.forEach((vs, l) => {
-    for (let i = 0; i < vs.length; i++) layerOf.set(vs[i]!.name, l);
-  });
+  // Which layer a variable is in, and how many layers are linked, only where a changed shape asks (most large
+  // checkpoints carry every shape as it is): maps of tens of thousands of names otherwise built for nothing.
+  let layerOf: Map<string, string> | undefined;
+  const layerOfVariable = () => {
+    if (layerOf) return layerOf;
+    layerOf = new Map<string, string>();
+    newLayers.forEach((vs, l) => {
+      for (let i = 0; i < vs.length; i++) layerOf!.set(vs[i]!.name, l);
+    });
+    return layerOf;
+  };
   const oldByName = new Map<string, TensorInfo>();
   for (let i = 0; i < input.old.length; i++) oldByName.set(input.old[i]!.name, input.old[i]!);
-  const changed = changedPairs(input.plan, oldByName, layerOf);
+  const changed = changedPairs(input.plan, oldByName, layerOfVariable);
   out.push(...rearranged(changed));
-  const linkedTo = new Set<string>();
-  input.plan.entries.forEach((e) => {
-    if (e.from.length) linkedTo.add(e.to);
-  });
-  let linkedLayers = 0;
-  newLayers.forEach((vs) => (linkedLayers += vs.some((v) => linkedTo.has(v.name)) ? 1 : 0));
+  const linkedLayers = () => {
+    const linkedTo = new Set<string>();
+    input.plan.entries.forEach((e) => {
+      if (e.from.length) linkedTo.add(e.to);
+    });
+    let n = 0;
+    newLayers.forEach((vs) => (n += vs.some((v) => linkedTo.has(v.name)) ? 1 : 0));
+    return n;
+  };
   const v = variant(changed, linkedLayers);
   out.push(...(v.length ? v : resizedLayers(changed, [...newLayers.keys()].pop())));
   out.push(...insertedAndRemoved(input, newLayers));
