@@ -67,13 +67,9 @@ function isNonNegInt(v: unknown): v is number {
 /** Reads and validates the header; reads nothing else. */
 export async function readSafetensorsHeader(source: ByteSource): Promise<SafetensorsHeader> {
   const { headerLength, json } = await readHeaderJson(source);
-  const { entries, metadata } = parseEntries(source.path, json, headerLength);
-  checkDataLayout(source, headerLength, entries);
-  return { headerLength, entries: entries.map((t) => ({ name: t.name, stDtype: t.stDtype, dtype: t.dtype, shape: t.shape, begin: t.begin, end: t.end })), metadata };
+  const { entries, relative, metadata } = parseEntries(source.path, json, headerLength);
+  return { headerLength, entries: checkDataLayout(source, headerLength, entries, relative), metadata };
 }
-
-/** An entry with its data offsets relative to the data section. */
-type RawEntry = SafetensorsEntry & { s: number; e: number };
 
 /** The length prefix and the header's JSON object. */
 async function readHeaderJson(source: ByteSource): Promise<{ headerLength: number; json: Record<string, unknown> }> {
@@ -107,9 +103,12 @@ async function readHeaderJson(source: ByteSource): Promise<{ headerLength: numbe
 }
 
 /** `__metadata__` and each tensor's dtype, shape and offsets, each checked for its JSON type. */
-function parseEntries(file: string, json: Record<string, unknown>, headerLength: number): { entries: RawEntry[]; metadata: Record<string, string> } {
+function parseEntries(file: string, json: Record<string, unknown>, headerLength: number): { entries: SafetensorsEntry[]; relative: number[]; metadata: Record<string, string> } {
   const metadata: Record<string, string> = {};
-  const entries: RawEntry[] = [];
+  const entries: SafetensorsEntry[] = [];
+  // Each entry's data offsets relative to the data section, as written (begin and end add the header's length):
+  // relative[2i], relative[2i + 1].
+  const relative: number[] = [];
   // Object.keys in an indexed loop (the order Object.entries gives): a header lists tens of thousands of tensors, and
   // this runs once, mostly before the optimising compiler sees it, where each destructured pair costs iterators.
   const names = Object.keys(json);
@@ -135,9 +134,10 @@ function parseEntries(file: string, json: Record<string, unknown>, headerLength:
       throw new GraftError('corrupt', file, `tensor ${clip(name)}: data_offsets must be [begin, end], found ${describeJson(offsets)}`);
     }
     const [s, e] = offsets as [number, number];
-    entries.push({ name, stDtype: dtype, dtype: known.dtype, shape: shape as number[], begin: 8 + headerLength + s, end: 8 + headerLength + e, s, e });
+    entries.push({ name, stDtype: dtype, dtype: known.dtype, shape: shape as number[], begin: 8 + headerLength + s, end: 8 + headerLength + e });
+    relative.push(s, e);
   }
-  return { entries, metadata };
+  return { entries, relative, metadata };
 }
 
 /**
@@ -153,26 +153,34 @@ function fitsExactly(shape: readonly number[], bits: number, bytes: number): boo
   return product % 8 === 0 && product / 8 === bytes;
 }
 
-/** Sorts `entries` by offset, then checks they tile the data section with no hole or overlap up to the file's end. */
-function checkDataLayout(source: ByteSource, headerLength: number, entries: RawEntry[]): void {
+/**
+ * `entries` in offset order (a stable sort by `offsets`, parseEntries' relative offsets), checked to tile the data
+ * section with no hole or overlap up to the file's end.
+ */
+function checkDataLayout(source: ByteSource, headerLength: number, unsorted: readonly SafetensorsEntry[], offsets: readonly number[]): SafetensorsEntry[] {
   const file = source.path;
-  entries.sort((a, b) => a.s - b.s || a.e - b.e);
+  const order = new Array<number>(unsorted.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => offsets[2 * a]! - offsets[2 * b]! || offsets[2 * a + 1]! - offsets[2 * b + 1]! || a - b);
+  const entries = new Array<SafetensorsEntry>(order.length);
   let cursor = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const t = entries[i]!;
-    if (t.s !== cursor || t.e < t.s) {
-      const what = t.s < cursor ? `overlaps the previous tensor (which ends at ${cursor})` : t.e < t.s ? 'ends before it begins' : `leaves a hole (previous data ends at ${cursor})`;
-      throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: data_offsets [${t.s}, ${t.e}] ${what} — the header is damaged`);
+  for (let i = 0; i < order.length; i++) {
+    const t = (entries[i] = unsorted[order[i]!]!);
+    const s = offsets[2 * order[i]!]!;
+    const e = offsets[2 * order[i]! + 1]!;
+    if (s !== cursor || e < s) {
+      const what = s < cursor ? `overlaps the previous tensor (which ends at ${cursor})` : e < s ? 'ends before it begins' : `leaves a hole (previous data ends at ${cursor})`;
+      throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: data_offsets [${s}, ${e}] ${what} — the header is damaged`);
     }
-    cursor = t.e;
+    cursor = e;
     const dtypeBits = own(SAFETENSORS_DTYPES, t.stDtype)!.bits;
-    if (fitsExactly(t.shape, dtypeBits, t.e - t.s)) continue;
+    if (fitsExactly(t.shape, dtypeBits, e - s)) continue;
     let elements = 1n;
     for (const d of t.shape) elements *= BigInt(d);
     const bits = elements * BigInt(dtypeBits);
     if (bits % 8n !== 0n) throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: ${elements} elements of ${t.stDtype} do not fill whole bytes`);
-    if (bits / 8n !== BigInt(t.e - t.s)) {
-      throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: shape ${describeJson(t.shape)} of ${t.stDtype} needs ${bits / 8n} bytes but data_offsets give ${t.e - t.s}`);
+    if (bits / 8n !== BigInt(e - s)) {
+      throw new GraftError('corrupt', file, `tensor ${clip(t.name)}: shape ${describeJson(t.shape)} of ${t.stDtype} needs ${bits / 8n} bytes but data_offsets give ${e - s}`);
     }
   }
   const expected = 8 + headerLength + cursor;
@@ -181,7 +189,7 @@ function checkDataLayout(source: ByteSource, headerLength: number, entries: RawE
   }
   if (expected !== source.size) {
     throw new GraftError('corrupt', file, `the header describes ${cursor} bytes of tensor data but ${source.size - 8 - headerLength} follow it — the file is damaged or has trailing bytes`);
-  }
+  }  return entries;
 }
 
 export interface SafetensorsCheckpoint extends Checkpoint {

@@ -75,29 +75,42 @@ function compareKeys(a: readonly (string | number)[], b: readonly (string | numb
   return a.length - b.length;
 }
 
-interface Row {
-  v: VarView;
-  i: number;
-  position: number[] | undefined;
-  first: (string | number)[];
-  readable?: (string | number)[];
+/** comparePosition of `[...x, xAfter]` and `[...y, yAfter]`, without making either. */
+function compareFollowed(x: readonly number[], xAfter: number, y: readonly number[], yAfter: number): number {
+  const n = Math.min(x.length, y.length) + 1;
+  for (let i = 0; i < n; i++) {
+    const a = i < x.length ? x[i]! : xAfter;
+    const b = i < y.length ? y[i]! : yAfter;
+    if (a !== b) return a - b;
+  }
+  return x.length - y.length;
 }
 
-const NO_PARTS: (string | number)[] = [];
-
-/** `positions`: each view's position in place of its own (views[i] sits at positions[i]). */
-export function orderViews(views: readonly VarView[], byPosition: boolean, positions?: readonly (number[] | undefined)[]): VarView[] {
+/**
+ * Views in order: by position (creation or model order) or by layer name, then weight order, then readable name.
+ * `borrowed`: each view's position in place of its own, `views[i]` at `[...borrowed.at[i], borrowed.after[i]]`.
+ */
+export function orderViews(views: readonly VarView[], byPosition: boolean, borrowed?: { at: readonly number[][]; after: readonly number[] }): VarView[] {
   // Each view's sort keys computed once (not per comparison): tens of thousands of views sort in one pass. Splitting
   // a name costs less than looking it up in a Map; a layer's views mostly come one after another. The readable
-  // name's key only where layer and slot tie (rarely, in a checkpoint of one-variable layers).
+  // name's key only where layer and slot tie (rarely, in a checkpoint of one-variable layers). Indices are sorted,
+  // with the keys in arrays beside them, rather than an object per view.
   let layer: string | undefined;
   let layerKey: (string | number)[] = [];
   const first = (s: string) => (s === layer ? layerKey : ((layer = s), (layerKey = naturalKey(s))));
-  const rows: Row[] = views.map((v, i) => ({ v, i, position: positions ? positions[i] : v.position, first: byPosition ? NO_PARTS : first(v.layer), readable: undefined }));
-  const readable = (r: Row) => (r.readable ??= naturalKey(r.v.readable));
-  if (byPosition) rows.sort((a, b) => comparePosition(a.position, b.position) || a.v.slotOrder - b.v.slotOrder || compareKeys(readable(a), readable(b)) || a.i - b.i);
-  else rows.sort((a, b) => compareKeys(a.first, b.first) || a.v.slotOrder - b.v.slotOrder || compareKeys(readable(a), readable(b)) || a.i - b.i);
-  return rows.map((r) => r.v);
+  const n = views.length;
+  const firsts = byPosition ? [] : views.map((v) => first(v.layer));
+  const readables = new Array<(string | number)[] | undefined>(n).fill(undefined);
+  const readable = (i: number) => (readables[i] ??= naturalKey(views[i]!.readable));
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const position = borrowed
+    ? (a: number, b: number) => compareFollowed(borrowed.at[a]!, borrowed.after[a]!, borrowed.at[b]!, borrowed.after[b]!)
+    : (a: number, b: number) => comparePosition(views[a]!.position, views[b]!.position);
+  const tie = (a: number, b: number) => views[a]!.slotOrder - views[b]!.slotOrder || compareKeys(readable(a), readable(b)) || a - b;
+  if (byPosition) order.sort((a, b) => position(a, b) || tie(a, b));
+  else order.sort((a, b) => compareKeys(firsts[a]!, firsts[b]!) || tie(a, b));
+  return order.map((i) => views[i]!);
 }
 
 export function isFlat(views: readonly VarView[]): boolean {

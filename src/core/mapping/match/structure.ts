@@ -128,16 +128,22 @@ function borrowOrder(oldW: readonly VarView[], newW: readonly VarView[], links: 
   let last: number[] = [-1];
   let k = 0;
   const ordered = orderViews(oldW, false);
-  const positions = new Array<number[]>(ordered.length);
+  // ordered[i] sits at [...at[i], after[i]].
+  const at = new Array<number[]>(ordered.length);
+  const after = new Array<number>(ordered.length);
   for (let i = 0; i < ordered.length; i++) {
     const pos = partner[ordered[i]!.index];
     if (pos) {
       last = pos;
       k = 0;
-      positions[i] = [...pos, 0];
-    } else positions[i] = [...last, ++k];
+      at[i] = pos;
+      after[i] = 0;
+    } else {
+      at[i] = last;
+      after[i] = ++k;
+    }
   }
-  return orderViews(ordered, true, positions);
+  return orderViews(ordered, true, { at, after });
 }
 
 /** Whether no other layer, on either side, has the pair's signature (or, for a changed layer, its coarse pattern). */
