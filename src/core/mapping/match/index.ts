@@ -23,7 +23,7 @@ import { assignLeftovers } from './leftovers';
 import { toLinks } from './links';
 import { viewOf, ViewIndex, type VarView, type ViewsByIndex } from './names';
 import { measureOverlap, type Overlap } from './overlap';
-import { claimAgreeing, claimAligned, claimNamed, Claims, type ClassifiedPair } from './place';
+import { claimAgreeing, claimAligned, claimNamed, Claims, type ClassifiedPair, type IndexSet } from './place';
 import { applyRules, compileRules, describeRule, type CompiledRule } from './rules';
 import { followSlots, slotBase } from './slots';
 import { alignStructure, type Structure } from './structure';
@@ -85,6 +85,13 @@ function sidesOf(old: { tensors: readonly TensorInfo[] }, target: NewModel, reci
   return { olds, news, old: new ViewIndex(olds), new: new ViewIndex(news), rules: compileRules(recipe.rules), include };
 }
 
+/** One past the largest variable index among `views`. */
+function indexLimit(views: readonly VarView[]): number {
+  let n = 0;
+  for (let i = 0; i < views.length; i++) n = Math.max(n, views[i]!.index + 1);
+  return n;
+}
+
 const sameType = (a: VarView, b: VarView) => a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 
 /** Stage 2: name pairs, with the person's rules, then with the rules the unpaired names suggest. */
@@ -101,14 +108,15 @@ function matchNames(s: Sides): { named: ClassifiedPair[]; detected: DetectedRule
       if (r >= 0) ruleCounts[r]!++;
     }
   }
-  const pairedOld = new Set<number>();
-  const pairedNew = new Set<number>();
+  // By variable index in arrays, not Sets of tens of thousands.
+  const pairedOld = new Uint8Array(indexLimit(s.olds));
+  const pairedNew = new Uint8Array(indexLimit(s.news));
   plain.forEach((p) => {
-    pairedOld.add(p.old);
-    pairedNew.add(p.new);
+    pairedOld[p.old] = 1;
+    pairedNew[p.new] = 1;
   });
-  const restOld = s.olds.filter((v) => v.kind === 'weight' && !pairedOld.has(v.index));
-  const restNew = candidates.filter((v) => v.kind === 'weight' && !pairedNew.has(v.index));
+  const restOld = s.olds.filter((v) => v.kind === 'weight' && !pairedOld[v.index]);
+  const restNew = candidates.filter((v) => v.kind === 'weight' && !pairedNew[v.index]);
   const { detected, compiled } = detectRules(restOld, restNew);
   const more = compiled.length ? pairByName(restOld, restNew, compiled, (r) => `${detected[r]!.description} (a rule Graft detected: ${describeRule(detected[r]!.rule)})`) : [];
   detected.forEach((d, i) => (d.moved = more.filter((p) => p.rule === i).length));
@@ -160,7 +168,7 @@ export function autoMatch(old: { tensors: readonly TensorInfo[] }, target: NewMo
   claimNamed(named, claims);
   claimAgreeing(named, st, s, claims);
   claimAligned(st, s, claims);
-  const weights = (vs: VarView[], used: Set<number>) => vs.filter((v) => v.kind === 'weight' && !used.has(v.index));
+  const weights = (vs: VarView[], used: IndexSet) => vs.filter((v) => v.kind === 'weight' && !used.has(v.index));
   for (const p of assignLeftovers(weights(s.olds, claims.usedOld), weights(s.news, claims.usedNew))) claims.claim(p);
   claims = placeByGraph(claims, s, old.tensors, target.variables);
   if (s.include) for (const p of followSlots(s.olds, s.news, claims.pairs, new Set(claims.usedOld), new Set(claims.usedNew))) claims.claim(p);

@@ -32,10 +32,29 @@ export interface ClassifiedPair extends NamePair {
   positional: boolean;
 }
 
+/** A set of variable indices as a byte per index: tens of thousands of claims add no hash entry each. */
+export class IndexSet {
+  private bytes = new Uint8Array(1024);
+  has(index: number): boolean {
+    return index < this.bytes.length && this.bytes[index] === 1;
+  }
+  add(index: number): void {
+    if (index >= this.bytes.length) {
+      const grown = new Uint8Array(Math.max(index + 1, 2 * this.bytes.length));
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    this.bytes[index] = 1;
+  }
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] === 1) yield i;
+  }
+}
+
 export class Claims {
   readonly pairs: Pair[] = [];
-  readonly usedOld = new Set<number>();
-  readonly usedNew = new Set<number>();
+  readonly usedOld = new IndexSet();
+  readonly usedNew = new IndexSet();
   claim(p: Pair): void {
     if (this.usedOld.has(p.old) || this.usedNew.has(p.new)) return;
     this.pairs.push(p);
