@@ -155,6 +155,28 @@ describe('graft apply', () => {
     expect((r as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  // In a fresh process: Vitest loads RE2 for every test, the CLI only for a recipe with regex rules.
+  it('a recipe with regex rules is checked and applied with RE2; a bad pattern is refused with a sentence', async () => {
+    const dir = tmp();
+    const prefix = join(HOUSE, 'model.ckpt');
+    const recipe = (from: string) => {
+      const path = join(dir, `r${from.length}.json`);
+      writeFileSync(path, JSON.stringify(emptyRecipe({ rules: [{ kind: 'regex', from, to: '$1' }] })));
+      return path;
+    };
+    const graftApply = (r: string, out: string) =>
+      promisify(execFile)('node', ['bin/graft.mjs', 'apply', prefix, prefix, '--recipe', r, '--match', 'sure', '--out', join(dir, out)]).then(
+        (x) => ({ code: 0, stderr: x.stderr }),
+        (e: { code: number; stderr: string }) => e,
+      );
+    expect((await graftApply(recipe('^(.*)$'), 'ok.ckpt')).code).toBe(0);
+    expect(readFileSync(join(dir, 'ok.ckpt.data-00000-of-00001')).equals(readFileSync(`${prefix}.data-00000-of-00001`))).toBe(true);
+    const bad = await graftApply(recipe('(unclosed'), 'bad.ckpt');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/recipe rules/);
+    expect(existsSync(join(dir, 'bad.ckpt.index'))).toBe(false);
+  }, 120_000);
 });
 
 describe('DiskOutputFolder', () => {

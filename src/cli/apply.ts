@@ -9,7 +9,7 @@ import { humanBytes } from '../core/display';
 import { howToLoad } from '../core/formats/how-to-load';
 import { parseShardSize } from '../core/formats/shard-plan';
 import { OUTPUT_FORMATS, SHARDABLE_FORMATS, outputFileName, type OutputFormat } from '../core/formats/writers';
-import { autoMatch, emptyRecipe, loadRegexEngine, type Confidence, type Plan, type Recipe } from '../core/mapping';
+import { autoMatch, emptyRecipe, loadRegexEngineFor, type Confidence, type Plan, type Recipe } from '../core/mapping';
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { pythonScript } from '../core/export/python';
@@ -119,9 +119,15 @@ async function loadRecipe(path: string | undefined): Promise<Recipe | undefined>
   const text = await readFile(path, 'utf8').catch((e: unknown) => {
     throw new GraftError('missing-file', path, 'no such recipe file', { cause: e });
   });
-  // zod (the schemas) loads only here: an apply without a recipe never pays for it (~0.1 s of CPU at start).
-  const [{ parseRecipeText }] = await Promise.all([import('../core/mapping/recipe-schema'), loadRegexEngine()]);
-  return parseRecipeText(text, path);
+  // zod (the schemas) loads only here, and RE2 only for a recipe with regex rules: each costs ~0.05–0.1 s of CPU.
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined; // parseRecipeText gives the sentence
+  }
+  const [{ parseRecipe, parseRecipeText }] = await Promise.all([import('../core/mapping/recipe-schema'), loadRegexEngineFor(doc)]);
+  return doc === undefined ? parseRecipeText(text, path) : parseRecipe(doc, path);
 }
 
 /** The folder the output's files are created in: the prefix's or file's folder, or the tfjs folder itself. */

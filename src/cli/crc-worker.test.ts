@@ -1,7 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from '../core/engine/engine.test-util';
 import { wasmCrc32c } from '../core/formats/tf-bundle/crc32c';
@@ -28,4 +29,15 @@ describe('CrcWorker', () => {
     expect(await worker.crc(path, bytes.byteLength - 4, 100)).toBe(wasmCrc32c(bytes.subarray(bytes.byteLength - 4)));
     await expect(worker.crc(join(dir, 'gone.bin'), 0, 10)).rejects.toMatchObject({ code: 'corrupt', file: join(dir, 'gone.bin') });
   });
+
+  it('never keeps the process alive by itself: one started ahead of any check lets the process end', async () => {
+    const script = `
+      const { createRequire } = await import('node:module');
+      const { CrcWorker } = await import(${JSON.stringify(resolve('src/cli/crc-worker.ts'))});
+      CrcWorker.start(createRequire(import.meta.url).resolve('@node-rs/crc32'));`;
+    const ended = await new Promise<{ code: number | null; signal: string | null }>((done) => {
+      const child = execFile('node', ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 50_000 }, () => done({ code: child.exitCode, signal: child.signalCode }));
+    });
+    expect(ended).toEqual({ code: 0, signal: null });
+  }, 60_000);
 });

@@ -45,15 +45,18 @@ export class CrcWorker {
   private next = 0;
 
   private constructor(private readonly worker: Worker) {
-    worker.unref(); // it never keeps the process alive by itself: pending checks ref it
     worker.on('message', (m: Reply) => this.settle(m));
     worker.on('error', (e) => this.failAll(e));
     worker.on('exit', (code) => this.failAll(new Error(`the CRC worker stopped (exit ${code})`)));
+    // After the listeners: adding a 'message' listener refs the worker again. It never keeps the process alive by
+    // itself (a worker started ahead of any check, then an error, would hang the exit); pending checks ref it.
+    worker.unref();
   }
 
   /** A worker using the native CRC32C module at `nativePath`. */
   static start(nativePath: string): CrcWorker {
-    return new CrcWorker(new Worker(WORKER_CODE, { eval: true, workerData: { native: nativePath, piece: PIECE_BYTES } }));
+    // No execArgv: a loader such as tsx would be set up again in the worker, and its start waits on this thread.
+    return new CrcWorker(new Worker(WORKER_CODE, { eval: true, execArgv: [], workerData: { native: nativePath, piece: PIECE_BYTES } }));
   }
 
   /** The CRC32C of `length` bytes of the file at `path` from `offset` (of fewer where the file ends sooner). */
