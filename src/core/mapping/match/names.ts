@@ -131,8 +131,12 @@ const ORDINAL_KEY = /^Variable(_\d+)?$|(^|\/)(layer_with_weights-\d+|layer-\d+|_
 
 /** A key made of positions only (see VarView.weak). */
 export function isOrdinalKey(key: string): boolean {
-  // Every alternative holds one of these words: most keys are settled without running the regex.
-  return (key.includes('layer') || key.includes('Variable') || key.includes('_operations')) && ORDINAL_KEY.test(key);
+  // Every alternative holds one of these (`Variable`, `layer_with_weights-`, `layer-`, `_operations/`, or starts
+  // `layers/` and holds `/vars/`): most keys are settled without running the regex, `model.layers.0.mlp` too.
+  return (
+    (key.includes('Variable') || key.includes('layer-') || key.includes('layer_with_weights-') || key.includes('_operations/') || (key.startsWith('layers/') && key.includes('/vars/'))) &&
+    ORDINAL_KEY.test(key)
+  );
 }
 
 export function isPositionalName(name: string): boolean {

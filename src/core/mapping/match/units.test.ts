@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { alignLayers } from './align';
 import { assign } from './assign';
 import type { Layer } from './layers';
-import { nameForms, snakeClass, viewOf } from './names';
+import { isOrdinalKey, nameForms, snakeClass, viewOf } from './names';
 import { applyRules, compileRules, parseRuleArg, ruleCounts } from './rules';
 
 describe('rename rules', () => {
@@ -71,6 +71,17 @@ describe('name forms', () => {
     expect(v.keys).toContain('my_gru/recurrent_kernel');
     expect(v.weak.has('layers/gru/cell/vars/1')).toBe(true);
     expect(v.weak.has('my_gru#1')).toBe(false);
+  });
+  it('position-only keys: the words checked before the regex never turn one away', () => {
+    // The regex alone, as the key test had it before the words in front of it.
+    const ordinal = /^Variable(_\d+)?$|(^|\/)(layer_with_weights-\d+|layer-\d+|_operations\/\d+)(\/|$)|^layers\/(.+\/)?vars\/\d+$/;
+    const part = fc.constantFrom('Variable', 'Variable_3', 'layer_with_weights-2', 'layer-4', '_operations', '3', 'layers', 'vars', '0', 'dense', 'model', 'layer', '-', '_', 'x.y');
+    fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 5 }), fc.constantFrom('/', '.'), (parts, sep) => {
+      const key = parts.join(sep);
+      expect(isOrdinalKey(key)).toBe(ordinal.test(key));
+    }), { numRuns: 2000 });
+    expect(['Variable_2', 'layer_with_weights-0/kernel', 'model/layer-3/bias', '_operations/4/kernel', 'layers/dense/vars/0', 'layers/vars/1'].every(isOrdinalKey)).toBe(true);
+    expect(['model.layers.0.mlp.gate_proj.weight', 'model/layers/0/mlp/gate_proj/kernel', 'layers/dense/kernel'].some(isOrdinalKey)).toBe(false);
   });
   it('snake-cases Keras class names', () => {
     expect(snakeClass('Conv2D')).toBe('conv2d');
