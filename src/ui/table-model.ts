@@ -1,7 +1,7 @@
 /** Pure model of the variable table: sections by kind, groups by scope, the filter, totals. */
 import type { TensorInfo, VariableKind } from '../core/model/checkpoint';
 import { ELEMENT_SIZE } from '../core/model/dtypes';
-import { modelOrder } from '../core/model/model-order';
+import { modelOrderOf } from '../core/model/model-order';
 import type { InitializerSpec } from '../core/model/target-model';
 
 export const KINDS: readonly VariableKind[] = ['weight', 'optimizer', 'bookkeeping'];
@@ -47,7 +47,7 @@ export function initializerText(spec: InitializerSpec | undefined): string {
  */
 export function tableItems<T extends TensorInfo>(tensors: readonly T[], filter: string, collapsed: Record<string, boolean>, format?: string): TableItemOf<T>[] {
   const filtering = filter.trim() !== '';
-  if (format !== undefined) tensors = modelOrder(tensors, format).map((i) => tensors[i]!);
+  if (format !== undefined) tensors = modelOrderOf(tensors, format).map((i) => tensors[i]!);
   const items: TableItemOf<T>[] = [];
   for (const kind of KINDS) {
     const groups = new Map<string, T[]>();

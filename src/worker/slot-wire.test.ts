@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SlotOpened, VariableData } from './protocol';
+import type { SlotData, SlotOpened, VariableData } from './protocol';
+import { modelOrder, modelOrderOf } from '../core/model/model-order';
 import { decodeOpened, decodeSwapped, decodeVariables, encodeOpened, encodeVariables } from './slot-wire';
 
 /** What structured clone would give the page: the reference the wire format must equal. */
@@ -68,5 +69,18 @@ describe('slot variables by column', () => {
     };
     expectSame(decodeOpened(cloned(encodeOpened(opened))), opened);
     expectSame(decodeSwapped(cloned({ old: encodeOpened(opened), new: encodeOpened(null) })), { old: opened, new: null });
+  });
+
+  it("sends a sorted checkpoint's model order, which the page's list and canvas then read instead of sorting again", () => {
+    const names = ['layer_10/kernel', 'layer_2/bias', 'head/kernel', 'layer_2/kernel', 'embed/embeddings'];
+    const data: SlotData = { role: 'old', kind: 'checkpoint', format: 'safetensors', formatName: 's', label: 'm', files: [], variables: names.map((n) => base(n, [2])), warnings: [] };
+    const wire = encodeOpened({ candidates: [], candidateId: '', data: { ...data, variables: [...data.variables] } });
+    const back = decodeOpened(cloned(wire));
+    const expected = modelOrder(data.variables, 'safetensors');
+    expect(expected).not.toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(wire.order!.indices)).toEqual(expected);
+    expect(modelOrderOf(back.data.variables, 'safetensors')).toEqual(expected);
+    // A model JSON is listed in model order: nothing to send.
+    expect(encodeOpened({ candidates: [], candidateId: '', data: { ...data, role: 'new', kind: 'keras-json', format: 'keras-json', variables: [...data.variables] } }).order).toBeUndefined();
   });
 });

@@ -5,7 +5,8 @@
  * a few milliseconds, and the page rebuilds the same objects: the same keys in the same order, the same values,
  * and an object two variables shared (a new model's initializer) still shared.
  */
-import type { SlotOpened, Swapped, VariableData } from './protocol';
+import { listedInModelOrder, modelOrderOf, rememberModelOrder } from '../core/model/model-order';
+import type { SlotData, SlotOpened, Swapped, VariableData } from './protocol';
 
 /**
  * One key's values: strings joined into one (Chromium cloned a list of 50,000 strings in ~100 ms, one string of them
@@ -29,7 +30,11 @@ export interface WireVariables {
   columns: Record<string, Column>;
 }
 
-export type WireSlotOpened = Omit<SlotOpened, 'data'> & { data: Omit<SlotOpened['data'], 'variables'> & { variables: WireVariables } };
+export type WireSlotOpened = Omit<SlotOpened, 'data'> & {
+  data: Omit<SlotOpened['data'], 'variables'> & { variables: WireVariables };
+  /** The variables' model order for the format the page orders them by, where it is not the listing's own. */
+  order?: { format: string; indices: Uint32Array };
+};
 export interface WireSwapped {
   old: WireSlotOpened | null;
   new: WireSlotOpened | null;
@@ -236,16 +241,30 @@ export function decodeVariables(wire: WireVariables): VariableData[] {
   return out;
 }
 
+/** The format a slot's list and canvas order its variables by: a checkpoint's or template's format, else the model JSON's kind. */
+export const orderFormat = (data: Pick<SlotData, 'kind' | 'format'>): string => (data.kind === 'checkpoint' || data.kind === 'template' ? data.format : data.kind);
+
+/**
+ * The slot by column, with its model order where that takes a sort (a checkpoint's sorted keys): the worker sorts
+ * once, and the page's list and canvas, which would each have sorted 50,000 keys again, read it.
+ */
 export function encodeOpened(s: SlotOpened): WireSlotOpened;
 export function encodeOpened(s: SlotOpened | null): WireSlotOpened | null;
 export function encodeOpened(s: SlotOpened | null): WireSlotOpened | null {
-  return s && { candidates: s.candidates, candidateId: s.candidateId, data: { ...s.data, variables: encodeVariables(s.data.variables) } };
+  if (!s) return null;
+  const wire: WireSlotOpened = { candidates: s.candidates, candidateId: s.candidateId, data: { ...s.data, variables: encodeVariables(s.data.variables) } };
+  const format = orderFormat(s.data);
+  if (!listedInModelOrder(format)) wire.order = { format, indices: Uint32Array.from(modelOrderOf(s.data.variables, format)) };
+  return wire;
 }
 
 export function decodeOpened(s: WireSlotOpened): SlotOpened;
 export function decodeOpened(s: WireSlotOpened | null): SlotOpened | null;
 export function decodeOpened(s: WireSlotOpened | null): SlotOpened | null {
-  return s && { candidates: s.candidates, candidateId: s.candidateId, data: { ...s.data, variables: decodeVariables(s.data.variables) } };
+  if (!s) return null;
+  const variables = decodeVariables(s.data.variables);
+  if (s.order && s.order.indices.length === variables.length) rememberModelOrder(variables, s.order.format, Array.from(s.order.indices));
+  return { candidates: s.candidates, candidateId: s.candidateId, data: { ...s.data, variables } };
 }
 
 export const decodeSwapped = (s: WireSwapped): Swapped => ({ old: decodeOpened(s.old), new: decodeOpened(s.new) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelOrder, readablePath, readablePaths } from './model-order';
+import { modelOrder, modelOrderOf, readablePath, readablePaths, rememberModelOrder } from './model-order';
 
 const t = (name: string, shape: number[] = [2], extra: Record<string, unknown> = {}) => ({ name, shape, ...extra });
 
@@ -52,5 +52,18 @@ describe('model order', () => {
     expect(readablePath(t('lm_head.weight'))).toEqual(['lm_head', 'weight']);
     // A slash-scoped key keeps its dots inside segments.
     expect(readablePath(t('encoder/layer.norm/gamma'))).toEqual(['encoder', 'layer.norm', 'gamma']);
+  });
+});
+
+describe('modelOrderOf', () => {
+  it('orders a list once per format, and reads an order remembered for it instead of sorting', () => {
+    const vars = ['b/kernel', 'a/bias', 'a/kernel'].map((name) => ({ name, shape: [1] }));
+    const once = modelOrderOf(vars, 'safetensors');
+    expect(once).toEqual(modelOrder(vars, 'safetensors'));
+    expect(modelOrderOf(vars, 'safetensors')).toBe(once);
+    const other = [...vars];
+    rememberModelOrder(other, 'safetensors', [2, 1, 0]);
+    expect(modelOrderOf(other, 'safetensors')).toEqual([2, 1, 0]);
+    expect(modelOrderOf(other, 'keras-json')).toEqual([0, 1, 2]);
   });
 });

@@ -158,6 +158,27 @@ export function modelOrder(vars: readonly OrderedInput[], format: string): numbe
   return idx.sort((i, j) => comparePaths(keys[i]!, keys[j]!) || i - j);
 }
 
+const orders = new WeakMap<readonly OrderedInput[], Map<string, readonly number[]>>();
+
+/**
+ * `modelOrder`, computed once per list of variables and format: the page's list and its canvas both order a side,
+ * and a 50,000-variable checkpoint takes a sort of its keys each time.
+ */
+export function modelOrderOf(vars: readonly OrderedInput[], format: string): readonly number[] {
+  let byFormat = orders.get(vars);
+  if (!byFormat) orders.set(vars, (byFormat = new Map()));
+  let order = byFormat.get(format);
+  if (!order) byFormat.set(format, (order = modelOrder(vars, format)));
+  return order;
+}
+
+/** Records the order `modelOrder(vars, format)` gives, computed elsewhere (the worker) on equal variables. */
+export function rememberModelOrder(vars: readonly OrderedInput[], format: string, order: readonly number[]): void {
+  let byFormat = orders.get(vars);
+  if (!byFormat) orders.set(vars, (byFormat = new Map()));
+  byFormat.set(format, order);
+}
+
 /** Readable paths of all `vars` (siblings under one `vars/` scope help name index-only leaves). */
 export function readablePaths(vars: readonly OrderedInput[]): string[][] {
   const matched = vars.map((v) => (v.name.includes('vars/') ? VARS_KEY.exec(keyPath(v.name)) : null));

@@ -3,7 +3,7 @@
  * variables, children in the order the model first reaches them, a scope with one child scope and no variables
  * merged into it (`bert/encoder`). Pure.
  */
-import { modelOrder, readablePaths } from '../../core/model/model-order';
+import { modelOrderOf, readablePaths } from '../../core/model/model-order';
 import type { VariableData } from '../../worker/client';
 
 /** Per side, once per list of variables: model order, readable paths and the text search looks in. */
@@ -24,7 +24,7 @@ export function sideModel(vars: readonly VariableData[], format: string): SideMo
   let haystack: Map<string, string> | null = null;
   let byName: Map<string, VariableData> | null = null;
   return {
-    ordered: modelOrder(vars, format).map((i) => vars[i]!),
+    ordered: modelOrderOf(vars, format).map((i) => vars[i]!),
     readable,
     // Built on the first search, not when the side opens: 50,000 lowercase copies cost seconds on the first draw.
     get haystack() {
@@ -72,6 +72,8 @@ class Scope implements TreeScope {
   key: string;
   label: string;
   depth: number;
+  /** Child scopes by segment, while the tree is built. */
+  below: Map<string, Scope> | null = null;
   private gathered: VariableData[] | null = null;
   constructor(key: string, label: string, depth: number, group: string | null) {
     this.key = key;
@@ -83,6 +85,15 @@ class Scope implements TreeScope {
     return (this.gathered ??= gather(this));
   }
 }
+
+/** What `openDepth` counts, gathered while the tree is merged (a walk over every row of a large side saved). */
+interface RowCounts {
+  scopesAt: number[];
+  varsUnder: number[];
+  topVars: number;
+}
+
+const rowCounts = new WeakMap<TreeScope, RowCounts>();
 
 /** The variables under a scope in model order: depth first, sorted back only where the model order interleaves scopes. */
 function gather(scope: TreeScope): VariableData[] {
@@ -106,48 +117,69 @@ function gather(scope: TreeScope): VariableData[] {
 /** The shown variables of one side as a tree (the root's key is ''). */
 export function buildTree(model: SideModel, shown: ReadonlySet<string>): TreeScope {
   const root = new Scope('', '', -1, null);
-  // Each scope's child scopes by segment: a variable walks its path without building a key string per level.
-  const inside = new Map<TreeScope, Map<string, Scope>>();
-  model.ordered.forEach((v, order) => {
-    if (!shown.has(v.name)) return;
+  // The scopes of the previous variable's path: model order keeps a scope's variables together, so a variable
+  // usually walks the same scopes as the one before it and needs no lookup for them.
+  let lastPath: readonly string[] = [];
+  const lastScopes: Scope[] = [];
+  const ordered = model.ordered;
+  for (let order = 0; order < ordered.length; order++) {
+    const v = ordered[order]!;
+    if (!shown.has(v.name)) continue;
     const path = model.readable.get(v.name) ?? [v.name];
     let at: Scope = root;
     root.count++;
     root.first ??= v;
+    let same = true;
     for (let i = 0; i < path.length - 1; i++) {
-      let below = inside.get(at);
-      if (!below) inside.set(at, (below = new Map()));
-      let next = below.get(path[i]!);
+      const segment = path[i]!;
+      let next: Scope | undefined;
+      if (same && i < lastPath.length - 1 && lastPath[i] === segment) next = lastScopes[i]!;
+      else {
+        same = false;
+        next = (at.below ??= new Map()).get(segment);
+      }
       if (!next) {
-        next = new Scope(at.key ? `${at.key}/${path[i]}` : path[i]!, path[i]!, at.depth + 1, v.group);
+        next = new Scope(at.key ? `${at.key}/${segment}` : segment, segment, at.depth + 1, v.group);
         next.first = v;
-        below.set(path[i]!, next);
+        at.below!.set(segment, next);
         at.children.push({ scope: next });
       } else if (next.group !== null && next.group !== v.group) next.group = null;
       next.count++;
+      lastScopes[i] = next;
       at = next;
     }
+    lastPath = path;
     at.children.push({ variable: v, order });
-  });
-  merge(root);
+  }
+  const counts: RowCounts = { scopesAt: [], varsUnder: [], topVars: 0 };
+  merge(root, counts);
+  rowCounts.set(root, counts);
   return root;
 }
 
-/** Merges each scope whose only child is a scope into it, and renumbers depths. */
-function merge(scope: TreeScope): void {
-  scope.children = scope.children.map((c) => {
-    if (!('scope' in c)) return c;
-    let s = c.scope;
+/** Merges each scope whose only child is a scope into it, renumbers depths, and counts rows per depth. */
+function merge(scope: Scope, counts: RowCounts): void {
+  scope.below = null;
+  const children = scope.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (!('scope' in c)) {
+      if (scope.depth < 0) counts.topVars++;
+      else counts.varsUnder[scope.depth] = (counts.varsUnder[scope.depth] ?? 0) + 1;
+      continue;
+    }
+    let s = c.scope as Scope;
     while (s.children.length === 1 && 'scope' in s.children[0]!) {
-      const only = s.children[0].scope;
+      const only = s.children[0].scope as Scope;
       // Only its parent held it, and that parent is dropped: it takes the merged label itself.
       only.label = `${s.label}/${only.label}`;
       s = only;
     }
     s.depth = scope.depth + 1;
-    merge(s);
-    return { scope: s };
-  });
+    counts.scopesAt[s.depth] = (counts.scopesAt[s.depth] ?? 0) + 1;
+    merge(s, counts);
+    if (s !== c.scope) children[i] = { scope: s };
+  }
 }
 
 /**
@@ -156,9 +188,10 @@ function merge(scope: TreeScope): void {
  */
 export function openDepth(root: TreeScope, budget: number): number {
   // rows[d]: rows shown when scopes of depth < d are open (scopes at depth ≤ d and the variables of open scopes).
-  const scopesAt: number[] = [];
-  const varsUnder: number[] = [];
-  let topVars = 0;
+  const counted = rowCounts.get(root);
+  const scopesAt: number[] = counted ? counted.scopesAt : [];
+  const varsUnder: number[] = counted ? counted.varsUnder : [];
+  let topVars = counted ? counted.topVars : 0;
   const walk = (s: TreeScope) => {
     for (const c of s.children) {
       if ('scope' in c) {
@@ -168,7 +201,7 @@ export function openDepth(root: TreeScope, budget: number): number {
       else varsUnder[s.depth] = (varsUnder[s.depth] ?? 0) + 1;
     }
   };
-  walk(root);
+  if (!counted) walk(root);
   let best = 0;
   for (let d = 0; d <= scopesAt.length; d++) {
     let rows = topVars;
