@@ -24,6 +24,8 @@ export interface ByteSource {
    * milliseconds whatever its size, so it asks for large pieces; a file or memory reads small pieces as fast.
    */
   readonly pieceBytes?: number;
+  /** The Blob this source reads, where it is one (the page): ranges of it can go into an output Blob as references. */
+  readonly blob?: Blob;
 }
 
 /**
@@ -34,6 +36,7 @@ export interface ByteSource {
 export const BLOB_PIECE_BYTES = 128 << 20;
 
 import { GraftError } from '../errors';
+import { BlobStream } from './blob-stream';
 
 export function checkRange(source: { path: string; size: number }, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
@@ -71,8 +74,13 @@ export function memorySource(path: string, bytes: Uint8Array): ByteSource {
  */
 const origins = new WeakMap<ArrayBufferLike, Blob>();
 
-/** The Blob holding exactly `bytes`, where they are (a view of) a buffer `blobSource.read` returned. */
+/**
+ * The Blob holding exactly `bytes`, where they are (a view of) a buffer `blobSource.read` returned, or the very view
+ * a reader marked as a stored range of a Blob source (`markStoredRange`: read into a reused buffer).
+ */
 export function blobOrigin(bytes: Uint8Array): Blob | undefined {
+  const stored = storedRanges.get(bytes);
+  if (stored?.source.blob) return stored.source.blob.slice(stored.offset, stored.offset + bytes.byteLength);
   const whole = origins.get(bytes.buffer);
   if (!whole || whole.size !== bytes.buffer.byteLength) return undefined;
   return bytes.byteOffset === 0 && bytes.byteLength === whole.size ? whole : whole.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -100,14 +108,23 @@ export function forgetStoredRange(bytes: Uint8Array): void {
 }
 
 export function blobSource(path: string, blob: Blob): ByteSource {
+  const stream = BlobStream.supported(blob) ? new BlobStream(blob) : null;
   const source: ByteSource = {
     path,
     size: blob.size,
+    blob,
     pieceBytes: BLOB_PIECE_BYTES,
-    async read(offset, length) {
+    async read(offset, length, into) {
       checkRange(this, offset, length);
       const part = blob.slice(offset, offset + length);
-      const bytes = new Uint8Array(await part.arrayBuffer());
+      // A stream that failed is left for a direct read: an unreadable file fails as it always did.
+      const streamed = await stream?.read(offset, length, into)?.catch(() => undefined);
+      if (streamed && streamed.buffer === into?.buffer) {
+        // Read into the caller's (reused) buffer: the view itself says where its bytes are stored, never the buffer.
+        markStoredRange(streamed, source, offset);
+        return streamed;
+      }
+      const bytes = streamed ?? new Uint8Array(await part.arrayBuffer());
       origins.set(bytes.buffer, part);
       return bytes;
     },
