@@ -92,13 +92,20 @@ let collator: Intl.Collator | undefined;
 const byName = (a: string, b: string) => (collator ??= new Intl.Collator('en', { numeric: true, sensitivity: 'base' })).compare(a, b);
 
 export function elements(t: TensorInfo): number {
-  return t.shape.reduce((a, b) => a * b, 1);
+  let n = 1;
+  for (let i = 0; i < t.shape.length; i++) n *= t.shape[i]!;
+  return n;
 }
 
+/** Unfiltered totals per list: the slot card and the list header both show them (50,000 variables each time). */
+const unfiltered = new WeakMap<readonly TensorInfo[], Totals>();
+
 export function totals(tensors: readonly TensorInfo[], filter: string): Totals {
+  const all = filter.trim() === '';
+  const known = all ? unfiltered.get(tensors) : undefined;
+  if (known) return known;
   const zero = (): KindTotals => ({ variables: 0, parameters: 0, bytes: 0 });
   const out: Totals = { ...zero(), shown: 0, byKind: { weight: zero(), optimizer: zero(), bookkeeping: zero() } };
-  const all = filter.trim() === '';
   for (const t of tensors) {
     // Strings and handles are not parameters.
     const params = ELEMENT_SIZE[t.dtype] > 0 ? elements(t) : 0;
@@ -111,5 +118,6 @@ export function totals(tensors: readonly TensorInfo[], filter: string): Totals {
     k.bytes += t.byteLength;
     if (all || matches(t, filter)) out.shown++;
   }
+  if (all) unfiltered.set(tensors, out);
   return out;
 }
