@@ -118,9 +118,11 @@ function anchorPairs(pairs: readonly { old: number; new: number }[], oldLayerOf:
 function borrowOrder(oldW: readonly VarView[], newW: readonly VarView[], links: readonly { old: number; new: number; weak?: boolean }[]): VarView[] {
   // By variable index in arrays (not Maps), and the borrowed positions beside the views rather than in a copy of
   // each: tens of thousands of views.
-  const newPos: (number[] | undefined)[] = [];
+  // Sized up front: written out of order, a growing array could turn into a dictionary.
+  const sized = (views: readonly VarView[]) => new Array<number[] | undefined>(views.reduce((n, v) => Math.max(n, v.index + 1), 0)).fill(undefined);
+  const newPos = sized(newW);
   for (let i = 0; i < newW.length; i++) newPos[newW[i]!.index] = newW[i]!.position;
-  const partner: (number[] | undefined)[] = [];
+  const partner = sized(oldW);
   for (let i = 0; i < links.length; i++) {
     const pos = newPos[links[i]!.new];
     if (pos) partner[links[i]!.old] = pos;
