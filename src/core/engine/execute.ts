@@ -258,6 +258,7 @@ export async function execute(plan: Plan, old: Checkpoint, target: TargetModel, 
       check();
       stored.throwIfFailed();
       reads.schedule(i);
+      stored.checkAhead(plan.entries, i);
       let sources = await reads.take(i);
       check();
       reads.schedule(i);

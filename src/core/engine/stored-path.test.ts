@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../io/byte-source';
 import type { CheckpointWriter, OutputTensor, StoredTensor } from '../io/output';
 import { openCheckpoint } from '../formats/registry';
 import { crc32c } from '../formats/tf-bundle/crc32c';
+import { useRangeCrc32c } from '../formats/tf-bundle/stored-bytes';
 import { dataFileName, writeTfBundle } from '../formats/tf-bundle';
 import { compile, emptyRecipe, type Link } from '../mapping';
 import { execute } from './execute';
@@ -77,5 +78,51 @@ describe('exact entries as stored ranges', () => {
     const err = await execute(compile(recipe, old, target), old, target, w.writer, { seed: 1 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'tensor-checksum', file: dataFileName('m', 0, 1) });
     expect((err as Error).message).toMatch(/tensor "t1"/);
+  });
+
+  describe('with checks that run elsewhere (the CLI: a worker thread)', () => {
+    afterEach(() => useRangeCrc32c(undefined));
+
+    /** Answers each range's CRC once `release` is called, recording when each was asked for. */
+    function elsewhere() {
+      const asked: number[] = [];
+      const waiting: (() => void)[] = [];
+      useRangeCrc32c((source, offset, length) => {
+        asked.push(offset);
+        return new Promise((resolve) => waiting.push(() => void source.read(offset, length).then((b) => resolve(crc32c(b)))));
+      });
+      return { asked, release: () => waiting.splice(0).forEach((go) => go()) };
+    }
+
+    it('starts the checks of the entries ahead before their turn, and the export ends only once they pass', async () => {
+      const old = await bundle();
+      const { recipe, target } = identity();
+      const remote = elsewhere();
+      let addsSeen = 0;
+      const w = rangeWriter(() => {
+        // When the first range is offered, the checks of all five were already asked for.
+        if (addsSeen++ === 0) expect(remote.asked).toHaveLength(tensors.length);
+        return true;
+      });
+      let done = false;
+      const run = execute(compile(recipe, old, target), old, target, w.writer, { seed: 1 }).then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(done).toBe(false);
+      remote.release();
+      await run;
+      expect(w.got.every((g) => g.stored)).toBe(true);
+    });
+
+    it('still fails the export with the checksum error when a range checked ahead is damaged', async () => {
+      const old = await bundle({ tensor: 4, at: 10 });
+      const { recipe, target } = identity();
+      const remote = elsewhere();
+      const run = execute(compile(recipe, old, target), old, target, rangeWriter(() => true).writer, { seed: 1 }).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 20));
+      remote.release();
+      const err = await run;
+      expect(err).toMatchObject({ code: 'tensor-checksum', file: dataFileName('m', 0, 1) });
+      expect((err as Error).message).toMatch(/tensor "t4"/);
+    });
   });
 });

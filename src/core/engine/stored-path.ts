@@ -2,7 +2,8 @@
  * Exact entries that need not pass through memory: a writer with `addStored` (the CLI writing a TF checkpoint to
  * disk) takes an unchanged tensor as a range of the old checkpoint's data file, which the kernel copies, and the
  * engine then only checks that range against its CRC32C. The checks run one after another through one small
- * buffer while the export goes on; the export is done only once all of them passed.
+ * buffer while the export goes on, or elsewhere where the source can (the CLI's worker thread), started ahead; the
+ * export is done only once all of them passed.
  */
 import type { PlanEntry } from '../mapping';
 import type { Checkpoint, TensorInfo } from '../model/checkpoint';
@@ -15,6 +16,12 @@ import type { CheckpointWriter, StoredRange } from '../io/output';
  * CPU's cache, so the CRC reads cached bytes.
  */
 const CHECK_BUFFER_BYTES = 2 << 20;
+/**
+ * Checks that run elsewhere (the CLI's worker thread) start up to this many bytes of stored entries ahead of the one
+ * being written: a check started only when its entry comes up waits while this thread transforms the entries before
+ * it, and the worker idles. Bounded, because should the writer stop taking ranges, checks started ahead are wasted.
+ */
+const CHECK_AHEAD_BYTES = 512 << 20;
 
 type StoredCopies = { storedCopy(name: string): StoredCopy | undefined };
 
@@ -27,6 +34,13 @@ export class StoredPath {
   private failure: { error: unknown } | undefined;
   private scratch: Uint8Array | undefined;
   private stopped = false;
+  /** Checks running elsewhere, started ahead of their entry's add; and the bytes they cover. */
+  private readonly early = new Map<PlanEntry, Promise<void>>();
+  private earlyBytes = 0;
+  /** The next entry `checkAhead` looks at. */
+  private aheadAt = 0;
+  /** Checks running elsewhere for entries the writer took. */
+  private readonly elsewhere: Promise<void>[] = [];
 
   constructor(
     private readonly old: Checkpoint,
@@ -66,18 +80,49 @@ export class StoredPath {
     );
   }
 
+  /**
+   * Starts the checks that can run elsewhere of the stored entries from `entries[i]` on, while those started ahead and
+   * not yet added cover at most CHECK_AHEAD_BYTES. Called as each entry comes up.
+   */
+  checkAhead(entries: readonly PlanEntry[], i: number): void {
+    this.aheadAt = Math.max(this.aheadAt, i);
+    while (this.active && !this.stopped && this.aheadAt < entries.length && this.earlyBytes < CHECK_AHEAD_BYTES) {
+      const entry = entries[this.aheadAt++]!;
+      const copy = this.candidate(entry);
+      const check = copy?.verifyElsewhere();
+      if (!check) continue;
+      check.catch(() => undefined); // raised once its entry is added
+      this.early.set(entry, check);
+      this.earlyBytes += copy!.size;
+    }
+  }
+
   /** Hands the writer `entry` as `copy`, and queues the check of its bytes; false when the writer would not take it. */
   async add(entry: PlanEntry, copy: StoredCopy): Promise<boolean> {
+    const early = this.early.get(entry);
+    if (early) {
+      this.early.delete(entry);
+      this.earlyBytes -= copy.size;
+    }
     const taken = await this.writer.addStored!({ name: entry.to, dtype: entry.dtype, shape: entry.shape, source: copy.source, offset: copy.offset, byteLength: copy.size, crc32c: copy.crc32c });
     if (!taken) {
       this.active = false;
       return false;
     }
+    const remote = early ?? (this.failure || this.stopped ? undefined : copy.verifyElsewhere());
+    if (remote) {
+      this.elsewhere.push(
+        remote.catch((error: unknown) => {
+          this.failure ??= { error };
+        }),
+      );
+      return true;
+    }
     this.checking = this.checking.then(async () => {
       if (this.failure || this.stopped) return;
       this.scratch ??= new Uint8Array(CHECK_BUFFER_BYTES);
       await copy.verify(this.scratch).catch((error: unknown) => {
-        this.failure = { error };
+        this.failure ??= { error };
       });
     });
     return true;
@@ -95,7 +140,7 @@ export class StoredPath {
 
   /** Waits for every queued check; raises the first that failed. */
   async settle(): Promise<void> {
-    await this.checking;
+    await Promise.all([this.checking, ...this.elsewhere]);
     this.throwIfFailed();
   }
 }

@@ -10,7 +10,7 @@ import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import { ELEMENT_SIZE, type DType } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
 import { unmaskCrc } from './crc32c';
-import { crcOfRange, hex, overlaps, readChecksummed, variantCrc, type StoredCopy } from './stored-bytes';
+import { crcElsewhere, crcOfRange, hex, overlaps, readChecksummed, variantCrc, type StoredCopy } from './stored-bytes';
 import { dataFileName } from './naming';
 import { MAX_GRAPH_PATH, namesFromObjectGraph, OBJECT_GRAPH_KEY, type GraphName } from './object-graph';
 import { decodeEntry, decodeHeader, decodeObjectGraph, dtypeFromCode, tfDtypeName, type BundleEntry, type BundleHeader } from './protos-read';
@@ -228,6 +228,9 @@ function storedCopyOf(b: Bundle, name: string, info: TensorInfo | undefined, ent
     crc32c: unmaskCrc(entry.crc32c),
     async verify(scratch) {
       checkCrc(shard, name, entry, await crcOfRange(shard, entry.offset, entry.size, scratch));
+    },
+    verifyElsewhere() {
+      return crcElsewhere(shard, entry.offset, entry.size)?.then((crc) => checkCrc(shard, name, entry, crc));
     },
   };
 }

@@ -55,6 +55,8 @@ export interface StoredCopy {
   crc32c: number;
   /** Reads the range through `scratch` (reused) and throws the bundle's checksum error where it differs. */
   verify(scratch: Uint8Array): Promise<void>;
+  /** The same check run away from this thread (see useRangeCrc32c), started now; undefined where it cannot be. */
+  verifyElsewhere(): Promise<void> | undefined;
 }
 
 /** Computes a range's CRC32C away from this thread where it can (undefined: it cannot, for this source). */
@@ -68,6 +70,11 @@ let rangeCrc: RangeCrc32c | undefined;
  */
 export function useRangeCrc32c(fn: RangeCrc32c | undefined): void {
   rangeCrc = fn;
+}
+
+/** The CRC32C of a range computed away from this thread, where useRangeCrc32c was given a way for this source. */
+export function crcElsewhere(shard: ByteSource, offset: number, size: number): Promise<number> | undefined {
+  return rangeCrc?.(shard, offset, size);
 }
 
 /**
