@@ -33,6 +33,9 @@ interface Written {
   values?: string;
 }
 
+/** Smaller tensors are read into fresh buffers: cheap, and most of a checkpoint's count. */
+const SCRATCH_FROM = 256 << 10;
+
 /** The dtypes every writer stores as they are; others may be converted, and are then compared by value. */
 const KEPT = new Set<DType>(['float32', 'int32', 'uint8', 'string']);
 
@@ -64,8 +67,8 @@ export class TensorTap {
 }
 
 /** The stored tensor's hash, in the form `w` can be compared with (by value when the format changed the dtype). */
-async function storedHash(back: Checkpoint, t: TensorInfo, w: Written, h: IHasher): Promise<{ same: boolean; why: string }> {
-  const { bytes } = await back.readValue(t.name);
+async function storedHash(back: Checkpoint, t: TensorInfo, w: Written, h: IHasher, into?: Uint8Array): Promise<{ same: boolean; why: string }> {
+  const { bytes } = await back.readValue(t.name, into);
   if (t.dtype === w.dtype) {
     if (bytes.byteLength !== w.byteLength) return { same: false, why: `${bytes.byteLength} bytes stored, ${w.byteLength} written` };
     return digest(h, bytes) === w.hash ? { same: true, why: '' } : { same: false, why: 'its stored bytes differ from those written' };
@@ -91,6 +94,14 @@ export async function selfCheck(files: readonly ByteSource[], plan: Plan, stored
     if (problems.length < 20) problems.push(sentence);
   };
   let back: Checkpoint | null = null;
+  // Tensors are read into one reused buffer: a fresh one per tensor cost a page fault per 4 KiB, the larger part of
+  // the check's time in the page (see core/io/blob-stream.ts).
+  let scratch = new Uint8Array(0);
+  const into = (t: TensorInfo) => {
+    if (t.dtype === 'string' || t.byteLength < SCRATCH_FROM) return undefined;
+    if (scratch.byteLength < t.byteLength) scratch = new Uint8Array(t.byteLength);
+    return scratch;
+  };
   try {
     back = await openCheckpoint(files);
     const stored = new Map(back.tensors.map((t) => [t.name, t]));
@@ -103,7 +114,7 @@ export async function selfCheck(files: readonly ByteSource[], plan: Plan, stored
       else if (!t) fail(`${entry.to}: not found in the written files (stored as ${key})`);
       else if (t.shape.join() !== w.shape.join()) fail(`${entry.to}: stored with shape [${t.shape.join(', ')}], written as [${w.shape.join(', ')}]`);
       else {
-        const r = await storedHash(back, t, w, tap.hasher).catch((e: unknown) => ({ same: false, why: toErrorData(e).message }));
+        const r = await storedHash(back, t, w, tap.hasher, into(t)).catch((e: unknown) => ({ same: false, why: toErrorData(e).message }));
         if (!r.same) fail(`${entry.to}: ${r.why}`);
       }
     }

@@ -4,7 +4,7 @@ import { blobOrigin, blobSource, forgetStoredRange } from './byte-source';
 
 const MiB = 1 << 20;
 
-function bytesOf(n: number, seed = 7): Uint8Array {
+function bytesOf(n: number, seed = 7): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(n);
   let x = seed;
   for (let i = 0; i < n; i++) {
