@@ -135,10 +135,12 @@ class ViewLayer implements Layer {
   private patternText?: string;
   private outSigText?: string;
   constructor(g: VarView[], i: number) {
-    // A one-variable layer (tens of thousands in an LLM checkpoint) reuses its view's keys, which are unique already.
-    const keys = g.length === 1 ? g[0]!.layerKeys : [...new Set(g.flatMap((v) => v.layerKeys))];
-    const family = g.find((v) => v.family)?.family;
-    this.vars = g.map((v) => v.index);
+    // A one-variable layer (tens of thousands in an LLM checkpoint) reuses its view's keys, which are unique already,
+    // and needs no closure to find its family or its indices.
+    const one = g.length === 1;
+    const keys = one ? g[0]!.layerKeys : [...new Set(g.flatMap((v) => v.layerKeys))];
+    const family = one ? g[0]!.family : g.find((v) => v.family)?.family;
+    this.vars = one ? [g[0]!.index] : g.map((v) => v.index);
     this.id = g[0]!.layer || g[0]!.readable;
     this.keys = keys.length ? keys : [g[0]!.readable];
     if (family) this.family = family;

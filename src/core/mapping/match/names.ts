@@ -282,7 +282,7 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     else weak = withWeak(weak, forms[1]);
   }
   // [t.name, ...forms] at its exact size (the common case adds nothing to it below).
-  const keys = forms.length === 1 ? [t.name, forms[0]!] : forms.length === 2 ? [t.name, forms[0]!, forms[1]!] : [t.name].concat(forms);
+  const keys = forms.length === 1 ? [t.name, forms[0]!] : forms.length === 2 ? [t.name, forms[0]!, forms[1]!] : forms.length === 3 ? [t.name, forms[0]!, forms[1]!, forms[2]!] : [t.name].concat(forms);
   // The key this variable would have in a Keras 3 weights file (`layers/dense/vars/0`), from the target builder.
   if (t.kerasPath) keys.push(t.kerasPath);
   const original = t.originalName?.replace(/:\d+$/, '');
