@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GraftError } from '../core/errors';
 import { sniffMetaGraph } from '../core/formats/tf-meta/sniff';
-import { openMetaGraphTarget } from '../core/formats/tf-meta/target';
 import { humanBytes } from '../core/display';
 import type { InitializerSpec, TargetModel, TargetVariable } from '../core/model/target-model';
 import { fileSource } from './node-source';
@@ -25,7 +24,7 @@ async function notJson(path: string): Promise<boolean> {
 }
 
 export async function loadTarget(path: string): Promise<TargetModel> {
-  if (await isMetaGraphFile(path)) return openMetaGraphTarget(await fileSource(resolve(path), path));
+  if (await isMetaGraphFile(path)) return (await import('../core/formats/tf-meta/target')).openMetaGraphTarget(await fileSource(resolve(path), path));
   // Not JSON (a `.keras` archive, a full-model `.h5`, any checkpoint): the new model as match and apply open it.
   if (await notJson(path)) return (await import('./match')).openTargetAsIs(path);
   let text: string;

@@ -75,7 +75,8 @@ export function tfDtypeName(code: number): string {
 /** Thrown inside the reader; `decode` turns it into the GraftError that names the message. */
 class WireError extends Error {}
 
-const utf8 = new TextDecoder();
+// Strict, as protobufjs 8 and TF's C++ parser are for proto3 strings: invalid UTF-8 makes the message invalid.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** protobufjs' limit on nested groups (protoc's default recursion limit). */
 const MAX_DEPTH = 100;
@@ -84,6 +85,14 @@ const MAX_DEPTH = 100;
  * A protobuf wire reader over `bytes[pos, end)`, as strict as protobufjs 8: a field of the wrong wire type is skipped,
  * field number 0 and malformed varints, lengths and groups are refused, nothing is read past a field's end.
  */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new WireError('invalid UTF-8 in a string field');
+  }
+}
+
 class Wire {
   constructor(
     readonly bytes: Uint8Array,
@@ -175,12 +184,12 @@ class Wire {
       let out = '';
       for (let i = s.pos; i < s.end; i++) {
         const c = bytes[i]!;
-        if (c >= 0x80) return utf8.decode(bytes.subarray(s.pos, s.end));
+        if (c >= 0x80) return decodeUtf8(bytes.subarray(s.pos, s.end));
         out += String.fromCharCode(c);
       }
       return out;
     }
-    return utf8.decode(bytes.subarray(s.pos, s.end));
+    return decodeUtf8(bytes.subarray(s.pos, s.end));
   }
 
   skip(wireType: number, field: number, depth = 0): void {

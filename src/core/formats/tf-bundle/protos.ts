@@ -1,11 +1,9 @@
 /**
- * The protocol buffers of a tensor bundle, encoded with protobufjs (for writing; reading decodes by hand in
- * protos-read.ts, re-exported here). Text from tensorflow/core/protobuf/tensor_bundle.proto,
- * framework/{tensor_shape,tensor_slice,types,versions}.proto and protobuf/trackable_object_graph.proto (fields Graft
- * does not use are left out).
+ * The protocol buffers of a tensor bundle, decoded (protos-read.ts) and encoded (protos-write.ts) by hand, both
+ * re-exported here; the text below is what they follow, and what their tests hand protobufjs as the reference.
+ * Text from tensorflow/core/protobuf/tensor_bundle.proto, framework/{tensor_shape,tensor_slice,types,versions}.proto
+ * and protobuf/trackable_object_graph.proto (fields Graft does not use are left out).
  */
-import protobuf from 'protobufjs';
-import type { BundleEntry, ObjectGraph } from './protos-read';
 
 export const BUNDLE_PROTO = `
 syntax = "proto3";
@@ -54,44 +52,5 @@ message TrackableObjectGraph {
 }
 `;
 
-const root = protobuf.parse(BUNDLE_PROTO, { keepCase: true }).root;
-const HeaderType = root.lookupType('tensorflow.BundleHeaderProto');
-const EntryType = root.lookupType('tensorflow.BundleEntryProto');
-const GraphType = root.lookupType('tensorflow.TrackableObjectGraph');
-
 export * from './protos-read';
-
-/** The serialised TrackableObjectGraph of an object-based checkpoint (the `_CHECKPOINTABLE_OBJECT_GRAPH` string). */
-export function encodeObjectGraph(graph: ObjectGraph): Uint8Array {
-  return GraphType.encode(GraphType.fromObject(graph)).finish();
-}
-
-/** Serialises like C++ proto3: zero-valued scalar fields are left out. */
-export function encodeHeader(h: { numShards: number; littleEndian: boolean; producer?: number }): Uint8Array {
-  const o: Record<string, unknown> = {};
-  if (h.numShards) o.num_shards = h.numShards;
-  if (!h.littleEndian) o.endianness = 1;
-  o.version = { producer: h.producer ?? 1 };
-  return HeaderType.encode(HeaderType.fromObject(o)).finish();
-}
-
-export function encodeEntry(e: Omit<BundleEntry, 'unknownRank'>): Uint8Array {
-  const o: Record<string, unknown> = {};
-  if (e.dtypeCode) o.dtype = e.dtypeCode;
-  o.shape = { dim: e.shape.map((size) => (size ? { size } : {})) };
-  if (e.shardId) o.shard_id = e.shardId;
-  if (e.offset) o.offset = e.offset;
-  if (e.size) o.size = e.size;
-  if (e.crc32c) o.crc32c = e.crc32c >>> 0;
-  if (e.slices.length) {
-    o.slices = e.slices.map((s) => ({
-      extent: s.map((x) => {
-        const ext: Record<string, number> = {};
-        if (x.start) ext.start = x.start;
-        if (x.length >= 0) ext.length = x.length;
-        return ext;
-      }),
-    }));
-  }
-  return EntryType.encode(EntryType.fromObject(o)).finish();
-}
+export { encodeEntry, encodeHeader, encodeObjectGraph } from './protos-write';
