@@ -73,6 +73,13 @@ export async function inspect(path: string, opts: InspectOptions, out: Write): P
   });
   if (!ckpt) return inspectTarget(path, { json: opts.json }, out);
   if (opts.tensor !== undefined) return printTensor(ckpt, opts.tensor, out);
+  // Every tensor read into one buffer: a fresh one per tensor costs a page fault per 4 KiB, and how often V8 collects
+  // (and unmaps) them swung the command's system time 2× (1.9 vs 5.3 s on 1.3 GB) with the size of its own heap.
+  let scratch: Uint8Array | undefined;
+  const sha256 = async (t: TensorInfo) => {
+    if ((scratch?.byteLength ?? 0) < t.byteLength) scratch = new Uint8Array(t.byteLength);
+    return createHash('sha256').update(await ckpt.read(t.name, scratch)).digest('hex');
+  };
   if (opts.json) {
     for (const t of ckpt.tensors) {
       const line: Record<string, unknown> = { name: t.name, dtype: t.dtype, shape: t.shape, byteLength: t.byteLength };
@@ -81,7 +88,7 @@ export async function inspect(path: string, opts: InspectOptions, out: Write): P
       line.kind = t.kind;
       if (t.trainable !== undefined) line.trainable = t.trainable;
       if (t.consumerOp) line.consumerOp = t.consumerOp;
-      if (opts.sha256) line.sha256 = createHash('sha256').update(await ckpt.read(t.name)).digest('hex');
+      if (opts.sha256) line.sha256 = await sha256(t);
       out(JSON.stringify(line));
     }
     return;
@@ -89,7 +96,7 @@ export async function inspect(path: string, opts: InspectOptions, out: Write): P
   printListing(ckpt, out);
   if (opts.sha256) {
     out('');
-    for (const t of ckpt.tensors) out(`${createHash('sha256').update(await ckpt.read(t.name)).digest('hex')}  ${t.name}`);
+    for (const t of ckpt.tensors) out(`${await sha256(t)}  ${t.name}`);
   }
 }
 
