@@ -5,6 +5,7 @@
  * and it is made to catch accidental damage (a wrong offset, a truncated or swapped tensor), which is what it is for.
  */
 import { createXXHash128, type IHasher } from 'hash-wasm';
+import { reusedBuffer } from '../core/engine/buffer-pool';
 import { toErrorData } from '../core/errors';
 import { openCheckpoint } from '../core/formats/registry';
 import type { ByteSource } from '../core/io/byte-source';
@@ -96,12 +97,8 @@ export async function selfCheck(files: readonly ByteSource[], plan: Plan, stored
   let back: Checkpoint | null = null;
   // Tensors are read into one reused buffer: a fresh one per tensor cost a page fault per 4 KiB, the larger part of
   // the check's time in the page (see core/io/blob-stream.ts).
-  let scratch = new Uint8Array(0);
-  const into = (t: TensorInfo) => {
-    if (t.dtype === 'string' || t.byteLength < SCRATCH_FROM) return undefined;
-    if (scratch.byteLength < t.byteLength) scratch = new Uint8Array(t.byteLength);
-    return scratch;
-  };
+  const scratch = reusedBuffer(SCRATCH_FROM);
+  const into = (t: TensorInfo) => (t.dtype === 'string' ? undefined : scratch(t.byteLength));
   try {
     back = await openCheckpoint(files);
     const stored = new Map(back.tensors.map((t) => [t.name, t]));

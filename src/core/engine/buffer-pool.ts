@@ -43,3 +43,16 @@ export class BufferPool {
     }
   }
 }
+
+/**
+ * For reads one after another where each result is used before the next read: one buffer, grown to the largest size
+ * asked for, instead of a fresh one per read (same page-fault cost as above). Sizes under `minSize` get undefined.
+ */
+export function reusedBuffer(minSize = 0): (size: number) => Uint8Array | undefined {
+  let buffer = new Uint8Array(0);
+  return (size) => {
+    if (size < minSize) return undefined;
+    if (buffer.byteLength < size) buffer = new Uint8Array(size);
+    return buffer;
+  };
+}
