@@ -1,7 +1,8 @@
-// Reading and exporting a ≥1 GB checkpoint: each step's time as a ratio to a plain `cp` of the same files run just
-// before it (median of BENCH_ROUNDS pairs, default 3), its CPU time, and its peak memory (GNU time's max RSS) against
-// the budget. Prints numbers beside the targets; asserts nothing.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Reading and exporting a ≥1 GB checkpoint: each step's time as a ratio to a plain `cp` of the same files run beside
+// it (median of BENCH_ROUNDS pairs, default 5, after one discarded warm-up pair), its CPU time, and its peak memory
+// (GNU time's max RSS) against the budget. BENCH_STEPS=identity,changed,inspect,sha256 picks steps. Prints numbers
+// beside the targets; asserts nothing.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emptyRecipe, type Link } from '../src/core/mapping';
@@ -57,49 +58,97 @@ function transformRecipe(big: BigCheckpoint, dir: string): { model: string; reci
 }
 
 const out = mkdtempSync(join(tmpdir(), 'graft-bench-'));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const cpOut = join(out, 'cp');
+mkdirSync(cpOut);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const budget = 3 * big.largestTensor / MiB + 200;
 const clean = () => {
-  for (const f of readdirSync(out)) if (!f.endsWith('.json')) rmSync(join(out, f), { force: true });
+  for (const f of readdirSync(out)) if (!f.endsWith('.json') && f !== 'cp') rmSync(join(out, f), { force: true });
+  for (const f of readdirSync(cpOut)) rmSync(join(cpOut, f), { force: true });
+};
+// Reads the inputs through the page cache, untimed, so neither side of a pair pays for pages someone else's run
+// evicted (one cp here read 840 MB from disk after another engineer's bench).
+const scratch = new Uint8Array(8 * MiB);
+const warm = () => {
+  for (const f of big.files) {
+    const fd = openSync(f, 'r');
+    try {
+      while (readSync(fd, scratch, 0, scratch.length, null) > 0);
+    } finally {
+      closeSync(fd);
+    }
+  }
+};
+// Both sides run under the same conditions: no earlier output left (writing over an existing 1.3 GB file costs cp
+// 2-4x: ext4 frees and discards its blocks first), inputs in the page cache, and `sync` (in measure) so no dirty
+// pages from the run before are written during this one.
+const timed = (cmd: string[]): Measured => {
+  clean();
+  warm();
+  return measure(cmd);
 };
 interface Row { step: string; target: number | null; pairs: { cp: Measured; step: Measured }[] }
 const rows: Row[] = [];
 const loadBefore = load();
 try {
   const { model, recipe, changed } = transformRecipe(big, out);
-  const cp = ['cp', ...big.files, out];
-  const steps: { step: string; target: number | null; cmd: string[] }[] = [
-    { step: 'graft apply identity → tf', target: 2, cmd: ['node', graft, 'apply', big.prefix, big.prefix, '--out', join(out, 'identity.ckpt')] },
-    { step: `graft apply, ${changed} of ${big.tensors.length} variables → tf`, target: 2.5, cmd: ['node', graft, 'apply', big.prefix, model, '--recipe', recipe, '--out', join(out, 'changed.ckpt')] },
-    { step: 'graft inspect', target: null, cmd: ['node', graft, 'inspect', big.prefix] },
-    { step: 'graft inspect --sha256 (read + CRC all)', target: null, cmd: ['node', graft, 'inspect', big.prefix, '--json', '--sha256'] },
+  const cp = ['cp', ...big.files, cpOut];
+  const all: { key: string; step: string; target: number | null; cmd: string[] }[] = [
+    { key: 'identity', step: 'graft apply identity → tf', target: 2, cmd: ['node', graft, 'apply', big.prefix, big.prefix, '--out', join(out, 'identity.ckpt')] },
+    { key: 'changed', step: `graft apply, ${changed} of ${big.tensors.length} variables → tf`, target: 2.5, cmd: ['node', graft, 'apply', big.prefix, model, '--recipe', recipe, '--out', join(out, 'changed.ckpt')] },
+    { key: 'inspect', step: 'graft inspect', target: null, cmd: ['node', graft, 'inspect', big.prefix] },
+    { key: 'sha256', step: 'graft inspect --sha256 (read + CRC all)', target: null, cmd: ['node', graft, 'inspect', big.prefix, '--json', '--sha256'] },
   ];
+  const picked = process.env.BENCH_STEPS?.split(',');
+  const steps = all.filter((s) => !picked || picked.includes(s.key));
   for (const s of steps) rows.push({ step: s.step, target: s.target, pairs: [] });
-  // Every step runs right after a `cp` of the same files (A/B/A/B...), so each ratio compares two runs made under
-  // the same load; the median of those ratios is what the targets are about.
-  for (let r = 0; r < ROUNDS; r++) {
+  // Every step runs beside a `cp` of the same files, so each ratio compares two runs made under the same load; the
+  // median of those ratios is what the targets are about. The order flips each round (cp first, then the step first)
+  // so neither side always follows the other, and round 0 is a warm-up whose pair is dropped.
+  for (let r = 0; r <= ROUNDS; r++) {
     steps.forEach((s, i) => {
-      const a = measure(cp);
-      clean();
-      const b = measure(s.cmd);
-      clean();
-      rows[i]!.pairs.push({ cp: a, step: b });
+      let a: Measured, b: Measured;
+      if (r % 2) {
+        b = timed(s.cmd);
+        a = timed(cp);
+      } else {
+        a = timed(cp);
+        b = timed(s.cmd);
+      }
+      if (r > 0) rows[i]!.pairs.push({ cp: a, step: b });
     });
   }
+  clean();
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
 
 const fmt = (n: number | null, digits = 2) => (n === null ? 'n/a' : n.toFixed(digits));
 console.log(`\nload average before: ${loadBefore}, after: ${load()} (2 cores: above 2, everything waits for CPU)`);
-console.log(`\n| step | median s | median cp s | × cp (median of ${ROUNDS} pair ratios; min–max) | target | CPU s (user+sys) | cp CPU s | peak MiB | memory budget | ok |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|`);
+const quartiles = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => {
+    const i = q * (s.length - 1);
+    const lo = Math.floor(i);
+    return s[lo]! + (s[Math.ceil(i)]! - s[lo]!) * (i - lo);
+  };
+  return [at(0.25), at(0.75)] as const;
+};
+const spread = (xs: number[]) => {
+  const [q1, q3] = quartiles(xs);
+  return `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}, middle half ${fmt(q1)}–${fmt(q3)}`;
+};
+console.log(`\n| step | median s | median cp s | × cp (median of ${ROUNDS} pair ratios; min–max, middle half) | target | CPU s (user+sys) | cp CPU s (min–max) | × cp CPU (median of pairs) | peak MiB | memory budget | ok |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|`);
 for (const r of rows) {
   const ratios = r.pairs.map((p) => p.step.seconds / p.cp.seconds);
+  const cpuRatios = r.pairs.filter((p) => p.step.cpu !== null && p.cp.cpu).map((p) => p.step.cpu! / p.cp.cpu!);
   const cpu = r.pairs.map((p) => p.step.cpu).filter((c): c is number => c !== null);
   const cpCpu = r.pairs.map((p) => p.cp.cpu).filter((c): c is number => c !== null);
   const peaks = r.pairs.map((p) => p.step.peakMiB).filter((p): p is number => p !== null);
   const peak = peaks.length ? Math.max(...peaks) : null;
   const isExport = r.target !== null;
-  console.log(`| ${r.step} | ${fmt(median(r.pairs.map((p) => p.step.seconds)))} | ${fmt(median(r.pairs.map((p) => p.cp.seconds)))} | ${fmt(median(ratios))} (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))}) | ${isExport ? `≤ ${r.target}` : '—'} | ${cpu.length ? fmt(median(cpu)) : 'n/a'} | ${cpCpu.length ? fmt(median(cpCpu)) : 'n/a'} | ${fmt(peak, 0)} | ${isExport ? `≤ ${budget.toFixed(0)}` : '—'} | ${r.pairs.every((p) => p.step.ok && p.cp.ok) ? 'yes' : 'FAILED'} |`);
+  console.log(`| ${r.step} | ${fmt(median(r.pairs.map((p) => p.step.seconds)))} | ${fmt(median(r.pairs.map((p) => p.cp.seconds)))} | ${fmt(median(ratios))} (${spread(ratios)}) | ${isExport ? `≤ ${r.target}` : '—'} | ${cpu.length ? fmt(median(cpu)) : 'n/a'} | ${cpCpu.length ? `${fmt(median(cpCpu))} (${fmt(Math.min(...cpCpu))}–${fmt(Math.max(...cpCpu))})` : 'n/a'} | ${cpuRatios.length ? fmt(median(cpuRatios)) : 'n/a'} | ${fmt(peak, 0)} | ${isExport ? `≤ ${budget.toFixed(0)}` : '—'} | ${r.pairs.every((p) => p.step.ok && p.cp.ok) ? 'yes' : 'FAILED'} |`);
 }
+console.log('\nEach pair, step / cp: wall s (CPU s)');
+for (const r of rows) console.log(`- ${r.step}: ${r.pairs.map((p) => `${fmt(p.step.seconds)} (${fmt(p.step.cpu)}) / ${fmt(p.cp.seconds)} (${fmt(p.cp.cpu)})`).join('; ')}`);
 console.log(`\nmemory budget: 3 × largest tensor (${(big.largestTensor / MiB).toFixed(0)} MiB) + 200 MiB = ${budget.toFixed(0)} MiB`);
