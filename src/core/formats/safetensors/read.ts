@@ -10,6 +10,7 @@ import type { Checkpoint, TensorInfo } from '../../model/checkpoint';
 import type { DType } from '../../model/dtypes';
 import { classifyVariable } from '../../model/naming';
 import { clip, describeJson, listSome, own, setOwn } from '../../io/untrusted';
+import { scanHeader } from './header-scan';
 
 /** `MAX_HEADER_SIZE` in tensor.rs. */
 export const MAX_HEADER_SIZE = 100_000_000;
@@ -66,13 +67,13 @@ function isNonNegInt(v: unknown): v is number {
 
 /** Reads and validates the header; reads nothing else. */
 export async function readSafetensorsHeader(source: ByteSource): Promise<SafetensorsHeader> {
-  const { headerLength, json } = await readHeaderJson(source);
-  const { entries, relative, metadata } = parseEntries(source.path, json, headerLength);
+  const { headerLength, text } = await readHeaderText(source);
+  const { entries, relative, metadata } = scanHeader(text, headerLength, SAFETENSORS_DTYPES) ?? parseEntries(source.path, parseHeaderJson(source.path, text), headerLength);
   return { headerLength, entries: checkDataLayout(source, headerLength, entries, relative), metadata };
 }
 
-/** The length prefix and the header's JSON object. */
-async function readHeaderJson(source: ByteSource): Promise<{ headerLength: number; json: Record<string, unknown> }> {
+/** The length prefix and the header's text, checked to be UTF-8 and to start like a JSON object. */
+async function readHeaderText(source: ByteSource): Promise<{ headerLength: number; text: string }> {
   const file = source.path;
   if (source.size < 8) throw new GraftError('truncated', file, `a safetensors file starts with an 8-byte header length, but the file is only ${source.size} bytes long`);
   const lenBytes = await source.read(0, 8);
@@ -92,6 +93,11 @@ async function readHeaderJson(source: ByteSource): Promise<{ headerLength: numbe
     throw new GraftError('corrupt', file, 'safetensors header is not valid UTF-8', { cause: e });
   }
   if (!text.startsWith('{')) throw new GraftError('corrupt', file, `safetensors header must be a JSON object starting with '{', found ${JSON.stringify(text.slice(0, 16))}`);
+  return { headerLength, text };
+}
+
+/** The header's JSON object. */
+function parseHeaderJson(file: string, text: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -99,11 +105,11 @@ async function readHeaderJson(source: ByteSource): Promise<{ headerLength: numbe
     throw new GraftError('corrupt', file, `safetensors header is not valid JSON (${(e as Error).message})`, { cause: e });
   }
   if (!isPlainObject(json)) throw new GraftError('corrupt', file, 'safetensors header must be a JSON object of tensors');
-  return { headerLength, json };
+  return json;
 }
 
-/** `__metadata__` and each tensor's dtype, shape and offsets, each checked for its JSON type. */
-function parseEntries(file: string, json: Record<string, unknown>, headerLength: number): { entries: SafetensorsEntry[]; relative: number[]; metadata: Record<string, string> } {
+/** `__metadata__` and each tensor's dtype, shape and offsets, each checked for its JSON type (exported for header-scan's test). */
+export function parseEntries(file: string, json: Record<string, unknown>, headerLength: number): { entries: SafetensorsEntry[]; relative: number[]; metadata: Record<string, string> } {
   const metadata: Record<string, string> = {};
   const entries: SafetensorsEntry[] = [];
   // Each entry's data offsets relative to the data section, as written (begin and end add the header's length):

@@ -201,6 +201,34 @@ export function nameForms(key: string): { forms: string[]; keras3?: { layer: str
   return { forms };
 }
 
+// slashed's scratch bytes, their views by length and the decoder, reused by every name.
+let scratch = new Uint8Array(256);
+let prefixes: Uint8Array[] = [];
+const ascii = new TextDecoder();
+
+/**
+ * `dotted.split('.').join('/') + tail` as one flat string: an ASCII name is copied once through reused bytes, where a
+ * split makes an array and a string per segment and `+` a rope (100,000 names on the two sides of an LLM checkpoint).
+ */
+function slashed(dotted: string, tail: string): string {
+  const n = dotted.length + tail.length;
+  if (n > scratch.length) {
+    scratch = new Uint8Array(2 * n);
+    prefixes = [];
+  }
+  for (let i = 0; i < dotted.length; i++) {
+    const c = dotted.charCodeAt(i);
+    if (c > 127) return dotted.split('.').join('/') + tail;
+    scratch[i] = c === 46 /* . */ ? 47 /* / */ : c;
+  }
+  for (let i = 0; i < tail.length; i++) {
+    const c = tail.charCodeAt(i);
+    if (c > 127) return dotted.split('.').join('/') + tail;
+    scratch[dotted.length + i] = c;
+  }
+  return ascii.decode((prefixes[n] ??= scratch.subarray(0, n)));
+}
+
 /**
  * nameForms' forms for the common name (not under `model_weights`, no repeated first scope, no Keras 1 `layer_W`
  * weight), `s` first: the same forms, in an array of their exact size. Null: the name needs the general path.
@@ -218,9 +246,9 @@ function plainForms(s: string, sep: string): string[] | null {
     const layerLength = lastCut - prevCut - 1;
     if (end.length > layerLength && end.charCodeAt(layerLength) === 95 /* _ */ && s.startsWith(s.slice(prevCut + 1, lastCut), lastCut + 1)) return null;
   }
-  const joined = sep === '/' ? s : s.split('.').join('/');
   const alias = lastCut >= 0 ? SLOT_ALIASES[end] : undefined;
-  const aliased = alias ? joined.slice(0, joined.length - end.length) + alias : undefined;
+  const joined = sep === '/' ? s : slashed(s, '');
+  const aliased = alias ? (sep === '/' ? joined.slice(0, joined.length - end.length) + alias : slashed(s.slice(0, s.length - end.length), alias)) : undefined;
   if (joined === s) return aliased === undefined ? [s] : [s, aliased];
   return aliased === undefined ? [s, joined] : [s, joined, aliased];
 }

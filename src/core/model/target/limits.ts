@@ -14,14 +14,23 @@ export const MAX_VARIABLE_ELEMENTS = 2 ** 32;
 
 /** Whether `value` nests deeper than `limit` arrays/objects; an explicit stack, so any depth is safe to measure. */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
+  // Values and their depths on two stacks, arrays walked by index: a list of 50,000 variables costs no pair or
+  // copied array per entry.
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  const push = (child: unknown, d: number) => {
+    if (typeof child === 'object' && child !== null) {
+      values.push(child);
+      depths.push(d);
+    }
+  };
+  while (values.length) {
+    const v = values.pop();
+    const d = depths.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (d > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
-    }
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) push(v[i], d + 1);
+    else for (const child of Object.values(v)) push(child, d + 1);
   }
   return false;
 }
