@@ -36,6 +36,17 @@ describe('graft apply', () => {
     });
   }
 
+  it('NEW naming the same TF checkpoint as OLD reuses the opened one: same plan and files as NEW opened on its own', async () => {
+    for (const prefix of [HAWKS, join(HOUSE, 'model.ckpt')]) {
+      const [same, apart] = [tmp(), tmp()];
+      const a = await run(prefix, prefix, { out: join(same, 'm.ckpt'), format: 'safetensors' });
+      // The .index names the same checkpoint by another path, so openTarget opens it again.
+      const b = await run(prefix, `${prefix}.index`, { out: join(apart, 'm.ckpt'), format: 'safetensors' });
+      expect(a.plan).toEqual(b.plan);
+      expect(readFileSync(join(same, 'm.ckpt.safetensors')).equals(readFileSync(join(apart, 'm.ckpt.safetensors')))).toBe(true);
+    }
+  });
+
   it('applies a recipe with transforms: the sliced variable holds the old values, the rest as the plan says', async () => {
     const dir = tmp();
     const recipePath = join(dir, 'r.json');

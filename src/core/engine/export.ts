@@ -27,6 +27,8 @@ export interface ExportRequest extends Omit<ExecuteOptions, 'seed'> {
   maxShardBytes?: number;
   /** Sees every tensor as the writer is handed it (before `add`), e.g. to hash it for a check of the written output. */
   onTensor?: (tensor: OutputTensor) => void;
+  /** `exportPlan(recipe, old, target, format)`, where the caller made it already (`graft apply` checks it first). */
+  plan?: Plan;
 }
 
 /** What an export did: the plan it ran, the engine's counts, and what the writer changed or left out to fit the format. */
@@ -41,7 +43,7 @@ export interface ExportOutcome {
 export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcome> {
   refuseUnbuilt(req.target);
   const target = targetForFormat(req.target, req.format);
-  const plan = exportPlan(req.recipe, req.old, req.target, req.format);
+  const plan = req.plan ?? exportPlan(req.recipe, req.old, req.target, req.format);
   const writer = await createWriter(req.format, {
     out: req.out,
     target,
@@ -52,7 +54,7 @@ export async function exportCheckpoint(req: ExportRequest): Promise<ExportOutcom
   // A writer that streams only in its own order (safetensors: offsets fixed by the header) says which.
   const rank = writer.order ? new Map(writer.order.map((n, i) => [n, i])) : undefined;
   const ordered = rank ? { ...plan, entries: [...plan.entries].sort((a, b) => (rank.get(a.to) ?? 0) - (rank.get(b.to) ?? 0)) } : plan;
-  const { old, recipe, format, out, name, seed, maxShardBytes: _shards, onTensor, ...options } = req;
+  const { old, recipe, format, out, name, seed, maxShardBytes: _shards, onTensor, plan: _plan, ...options } = req;
   const tapped: CheckpointWriter = onTensor
     ? { add: (t) => (onTensor(t), writer.add(t)), finish: () => writer.finish(), get notes() { return writer.notes; } }
     : writer;
