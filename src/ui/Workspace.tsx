@@ -121,7 +121,9 @@ export function Workspace() {
   const [notesChoice, setNotesChoice] = useState<boolean | null>(null);
   const asks = useGraft((s) => selectFindings(s)?.some((f) => f.rule !== undefined || f.kind === 'share-little') ?? false);
   const notesOpen = notesChoice ?? (asks || tall());
-  const canvas = both && mode === 'canvas';
+  // A pair dropped together: the canvas draws the side that opened first (no list laid out only to be replaced).
+  const joining = useGraft((s) => (s.slots.old.status === 'ready' && s.slots.new.status === 'opening') || (s.slots.new.status === 'ready' && s.slots.old.status === 'opening'));
+  const canvas = (both || joining) && mode === 'canvas';
   return (
     <main className={`workspace${both ? ' has-both' : ''}${canvas ? ' mode-canvas' : ''}`} data-testid={empty ? 'drop-zone' : 'workspace'}>
       <SlotRow both={both} />

@@ -86,6 +86,16 @@ function startWorker(onH5Timeout: (file: string) => void): Started {
   return { worker, remote: Promise.race([ready.then(() => remote), ended]), ended, end };
 }
 
+/**
+ * Resolves once the page has painted what it last drew. A pair of slots opens one after the other: the second's
+ * listing (decoding it, drawing it) would otherwise take the main thread before the first side's canvas is ever
+ * painted, and nothing would show until both were laid out.
+ */
+function afterPaint(): Promise<void> {
+  if (typeof requestAnimationFrame !== 'function' || typeof document === 'undefined' || document.hidden) return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 export function createWorkerClient(): GraftClient {
   /**
    * What each slot opened, to open again in a fresh worker: when HDF5 hangs inside WebAssembly the worker cannot be
@@ -115,7 +125,9 @@ export function createWorkerClient(): GraftClient {
   return {
     route: (files, occupancy, into) => call((r) => r.route(files, occupancy, into)),
     open: async (slot, files, source) => {
-      const result = decodeOpened(await call((r) => r.open(slot, files, source)));
+      const wire = await call((r) => r.open(slot, files, source));
+      await afterPaint();
+      const result = decodeOpened(wire);
       opened[slot] = { files, source };
       return result;
     },

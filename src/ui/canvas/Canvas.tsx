@@ -1,5 +1,5 @@
 /** The React Flow canvas: draws the recipe's plan and turns drags into recipe edits. It decides no mapping itself. */
-import { useCallback, useDeferredValue, useMemo, useRef } from 'react';
+import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef } from 'react';
 import { Background, Controls, ReactFlow, type Connection, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { PlanEntry } from '../../core/mapping';
@@ -40,12 +40,47 @@ if (typeof window !== 'undefined') warmSidesAhead(useGraft.subscribe);
 /** A new React Flow per pair of listings (not per recipe: the tree is drawn before matching ends, and stays put). */
 let pairs = 0;
 
+/** Both columns in view, across the canvas's width, from the top. */
+function startView(rf: ReactFlowInstance): void {
+  const el = document.querySelector('.canvas-flow');
+  const width = el?.clientWidth ?? 1000;
+  const total = NODE_WIDTH * 2 + COLUMN_GAP;
+  const zoom = Math.min(1, Math.max(0.3, (width - 60) / total));
+  void rf.setViewport({ x: (width - total * zoom) / 2, y: 16, zoom });
+}
+
+const drawnSide = (slot: { status: string; data: { variables: VariableData[] } | null }): VariableData[] =>
+  slot.status === 'opening' ? NONE : (slot.data?.variables ?? NONE);
+
+/**
+ * The same React Flow while one side joins the side drawn first (the pair dropped together): remounting it would
+ * draw the first side's nodes again and reset a viewport the person may have moved.
+ */
+interface Drawn {
+  olds: readonly VariableData[];
+  news: readonly VariableData[];
+  key: number;
+  /** How many times a side joined the one drawn under this key. */
+  joins: number;
+}
+
+function flowKeyOf(ref: { current: Drawn | null }, olds: readonly VariableData[], news: readonly VariableData[]): number {
+  const prev = ref.current;
+  if (prev && prev.olds === olds && prev.news === news) return prev.key;
+  const joined = prev !== null && ((prev.olds === olds && prev.news === NONE) || (prev.news === news && prev.olds === NONE));
+  ref.current = joined ? { olds, news, key: prev.key, joins: prev.joins + 1 } : { olds, news, key: ++pairs, joins: 0 };
+  return ref.current.key;
+}
+
 export function Canvas() {
-  const olds = useGraft((s) => s.slots.old.data?.variables ?? NONE);
-  const news = useGraft((s) => s.slots.new.data?.variables ?? NONE);
-  const listed = useGraft((s) => s.slots.old.status === 'ready' && s.slots.new.status === 'ready' && !!s.slots.old.data && !!s.slots.new.data);
+  // A side still opening is drawn empty (what it held before is on its way out), the other side as soon as it is in.
+  const olds = useGraft((s) => drawnSide(s.slots.old));
+  const news = useGraft((s) => drawnSide(s.slots.new));
+  const opening = useGraft((s) => (s.slots.new.status === 'opening' ? 'new' : s.slots.old.status === 'opening' ? 'old' : null));
+  const listed = olds !== NONE || news !== NONE;
   const matching = useGraft((s) => s.recipeStatus === 'matching');
-  const flowKey = useMemo(() => ++pairs, [olds, news]);
+  const keyRef = useRef<Drawn | null>(null);
+  const flowKey = flowKeyOf(keyRef, olds, news);
   const oldFormat = useGraft((s) => sideFormat('old', s.slots.old.data));
   const newFormat = useGraft((s) => sideFormat('new', s.slots.new.data));
   const formats = useMemo(() => ({ old: oldFormat, new: newFormat }), [oldFormat, newFormat]);
@@ -158,12 +193,14 @@ export function Canvas() {
   );
   const onInit = useCallback((rf: ReactFlowInstance) => {
     rfRef.current = rf;
-    const el = document.querySelector('.canvas-flow');
-    const width = el?.clientWidth ?? 1000;
-    const total = NODE_WIDTH * 2 + COLUMN_GAP;
-    const zoom = Math.min(1, Math.max(0.3, (width - 60) / total));
-    void rf.setViewport({ x: (width - total * zoom) / 2, y: 16, zoom });
+    startView(rf);
   }, []);
+  // The side that joins comes with the work bar and the inspector's column, which narrow the canvas: its first view
+  // is fitted again to the width the pair is drawn at.
+  const joins = keyRef.current?.joins ?? 0;
+  useLayoutEffect(() => {
+    if (joins > 0 && rfRef.current) startView(rfRef.current);
+  }, [joins]);
 
   // Fits the first results (top down, each side): thousands fitted at once would be too small to read (and to draw).
   const fitTo = useCallback(
@@ -203,7 +240,11 @@ export function Canvas() {
         <span className="col-old">OLD checkpoint, in model order — drag from ● onto a new variable</span>
         <span className="col-new">NEW model, in model order</span>
       </div>
-      {(matching || !plan) && (
+      {opening ? (
+        <div className="canvas-matching busy" role="status" data-testid="canvas-opening">
+          Opening the {opening} {opening === 'new' ? 'model' : 'checkpoint'}…
+        </div>
+      ) : (matching || !plan) && (
         <div className="canvas-matching busy" role="status" data-testid="canvas-matching">
           Matching the old variables to the new ones…
         </div>
