@@ -2,7 +2,8 @@
  * The safetensors header as writers write it, read straight from its text: `{"name":{"dtype":"BF16","shape":[2,8],
  * "data_offsets":[0,32]},...,"__metadata__":{"format":"pt"}}`. JSON.parse would first make an object, two arrays and
  * a key per tensor (tens of thousands in an LLM checkpoint), all dropped once the entries are made.
- * Anything this does not know for certain to mean what JSON.parse + parseEntries make of it (an escape, a number
+ * Anything this does not know for certain to mean what JSON.parse + parseEntries make of it (an escape, a line
+ * break or other control character anywhere, a number
  * that is not a plain integer, a name given twice, an array-index name that Object.keys would list first, another
  * key in a tensor, an unknown dtype, invalid JSON) gives null, and the caller takes that route, with its errors.
  */
@@ -18,7 +19,8 @@ export interface ScannedHeader {
 }
 
 const QUOTE = 34;
-const BACKSLASH = 92;
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN = /[\x00-\x1f\\]/;
 const COMMA = 44;
 const COLON = 58;
 const OPEN_BRACE = 123;
@@ -52,17 +54,15 @@ export function scanHeader(text: string, headerLength: number, dtypes: Readonly<
     at++;
     return true;
   };
-  /** A string without escapes or control characters, as a slice of the text; '' with `failed` set otherwise. */
+  /** A string, as a slice of the text (which holds no escape or control character); '' with `failed` set otherwise. */
   const string = (): string => {
     skip();
     if (text.charCodeAt(at) !== QUOTE) return (fail(), '');
-    const start = ++at;
-    for (; at < n; at++) {
-      const c = text.charCodeAt(at);
-      if (c === QUOTE) return text.slice(start, at++);
-      if (c === BACKSLASH || c < 32) break;
-    }
-    return (fail(), '');
+    const start = at + 1;
+    const end = text.indexOf('"', start);
+    if (end < 0) return (fail(), '');
+    at = end + 1;
+    return text.slice(start, end);
   };
   /** A plain non-negative integer of at most 15 digits (always exact in a double). */
   const integer = (): number => {
@@ -90,6 +90,9 @@ export function scanHeader(text: string, headerLength: number, dtypes: Readonly<
     return k;
   };
 
+  // An escape, or a control character (JSON.parse refuses one in a string, and a compact header has none outside):
+  // strings then end at the next quote, found natively.
+  if (NOT_PLAIN.test(text)) return null;
   const seen = new Set<string>();
   const entries: SafetensorsEntry[] = [];
   const relative: number[] = [];
