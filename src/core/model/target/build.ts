@@ -83,9 +83,13 @@ function readManifest(manifest: unknown, file: string): ManifestEntry[] {
   return out;
 }
 
-function variable(name: string, dtype: DType, shape: number[], initializer: InitializerSpec, extra: Partial<TargetVariable> = {}): TargetVariable {
+function variable(name: string, dtype: DType, shape: number[], initializer: InitializerSpec, extra?: Partial<TargetVariable>): TargetVariable {
   const size = ELEMENT_SIZE[dtype];
-  return { name, dtype, shape, byteLength: elementCount(shape) * size, ...classifyVariable(name), initializer, ...extra };
+  const { kind, group } = classifyVariable(name);
+  // The fields the spreads `{..., ...classifyVariable(name), initializer, ...extra}` gave, in their order, without
+  // copying objects: a list names tens of thousands of variables.
+  const v: TargetVariable = { name, dtype, shape, byteLength: elementCount(shape) * size, kind, group, initializer };
+  return extra ? Object.assign(v, extra) : v;
 }
 
 /** The config key Keras uses for a weight's initializer (`recurrent_kernel` → `recurrent_initializer`). */
@@ -171,7 +175,7 @@ function fromList(json: unknown[], file: string): TargetVariable[] {
     if (!isObject(e) || typeof e.name !== 'string') throw new GraftError('corrupt', file, `entry ${i} has no "name"; expected {"name", "shape", "dtype"}`);
     if (seen.has(e.name)) throw new GraftError('corrupt', file, `lists ${e.name} twice`);
     seen.add(e.name);
-    const extra: Partial<TargetVariable> = typeof e.trainable === 'boolean' ? { trainable: e.trainable } : {};
+    const extra: Partial<TargetVariable> | undefined = typeof e.trainable === 'boolean' ? { trainable: e.trainable } : undefined;
     const dtype = manifestDtype(e.dtype, file, e.name);
     return variable(e.name, dtype, checkShape(e.shape, dtype, file, e.name), { kind: 'zeros' }, extra);
   });
@@ -196,7 +200,8 @@ function boundedWarnings(warnings: readonly string[]): string[] {
 }
 
 function makeTarget(source: TargetModel['source'], label: string, variables: TargetVariable[], warnings: string[], unbuilt: TargetModel['unbuilt'] = []): TargetModel {
-  const byName = new Map(variables.map((v) => [v.name, v]));
+  const byName = new Map<string, TargetVariable>();
+  for (let i = 0; i < variables.length; i++) byName.set(variables[i]!.name, variables[i]!);
   for (const v of variables) {
     // Layers built from a config get their shapes from it (units=1e12); refused before any value is made.
     const bad = shapeProblem(v.shape, v.dtype);
