@@ -23,6 +23,13 @@ import { openTarget } from './match';
 import { writeAtomically } from './output-folder';
 
 const FORMATS = OUTPUT_FORMATS;
+/**
+ * Sources read ahead of the entry being transformed (the engine's default is 64 MiB). Reads from a file come from the
+ * page cache in a few ms, so one large tensor ahead keeps the transforms fed; more is fresh memory, and on this
+ * project's VMs each fresh 4 KiB page costs a fault: 64 → 16 MiB took ~5,400 faults and ~0.15 s of system time off
+ * a transformed 1.3 GB export, its output byte for byte the same.
+ */
+const READ_AHEAD_BYTES = 16 << 20;
 
 export interface ApplyCliOptions {
   recipe?: string;
@@ -176,6 +183,7 @@ export async function apply(oldPath: string, newPath: string, opts: ApplyCliOpti
       ...(opts.maxShardBytes !== undefined ? { maxShardBytes: opts.maxShardBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       plan: planned,
+      readAheadBytes: READ_AHEAD_BYTES,
       onProgress: progress.update,
       incompatible: opts.initialiseIncompatible ? 'initialise' : 'refuse',
     }),
