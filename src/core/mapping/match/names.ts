@@ -332,7 +332,7 @@ export function viewOf(t: TensorInfo & Partial<Pick<TargetVariable, 'layer' | 'w
     if (keras3 && t.layer === undefined) weak = withWeak(weak, `${layerName}#${weightIndex}`);
   }
   const unique = distinct(keys);
-  for (const k of unique) if (isOrdinalKey(k)) weak = withWeak(weak, k);
+  for (let i = 0; i < unique.length; i++) if (isOrdinalKey(unique[i]!)) weak = withWeak(weak, unique[i]!);
   const originalDir = original ? dirname(original) : '';
   const plainLayer = (!strippedDir || strippedDir === layer) && (!originalDir || originalDir === layer);
   const layerKeys: string[] = plainLayer ? (layer ? [layer] : []) : [];

@@ -30,7 +30,8 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
     if (typeof v !== 'object' || v === null) continue;
     if (d > limit) return true;
     if (Array.isArray(v)) for (let i = 0; i < v.length; i++) push(v[i], d + 1);
-    else for (const child of Object.values(v)) push(child, d + 1);
+    // for-in with own keys: Object.values' values without an array of them per object.
+    else for (const k in v) if (Object.hasOwn(v, k)) push((v as Record<string, unknown>)[k], d + 1);
   }
   return false;
 }
