@@ -15,12 +15,13 @@ import { SearchStatus } from './SearchStatus';
 import { type EdgeCache, type NodeCache, stableEdges, stableNodes } from './stable';
 import { StatusEdge } from './StatusEdge';
 import { useCanvasKeys } from './useCanvasKeys';
+import { type Drawn, NO_VARIABLES, drawnSide, flowKeyOf } from './flow-key';
 import { sideFormat, warmSidesAhead } from './warm';
 import './canvas.css';
 
 const nodeTypes = { variable: VariableNodeView, vargroup: GroupNodeView };
 const edgeTypes = { status: StatusEdge };
-const NONE: VariableData[] = [];
+const NONE = NO_VARIABLES;
 const NO_ENTRIES: PlanEntry[] = [];
 /** At most this many results a side are fitted into view. */
 const FIT_MOST = 12;
@@ -37,9 +38,6 @@ if (typeof window !== 'undefined') {
 
 if (typeof window !== 'undefined') warmSidesAhead(useGraft.subscribe);
 
-/** A new React Flow per pair of listings (not per recipe: the tree is drawn before matching ends, and stays put). */
-let pairs = 0;
-
 /** Both columns in view, across the canvas's width, from the top. */
 function startView(rf: ReactFlowInstance): void {
   const el = document.querySelector('.canvas-flow');
@@ -47,29 +45,6 @@ function startView(rf: ReactFlowInstance): void {
   const total = NODE_WIDTH * 2 + COLUMN_GAP;
   const zoom = Math.min(1, Math.max(0.3, (width - 60) / total));
   void rf.setViewport({ x: (width - total * zoom) / 2, y: 16, zoom });
-}
-
-const drawnSide = (slot: { status: string; data: { variables: VariableData[] } | null }): VariableData[] =>
-  slot.status === 'opening' ? NONE : (slot.data?.variables ?? NONE);
-
-/**
- * The same React Flow while one side joins the side drawn first (the pair dropped together): remounting it would
- * draw the first side's nodes again and reset a viewport the person may have moved.
- */
-interface Drawn {
-  olds: readonly VariableData[];
-  news: readonly VariableData[];
-  key: number;
-  /** How many times a side joined the one drawn under this key. */
-  joins: number;
-}
-
-function flowKeyOf(ref: { current: Drawn | null }, olds: readonly VariableData[], news: readonly VariableData[]): number {
-  const prev = ref.current;
-  if (prev && prev.olds === olds && prev.news === news) return prev.key;
-  const joined = prev !== null && ((prev.olds === olds && prev.news === NONE) || (prev.news === news && prev.olds === NONE));
-  ref.current = joined ? { olds, news, key: prev.key, joins: prev.joins + 1 } : { olds, news, key: ++pairs, joins: 0 };
-  return ref.current.key;
 }
 
 export function Canvas() {
