@@ -89,11 +89,12 @@ function startWorker(onH5Timeout: (file: string) => void): Started {
 /**
  * Resolves once the page has painted what it last drew. A pair of slots opens one after the other: the second's
  * listing (decoding it, drawing it) would otherwise take the main thread before the first side's canvas is ever
- * painted, and nothing would show until both were laid out.
+ * painted, and nothing would show until both were laid out. Two frames: React Flow shows its nodes in the frame
+ * after it measured them.
  */
 function afterPaint(): Promise<void> {
   if (typeof requestAnimationFrame !== 'function' || typeof document === 'undefined' || document.hidden) return Promise.resolve();
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
 }
 
 export function createWorkerClient(): GraftClient {
