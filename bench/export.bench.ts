@@ -1,7 +1,7 @@
 // Reading and exporting a ≥1 GB checkpoint: each step's time as a ratio to a plain `cp` of the same files run beside
 // it (median of BENCH_ROUNDS pairs, default 5, after one discarded warm-up pair), its CPU time, and its peak memory
-// (GNU time's max RSS) against the budget. BENCH_STEPS=identity,changed,inspect,sha256 picks steps. Prints numbers
-// beside the targets; asserts nothing.
+// (GNU time's max RSS) against the budget. BENCH_STEPS=identity,changed,inspect,sha256 picks steps; BENCH_GRAFT (below)
+// another bundle. Prints numbers beside the targets; asserts nothing.
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,9 @@ const big = await ensureBigCheckpoint();
 // `graft` as installed runs the CLI bundle (built by `npm run setup`); the bench builds its own copy and runs it by its
 // path: bin/graft.mjs falls back to tsx as soon as any source file is newer than dist-cli (someone saving a file
 // mid-bench), which would measure TypeScript compilation instead of the export.
-const graft = (await buildBundle(resolve('bench/.cache/cli'))) as string;
+// BENCH_GRAFT=path/graft.mjs times another bundle (an older build, for before/after); keep it under the repository so
+// the native CRC32C module still resolves from node_modules (elsewhere the CLI falls back to WebAssembly, in-thread).
+const graft = process.env.BENCH_GRAFT ? resolve(process.env.BENCH_GRAFT) : ((await buildBundle(resolve('bench/.cache/cli'))) as string);
 console.log(`checkpoint: ${big.tensors.length} tensors, ${(big.bytes / MiB).toFixed(0)} MiB, largest tensor ${(big.largestTensor / MiB).toFixed(0)} MiB (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
 const median = (xs: number[]): number => {
