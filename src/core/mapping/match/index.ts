@@ -137,8 +137,10 @@ function matchNames(s: Sides): { named: ClassifiedPair[]; detected: DetectedRule
 /** Stage 3: layers in order (old layers named as the rules rename them), anchored on what the names fixed. */
 function structureOf(s: Sides, named: readonly ClassifiedPair[], detectedRules: readonly CompiledRule[]): Structure {
   const rules = [...s.rules, ...detectedRules];
-  const oldW = s.olds.filter((v) => v.kind === 'weight').map((v) => {
-    const moved = rules.length ? applyRules(v.readable, rules) : { rule: -1, name: v.readable };
+  const weights = s.olds.filter((v) => v.kind === 'weight');
+  // Without rules every view stays as it is: no `{rule: -1}` answer made per view.
+  const oldW = rules.length === 0 ? weights : weights.map((v) => {
+    const moved = applyRules(v.readable, rules);
     if (moved.rule < 0) return v;
     const at = moved.name.lastIndexOf('/');
     return { ...v, layer: v.layer === '' ? '' : at > 0 ? moved.name.slice(0, at) : v.layer };
