@@ -12,9 +12,9 @@ vi.mock('./tree', async (actual) => {
 
 const v = (name: string): VariableData => ({ name, shape: [2], dtype: 'float32', byteLength: 8, kind: 'weight', group: name.split('/')[0]! });
 const data = (variables: VariableData[]) => ({ kind: 'checkpoint', format: 'tf-bundle', variables }) as unknown as SlotData;
-const state = (old: SlotData | null, neu: SlotData | null, oldStatus = 'ready', newStatus = 'opening') =>
+const state = (old: SlotData | null, neu: SlotData | null, oldStatus = 'ready', newStatus = 'opening', mode?: 'canvas' | 'lists') =>
   ({
-    search: '', statusFilter: null, problemsOnly: false, showState: false,
+    search: '', statusFilter: null, problemsOnly: false, showState: false, mode,
     slots: { old: { status: oldStatus, data: old }, new: { status: newStatus, data: neu } },
   }) as unknown as GraftState;
 
@@ -40,5 +40,17 @@ describe('warming a side ahead', () => {
     listener(state(data([v('c/kernel')]), data([v('d/kernel')]), 'ready', 'ready'));
     listener(state(data(olds), null, 'ready', 'opening'));
     expect(runs).toHaveLength(1);
+  });
+
+  it('leaves a side the canvas draws at once (the other opening) to the canvas; lists and a side waiting on a drop are warmed', () => {
+    const runs: (() => void)[] = [];
+    let listener: (s: GraftState) => void = () => undefined;
+    warmSidesAhead((l) => ((listener = l), () => undefined), (run) => runs.push(run));
+    listener(state(data([v('e/kernel')]), null, 'ready', 'opening', 'canvas'));
+    expect(runs).toHaveLength(0);
+    listener(state(data([v('f/kernel')]), null, 'ready', 'opening', 'lists'));
+    expect(runs).toHaveLength(1);
+    listener(state(data([v('g/kernel')]), null, 'ready', 'idle', 'canvas'));
+    expect(runs).toHaveLength(2);
   });
 });

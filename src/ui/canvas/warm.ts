@@ -1,6 +1,6 @@
 /**
- * A side's model order and tree are built as soon as its listing is in, while the other side is still opening (the
- * page waits on the worker then): the canvas's first draw finds them made instead of building both sides at once.
+ * A side's model order and tree are built as soon as its listing is in while the other side is not (the page waits
+ * on the worker or the person then): the canvas's first draw finds them made instead of building both sides at once.
  */
 import type { GraftState } from '../../state/types';
 import type { SlotData } from '../../worker/client';
@@ -24,6 +24,8 @@ export function warmSidesAhead(subscribe: Subscribe, later: (run: () => void) =>
       const other = s.slots[side === 'old' ? 'new' : 'old'];
       const vars = slot.data?.variables;
       if (!vars || slot.status !== 'ready' || other.status === 'ready' || warmed.has(vars)) continue;
+      // The canvas draws this side now, while the other opens (Workspace): it builds the same, before a warm could.
+      if (s.mode === 'canvas' && other.status === 'opening') continue;
       warmed.add(vars);
       const format = sideFormat(side, slot.data);
       later(() => {
