@@ -166,15 +166,21 @@ export function Canvas() {
     },
     [select],
   );
+  // Set once the person pans or zooms (a programmatic move has no event): their view is then kept.
+  const movedRef = useRef(false);
+  const onMoveStart = useCallback((event: unknown) => {
+    if (event) movedRef.current = true;
+  }, []);
   const onInit = useCallback((rf: ReactFlowInstance) => {
     rfRef.current = rf;
+    movedRef.current = false;
     startView(rf);
   }, []);
   // The side that joins comes with the work bar and the inspector's column, which narrow the canvas: its first view
-  // is fitted again to the width the pair is drawn at.
+  // is fitted again to the width the pair is drawn at, unless the person has moved it meanwhile.
   const joins = keyRef.current?.joins ?? 0;
   useLayoutEffect(() => {
-    if (joins > 0 && rfRef.current) startView(rfRef.current);
+    if (joins > 0 && rfRef.current && !movedRef.current) startView(rfRef.current);
   }, [joins]);
 
   // Fits the first results (top down, each side): thousands fitted at once would be too small to read (and to draw).
@@ -255,6 +261,7 @@ export function Canvas() {
         onNodeClick={onNodeClick}
         onEdgeClick={onEdgeClick}
         onInit={onInit}
+        onMoveStart={onMoveStart}
         proOptions={PRO}
       >
         <Background gap={24} size={1} />
