@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { autoMatch, compile, type PlanEntry } from '../../core/mapping';
 import type { VariableData } from '../../worker/client';
 import { emptyReason, visibleNames } from './filter';
-import { OPEN_ROWS, arrange, colour, groupId, layout } from './layout';
+import { OPEN_ROWS, arrange, colour, groupId, layout, sameNames, sideModelOf, treeOf } from './layout';
 
 const v = (name: string, shape: number[], kind: VariableData['kind'] = 'weight'): VariableData => ({
   name, shape, dtype: 'float32', byteLength: 4, kind, group: name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '',
@@ -20,6 +20,16 @@ function setup() {
 const noFilter = { search: '', statusFilter: null, problemsOnly: false, showState: false };
 
 describe('canvas layout', () => {
+  it('compares shown names by content, and reuses a side’s tree for the same names in another Set', () => {
+    expect(sameNames(new Set(['a', 'b']), new Set(['b', 'a']))).toBe(true);
+    expect(sameNames(new Set(['a', 'b']), new Set(['a', 'c']))).toBe(false);
+    expect(sameNames(new Set(['a']), new Set(['a', 'b']))).toBe(false);
+    const model = sideModelOf(OLD, 'test');
+    const shown = new Set(OLD.map((x) => x.name));
+    const root = treeOf(model, shown);
+    expect(treeOf(model, new Set(shown))).toBe(root);
+    expect(treeOf(model, new Set(['a/kernel']))).not.toBe(root);
+  });
   it('puts old on the left and new on the right, grouped, with an edge per link coloured by status', () => {
     const { plan, entryOf } = setup();
     const shown = visibleNames(OLD, NEW, plan, noFilter, entryOf);

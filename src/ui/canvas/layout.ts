@@ -126,7 +126,8 @@ export function sideModelOf(vars: readonly VariableData[], format: string): Side
 
 const trees = new WeakMap<SideModel, { shown: ReadonlySet<string>; root: TreeScope }>();
 
-const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => {
+/** Whether two sets hold the same names (the same Set at once). */
+export const sameNames = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
   if (a === b) return true;
   if (a.size !== b.size) return false;
   for (const x of a) if (!b.has(x)) return false;
@@ -136,7 +137,7 @@ const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => {
 /** The side's tree of the shown variables, reused while they are the same ones (the last tree per side is kept). */
 export function treeOf(model: SideModel, shown: ReadonlySet<string>): TreeScope {
   const last = trees.get(model);
-  if (last && sameSet(last.shown, shown)) return last.root;
+  if (last && sameNames(last.shown, shown)) return last.root;
   const root = buildTree(model, shown);
   trees.set(model, { shown, root });
   return root;
