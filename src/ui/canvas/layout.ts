@@ -200,7 +200,7 @@ export function arrange(input: ArrangeInput): Arrangement {
           const v = c.variable;
           const vid = nodeId(side, v.name);
           const indent = INDENT * (scope.depth + 1);
-          const path = model.readable.get(v.name) ?? [v.name];
+          const path = model.orderedPaths[c.order]!;
           placed.push({
             id: vid, type: 'variable', side, position: { x: x0 + indent, y }, width: NODE_WIDTH - indent, height: ROW,
             group: scope.key, label: path[path.length - 1]!, depth: scope.depth + 1, collapsed: false, vars: [v], count: 1, first: v, full: path.join('/'),

@@ -16,6 +16,10 @@ describe('canvas tree', () => {
       { cls: ['bias'] },
     ]);
     expect(model.haystack.get('cls/bias')).toContain('cls/bias');
+    // The paths the tree reads by model-order index are the ones `readable` gives by name.
+    expect(model.ordered.map((x) => x.name)).toEqual([vars[1], vars[2], vars[0], vars[3]].map((x) => x!.name));
+    expect(model.orderedPaths).toEqual(model.ordered.map((x) => model.readable.get(x.name)));
+    expect(model.orderedPaths[0]).toEqual(['bert', 'encoder', 'layer_2', 'attention', 'query', 'kernel']);
   });
 
   it('lists a scope’s variables in model order even where the model order interleaves its scopes, with their count and first', () => {

@@ -10,8 +10,10 @@ import type { VariableData } from '../../worker/client';
 export interface SideModel {
   /** Variables in model order. */
   ordered: VariableData[];
+  /** The readable path of each of `ordered`, at the same index. */
+  orderedPaths: string[][];
   /** By stored name: the readable path's segments (scopes, then the variable's own name). */
-  readable: Map<string, string[]>;
+  readonly readable: Map<string, string[]>;
   /** By stored name: lowercase stored name, readable path, object path, original name, Keras key, layer class. */
   haystack: Map<string, string>;
   byName: Map<string, VariableData>;
@@ -19,13 +21,21 @@ export interface SideModel {
 
 export function sideModel(vars: readonly VariableData[], format: string): SideModel {
   const paths = readablePaths(vars);
-  const readable = new Map<string, string[]>();
-  vars.forEach((v, i) => readable.set(v.name, paths[i]!));
+  const order = modelOrderOf(vars, format);
+  let readable: Map<string, string[]> | null = null;
   let haystack: Map<string, string> | null = null;
   let byName: Map<string, VariableData> | null = null;
   return {
-    ordered: modelOrderOf(vars, format).map((i) => vars[i]!),
-    readable,
+    ordered: order.map((i) => vars[i]!),
+    orderedPaths: order.map((i) => paths[i]!),
+    // By name only once a colour or a search asks: the tree and the first draw read paths by model-order index.
+    get readable() {
+      if (!readable) {
+        readable = new Map();
+        for (let i = 0; i < vars.length; i++) readable.set(vars[i]!.name, paths[i]!);
+      }
+      return readable;
+    },
     // Built on the first search, not when the side opens: 50,000 lowercase copies cost seconds on the first draw.
     get haystack() {
       if (!haystack) {
@@ -121,11 +131,11 @@ export function buildTree(model: SideModel, shown: ReadonlySet<string>): TreeSco
   // usually walks the same scopes as the one before it and needs no lookup for them.
   let lastPath: readonly string[] = [];
   const lastScopes: Scope[] = [];
-  const ordered = model.ordered;
+  const { ordered, orderedPaths } = model;
   for (let order = 0; order < ordered.length; order++) {
     const v = ordered[order]!;
     if (!shown.has(v.name)) continue;
-    const path = model.readable.get(v.name) ?? [v.name];
+    const path = orderedPaths[order]!;
     let at: Scope = root;
     root.count++;
     root.first ??= v;
