@@ -156,6 +156,12 @@ function uniqueIn(olds: readonly Layer[], news: readonly Layer[]): (o: Layer, n:
   return (o, n) => (o.sig === n.sig ? sig[0]!.get(o.sig) === 1 && sig[1]!.get(n.sig) === 1 : pat[0]!.get(o.pattern) === 1 && pat[1]!.get(n.pattern) === 1);
 }
 
+/** Whether a layer strictly between `from` and `to` is not anchored. */
+function unanchored(anchored: Uint8Array, from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (!anchored[i]) return true;
+  return false;
+}
+
 /**
  * `anchors`: variable pairs the names fixed. `links`: every name pair (fixed or not), which breaks ties
  * between equally good alignments inside a gap.
@@ -202,11 +208,14 @@ export function alignStructure(oldW: readonly VarView[], newW: readonly VarView[
   stops.push([oldLayers.length, newLayers.length]);
   for (let k = 0; k < stops.length; k++) {
     const to = stops[k]!;
-    const olds: number[] = [];
-    const news: number[] = [];
-    for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld[i]) olds.push(i);
-    for (let j = from[1] + 1; j < to[1]; j++) if (!anchoredNew[j]) news.push(j);
-    if (olds.length && news.length) alignGap(olds, news);
+    // The gap's lists only where both sides have an unanchored layer in it (next to none between most anchors).
+    if (unanchored(anchoredOld, from[0], to[0]) && unanchored(anchoredNew, from[1], to[1])) {
+      const olds: number[] = [];
+      const news: number[] = [];
+      for (let i = from[0] + 1; i < to[0]; i++) if (!anchoredOld[i]) olds.push(i);
+      for (let j = from[1] + 1; j < to[1]; j++) if (!anchoredNew[j]) news.push(j);
+      alignGap(olds, news);
+    }
     if (to[0] < oldLayers.length) aligned.push({ old: to[0], new: to[1], forced: true, sameName: true });
     from = to;
   }
