@@ -1,6 +1,6 @@
 /** The React Flow canvas: draws the recipe's plan and turns drags into recipe edits. It decides no mapping itself. */
-import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef } from 'react';
-import { Background, Controls, ReactFlow, type Connection, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
+import { useCallback, useDeferredValue, useMemo, useRef } from 'react';
+import { Background, Controls, ReactFlow, type Connection, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { PlanEntry } from '../../core/mapping';
 import { entryFor, selectPlan } from '../../state/plan';
@@ -15,6 +15,7 @@ import { SearchStatus } from './SearchStatus';
 import { type EdgeCache, type NodeCache, stableEdges, stableNodes } from './stable';
 import { StatusEdge } from './StatusEdge';
 import { useCanvasKeys } from './useCanvasKeys';
+import { useCanvasView } from './useCanvasView';
 import { type Drawn, NO_VARIABLES, drawnSide, flowKeyOf } from './flow-key';
 import { sideFormat, warmSidesAhead } from './warm';
 import './canvas.css';
@@ -23,8 +24,6 @@ const nodeTypes = { variable: VariableNodeView, vargroup: GroupNodeView };
 const edgeTypes = { status: StatusEdge };
 const NONE = NO_VARIABLES;
 const NO_ENTRIES: PlanEntry[] = [];
-/** At most this many results a side are fitted into view. */
-const FIT_MOST = 12;
 const PRO = { hideAttribution: true };
 
 /** Shift held while dropping adds the old variable as one more source instead of replacing the link. */
@@ -37,15 +36,6 @@ if (typeof window !== 'undefined') {
 }
 
 if (typeof window !== 'undefined') warmSidesAhead(useGraft.subscribe);
-
-/** Both columns in view, across the canvas's width, from the top. */
-function startView(rf: ReactFlowInstance): void {
-  const el = document.querySelector('.canvas-flow');
-  const width = el?.clientWidth ?? 1000;
-  const total = NODE_WIDTH * 2 + COLUMN_GAP;
-  const zoom = Math.min(1, Math.max(0.3, (width - 60) / total));
-  void rf.setViewport({ x: (width - total * zoom) / 2, y: 16, zoom });
-}
 
 export function Canvas() {
   // A side still opening is drawn empty (what it held before is on its way out), the other side as soon as it is in.
@@ -104,24 +94,10 @@ export function Canvas() {
   const filtering = filtersActive(filters);
   // Positions once per inputs, filter and collapse state; colours and selection on top (cheap, per change).
   const arranged = useMemo(() => arrange({ olds, news, formats, shown, flipped, filtering }), [olds, news, formats, shown, flipped, filtering]);
-  const rfRef = useRef<ReactFlowInstance | null>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const placedAt = useMemo(() => new Map(arranged.placed.map((p) => [p.id, p])), [arranged]);
-  /** Pans (at the same zoom) so the keyboard cursor's row is in view. */
-  const reveal = useCallback(
-    (id: string) => {
-      const rf = rfRef.current;
-      const p = placedAt.get(id);
-      const el = wrapRef.current?.querySelector('.canvas-flow');
-      if (!rf || !p || !el) return;
-      const { x, y, zoom } = rf.getViewport();
-      const sx = p.position.x * zoom + x;
-      const sy = p.position.y * zoom + y;
-      if (sx >= 0 && sy >= 0 && sx + p.width * zoom <= el.clientWidth && sy + p.height * zoom <= el.clientHeight) return;
-      void rf.setCenter(p.position.x + p.width / 2, p.position.y + p.height / 2, { zoom: Math.max(zoom, 0.5) });
-    },
-    [placedAt],
-  );
+  const view = useCanvasView(placedAt, keyRef.current?.joins ?? 0, wrapRef);
+  const { reveal, fitTo } = view;
   const keys = useCanvasKeys(arranged.placed, entryOf, plan?.entries ?? NO_ENTRIES, reveal);
   // Colours per plan; the selection, cursor and link start on top (a few nodes change per key press or click).
   const coloured = useMemo(() => colour(arranged, { plan, entryOf }), [arranged, plan, entryOf]);
@@ -169,34 +145,6 @@ export function Canvas() {
       if (to) select({ slot: 'new', name: to });
     },
     [select],
-  );
-  // Set once the person pans or zooms (a programmatic move has no event): their view is then kept.
-  const movedRef = useRef(false);
-  const onMoveStart = useCallback((event: unknown) => {
-    if (event) movedRef.current = true;
-  }, []);
-  const onInit = useCallback((rf: ReactFlowInstance) => {
-    rfRef.current = rf;
-    movedRef.current = false;
-    startView(rf);
-  }, []);
-  // The side that joins comes with the work bar and the inspector's column, which narrow the canvas: its first view
-  // is fitted again to the width the pair is drawn at, unless the person has moved it meanwhile.
-  const joins = keyRef.current?.joins ?? 0;
-  useLayoutEffect(() => {
-    if (joins > 0 && rfRef.current && !movedRef.current) startView(rfRef.current);
-  }, [joins]);
-
-  // Fits the first results (top down, each side): thousands fitted at once would be too small to read (and to draw).
-  const fitTo = useCallback(
-    (ids: string[]) => {
-      const rf = rfRef.current;
-      const y = (id: string) => placedAt.get(id)?.position.y ?? Infinity;
-      const first = (side: string) => ids.filter((id) => id.startsWith(side)).sort((a, b) => y(a) - y(b)).slice(0, FIT_MOST);
-      const nodes = [...first('old'), ...first('new')].map((id) => ({ id }));
-      if (rf && nodes.length > 0) void rf.fitView({ nodes, padding: 0.15, maxZoom: 1, duration: 0 });
-    },
-    [placedAt],
   );
 
   if (!listed) {
@@ -264,8 +212,8 @@ export function Canvas() {
         onConnect={onConnect}
         onNodeClick={onNodeClick}
         onEdgeClick={onEdgeClick}
-        onInit={onInit}
-        onMoveStart={onMoveStart}
+        onInit={view.onInit}
+        onMoveStart={view.onMoveStart}
         proOptions={PRO}
       >
         <Background gap={24} size={1} />
