@@ -1,5 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ExecuteResult, type Progress } from '../core/engine';
 import { exportCheckpoint } from '../core/engine/export';
@@ -13,9 +13,6 @@ import { autoMatch, emptyRecipe, loadRegexEngineFor, type Confidence, type Plan,
 import { CONFIDENCES } from '../core/mapping/recipe';
 import type { Checkpoint } from '../core/model/checkpoint';
 import { pythonScript } from '../core/export/python';
-import { checkpointTarget } from '../core/formats/new-model';
-import { refuseUnbuilt } from '../core/model/target/build';
-import type { TargetModel } from '../core/model/target-model';
 import { startCrcWorker } from './crc-worker';
 import { openForCli } from './inspect';
 import type { Command } from './main';
@@ -140,20 +137,6 @@ async function loadRecipe(path: string | undefined): Promise<Recipe | undefined>
   return doc === undefined ? parseRecipeText(text, path) : parseRecipe(doc, path);
 }
 
-/**
- * NEW as the new model. Where it names the same TF checkpoint file or prefix as OLD, the checkpoint opened as OLD is
- * also the template, as openTarget would open it again to the same end (a folder may hold a model JSON as well, so
- * it takes openTarget's route).
- */
-async function targetOf(newPath: string, oldPath: string, old: Checkpoint): Promise<TargetModel> {
-  if (old.format !== 'tf-bundle' || resolve(newPath) !== resolve(oldPath)) return openTarget(newPath);
-  const folder = await stat(newPath).then((s) => s.isDirectory(), () => false);
-  if (folder) return openTarget(newPath);
-  const target = await checkpointTarget(old);
-  refuseUnbuilt(target);
-  return target;
-}
-
 /** The folder the output's files are created in: the prefix's or file's folder, or the tfjs folder itself. */
 function destination(format: OutputFormat, outPath: string): string {
   return format === 'tfjs' ? outPath : dirname(outPath);
@@ -162,7 +145,7 @@ function destination(format: OutputFormat, outPath: string): string {
 export async function apply(oldPath: string, newPath: string, opts: ApplyCliOptions, out: Write): Promise<{ plan: Plan; result: ExecuteResult; files: string[] }> {
   const old: Checkpoint = await openForCli(oldPath);
   if (old.format === 'tf-bundle') startCrcWorker();
-  const target = await targetOf(newPath, oldPath, old);
+  const target = await openTarget(newPath, { path: oldPath, checkpoint: old });
   let recipe = (await loadRecipe(opts.recipe)) ?? emptyRecipe();
   const level = opts.match ?? (opts.recipe ? undefined : 'likely');
   if (level) recipe = autoMatch(old, target, recipe, { accept: level }).recipe;

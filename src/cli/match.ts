@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { GraftError } from '../core/errors';
 import { autoMatch, compile, keepFunction, withKeepFunction, describeRule, describeTransform, emptyRecipe, loadRegexEngine, parseRuleArg, type Confidence, type KeepFunctionOptions, type Plan, type PlanEntry, type Recipe } from '../core/mapping';
-import type { TensorInfo } from '../core/model/checkpoint';
+import { resolve } from 'node:path';
+import type { Checkpoint, TensorInfo } from '../core/model/checkpoint';
 import { strictReport } from '../core/mapping/match/report';
 import { triage, type Finding } from '../core/mapping/match/triage';
 import { CONFIDENCES } from '../core/mapping/recipe';
@@ -37,19 +38,27 @@ export interface MatchCliOptions {
  * NEW, by content, as the page's new slot opens it: a model JSON (Keras model JSON, a TF.js model.json without its
  * weights, a list), or any checkpoint as a template (a TF.js model.json with its weights is one).
  */
-export async function openTarget(path: string): Promise<TargetModel> {
-  const target = await openTargetAsIs(path);
+/** A checkpoint the command opened already (OLD), with the path it was opened from. */
+export interface Opened {
+  path: string;
+  checkpoint: Checkpoint;
+}
+
+/** `opened`: taken as the template where `path` names the same checkpoint, rather than opened a second time. */
+export async function openTarget(path: string, opened?: Opened): Promise<TargetModel> {
+  const target = await openTargetAsIs(path, opened);
   refuseUnbuilt(target);
   return target;
 }
 
 /** openTarget without refusing layers Graft could not build (`inspect --target` lists them). */
-export async function openTargetAsIs(path: string): Promise<TargetModel> {
+export async function openTargetAsIs(path: string, opened?: Opened): Promise<TargetModel> {
   const { sources, wanted } = await resolveInput(path);
   const built = wanted === undefined ? undefined : await builtOnce(sources, wanted);
   if (built) return built;
   const json = modelJsonIn(await gatherDropFacts(sources, { alsoModel: false }), wanted);
-  return json ? (await openNewModel(sources, { as: 'model-json', path: json.path })).target : checkpointTarget(await openForCli(path));
+  if (json) return (await openNewModel(sources, { as: 'model-json', path: json.path })).target;
+  return checkpointTarget(opened && resolve(opened.path) === resolve(path) ? opened.checkpoint : await openForCli(path));
 }
 
 /**
@@ -132,7 +141,7 @@ export async function match(oldPath: string, newPath: string, opts: MatchCliOpti
   const rules = [...base.rules, ...opts.rules.map(parseRuleArg)];
   base = { ...base, rules, filters: { ...base.filters, includeOptimizer: base.filters.includeOptimizer || opts.includeOptimizer } };
   const old = await openForCli(oldPath);
-  const target = await openTarget(newPath);
+  const target = await openTarget(newPath, { path: oldPath, checkpoint: old });
   const result = autoMatch(old, target, base, { accept: opts.accept });
   const { ruleCounts } = result;
   const recipe = opts.keepFunction ? keptFunction(result.recipe, old, target, opts.keepFunction, newPath, out, !opts.json && !opts.report) : result.recipe;
